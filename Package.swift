@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+// CertLedger — a tamper-evident ledger of e-business licenses and e-seals.
+// Layers (DESIGN.md §2), dependencies pointing down only:
+//   certledgerd / certledger → LedgerServer → Registry → Log → SignedNote → LedgerCrypto → COpenSSL
+//   CanonicalJSON is pure and shared. Only LedgerCrypto imports COpenSSL.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "CertLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "certledger", targets: ["certledger"]),
+        .executable(name: "certledger-bench", targets: ["CertLedgerBench"]),
+        .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
+        .library(name: "CanonicalJSON", targets: ["CanonicalJSON"]),
+        .library(name: "SignedNote", targets: ["SignedNote"]),
+        .library(name: "Log", targets: ["Log"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: the machine's own OpenSSL 3 and SQLite 3 (Scripts/install-deps for other hosts).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+
+        // Digests, keys, signatures: the only door to OpenSSL.
+        .target(name: "LedgerCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // RFC 8785 canonical JSON: pure value code.
+        .target(name: "CanonicalJSON", swiftSettings: strict),
+        // C2SP signed-note, tlog-checkpoint and tlog-proof codecs.
+        .target(name: "SignedNote", dependencies: ["LedgerCrypto"], swiftSettings: strict),
+        // The generic transparency log: Merkle tree, tiles, proofs, store, sequencer. Knows nothing of licenses.
+        .target(name: "Log", dependencies: ["LedgerCrypto", "SignedNote"], swiftSettings: strict),
+
+        .executableTarget(
+            name: "certledger",
+            dependencies: [
+                "LedgerCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "CertLedgerBench",
+            dependencies: [
+                "LedgerCrypto", "Log",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"], swiftSettings: strict),
+        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"], swiftSettings: strict),
+        .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto"], swiftSettings: strict),
+        .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+print("certledger-bench: no benchmarks yet")
