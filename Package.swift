@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CanonicalJSON", targets: ["CanonicalJSON"]),
         .library(name: "SignedNote", targets: ["SignedNote"]),
         .library(name: "Log", targets: ["Log"]),
+        .library(name: "LogSQLite", targets: ["LogSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,11 @@ let package = Package(
         // The generic transparency log: Merkle tree, tiles, proofs, store, sequencer. Knows nothing of licenses.
         .target(name: "Log", dependencies: ["LedgerCrypto", "SignedNote"], swiftSettings: strict),
 
+        // The embedded default store: system libsqlite3, WAL, synchronous=FULL.
+        .target(name: "LogSQLite", dependencies: ["Log", "CSQLite"], swiftSettings: strict),
+        // The store contract suite and an in-memory store with fault hooks: for tests only, never shipped.
+        .target(name: "LogStoreContract", dependencies: ["Log"], swiftSettings: strict),
+
         .executableTarget(
             name: "certledger",
             dependencies: [
@@ -66,6 +72,7 @@ let package = Package(
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"], swiftSettings: strict),
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"], swiftSettings: strict),
         .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto"], swiftSettings: strict),
-        .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote"], swiftSettings: strict),
+        .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote", "LogStoreContract"], swiftSettings: strict),
+        .testTarget(name: "LogSQLiteTests", dependencies: ["LogSQLite", "Log", "LogStoreContract"], swiftSettings: strict),
     ]
 )
