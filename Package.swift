@@ -12,7 +12,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "CertLedger",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "certledger", targets: ["certledger"]),
         .executable(name: "certledger-bench", targets: ["CertLedgerBench"]),
@@ -21,9 +21,12 @@ let package = Package(
         .library(name: "SignedNote", targets: ["SignedNote"]),
         .library(name: "Log", targets: ["Log"]),
         .library(name: "LogSQLite", targets: ["LogSQLite"]),
+        .library(name: "Registry", targets: ["Registry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries: the machine's own OpenSSL 3 and SQLite 3 (Scripts/install-deps for other hosts).
@@ -45,12 +48,27 @@ let package = Package(
         // C2SP signed-note, tlog-checkpoint and tlog-proof codecs.
         .target(name: "SignedNote", dependencies: ["LedgerCrypto"], swiftSettings: strict),
         // The generic transparency log: Merkle tree, tiles, proofs, store, sequencer. Knows nothing of licenses.
-        .target(name: "Log", dependencies: ["LedgerCrypto", "SignedNote"], swiftSettings: strict),
+        .target(
+            name: "Log",
+            dependencies: [
+                "LedgerCrypto", "SignedNote",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
 
         // The embedded default store: system libsqlite3, WAL, synchronous=FULL.
         .target(name: "LogSQLite", dependencies: ["Log", "CSQLite"], swiftSettings: strict),
         // The store contract suite and an in-memory store with fault hooks: for tests only, never shipped.
         .target(name: "LogStoreContract", dependencies: ["Log"], swiftSettings: strict),
+
+        // The personality: licenses, seals, links, departments, roles, the state machine and the verifier logic.
+        .target(
+            name: "Registry",
+            dependencies: ["Log", "LedgerCrypto", "SignedNote", "CanonicalJSON"],
+            swiftSettings: strict
+        ),
 
         .executableTarget(
             name: "certledger",
@@ -73,6 +91,7 @@ let package = Package(
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"], swiftSettings: strict),
         .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto"], swiftSettings: strict),
         .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote", "LogStoreContract"], swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON"], swiftSettings: strict),
         .testTarget(name: "LogSQLiteTests", dependencies: ["LogSQLite", "Log", "LogStoreContract"], swiftSettings: strict),
     ]
 )

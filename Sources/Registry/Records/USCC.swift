@@ -1,0 +1,83 @@
+/// A unified social credit code (统一社会信用代码, GB 32100-2015): the 18-character identity of a license holder.
+///
+/// Layout: 1 registration authority code, 2 entity category, 3–8 administrative division (digits), 9–17 the
+/// organisation code (GB 11714, its own check character at 17), 18 the check character. Characters come from
+/// `0-9` and `A–Y` without I, O, Z, S, V. Check character: weights 3^(i-1) mod 31 over positions 1–17,
+/// C18 = 31 − (Σ mod 31), where 31 means 0.
+public struct USCC: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let value: String
+
+    /// The 31 code characters in value order.
+    static let alphabet: [UInt8] = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    static let weights: [Int] = (0..<17).map { i in (0..<i).reduce(1) { acc, _ in acc * 3 % 31 } }
+    /// Registration authorities of GB 32100-2015 table 1 (position 1).
+    static let authorities: Set<UInt8> = Set(Array("123456789ANY".utf8))
+    /// GB 11714 weights for the eight body characters of the organisation code.
+    static let organisationWeights = [3, 7, 9, 10, 5, 8, 4, 2]
+
+    /// What is wrong with a code, one case per kind of mistake.
+    public enum Problem: String, Sendable {
+        case length, character, authority, division, organisationCheck = "organisation_check", check
+    }
+
+    /// Validates `text`; codes in `exceptions` (legacy pilot-area codes, from configuration) skip the check
+    /// characters but must still have the right length and alphabet.
+    public init(_ text: String, exceptions: Set<String> = []) throws(RegistryError) {
+        if let problem = Self.problem(text, exempt: exceptions.contains(text)) {
+            throw RegistryError(.invalid, field: "uscc", Self.explain(problem, text))
+        }
+        value = text
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(text) } catch { throw DecodingError.dataCorrupted(.init(
+            codingPath: decoder.codingPath, debugDescription: error.reason)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
+
+    public var description: String { value }
+
+    /// The first problem found, or nil for a valid code.
+    public static func problem(_ text: String, exempt: Bool = false) -> Problem? {
+        let c = Array(text.utf8)
+        guard c.count == 18 else { return .length }
+        var values = [Int]()
+        for ch in c {
+            guard let v = alphabet.firstIndex(of: ch) else { return .character }
+            values.append(v)
+        }
+        if exempt { return nil }
+        guard authorities.contains(c[0]) else { return .authority }
+        guard c[2...7].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return .division }
+        // GB 11714: digits are their value, letters A=10 … Z=35; check 11 − (Σ mod 11), 10 → X, 11 → 0.
+        var sum = 0
+        for i in 0..<8 {
+            let ch = c[8 + i]
+            let v = ch <= 0x39 ? Int(ch - 0x30) : Int(ch - 0x41) + 10
+            sum += v * organisationWeights[i]
+        }
+        let orgCheck = 11 - sum % 11
+        let expectedOrg: UInt8 = orgCheck == 10 ? UInt8(ascii: "X") : orgCheck == 11 ? 0x30 : UInt8(0x30 + orgCheck)
+        guard c[16] == expectedOrg else { return .organisationCheck }
+        let total = (0..<17).reduce(0) { $0 + values[$1] * weights[$1] }
+        let check = (31 - total % 31) % 31
+        guard values[17] == check else { return .check }
+        return nil
+    }
+
+    static func explain(_ problem: Problem, _ text: String) -> String {
+        switch problem {
+        case .length: return "a USCC has 18 characters, \"\(text)\" has \(text.count)"
+        case .character: return "\"\(text)\" contains a character outside 0-9 and A-Y without I, O, Z, S, V"
+        case .authority: return "\"\(text)\" starts with an unknown registration authority code (1-9, A, N, Y)"
+        case .division: return "positions 3-8 of \"\(text)\" must be the digits of an administrative division"
+        case .organisationCheck: return "the organisation code check character (position 17) of \"\(text)\" is wrong"
+        case .check: return "the check character (position 18) of \"\(text)\" is wrong"
+        }
+    }
+}
