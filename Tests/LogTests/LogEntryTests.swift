@@ -74,3 +74,21 @@ import LedgerCrypto
         #expect(throws: LogError.self) { try LogEntry(index: 1, prev: .zero, time: .now(), payload: Array("[1]".utf8)) }
     }
 }
+
+@Suite struct EntryBundleTests {
+    @Test func bundle_roundTripsAndMatchesWireFormat() throws {
+        let entries: [[UInt8]] = [[], [1], Array(repeating: 7, count: 300)]
+        let bytes = try EntryBundle.encode(entries)
+        #expect(Array(bytes.prefix(5)) == [0, 0, 0, 1, 1])
+        #expect(Array(bytes[5..<7]) == [0x01, 0x2C])  // 300, big-endian
+        #expect(try EntryBundle.decode(bytes) == entries)
+    }
+
+    @Test func bundle_rejectsTruncationAndOverflow() throws {
+        let bytes = try EntryBundle.encode([[1, 2, 3], [4, 5]])
+        #expect(throws: LogError.self) { try EntryBundle.decode(Array(bytes.dropLast())) }
+        #expect(throws: LogError.self) { try EntryBundle.decode([0]) }
+        #expect(throws: LogError.self) { try EntryBundle.decode(bytes, maxEntries: 1) }
+        #expect(throws: LogError.self) { try EntryBundle.encode([[UInt8](repeating: 0, count: 65_536)]) }
+    }
+}
