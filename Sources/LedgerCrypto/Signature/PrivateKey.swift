@@ -72,7 +72,8 @@ public final class PrivateKey: @unchecked Sendable {
     public var ed25519Seed: [UInt8] {
         get throws {
             guard algorithm == .ed25519 else {
-                throw CryptoError(.wrongKeyType, field: "ed25519Seed", "a \(algorithm.rawValue) key has no Ed25519 seed")
+                throw CryptoError(.wrongKeyType, field: "ed25519Seed",
+                                  "a \(algorithm.rawValue) key has no Ed25519 seed")
             }
             var seed = [UInt8](repeating: 0, count: 32)
             var length = seed.count

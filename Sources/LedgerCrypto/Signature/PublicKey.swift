@@ -98,7 +98,8 @@ public final class PublicKey: @unchecked Sendable, Equatable {
                                   + "got \(raw.count)")
         }
         if algorithm != .ed25519, raw.first != 0x04 {
-            throw CryptoError(.malformedKey, field: "raw", "EC public key must be an uncompressed point (0x04 ‖ X ‖ Y)")
+            throw CryptoError(.malformedKey, field: "raw",
+                              "EC public key must be an uncompressed point (0x04 ‖ X ‖ Y), got prefix \(raw[0])")
         }
         do {
             try self.init(spkiDER: algorithm.spkiPrefix + raw, algorithm: algorithm)
