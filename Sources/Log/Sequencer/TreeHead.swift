@@ -1,5 +1,5 @@
 public import LedgerCrypto
-public import SignedNote
+import SignedNote
 
 /// Everything the sequencer carries from one batch to the next: the tree's size, root and right edge, the leaf hash
 /// and time of the last entry (the next entry's `prev` and lower bound for `time`), and the signed checkpoint.

@@ -1,4 +1,4 @@
-public import LedgerCrypto
+import LedgerCrypto
 public import SignedNote
 
 /// Re-verifies a whole stored log with nothing but the store and the log's checkpoint key (DESIGN.md §1, §7):
