@@ -63,7 +63,8 @@ import LedgerCrypto
             _ = try hasher.verifyConsistency(size1: 3, size2: 8, proof: Array(proof.dropFirst()), root1: r, root2: r)
         }
         #expect(short?.code == .proofLength)
-        #expect(short?.reason == "consistency proof from size 3 to 8 has \(proof.count - 1) hashes, want \(proof.count)")
+        #expect(short?.reason
+            == "consistency proof from size 3 to 8 has \(proof.count - 1) hashes, want \(proof.count)")
     }
 
     @Test func equalSizes_compareRoots_asAnAnswer() throws {
@@ -117,7 +118,9 @@ import LedgerCrypto
     @Test func proofLengthFormulas_matchPlans_forHugeTrees() throws {
         var rng = MerkleTestRNG(seed: 64)
         var sizes: [UInt64] = [1, 2, 3, UInt64.max, UInt64.max - 1, 1 << 63, (1 << 63) + 1]
-        sizes += (0..<500).map { _ in UInt64.random(in: 1...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng) }
+        for _ in 0..<500 {
+            sizes.append(UInt64.random(in: 1...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng))
+        }
         for n in sizes where n > 0 {
             for m in [0, n - 1, n / 2, UInt64.random(in: 0..<n, using: &rng)] {
                 let plan = try ProofNodes.inclusion(index: m, treeSize: n)

@@ -17,7 +17,13 @@ struct MerkleReference {
 
     func leaf(_ entry: [UInt8]) -> Hash256 { hash([0x00] + entry) }
 
-    func node(_ l: Hash256, _ r: Hash256) -> Hash256 { hash([0x01] + l.bytes + r.bytes) }
+    /// `HASH(0x01 || l || r)`, fed to the digest piece by piece (concatenating arrays costs more than the hash).
+    func node(_ l: Hash256, _ r: Hash256) -> Hash256 {
+        context.update(byte: 0x01)
+        context.update(l)
+        context.update(r)
+        return context.finalize()
+    }
 
     /// The largest power of two smaller than n (n > 1).
     func split(_ n: Int) -> Int {

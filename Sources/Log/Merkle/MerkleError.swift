@@ -35,11 +35,13 @@ public struct MerkleError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A human reason carrying the numbers involved.
     public let reason: String
 
+    /// An error with its code, the offending field and a reason that carries the numbers.
     public init(_ code: Code, field: String, _ reason: String) {
         self.code = code
         self.field = field
         self.reason = reason
     }
 
+    /// `code (field): reason`, for logs.
     public var description: String { "\(code.rawValue) (\(field)): \(reason)" }
 }

@@ -14,6 +14,7 @@ public enum MerkleVerdict: Sendable, Equatable, CustomStringConvertible {
     /// Whether the proof holds.
     public var isValid: Bool { self == .valid }
 
+    /// The verdict with its numbers, for reports.
     public var description: String {
         switch self {
         case .valid:

@@ -10,6 +10,7 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Position among the nodes of that level, from the left.
     public let index: UInt64
 
+    /// The node `index` at `level` (levels above 63 name no node of a `UInt64`-sized tree).
     public init(level: UInt8, index: UInt64) {
         self.level = level
         self.index = index
@@ -24,8 +25,10 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The first leaf the node covers (overflows only for nodes no tree of `UInt64` size can complete).
     public var firstLeaf: UInt64 { index << UInt64(level) }
 
+    /// Level first, then index: the order of tiles in storage.
     public static func < (a: NodeID, b: NodeID) -> Bool { (a.level, a.index) < (b.level, b.index) }
 
+    /// `node(level, index)`.
     public var description: String { "node(\(level), \(index))" }
 
     /// The complete subtrees whose concatenation is a tree of `size` leaves, left (largest) to right (smallest):

@@ -10,14 +10,17 @@ public import LedgerCrypto
 /// only grow. Right-edge hashes that are not complete at that size are rebuilt from their complete pieces
 /// (`ProofNodes.rehash`), never read.
 ///
-/// Not `Sendable`: it owns a hasher and caches every tile it reads. Make one per request or per batch.
+/// Not `Sendable`: it owns a hasher and caches every tile it reads (and up to 63 node hashes per tile). Make one
+/// per request or per batch — one reader for a whole batch's proofs shares the tiles and the hashing.
 public final class TileHashReader {
     /// The tree size the source is known to hold tiles for: the limit of every question.
     public let treeSize: UInt64
     private let source: any TileSource
     private let hasher: MerkleHasher
-    /// Tiles read so far; valid for the reader's life because stored tiles only grow.
+    /// Tiles read so far, and node hashes computed inside them: valid for the reader's life because stored tiles
+    /// only grow and complete nodes never change.
     private var cache: [TileKey: [UInt8]] = [:]
+    private var memo: [NodeID: Hash256] = [:]
 
     /// A reader of a log of `treeSize` leaves whose hash tiles `source` holds (e.g. the size of the store's head).
     public init(source: any TileSource, treeSize: UInt64, hasher: MerkleHasher) {
@@ -36,9 +39,22 @@ public final class TileHashReader {
         }
         let location = TileLayout.location(of: node)
         let tile = try await tile(location.key, width: location.requiredWidth)
-        if location.count == 1 { return Hash256(tile: tile, position: location.first) }
-        let bottom = (location.first..<location.requiredWidth).map { Hash256(tile: tile, position: $0) }
-        return hasher.perfectSubtreeHash(bottom)
+        return hash(of: node, in: tile, baseLevel: Int(location.key.level) * TileLayout.height)
+    }
+
+    /// Hashes `node` up from the bottom of its tile. Nodes 3 or more levels above the tile's bottom are memoized:
+    /// the proofs of one batch share most of them, and below that recomputing (≤ 7 hashes) is cheaper than a
+    /// dictionary.
+    private func hash(of node: NodeID, in tile: [UInt8], baseLevel: Int) -> Hash256 {
+        let relative = Int(node.level) - baseLevel
+        if relative == 0 { return Hash256(tile: tile, position: Int(node.index & 255)) }
+        if relative >= 3, let known = memo[node] { return known }
+        let left = hash(of: NodeID(level: node.level - 1, index: node.index << 1), in: tile, baseLevel: baseLevel)
+        let right = hash(of: NodeID(level: node.level - 1, index: node.index << 1 | 1), in: tile,
+                         baseLevel: baseLevel)
+        let hash = hasher.nodeHash(left, right)
+        if relative >= 3 { memo[node] = hash }
+        return hash
     }
 
     /// The leaf hash of entry `index`.

@@ -11,8 +11,6 @@ public enum TileLayout {
     public static let width = 256
     /// Bytes per hash in a tile.
     public static let hashSize = 32
-    /// The highest tile level a tree of `UInt64` size can have (tree level 56 = 8 · 7).
-    public static let maxLevel: UInt8 = 7
 
     /// How many hashes of tree level `8·level` a tree of `treeSize` leaves has: its complete subtrees there.
     static func hashCount(level: Int, treeSize: UInt64) -> UInt64 {

@@ -75,5 +75,6 @@ public struct TilePath: Hashable, Sendable, CustomStringConvertible {
         return text
     }
 
+    /// The path, as `path` spells it.
     public var description: String { path }
 }

@@ -12,6 +12,7 @@ public protocol TileSource {
 
 /// An in-memory tile set is a tile source (tests, clients that fetched tiles, the sequencer's fresh batch).
 extension Dictionary: TileSource where Key == TileKey, Value == [UInt8] {
+    /// The tile stored under `key`.
     public func tile(_ key: TileKey) async throws -> [UInt8]? { self[key] }
 }
 
@@ -23,14 +24,32 @@ public struct TileOverlay: TileSource {
     /// Everything else.
     public let base: any TileSource
 
+    /// `upper`'s tiles in front of `base`.
     public init(_ upper: [TileKey: [UInt8]], over base: any TileSource) {
         self.upper = upper
         self.base = base
     }
 
+    /// The upper tile at `key` if there is one, else the base's.
     public func tile(_ key: TileKey) async throws -> [UInt8]? {
         if let tile = upper[key] { return tile }
         return try await base.tile(key)
+    }
+}
+
+/// Any `LogStore` as a tile source, for readers that hold the store as an existential.
+public struct LogStoreTileSource: TileSource, Sendable {
+    /// The store whose `tile(_:)` answers.
+    public let store: any LogStore
+
+    /// Reads `store`'s tiles.
+    public init(_ store: any LogStore) {
+        self.store = store
+    }
+
+    /// The store's tile at `key`.
+    public func tile(_ key: TileKey) async throws -> [UInt8]? {
+        try await store.tile(key)
     }
 }
 

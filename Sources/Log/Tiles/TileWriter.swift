@@ -12,6 +12,7 @@ public struct TileWriter {
     /// The hasher of the log's hash suite.
     public let hasher: MerkleHasher
 
+    /// A writer hashing with the log's hasher (its suite decides every tile hash).
     public init(hasher: MerkleHasher) {
         self.hasher = hasher
     }
