@@ -97,6 +97,6 @@ public struct LogReader: Sendable {
     }
 
     private func tileReader(_ treeSize: UInt64) -> TileHashReader {
-        TileHashReader(source: StoreTileSource(store), treeSize: treeSize, hasher: MerkleHasher(hashAlgorithm))
+        TileHashReader(source: LogStoreTileSource(store), treeSize: treeSize, hasher: MerkleHasher(hashAlgorithm))
     }
 }

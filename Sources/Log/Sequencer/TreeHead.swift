@@ -41,7 +41,7 @@ public struct TreeHead: Sendable {
             throw inconsistent("the stored size is \(head.size) but its checkpoint is for size \(signed.checkpoint.size)")
         }
         let hasher = MerkleHasher(identity.hashAlgorithm)
-        let source = StoreTileSource(store)
+        let source = LogStoreTileSource(store)
         let edge: TreeEdge
         do {
             edge = try await TreeEdge.load(size: head.size, from: source)
