@@ -1,12 +1,13 @@
 public import LedgerCrypto
 
-/// What a submitter gets back once its group is durable: its entries with their indices and leaf hashes, and the
-/// signed checkpoint of the batch that covers them. Inclusion proofs are computed by the caller from the stored
-/// tiles (`LogReader`), off the sequencer's loop.
+/// What a submitter gets back once its group is durable: its entries with their indices, leaf hashes and RFC 9162
+/// inclusion proofs, and the signed checkpoint of the batch that covers them (the proofs are against it).
 public struct SequencedGroup: Sendable {
     public struct Item: Sendable {
         public let entry: LogEntry
         public let leafHash: Hash256
+        /// Inclusion proof of `entry` in the tree of `treeSize` entries.
+        public let inclusionProof: [Hash256]
     }
 
     public let items: [Item]

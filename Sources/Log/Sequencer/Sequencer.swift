@@ -155,18 +155,18 @@ public final class Sequencer: Service, Sendable {
         var tree = start
         let time = max(Timestamp.now(), tree.lastTime)  // `time` never decreases along the log, even if the clock does
         let hasher = MerkleHasher(identity.hashAlgorithm)
-        var accepted: [(Pending, [SequencedGroup.Item])] = []
+        var accepted: [(Pending, [(entry: LogEntry, leaf: Hash256)])] = []
         var leafHashes: [Hash256] = []
         var entriesBytes: [[UInt8]] = []
 
         for pending in batch {
-            var items: [SequencedGroup.Item] = []
+            var items: [(entry: LogEntry, leaf: Hash256)] = []
             var prev = tree.lastLeafHash
             do {
                 for (offset, payload) in pending.payloads.enumerated() {
                     let entry = try LogEntry(index: tree.size + UInt64(offset), prev: prev, time: time, payload: payload)
                     let leaf = hasher.leafHash(entry.bytes)
-                    items.append(.init(entry: entry, leafHash: leaf))
+                    items.append((entry, leaf))
                     prev = leaf
                 }
                 try gate?.admit(items.map(\.entry))
@@ -176,7 +176,7 @@ public final class Sequencer: Service, Sendable {
             }
             tree.size += UInt64(items.count)
             tree.lastLeafHash = prev
-            leafHashes += items.map(\.leafHash)
+            leafHashes += items.map(\.leaf)
             entriesBytes += items.map(\.entry.bytes)
             accepted.append((pending, items))
         }
@@ -193,18 +193,45 @@ public final class Sequencer: Service, Sendable {
             let body = try Checkpoint(origin: identity.origin, size: tree.size, rootHash: tree.root)
             let checkpoint = try SignedCheckpoint.sign(body, with: signer).bytes
             tree.checkpoint = checkpoint
-            try await store.append(LogBatch(firstIndex: start.size, entries: entriesBytes, tiles: update.tiles,
-                                            checkpoint: checkpoint))
+            // The store's fsync and the batch's proofs overlap: proofs are CPU work on this task (one reader for
+            // the whole batch, so they share tiles and memoized hashes), the append waits on the disk.
+            let count = entriesBytes.count
+            let batchToStore = LogBatch(firstIndex: start.size, entries: entriesBytes, tiles: update.tiles,
+                                        checkpoint: checkpoint)
+            let store = self.store
+            async let durable: Void = store.append(batchToStore)
+            let proofs: Result<[[Hash256]], any Error>
+            do {
+                proofs = .success(try await Self.inclusionProofs(first: start.size, count: count, update: update,
+                                                                 store: store, hasher: hasher))
+            } catch {
+                proofs = .failure(error)
+            }
+            try await durable
+            // From here the batch is in the log, whatever else happens: the state moves on.
             committed.withLock { $0 = tree }
             gate?.commit()
+            guard case .success(let proofs) = proofs else {
+                // Stored but unprovable right now (a read failed): the waiters are told so; a re-sent submission
+                // finds its entry, and the proof can be fetched from the reader later.
+                let failure = LogError(.storeFailed, "stored at \(start.size)..<\(tree.size), but the inclusion "
+                    + "proofs could not be computed; ask for the entry again")
+                for (pending, _) in accepted { pending.continuation.resume(throwing: failure) }
+                return
+            }
+            var next = 0
             for (pending, items) in accepted {
-                pending.continuation.resume(returning: SequencedGroup(items: items, treeSize: tree.size,
+                let answered = items.map { item -> SequencedGroup.Item in
+                    defer { next += 1 }
+                    return SequencedGroup.Item(entry: item.entry, leafHash: item.leaf, inclusionProof: proofs[next])
+                }
+                pending.continuation.resume(returning: SequencedGroup(items: answered, treeSize: tree.size,
                                                                       checkpoint: checkpoint))
             }
         } catch {
             gate?.abort()
             logger.error("batch not stored; nothing acknowledged", metadata: [
-                "firstIndex": "\(start.size)", "entries": "\(entriesBytes.count)", "error": "\(error)",
+                "firstIndex": "\(start.size)", "entries": "\(leafHashes.count)", "error": "\(error)",
             ])
             let failure = LogError(.storeFailed, "the batch at index \(start.size) was not stored: \(error)")
             for (pending, _) in accepted { pending.continuation.resume(throwing: failure) }
@@ -212,6 +239,20 @@ public final class Sequencer: Service, Sendable {
                 await reloadAfterConflict()
             }
         }
+    }
+
+    /// Inclusion proofs of entries `first ..< first + count` in the tree after `update`, from the batch's own new
+    /// tiles in front of the store's older ones.
+    private static func inclusionProofs(first: UInt64, count: Int, update: TileUpdate, store: any LogStore,
+                                        hasher: MerkleHasher) async throws -> [[Hash256]] {
+        let reader = TileHashReader(source: TileOverlay(update.tiles, over: LogStoreTileSource(store)),
+                                    treeSize: update.size, hasher: hasher)
+        var proofs: [[Hash256]] = []
+        proofs.reserveCapacity(count)
+        for i in 0..<UInt64(count) {
+            proofs.append(try await reader.inclusionProof(index: first + i, size: update.size))
+        }
+        return proofs
     }
 
     /// Another writer appended first (shared store): take its head so the next batch continues after it.
