@@ -235,9 +235,9 @@ public final class Sequencer: Service, Sendable {
             ])
             let failure = LogError(.storeFailed, "the batch at index \(start.size) was not stored: \(error)")
             for (pending, _) in accepted { pending.continuation.resume(throwing: failure) }
-            if let storeError = error as? LogStoreError, storeError.code == .conflict {
-                await reloadAfterConflict()
-            }
+            // A conflict (another writer) or an unknown outcome (the append failed after its commit): the store
+            // is the truth. Take its head and let the gate see whatever entered the log meanwhile.
+            await resynchronize(from: start)
         }
     }
 
@@ -255,13 +255,26 @@ public final class Sequencer: Service, Sendable {
         return proofs
     }
 
-    /// Another writer appended first (shared store): take its head so the next batch continues after it.
-    private func reloadAfterConflict() async {
+    /// Reloads the head from the store after a failed batch. If the store moved past `known` (a shared store, or
+    /// an append that failed after committing), the gate observes the entries in between, in order.
+    private func resynchronize(from known: TreeHead) async {
         do {
             let head = try await TreeHead.load(from: store, identity: identity)
+            guard head.size != known.size else { return }
+            if head.size > known.size, let gate {
+                var index = known.size
+                while index < head.size {
+                    let end = min(head.size, index + 256)
+                    gate.observe(try await store.entries(index..<end).map { try LogEntry(bytes: $0) })
+                    index = end
+                }
+            }
             committed.withLock { $0 = head }
+            logger.notice("sequencer resynchronized with the store", metadata: [
+                "from": "\(known.size)", "to": "\(head.size)",
+            ])
         } catch {
-            logger.error("could not reload the tree head after a conflict", metadata: ["error": "\(error)"])
+            logger.error("could not resynchronize with the store", metadata: ["error": "\(error)"])
         }
     }
 }

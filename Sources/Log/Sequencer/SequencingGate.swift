@@ -14,4 +14,7 @@ public protocol SequencingGate: Sendable {
     func commit()
     /// The batch failed: drop everything admitted since the last commit.
     func abort()
+    /// Entries that entered the log without this gate's `commit`: written by another daemon sharing the store, or
+    /// a batch whose append reported failure yet was stored. They are in the log and must be applied as they are.
+    func observe(_ entries: [LogEntry])
 }
