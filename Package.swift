@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "CertLedgerBench",
             dependencies: [
-                "LedgerCrypto", "Log",
+                "LedgerCrypto", "Log", "LogSQLite", "SignedNote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -92,6 +92,6 @@ let package = Package(
         .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto"], swiftSettings: strict),
         .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote", "LogStoreContract"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON"], swiftSettings: strict),
-        .testTarget(name: "LogSQLiteTests", dependencies: ["LogSQLite", "Log", "LogStoreContract"], swiftSettings: strict),
+        .testTarget(name: "LogSQLiteTests", dependencies: ["LogSQLite", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+import LedgerCrypto
+import SignedNote
+import LogStoreContract
+@testable import Log
+
+/// Wraps a store and corrupts what it returns: one entry, one tile, or hides the tail — the tampering an auditor
+/// must catch. Appends pass through untouched.
+struct TamperingStore: LogStore {
+    let base: any LogStore
+    var flipEntry: UInt64? = nil
+    var flipTile: TileKey? = nil
+    var swapEntries: (UInt64, UInt64)? = nil
+
+    func head() async throws -> LogHead? { try await base.head() }
+    func append(_ batch: LogBatch) async throws { try await base.append(batch) }
+    func tile(_ key: TileKey) async throws -> [UInt8]? {
+        guard var tile = try await base.tile(key) else { return nil }
+        if key == flipTile, !tile.isEmpty { tile[tile.count - 1] ^= 1 }
+        return tile
+    }
+    func checkpoint(size: UInt64) async throws -> [UInt8]? { try await base.checkpoint(size: size) }
+    func metadata(_ key: String) async throws -> String? { try await base.metadata(key) }
+    func setMetadata(_ key: String, _ value: String) async throws { try await base.setMetadata(key, value) }
+    func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] {
+        var out = try await base.entries(range)
+        for (offset, _) in out.enumerated() {
+            let index = range.lowerBound + UInt64(offset)
+            if index == flipEntry { out[offset][out[offset].count / 2] ^= 0x01 }
+            if let (a, b) = swapEntries, index == a || index == b {
+                let other = index == a ? b : a
+                out[offset] = try await base.entries(other..<(other + 1))[0]
+            }
+        }
+        return out
+    }
+}
+
+/// Builds a log of `count` entries in small batches (so there are many checkpoints and partial tiles).
+func buildLog(_ count: Int, store: any LogStore) async throws -> (TestLog, [SequencedGroup]) {
+    let log = try TestLog(store: store)
+    var config = SequencerConfig()
+    config.maxBatchEntries = 37
+    let sequencer = try await log.sequencer(config: config)
+    let groups = try await withRunning(sequencer) {
+        try await withThrowingTaskGroup(of: SequencedGroup.self) { tasks in
+            for i in 0..<count { tasks.addTask { try await sequencer.submit([payload(i)]) } }
+            return try await tasks.reduce(into: []) { $0.append($1) }
+        }
+    }
+    return (log, groups)
+}
+
+@Suite struct LogReaderTests {
+    @Test func inclusionProofs_fromStoredTiles_verifyAgainstEveryCheckpoint() async throws {
+        let (log, groups) = try await buildLog(700, store: MemoryLogStore())
+        let hasher = MerkleHasher(.sha256)
+        let size = try #require(try await log.store.head()).size
+        for group in groups.shuffled().prefix(120) {
+            let item = group.items[0]
+            let cp = try SignedCheckpoint(opening: group.checkpoint, logVerifier: log.identity.verifier)
+            let proof = try await log.reader.inclusionProof(index: item.entry.index, size: group.treeSize,
+                                                            treeSize: size)
+            #expect(try hasher.verifyInclusion(leafHash: item.leafHash, index: item.entry.index,
+                                               treeSize: group.treeSize, proof: proof,
+                                               rootHash: cp.checkpoint.rootHash).isValid)
+        }
+    }
+
+    @Test func consistencyProofs_linkEveryCheckpointToTheLatest() async throws {
+        let (log, groups) = try await buildLog(600, store: MemoryLogStore())
+        let hasher = MerkleHasher(.sha256)
+        let head = try #require(try await log.store.head())
+        let latest = try SignedCheckpoint(opening: head.checkpoint, logVerifier: log.identity.verifier).checkpoint
+        for group in groups.prefix(80) {
+            let old = try SignedCheckpoint(opening: group.checkpoint, logVerifier: log.identity.verifier).checkpoint
+            let proof = try await log.reader.consistencyProof(size1: old.size, size2: head.size, treeSize: head.size)
+            #expect(try hasher.verifyConsistency(size1: old.size, size2: head.size, proof: proof,
+                                                 root1: old.rootHash, root2: latest.rootHash).isValid)
+        }
+    }
+
+    @Test func tilesAndBundles_matchWhatWasAppended() async throws {
+        let (log, _) = try await buildLog(300, store: MemoryLogStore())
+        let size: UInt64 = 300
+        let entries = try await log.store.entries(0..<size)
+        let bundle0 = try await log.reader.entryBundle(try TilePath(parsing: "tile/entries/000"), treeSize: size)
+        #expect(try EntryBundle.decode(bundle0) == Array(entries[0..<256]))
+        let bundle1 = try await log.reader.entryBundle(try TilePath(parsing: "tile/entries/001.p/44"), treeSize: size)
+        #expect(try EntryBundle.decode(bundle1) == Array(entries[256..<300]))
+        let hasher = MerkleHasher(.sha256)
+        let tile0 = try await log.reader.hashTile(try TilePath(parsing: "tile/0/000"), treeSize: size)
+        #expect(tile0 == entries[0..<256].flatMap { hasher.leafHash($0).bytes })
+        // Wider than the tree has: refused, not padded.
+        await #expect(throws: LogError.self) {
+            try await log.reader.entryBundle(try TilePath(parsing: "tile/entries/001.p/45"), treeSize: size)
+        }
+        await #expect(throws: LogError.self) {
+            try await log.reader.hashTile(try TilePath(parsing: "tile/0/002"), treeSize: size)
+        }
+    }
+
+    @Test func outOfRangeReads_nameTheNumbers() async throws {
+        let (log, _) = try await buildLog(10, store: MemoryLogStore())
+        do {
+            _ = try await log.reader.inclusionProof(index: 10, size: 10, treeSize: 10)
+            Issue.record("index 10 accepted")
+        } catch let error as LogError {
+            #expect(error.code == .outOfRange)
+            #expect(error.reason.contains("10"))
+        }
+        await #expect(throws: LogError.self) { try await log.reader.consistencyProof(size1: 5, size2: 11, treeSize: 10) }
+        await #expect(throws: LogError.self) { try await log.reader.entry(at: 11, treeSize: 10) }
+    }
+}
+
+@Suite struct LogVerifierTests {
+    @Test func untouchedLog_verifiesEndToEnd() async throws {
+        let (log, _) = try await buildLog(520, store: MemoryLogStore())
+        var progress: [UInt64] = []
+        let report = try await LogVerifier(store: log.store, identity: log.identity).verify(progress: { done, _ in
+            progress.append(done)
+        })
+        #expect(report.isValid, "\(report)")
+        #expect(report.verifiedEntries == 520)
+        #expect(progress.last == 520)
+    }
+
+    @Test func flippedEntryByte_isFoundAtItsIndex() async throws {
+        let memory = MemoryLogStore()
+        let (log, _) = try await buildLog(300, store: memory)
+        let tampered = TamperingStore(base: memory, flipEntry: 123)
+        let report = try await LogVerifier(store: tampered, identity: log.identity).verify()
+        #expect(!report.isValid)
+        // Either the entry no longer decodes, or it does and the next entry's prev no longer matches.
+        #expect(report.failure?.index == 123 || report.failure?.index == 124, "\(report)")
+    }
+
+    @Test func swappedEntries_breakTheChainAtTheFirst() async throws {
+        let memory = MemoryLogStore()
+        let (log, _) = try await buildLog(50, store: memory)
+        let report = try await LogVerifier(store: TamperingStore(base: memory, swapEntries: (20, 21)),
+                                           identity: log.identity).verify()
+        #expect(report.failure?.index == 20, "\(report)")
+    }
+
+    @Test func alteredTile_isFound() async throws {
+        let memory = MemoryLogStore()
+        let (log, _) = try await buildLog(300, store: memory)
+        let report = try await LogVerifier(store: TamperingStore(base: memory, flipTile: TileKey(level: 0, index: 0)),
+                                           identity: log.identity).verify()
+        #expect(!report.isValid)
+        #expect(report.failure?.reason.contains("tile") == true, "\(report)")
+    }
+
+    @Test func checkpointFromAnotherKey_isRejected() async throws {
+        let memory = MemoryLogStore()
+        let (log, _) = try await buildLog(5, store: memory)
+        let other = try Ed25519NoteSigner.generate(name: log.identity.origin)
+        let stranger = LogIdentity(origin: log.identity.origin, hashAlgorithm: .sha256, verifier: other.verifier)
+        let report = try await LogVerifier(store: memory, identity: stranger).verify()
+        #expect(!report.isValid && report.failure?.index == nil)
+    }
+}
+
+@Suite struct TreeHeadLoadTests {
+    @Test func reopenedStore_givesTheSameHead() async throws {
+        let (log, _) = try await buildLog(333, store: MemoryLogStore())
+        let head = try await TreeHead.load(from: log.store, identity: log.identity)
+        #expect(head.size == 333)
+        let stored = try #require(try await log.store.head())
+        #expect(head.checkpoint == stored.checkpoint)
+        let cp = try SignedCheckpoint(opening: stored.checkpoint, logVerifier: log.identity.verifier)
+        #expect(head.root == cp.checkpoint.rootHash)
+    }
+
+    @Test func storeInconsistentWithItsCheckpoint_isRefusedWithAReason() async throws {
+        let memory = MemoryLogStore()
+        let (log, _) = try await buildLog(300, store: memory)
+        // The right edge's level-0 tile (index 1) altered: the root no longer matches the checkpoint.
+        let edgeTampered = TamperingStore(base: memory, flipTile: TileKey(level: 0, index: 1))
+        do {
+            _ = try await TreeHead.load(from: edgeTampered, identity: log.identity)
+            Issue.record("an inconsistent store was accepted")
+        } catch let error as LogError {
+            #expect(error.code == .inconsistent)
+            #expect(error.reason.contains("root"))
+        }
+        // The last entry altered: it no longer hashes to the last leaf.
+        do {
+            _ = try await TreeHead.load(from: TamperingStore(base: memory, flipEntry: 299), identity: log.identity)
+            Issue.record("an altered last entry was accepted")
+        } catch let error as LogError {
+            #expect(error.code == .inconsistent)
+        }
+    }
+}
