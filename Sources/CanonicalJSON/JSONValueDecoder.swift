@@ -1,0 +1,145 @@
+/// The `Decoder` behind `CanonicalJSONDecoder`: reads a parsed `JSONValue` tree, converts scalars without any
+/// coercion, and logs which members of which objects the type read so that unknown ones can be rejected.
+final class JSONValueDecoder: Decoder {
+    let value: JSONValue
+    let state: DecodingState
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    /// One log per decoder, so that containers opened twice on one object (a class and its superclass) share it.
+    private var readLog: ObjectReadLog?
+
+    init(value: JSONValue, state: DecodingState, codingPath: [any CodingKey]) {
+        self.value = value
+        self.state = state
+        self.codingPath = codingPath
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .object(let members) = value else {
+            throw mismatch(expected: "object", found: value)
+        }
+        let log = readLog ?? state.newLog(members: members, codingPath: codingPath)
+        readLog = log
+        return KeyedDecodingContainer(JSONKeyedDecodingContainer<Key>(decoder: self, log: log))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case .array(let elements) = value else {
+            throw mismatch(expected: "array", found: value)
+        }
+        return JSONUnkeyedDecodingContainer(decoder: self, elements: elements)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        JSONSingleValueDecodingContainer(decoder: self)
+    }
+
+    func child(_ value: JSONValue, key: any CodingKey) -> JSONValueDecoder {
+        JSONValueDecoder(value: value, state: state, codingPath: codingPath + [key])
+    }
+
+    /// Decodes any type from this decoder's value; `JSONValue` is handed over whole.
+    func decodeGeneric<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == JSONValue.self, let raw = value as? T {
+            return raw
+        }
+        return try T(from: self)
+    }
+
+    var pathString: String {
+        JSONPath(codingPath: codingPath).description
+    }
+
+    func mismatch(expected: String, found: JSONValue) -> JSONError {
+        JSONError(.typeMismatch, path: pathString, "expected \(expected), found \(found.typeName)")
+    }
+
+    // MARK: Scalars, without coercion
+
+    func decodeBool() throws(JSONError) -> Bool {
+        guard case .bool(let flag) = value else { throw mismatch(expected: "boolean", found: value) }
+        return flag
+    }
+
+    func decodeString() throws(JSONError) -> String {
+        guard case .string(let text) = value else { throw mismatch(expected: "string", found: value) }
+        return text
+    }
+
+    func decodeDouble() throws(JSONError) -> Double {
+        guard case .number(let number) = value else { throw mismatch(expected: "number", found: value) }
+        return number
+    }
+
+    func decodeFloat() throws(JSONError) -> Float {
+        let number = try decodeDouble()
+        guard number.magnitude <= Double(Float.greatestFiniteMagnitude) else {
+            throw JSONError(.integerOutOfRange, path: pathString,
+                            "\(spelled(number)) is beyond the largest Float \(Float.greatestFiniteMagnitude)")
+        }
+        return Float(number)
+    }
+
+    /// Integers: whole, within ±(2^53 − 1) (beyond it a double no longer tells neighbours apart, RFC 7493 §2.2),
+    /// and within the Swift type's own range.
+    func decodeInteger<I: FixedWidthInteger>(_ type: I.Type) throws(JSONError) -> I {
+        let number = try decodeDouble()
+        guard number.rounded(.towardZero) == number else {
+            throw JSONError(.notAnInteger, path: pathString,
+                            "\(spelled(number)) has a fractional part where an integer (\(I.self)) is expected")
+        }
+        guard number.magnitude <= Double(JSONValueEncoder.maxExactInteger) else {
+            throw JSONError(.integerOutOfRange, path: pathString,
+                            "\(spelled(number)) is outside ±9007199254740991 (2^53 − 1); larger integers "
+                                + "are not exact in JSON (RFC 7493 §2.2)")
+        }
+        guard let integer = I(exactly: number) else {
+            throw JSONError(.integerOutOfRange, path: pathString,
+                            "\(spelled(number)) is out of range for \(I.self) (\(I.min)...\(I.max))")
+        }
+        return integer
+    }
+
+    private func spelled(_ number: Double) -> String {
+        String(decoding: ShortestDecimal(number).ecmaScriptBytes, as: UTF8.self)
+    }
+}
+
+/// Shared by all decoders of one `decode` call: the objects opened, for the unknown-key check.
+final class DecodingState {
+    let rejectUnknownKeys: Bool
+    private var logs: [ObjectReadLog] = []
+
+    init(rejectUnknownKeys: Bool) {
+        self.rejectUnknownKeys = rejectUnknownKeys
+    }
+
+    func newLog(members: [String: JSONValue], codingPath: [any CodingKey]) -> ObjectReadLog {
+        let log = ObjectReadLog(members: members, codingPath: codingPath)
+        if rejectUnknownKeys { logs.append(log) }
+        return log
+    }
+
+    /// Reports the first member never read, objects in the order they were opened, members in canonical order.
+    func checkAllKeysRead() throws(JSONError) {
+        for log in logs {
+            for (key, _) in JSONValue.canonicalOrder(log.members) where !log.read.contains(key) {
+                let path = JSONPath(codingPath: log.codingPath).appending(.key(key))
+                throw JSONError(.unknownKey, path: path.description,
+                                "member \(key.debugDescription) is not a field of this object")
+            }
+        }
+    }
+}
+
+/// The members of one object and the names the decoded type asked for.
+final class ObjectReadLog {
+    let members: [String: JSONValue]
+    let codingPath: [any CodingKey]
+    var read: Set<String> = []
+
+    init(members: [String: JSONValue], codingPath: [any CodingKey]) {
+        self.members = members
+        self.codingPath = codingPath
+    }
+}
