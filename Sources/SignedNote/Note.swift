@@ -1,1 +1,0 @@
-// C2SP signed notes.
