@@ -1,0 +1,102 @@
+public import LedgerCrypto
+
+/// The digest of a document held outside the ledger (the license PDF/OFD, a seal image, a seal's certificate):
+/// `{"algorithm":"sha256"|"sm3","digest":"<lower-case hex>"}`. The ledger never holds the document, only
+/// this commitment, which a verifier recomputes from the document in front of it.
+public struct ContentDigest: Codable, Sendable, Hashable {
+    public let algorithm: HashAlgorithm
+    public let digest: Hash256
+
+    public init(algorithm: HashAlgorithm, digest: Hash256) {
+        self.algorithm = algorithm
+        self.digest = digest
+    }
+
+    /// The digest of `bytes` under `algorithm`.
+    public init(of bytes: some Sequence<UInt8>, algorithm: HashAlgorithm) {
+        self.init(algorithm: algorithm, digest: algorithm.hash(bytes))
+    }
+
+    enum CodingKeys: String, CodingKey { case algorithm, digest }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        algorithm = try c.decode(HashAlgorithm.self, forKey: .algorithm)
+        digest = try Self.decodeDigest(c, key: .digest, algorithm: algorithm)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(algorithm, forKey: .algorithm)
+        try c.encode(digest.hex, forKey: .digest)
+    }
+
+    /// Reads lower-case hex of exactly the algorithm's output length (64 digits for SHA-256 and SM3), so that a
+    /// truncated, padded or upper-case spelling is refused where it appears.
+    static func decodeDigest<K: CodingKey>(_ c: KeyedDecodingContainer<K>, key: K,
+                                           algorithm: HashAlgorithm) throws -> Hash256 {
+        let text = try c.decode(String.self, forKey: key)
+        let want = algorithm.digestByteCount * 2
+        func corrupt(_ why: String) -> DecodingError {
+            .dataCorrupted(.init(codingPath: c.codingPath + [key], debugDescription: why))
+        }
+        guard text.utf8.count == want else {
+            throw corrupt("a \(algorithm.rawValue) digest is \(want) hex digits, found \(text.utf8.count)")
+        }
+        guard text.utf8.allSatisfy(FieldCheck.isLowerHex), let hash = Hash256(hex: text) else {
+            throw corrupt("a digest is written in lower-case hex (0-9, a-f)")
+        }
+        return hash
+    }
+}
+
+/// The salted digest of data one department shared with another (`link.share`):
+/// `{"algorithm","digest","salted":true}`. The salt stays with the two departments and never reaches the
+/// ledger: without it, the digest of a short personal record could be found by trying every candidate. Either
+/// department can later prove what was shared by revealing data and salt to an auditor.
+public struct SaltedDigest: Codable, Sendable, Hashable {
+    public let algorithm: HashAlgorithm
+    public let digest: Hash256
+
+    public init(algorithm: HashAlgorithm, digest: Hash256) {
+        self.algorithm = algorithm
+        self.digest = digest
+    }
+
+    /// The digest of `salt ‖ data`, as the departments compute it; the salt should be at least 16 random bytes.
+    public init(of data: some Sequence<UInt8>, salt: [UInt8], algorithm: HashAlgorithm) {
+        let context = DigestContext(algorithm)
+        context.update(salt)
+        context.update(data)
+        self.init(algorithm: algorithm, digest: context.finalize())
+    }
+
+    enum CodingKeys: String, CodingKey { case algorithm, digest, salted }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        algorithm = try c.decode(HashAlgorithm.self, forKey: .algorithm)
+        digest = try ContentDigest.decodeDigest(c, key: .digest, algorithm: algorithm)
+        guard try c.decode(Bool.self, forKey: .salted) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: c.codingPath + [CodingKeys.salted],
+                debugDescription: "must be true: only a salted digest of shared data may enter the ledger"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(algorithm, forKey: .algorithm)
+        try c.encode(digest.hex, forKey: .digest)
+        try c.encode(true, forKey: .salted)
+    }
+}
+
+extension HashAlgorithm {
+    /// Output length in bytes: 32 for both SHA-256 (FIPS 180-4) and SM3 (GB/T 32905).
+    var digestByteCount: Int {
+        switch self {
+        case .sha256, .sm3: return 32
+        }
+    }
+}

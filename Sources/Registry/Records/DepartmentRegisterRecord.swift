@@ -1,0 +1,34 @@
+/// A department joins the ledger (`department.register`, signed by the operator key): its id, names, roles and
+/// the public keys its submissions will be verified with.
+public struct DepartmentRegisterRecord: RecordBody {
+    public static let kinds: Set<SubmissionKind> = [.departmentRegister]
+
+    public let id: DepartmentID
+    public let nameZh: String
+    public let nameEn: String
+    /// Distinct roles, at least one.
+    public let roles: [Role]
+    /// Distinct keys, 1–8.
+    public let keys: [KeyRecord]
+
+    public init(id: DepartmentID, nameZh: String, nameEn: String, roles: [Role], keys: [KeyRecord]) {
+        self.id = id
+        self.nameZh = nameZh
+        self.nameEn = nameEn
+        self.roles = roles
+        self.keys = keys
+    }
+
+    public func validate(as kind: SubmissionKind, at path: String) throws(RegistryError) {
+        func field(_ name: String) -> String { FieldCheck.join(path, name) }
+        try FieldCheck.text(nameZh, field("nameZh"), RecordLimits.nameZh)
+        try FieldCheck.text(nameEn, field("nameEn"), RecordLimits.nameEn)
+        try FieldCheck.count(roles.count, field("roles"), 1...Role.allCases.count)
+        try FieldCheck.unique(roles, field("roles")) { "role \($0)" }
+        try FieldCheck.count(keys.count, field("keys"), RecordLimits.keysPerDepartment)
+        try FieldCheck.unique(keys.map(\.keyId), field("keys")) { "key \($0)" }
+        for (index, key) in keys.enumerated() {
+            _ = try key.loadPublicKey(at: field("keys[\(index)]"))
+        }
+    }
+}
