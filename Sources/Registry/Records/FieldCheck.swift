@@ -13,7 +13,8 @@ enum FieldCheck {
                                 "must be \(bounds.lowerBound)–\(bounds.upperBound) characters, found \(count)")
         }
         if let bad = value.unicodeScalars.first(where: isControl) {
-            let code = String(bad.value, radix: 16, uppercase: true)
+            let hex = String(bad.value, radix: 16, uppercase: true)
+            let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             throw RegistryError(.invalid, field: field, "contains the control character U+\(code)")
         }
         if let first = value.first, let last = value.last, first.isWhitespace || last.isWhitespace {

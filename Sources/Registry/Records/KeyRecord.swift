@@ -27,7 +27,7 @@ public struct KeyRecord: Codable, Sendable, Hashable {
             key = try PublicKey(pem: publicKey, algorithm: algorithm)
         } catch {
             throw RegistryError(.invalid, field: FieldCheck.join(path, "publicKey"),
-                                "not a \(algorithm.rawValue) SubjectPublicKeyInfo PEM: \(error)")
+                                "not an SPKI PEM public key of algorithm \(algorithm.rawValue): \(error)")
         }
         guard key.pem == publicKey else {
             throw RegistryError(.invalid, field: FieldCheck.join(path, "publicKey"),
