@@ -27,12 +27,13 @@ import Testing
     }
 
     @Test func sortingExample_withJapaneseName_placesItBetweenEuroAndTheSurrogatePair() throws {
-        // By code point U+1F600 sorts after U+FB33; by UTF-16 units (D83D DE00) it sorts before. 日本語 is U+65E5….
+        // By code point U+1F600 sorts after U+FB33; by UTF-16 units (D83D DE00) it sorts before.
+        // 日本語 starts with U+65E5, between U+20AC and the surrogates.
         let value: JSONValue = [
             "\u{20AC}": 1, "\r": 2, "\u{FB33}": 3, "1": 4, "\u{1F600}": 5, "\u{80}": 6, "\u{F6}": 7, "日本語": 8,
         ]
-        #expect(value.canonicalString
-            == "{\"\\r\":2,\"1\":4,\"\u{80}\":6,\"\u{F6}\":7,\"\u{20AC}\":1,\"日本語\":8,\"\u{1F600}\":5,\"\u{FB33}\":3}")
+        #expect(value.canonicalString == "{\"\\r\":2,\"1\":4,\"\u{80}\":6,\"\u{F6}\":7,\"\u{20AC}\":1,"
+            + "\"日本語\":8,\"\u{1F600}\":5,\"\u{FB33}\":3}")
     }
 
     @Test func appendixB_finiteNumbers_serializeAsECMAScriptAndParseBackToTheSameDouble() throws {

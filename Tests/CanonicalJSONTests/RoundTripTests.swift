@@ -81,7 +81,9 @@ import Testing
         case 0: return randomFiniteDouble(using: &rng)
         case 1: return Double(Int64(truncatingIfNeeded: rng.next()) >> 11)
         case 2: return Double(Int64(truncatingIfNeeded: rng.next() % 2_000_001) - 1_000_000) / 100
-        default: return [0, -0.0, 1e21, 1e-7, 9007199254740992, 0.1, Double.leastNonzeroMagnitude.nextUp][Int(rng.next() % 7)]
+        default:
+            let edges = [0, -0.0, 1e21, 1e-7, 9007199254740992, 0.1, Double.leastNonzeroMagnitude.nextUp]
+            return edges[Int(rng.next() % UInt64(edges.count))]
         }
     }
 
