@@ -144,11 +144,13 @@ import LedgerCrypto
         var wrongTag = raw
         wrongTag[0] = 0x05
         #expect(code { _ = try PublicKey(raw: wrongTag, algorithm: algorithm) } == .malformedKey)
-        #expect(code { _ = try PublicKey(raw: [UInt8](repeating: 0, count: 65), algorithm: algorithm) } == .malformedKey)
+        let zeros = [UInt8](repeating: 0, count: 65)
+        #expect(code { _ = try PublicKey(raw: zeros, algorithm: algorithm) } == .malformedKey)
     }
 
     @Test func rawEd25519_wrongLength_throwsMalformedKey() {
-        #expect(code { _ = try PublicKey(raw: Array(Self.rfc8032Public.dropLast()), algorithm: .ed25519) } == .malformedKey)
+        let short = Array(Self.rfc8032Public.dropLast())
+        #expect(code { _ = try PublicKey(raw: short, algorithm: .ed25519) } == .malformedKey)
         #expect(code { _ = try PublicKey(raw: [], algorithm: .ed25519) } == .malformedKey)
     }
 }

@@ -92,4 +92,21 @@ import LedgerCrypto
             #expect(try key.sign(Self.message) != key.sign(Self.message))
         }
     }
+
+    @Test(arguments: SignatureAlgorithm.allCases)
+    func rejectedSignatures_doNotPoisonLaterVerifications(_ algorithm: SignatureAlgorithm) throws {
+        // Verification contexts may be reused (ECDSA); a garbage signature must not leave one unusable or
+        // leave errors behind that flip a later answer.
+        let key = try PrivateKey.generate(algorithm)
+        let signature = try key.sign(Self.message)
+        let garbage: [[UInt8]] = [[], [0x30], [0x30, 0x02, 0x02, 0x01], [UInt8](repeating: 0xff, count: 72),
+                                  Array(signature.reversed())]
+        for _ in 0..<3 {
+            for bad in garbage {
+                #expect(!key.publicKey.isValidSignature(bad, for: Self.message))
+                #expect(key.publicKey.isValidSignature(signature, for: Self.message))
+            }
+            #expect(key.publicKey.isValidSignature(try key.sign(Self.message), for: Self.message))
+        }
+    }
 }

@@ -11,20 +11,25 @@ public final class PrivateKey: @unchecked Sendable {
     public let publicKey: PublicKey
     /// The owned `EVP_PKEY`; freed in `deinit`.
     private let pkey: OpaquePointer
+    /// Prepared signing contexts, for ECDSA keys only (see `ECDSAContextPool` for why).
+    private let ecdsa: ECDSAContextPool?
 
     /// Takes ownership of `pkey` (freeing it if it is refused) and checks it is a key of `requested`.
     init(adopting pkey: OpaquePointer, requested: SignatureAlgorithm?, field: String) throws {
         let derived: PublicKey
+        let pool: ECDSAContextPool?
         do {
             // The public half goes through SPKI so that it is a separate, public-only EVP_PKEY.
             let spki = try encodeSPKI(pkey)
             derived = try PublicKey(spkiDER: spki, algorithm: requested)
+            pool = derived.algorithm == .ecdsaP256SHA256 ? try ECDSAContextPool(key: pkey, operation: .sign) : nil
         } catch let error as CryptoError {
             EVP_PKEY_free(pkey)
             throw CryptoError(error.code, field: field, error.reason)
         }
         algorithm = derived.algorithm
         publicKey = derived
+        ecdsa = pool
         self.pkey = pkey
     }
 
@@ -67,7 +72,8 @@ public final class PrivateKey: @unchecked Sendable {
     public var ed25519Seed: [UInt8] {
         get throws {
             guard algorithm == .ed25519 else {
-                throw CryptoError(.wrongKeyType, field: "ed25519Seed", "a \(algorithm.rawValue) key has no Ed25519 seed")
+                throw CryptoError(.wrongKeyType, field: "ed25519Seed",
+                                  "a \(algorithm.rawValue) key has no Ed25519 seed")
             }
             var seed = [UInt8](repeating: 0, count: 32)
             var length = seed.count
@@ -89,6 +95,7 @@ public final class PrivateKey: @unchecked Sendable {
     /// Signs `message`. Ed25519 (RFC 8032 §5.1.6) gives 64 raw bytes; ECDSA P-256/SHA-256 (FIPS 186-4) and
     /// SM2/SM3 with the default ID (GM/T 0003.2) give a DER `SEQUENCE { r, s }` of up to 72 bytes.
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
-        try SignatureContext().sign(message, key: pkey, algorithm: algorithm)
+        if let ecdsa { return try ecdsa.sign(message) }
+        return try SignatureContext().sign(message, key: pkey, algorithm: algorithm)
     }
 }

@@ -18,6 +18,8 @@ public final class PublicKey: @unchecked Sendable, Equatable {
     public let keyID: String
     /// The owned `EVP_PKEY`; freed in `deinit`.
     let pkey: OpaquePointer
+    /// Prepared verification contexts, for ECDSA keys only (see `ECDSAContextPool` for why).
+    private let ecdsa: ECDSAContextPool?
 
     /// Takes ownership of `pkey` (freeing it if it is refused) and checks it is a key of `requested`.
     init(adopting pkey: OpaquePointer, requested: SignatureAlgorithm?, field: String) throws {
@@ -46,6 +48,7 @@ public final class PublicKey: @unchecked Sendable, Equatable {
                 throw CryptoError(.malformedKey, field: field,
                                   "\(actual.rawValue) key re-encodes to an unexpected \(spki.count)-byte SPKI")
             }
+            ecdsa = actual == .ecdsaP256SHA256 ? try ECDSAContextPool(key: pkey, operation: .verify) : nil
             algorithm = actual
             spkiDER = spki
             rawBytes = Array(spki[prefix.count...])
@@ -95,7 +98,8 @@ public final class PublicKey: @unchecked Sendable, Equatable {
                                   + "got \(raw.count)")
         }
         if algorithm != .ed25519, raw.first != 0x04 {
-            throw CryptoError(.malformedKey, field: "raw", "EC public key must be an uncompressed point (0x04 ‖ X ‖ Y)")
+            throw CryptoError(.malformedKey, field: "raw",
+                              "EC public key must be an uncompressed point (0x04 ‖ X ‖ Y), got prefix \(raw[0])")
         }
         do {
             try self.init(spkiDER: algorithm.spkiPrefix + raw, algorithm: algorithm)
@@ -110,6 +114,7 @@ public final class PublicKey: @unchecked Sendable, Equatable {
     /// Checks `signature` over `message` (see `PrivateKey.sign`). Never throws: a malformed, truncated or
     /// foreign signature is simply not valid.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        if let ecdsa { return ecdsa.verify(signature, message: message) }
         guard let context = try? SignatureContext() else {
             ERR_clear_error()
             return false

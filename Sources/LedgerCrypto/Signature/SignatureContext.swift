@@ -12,6 +12,13 @@ final class SignatureContext {
         pointer = ctx
     }
 
+    /// Each context makes exactly one signature or verification, so OpenSSL may finish it in place: without
+    /// this flag `EVP_DigestSignFinal` / `EVP_DigestVerifyFinal` first duplicate the whole operation (key
+    /// context and digest state) so that the caller could go on feeding data.
+    private func markSingleUse() {
+        EVP_MD_CTX_set_flags(pointer, Int32(EVP_MD_CTX_FLAG_FINALISE))
+    }
+
     deinit { EVP_MD_CTX_free(pointer) }
 
     /// Signs `message` in one shot: Ed25519 (RFC 8032 §5.1.6) cannot be fed incrementally, and one-shot is
@@ -22,6 +29,7 @@ final class SignatureContext {
             EVP_DigestSignInit_ex(pointer, &pctx, md, nil, nil, pkey, nil)
         }
         guard initialised == 1 else { throw CryptoError.openssl("EVP_DigestSignInit_ex(\(algorithm.rawValue))") }
+        markSingleUse()
         if algorithm == .sm2SM3 {
             guard let pctx, Self.setSM2DistinguishingID(pctx) else {
                 throw CryptoError.openssl("EVP_PKEY_CTX_set1_id")
@@ -55,6 +63,7 @@ final class SignatureContext {
             ERR_clear_error()
             return false
         }
+        markSingleUse()
         if algorithm == .sm2SM3 {
             guard let pctx, Self.setSM2DistinguishingID(pctx) else {
                 ERR_clear_error()

@@ -1,1 +1,0 @@
-print("certledger-bench: no benchmarks yet")
