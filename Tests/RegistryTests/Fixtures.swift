@@ -180,10 +180,13 @@ extension JSONValue {
         switch self {
         case .object(let members) where !members.isEmpty:
             let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-            let lines = keys.map { inner + JSONValue.string($0).canonicalString + ": " + (members[$0] ?? .null).pretty(indent: inner) }
+            let lines = keys.map { key in
+                inner + JSONValue.string(key).canonicalString + ": " + (members[key] ?? .null).pretty(indent: inner)
+            }
             return "{\n" + lines.joined(separator: ",\n") + "\n" + indent + "}"
         case .array(let elements) where !elements.isEmpty:
-            return "[\n" + elements.map { inner + $0.pretty(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+            let lines = elements.map { inner + $0.pretty(indent: inner) }
+            return "[\n" + lines.joined(separator: ",\n") + "\n" + indent + "]"
         default:
             return canonicalString
         }

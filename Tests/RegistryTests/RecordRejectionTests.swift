@@ -122,12 +122,14 @@ struct Mutation: Sendable, CustomTestStringConvertible {
 
     static let badValues: [Mutation] = [
         Mutation(.licenseIssue, ["registeredCapital", "amount"], "01", "record.registeredCapital.amount"),
-        Mutation(.licenseIssue, ["registeredCapital", "amount"], "1.234", "record.registeredCapital.amount", "2 decimals"),
+        Mutation(.licenseIssue, ["registeredCapital", "amount"], "1.234", "record.registeredCapital.amount",
+                 "2 decimals"),
         Mutation(.licenseIssue, ["registeredCapital", "amount"], "1.", "record.registeredCapital.amount"),
         Mutation(.licenseIssue, ["registeredCapital", "amount"], "-5", "record.registeredCapital.amount"),
         Mutation(.licenseIssue, ["registeredCapital", "amount"], "1e6", "record.registeredCapital.amount"),
         Mutation(.licenseIssue, ["registeredCapital", "amount"], "1000000000000000", "record.registeredCapital.amount"),
-        Mutation(.licenseIssue, ["registeredCapital", "currency"], "RMB", "record.registeredCapital.currency", "ISO 4217"),
+        Mutation(.licenseIssue, ["registeredCapital", "currency"], "RMB", "record.registeredCapital.currency",
+                 "ISO 4217"),
         Mutation(.licenseIssue, ["registeredCapital", "currency"], "cny", "record.registeredCapital.currency"),
         Mutation(.licenseIssue, ["authority", "code"], "35010", "record.authority.code", "6-digit"),
         Mutation(.licenseIssue, ["name"], "", "record.name", "found 0"),

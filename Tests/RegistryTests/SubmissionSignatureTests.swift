@@ -11,8 +11,9 @@ import Testing
 
     func signed(_ algorithm: SignatureAlgorithm, key: PrivateKey? = nil) throws -> (Submission, PrivateKey) {
         let key = try key ?? PrivateKey.generate(algorithm)
+        let record = try demo.license(version: 1, subjectPrev: nil)
         let submission = try Submission.sign(kind: .licenseIssue, department: dept("demo-amr"), key: key,
-                                             nonce: Nonce.random(), record: try demo.license(version: 1, subjectPrev: nil))
+                                             nonce: Nonce.random(), record: record)
         return (submission, key)
     }
 

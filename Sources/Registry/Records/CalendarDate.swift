@@ -1,5 +1,3 @@
-public import Log
-
 /// A calendar date `YYYY-MM-DD` (ISO 8601 / RFC 3339 `full-date`) that exists in the Gregorian calendar:
 /// `2023-02-29` and `2024-13-01` are refused. Years 1900–2999: nothing in this register predates 1900, and a
 /// later year is a typo. The fixed-width form makes the string order the chronological order.
@@ -7,8 +5,10 @@ public struct CalendarDate: ValidatedString, Comparable {
     public init(from decoder: any Decoder) throws { try self.init(decodingString: decoder) }
     public func encode(to encoder: any Encoder) throws { try encodeString(to: encoder) }
 
+    /// Accepted years.
     public static let years: ClosedRange<Int> = 1900...2999
     public let value: String
+    /// The year, month and day, as numbers.
     public let year: Int
     public let month: Int
     public let day: Int
@@ -46,29 +46,4 @@ public struct CalendarDate: ValidatedString, Comparable {
         default: return 31
         }
     }
-}
-
-/// An instant written exactly as RFC 3339 with milliseconds in UTC (`2026-11-29T01:02:03.456Z`), the form of the
-/// log's own `Timestamp`, so that one instant has one spelling in a signed record.
-public struct RecordTime: ValidatedString, Comparable {
-    public init(from decoder: any Decoder) throws { try self.init(decodingString: decoder) }
-    public func encode(to encoder: any Encoder) throws { try encodeString(to: encoder) }
-
-    public let value: String
-    public let timestamp: Timestamp
-
-    public init(validating text: String) throws(RegistryError) {
-        guard let timestamp = Timestamp(rfc3339: text) else {
-            throw RegistryError(.invalid, "an instant is written YYYY-MM-DDTHH:MM:SS.mmmZ (UTC), found \"\(text)\"")
-        }
-        value = text
-        self.timestamp = timestamp
-    }
-
-    public init(_ timestamp: Timestamp) {
-        value = timestamp.rfc3339
-        self.timestamp = timestamp
-    }
-
-    public static func < (lhs: RecordTime, rhs: RecordTime) -> Bool { lhs.timestamp < rhs.timestamp }
 }

@@ -3,14 +3,18 @@
 public struct DepartmentRegisterRecord: RecordBody {
     public static let kinds: Set<SubmissionKind> = [.departmentRegister]
 
+    /// The id the department will sign as.
     public let id: DepartmentID
+    /// Chinese name (1–100 characters).
     public let nameZh: String
+    /// English name (1–200 characters).
     public let nameEn: String
     /// Distinct roles, at least one.
     public let roles: [Role]
     /// Distinct keys, 1–8.
     public let keys: [KeyRecord]
 
+    /// A registration; `validate` checks it.
     public init(id: DepartmentID, nameZh: String, nameEn: String, roles: [Role], keys: [KeyRecord]) {
         self.id = id
         self.nameZh = nameZh

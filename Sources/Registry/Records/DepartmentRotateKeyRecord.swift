@@ -4,11 +4,14 @@
 public struct DepartmentRotateKeyRecord: RecordBody {
     public static let kinds: Set<SubmissionKind> = [.departmentRotateKey]
 
+    /// The department whose keys change.
     public let department: DepartmentID
+    /// The key added.
     public let newKey: KeyRecord
     /// 0–8 distinct key ids, not including `newKey`.
     public let retireKeyIds: [KeyID]
 
+    /// A rotation; `validate` checks it.
     public init(department: DepartmentID, newKey: KeyRecord, retireKeyIds: [KeyID]) {
         self.department = department
         self.newKey = newKey
@@ -23,22 +26,5 @@ public struct DepartmentRotateKeyRecord: RecordBody {
         if let index = retireKeyIds.firstIndex(of: newKey.keyId) {
             throw RegistryError(.invalid, field: "\(field)[\(index)]", "the new key \(newKey.keyId) cannot be retired")
         }
-    }
-}
-
-/// A department leaves the ledger (`department.retire`, operator key); its keys verify nothing submitted later.
-public struct DepartmentRetireRecord: RecordBody {
-    public static let kinds: Set<SubmissionKind> = [.departmentRetire]
-
-    public let department: DepartmentID
-    public let reason: String
-
-    public init(department: DepartmentID, reason: String) {
-        self.department = department
-        self.reason = reason
-    }
-
-    public func validate(as kind: SubmissionKind, at path: String) throws(RegistryError) {
-        try FieldCheck.text(reason, FieldCheck.join(path, "reason"), RecordLimits.reason)
     }
 }

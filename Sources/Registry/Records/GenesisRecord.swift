@@ -21,6 +21,7 @@ public struct GenesisRecord: RecordBody {
     /// Legacy USCCs (e.g. from pilot areas) whose check characters are not verified; length and alphabet are.
     public let usccExceptions: [String]
 
+    /// A genesis record; `validate` checks it.
     public init(origin: String, hashSuite: HashAlgorithm, checkpointVerifierKey: String, operatorKey: KeyRecord,
                 receiptKey: KeyRecord, linkKinds: [LinkKindDefinition], usccExceptions: [String]) {
         self.origin = origin
@@ -53,7 +54,8 @@ public struct GenesisRecord: RecordBody {
         let operatorPublic = try operatorKey.loadPublicKey(at: field("operatorKey"))
         let receiptPublic = try receiptKey.loadPublicKey(at: field("receiptKey"))
         guard operatorPublic != receiptPublic else {
-            throw RegistryError(.invalid, field: field("receiptKey"), "the receipt key must differ from the operator key")
+            throw RegistryError(.invalid, field: field("receiptKey"),
+                                "the receipt key must differ from the operator key")
         }
         for (name, key) in [("operatorKey", operatorPublic), ("receiptKey", receiptPublic)]
         where key == checkpointKey.publicKey {
@@ -78,31 +80,6 @@ public struct GenesisRecord: RecordBody {
         guard missing.isEmpty else {
             throw RegistryError(.invalid, field: path, "must define all \(LinkKind.allCases.count) link kinds; missing "
                                 + missing.map(\.rawValue).joined(separator: ", "))
-        }
-    }
-}
-
-/// One link kind as the genesis fixes it (and Config/link-kinds.yaml lists it): id, names, and the role allowed
-/// to record it, which must be `link:<id>`.
-public struct LinkKindDefinition: Codable, Sendable, Hashable {
-    public let id: LinkKind
-    public let nameZh: String
-    public let nameEn: String
-    public let role: Role
-
-    public init(id: LinkKind, nameZh: String, nameEn: String, role: Role) {
-        self.id = id
-        self.nameZh = nameZh
-        self.nameEn = nameEn
-        self.role = role
-    }
-
-    func validate(at path: String) throws(RegistryError) {
-        try FieldCheck.text(nameZh, FieldCheck.join(path, "nameZh"), RecordLimits.nameZh)
-        try FieldCheck.text(nameEn, FieldCheck.join(path, "nameEn"), RecordLimits.nameEn)
-        guard role == id.role else {
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "role"),
-                                "link kind \(id) is recorded under role \(id.role), found \(role)")
         }
     }
 }

@@ -5,10 +5,14 @@ public import LedgerCrypto
 /// newline, as `openssl pkey -pubout` writes it) and `keyId` must be the key's own `PublicKey.keyID`, so an
 /// auditor can recompute both and one key has one record.
 public struct KeyRecord: Codable, Sendable, Hashable {
+    /// The key's own `PublicKey.keyID`.
     public let keyId: KeyID
+    /// The algorithm the key signs with.
     public let algorithm: SignatureAlgorithm
+    /// The canonical SubjectPublicKeyInfo PEM.
     public let publicKey: String
 
+    /// A key record as written; `loadPublicKey` checks it.
     public init(keyId: KeyID, algorithm: SignatureAlgorithm, publicKey: String) {
         self.keyId = keyId
         self.algorithm = algorithm

@@ -3,6 +3,7 @@
 public struct LicenseEndRecord: RecordBody {
     public static let kinds: Set<SubmissionKind> = [.licenseRevoke, .licenseCancel]
 
+    /// The license that ends.
     public let uscc: USCC
     /// Why, in words a verifier may show; no personal data.
     public let reason: String
@@ -11,6 +12,7 @@ public struct LicenseEndRecord: RecordBody {
     /// Index of the previous entry about this USCC; required.
     public let subjectPrev: UInt64
 
+    /// An end record; `validate` checks it.
     public init(uscc: USCC, reason: String, effectiveOn: CalendarDate, subjectPrev: UInt64) {
         self.uscc = uscc
         self.reason = reason

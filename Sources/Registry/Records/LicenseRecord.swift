@@ -36,6 +36,7 @@ public struct LicenseRecord: RecordBody {
     /// Index of the previous entry about this USCC; null only for the first issue of the USCC.
     @ExplicitNull public private(set) var subjectPrev: UInt64?
 
+    /// License data; `validate` checks it against the kind.
     public init(uscc: USCC, name: String, entityType: String, legalRepresentative: String,
                 registeredCapital: RegisteredCapital, establishedOn: CalendarDate, businessTerm: BusinessTerm,
                 domicile: String, businessScope: String, authority: RegistrationAuthority, approvedOn: CalendarDate,

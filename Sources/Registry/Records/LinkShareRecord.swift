@@ -6,20 +6,25 @@
 public struct LinkShareRecord: RecordBody {
     public static let kinds: Set<SubmissionKind> = [.linkShare]
 
+    /// Which of the seven kinds of sharing.
     public let linkKind: LinkKind
     /// The USCC the shared data is about.
     public let holder: USCC
+    /// The department the data came from.
     public let sourceDepartment: DepartmentID
     /// Another department than the source.
     public let targetDepartment: DepartmentID
     /// The other system's reference number for the shared record: 1–64 characters of printable ASCII
     /// without spaces.
     public let reference: String
+    /// Salted digest of the shared data (never the data).
     public let dataDigest: SaltedDigest
     /// Why the data was shared (e.g. 不动产转移登记).
     public let purpose: String
+    /// When the data was shared.
     public let sharedAt: RecordTime
 
+    /// A link record; `validate` checks it.
     public init(linkKind: LinkKind, holder: USCC, sourceDepartment: DepartmentID, targetDepartment: DepartmentID,
                 reference: String, dataDigest: SaltedDigest, purpose: String, sharedAt: RecordTime) {
         self.linkKind = linkKind

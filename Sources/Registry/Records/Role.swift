@@ -33,7 +33,8 @@ public enum Role: Sendable, Hashable, ValidatedString {
             return
         }
         throw RegistryError(.invalid, "unknown role \"\(text)\"; expected license-issuer, seal-issuer, operator "
-                            + "or link:<kind> with a kind from " + LinkKind.allCases.map(\.rawValue).joined(separator: ", "))
+                            + "or link:<kind> with a kind from "
+                            + LinkKind.allCases.map(\.rawValue).joined(separator: ", "))
     }
 
     /// The submission kinds this role allows; `link.share` further requires the record's link kind to match.

@@ -6,12 +6,15 @@
 public struct SealIssueRecord: RecordBody {
     public static let kinds: Set<SubmissionKind> = [.sealIssue]
 
+    /// The seal's id.
     public let sealId: SealID
     /// The USCC of the seal's holder, who must hold a live license (checked by the state machine).
     public let holder: USCC
+    /// What the seal may be used for.
     public let sealType: SealType
     /// The seal's text as engraved (印章名称).
     public let name: String
+    /// First valid day.
     public let validFrom: CalendarDate
     /// Last valid day; on or after `validFrom`.
     public let validTo: CalendarDate
@@ -19,8 +22,10 @@ public struct SealIssueRecord: RecordBody {
     public let image: ContentDigest
     /// Digest of the DER signing certificate bound to the seal.
     public let certificate: ContentDigest
+    /// Index of the previous entry about this seal id; null for a new one.
     @ExplicitNull public private(set) var subjectPrev: UInt64?
 
+    /// A seal record; `validate` checks it.
     public init(sealId: SealID, holder: USCC, sealType: SealType, name: String, validFrom: CalendarDate,
                 validTo: CalendarDate, image: ContentDigest, certificate: ContentDigest, subjectPrev: UInt64?) {
         self.sealId = sealId

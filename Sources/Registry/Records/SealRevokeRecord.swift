@@ -2,13 +2,16 @@
 public struct SealRevokeRecord: RecordBody {
     public static let kinds: Set<SubmissionKind> = [.sealRevoke]
 
+    /// The seal revoked.
     public let sealId: SealID
+    /// Why (1–500 characters).
     public let reason: String
     /// The day the seal stops being valid.
     public let effectiveOn: CalendarDate
     /// Index of the previous entry about this seal; required.
     public let subjectPrev: UInt64
 
+    /// A revocation; `validate` checks it.
     public init(sealId: SealID, reason: String, effectiveOn: CalendarDate, subjectPrev: UInt64) {
         self.sealId = sealId
         self.reason = reason

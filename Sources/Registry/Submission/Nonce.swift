@@ -8,6 +8,7 @@ public struct Nonce: ValidatedString {
     public init(from decoder: any Decoder) throws { try self.init(decodingString: decoder) }
     public func encode(to encoder: any Encoder) throws { try encodeString(to: encoder) }
 
+    /// Length bounds in characters.
     public static let length = 16...64
     public let value: String
 

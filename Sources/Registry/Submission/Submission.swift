@@ -26,11 +26,15 @@ public struct Submission: Sendable, Hashable {
     /// Largest signature accepted: Ed25519 signatures are 64 bytes, DER ECDSA/SM2 ones at most 72.
     public static let maxSignatureBytes = 128
 
+    /// What is recorded; decides the record schema.
     public let kind: SubmissionKind
+    /// The department that signed.
     public let department: DepartmentID
     /// The ID of the department key that signed.
     public let keyId: KeyID
+    /// Unique per department; makes re-sending idempotent.
     public let nonce: Nonce
+    /// The decoded, validated record.
     public let record: Record
     /// The raw signature (64 bytes for Ed25519, DER for ECDSA P-256 and SM2).
     public let signature: [UInt8]

@@ -9,6 +9,7 @@ public struct SubmissionBundle: Sendable, Hashable {
     /// Largest bundle body accepted: 4 MiB, room for 64 submissions of maximal canonical size.
     public static let maxInputBytes = 4 << 20
 
+    /// The submissions, in the order they will be sequenced.
     public let submissions: [Submission]
 
     /// A bundle of already checked submissions; 1–64 of them, no (department, nonce) twice.

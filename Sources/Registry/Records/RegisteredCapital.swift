@@ -2,9 +2,12 @@
 /// ISO 4217 currency. The amount is a string so that no float ever rounds it: up to 15 integer digits without
 /// leading zeros and at most 2 decimals (`"1000000"`, `"350.5"`, `"0.01"`).
 public struct RegisteredCapital: Codable, Sendable, Hashable {
+    /// Decimal amount in the major unit, e.g. `"5000000.50"`.
     public let amount: String
+    /// ISO 4217 code, e.g. `CNY`.
     public let currency: String
 
+    /// Capital as written; the license record validates it.
     public init(amount: String, currency: String) {
         self.amount = amount
         self.currency = currency
@@ -47,54 +50,4 @@ public struct RegisteredCapital: Codable, Sendable, Hashable {
         THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR \
         ZMW ZWG ZWL
         """.split(separator: " ").map(String.init))
-}
-
-/// Business term (营业期限): from a date to a date, or from a date with no end (长期). `to` is null exactly when
-/// `longTerm` is true, so the two never disagree; otherwise `from` ≤ `to`.
-public struct BusinessTerm: Codable, Sendable, Hashable {
-    public let from: CalendarDate
-    @ExplicitNull public private(set) var to: CalendarDate?
-    public let longTerm: Bool
-
-    public init(from: CalendarDate, to: CalendarDate?) {
-        self.from = from
-        self.to = to
-        self.longTerm = to == nil
-    }
-
-    func validate(at path: String) throws(RegistryError) {
-        switch (to, longTerm) {
-        case (nil, false):
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "to"),
-                                "is null but longTerm is false: a fixed term needs an end date")
-        case (.some(let end), true):
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "to"),
-                                "is \(end) but longTerm is true: a long term has no end date (null)")
-        case (.some(let end), false) where end < from:
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "to"),
-                                "the term ends (\(end)) before it starts (\(from))")
-        default:
-            return
-        }
-    }
-}
-
-/// The registration authority (登记机关): its name and its 6-digit administrative division code (GB/T 2260),
-/// e.g. `350100` for Fuzhou.
-public struct RegistrationAuthority: Codable, Sendable, Hashable {
-    public let name: String
-    public let code: String
-
-    public init(name: String, code: String) {
-        self.name = name
-        self.code = code
-    }
-
-    func validate(at path: String) throws(RegistryError) {
-        try FieldCheck.text(name, FieldCheck.join(path, "name"), RecordLimits.authorityName)
-        guard FieldCheck.ascii(code, 6...6, FieldCheck.isDigit) else {
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "code"),
-                                "an authority code is a 6-digit division code, found \"\(code)\"")
-        }
-    }
 }
