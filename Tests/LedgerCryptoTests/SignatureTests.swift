@@ -1,5 +1,5 @@
 import Testing
-import LedgerCrypto
+@testable import LedgerCrypto
 
 /// Sign/verify behaviour of every algorithm of DESIGN.md §3 through `PrivateKey` / `PublicKey`.
 @Suite struct SignatureTests {
@@ -107,6 +107,24 @@ import LedgerCrypto
                 #expect(key.publicKey.isValidSignature(signature, for: Self.message))
             }
             #expect(key.publicKey.isValidSignature(try key.sign(Self.message), for: Self.message))
+        }
+    }
+}
+
+/// The pooled ECDSA path (hash, then `EVP_PKEY_sign`/`verify`) against the generic `EVP_DigestSign` path:
+/// each must accept what the other signs, so neither can drift from FIPS 186-4 ECDSA with SHA-256.
+@Suite struct ECDSAPathTests {
+    @Test func pooledAndDigestSignPaths_acceptEachOthersSignatures() throws {
+        let key = try PrivateKey.generate(.ecdsaP256SHA256)
+        for length in [0, 1, 20, 55, 64, 1000] {
+            let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+            let pooled = try key.sign(message)
+            let viaDigestVerify = try SignatureContext()
+                .verify(pooled, message: message, key: key.publicKey.pkey, algorithm: .ecdsaP256SHA256)
+            #expect(viaDigestVerify)
+            let generic = try SignatureContext().sign(message, key: key.pkey, algorithm: .ecdsaP256SHA256)
+            #expect(key.publicKey.isValidSignature(generic, for: message))
+            #expect(!key.publicKey.isValidSignature(generic, for: message + [1]))
         }
     }
 }

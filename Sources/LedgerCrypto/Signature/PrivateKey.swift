@@ -10,7 +10,7 @@ public final class PrivateKey: @unchecked Sendable {
     /// The public half, for key records and for verifying what this key signs.
     public let publicKey: PublicKey
     /// The owned `EVP_PKEY`; freed in `deinit`.
-    private let pkey: OpaquePointer
+    let pkey: OpaquePointer
     /// Prepared signing contexts, for ECDSA keys only (see `ECDSAContextPool` for why).
     private let ecdsa: ECDSAContextPool?
 
