@@ -29,9 +29,14 @@ public struct USCC: Sendable, Hashable, Codable, CustomStringConvertible {
         value = text
     }
 
+    /// The exception list in force while a record is decoded (`Record.decode(kind:from:usccExceptions:at:)`).
+    /// `Codable` has no context argument and the strict decoder carries no `userInfo`, so the genesis's list
+    /// travels to `init(from:)` as a task-local for the duration of one decode.
+    @TaskLocal static var decodingExceptions: Set<String> = []
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch { throw DecodingError.dataCorrupted(.init(
+        do { try self.init(text, exceptions: Self.decodingExceptions) } catch { throw DecodingError.dataCorrupted(.init(
             codingPath: decoder.codingPath, debugDescription: error.reason)) }
     }
 

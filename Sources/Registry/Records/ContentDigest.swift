@@ -1,0 +1,63 @@
+public import LedgerCrypto
+
+/// The digest of a document held outside the ledger (the license PDF/OFD, a seal image, a seal's certificate):
+/// `{"algorithm":"sha256"|"sm3","digest":"<lower-case hex>"}`. The ledger never holds the document, only
+/// this commitment, which a verifier recomputes from the document in front of it.
+public struct ContentDigest: Codable, Sendable, Hashable {
+    /// The hash function: `sha256` or `sm3`.
+    public let algorithm: HashAlgorithm
+    /// The digest, written as lower-case hex.
+    public let digest: Hash256
+
+    /// A digest computed elsewhere.
+    public init(algorithm: HashAlgorithm, digest: Hash256) {
+        self.algorithm = algorithm
+        self.digest = digest
+    }
+
+    /// The digest of `bytes` under `algorithm`.
+    public init(of bytes: some Sequence<UInt8>, algorithm: HashAlgorithm) {
+        self.init(algorithm: algorithm, digest: algorithm.hash(bytes))
+    }
+
+    enum CodingKeys: String, CodingKey { case algorithm, digest }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        algorithm = try c.decode(HashAlgorithm.self, forKey: .algorithm)
+        digest = try Self.decodeDigest(c, key: .digest, algorithm: algorithm)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(algorithm, forKey: .algorithm)
+        try c.encode(digest.hex, forKey: .digest)
+    }
+
+    /// Reads lower-case hex of exactly the algorithm's output length (64 digits for SHA-256 and SM3), so that a
+    /// truncated, padded or upper-case spelling is refused where it appears.
+    static func decodeDigest<K: CodingKey>(_ c: KeyedDecodingContainer<K>, key: K,
+                                           algorithm: HashAlgorithm) throws -> Hash256 {
+        let text = try c.decode(String.self, forKey: key)
+        let want = algorithm.digestByteCount * 2
+        func corrupt(_ why: String) -> DecodingError {
+            .dataCorrupted(.init(codingPath: c.codingPath + [key], debugDescription: why))
+        }
+        guard text.utf8.count == want else {
+            throw corrupt("a \(algorithm.rawValue) digest is \(want) hex digits, found \(text.utf8.count)")
+        }
+        guard text.utf8.allSatisfy(FieldCheck.isLowerHex), let hash = Hash256(hex: text) else {
+            throw corrupt("a digest is written in lower-case hex (0-9, a-f)")
+        }
+        return hash
+    }
+}
+
+extension HashAlgorithm {
+    /// Output length in bytes: 32 for both SHA-256 (FIPS 180-4) and SM3 (GB/T 32905).
+    var digestByteCount: Int {
+        switch self {
+        case .sha256, .sm3: return 32
+        }
+    }
+}

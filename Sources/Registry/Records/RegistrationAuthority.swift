@@ -1,0 +1,22 @@
+/// The registration authority (登记机关): its name and its 6-digit administrative division code (GB/T 2260),
+/// e.g. `350100` for Fuzhou.
+public struct RegistrationAuthority: Codable, Sendable, Hashable {
+    /// The authority's name (1–100 characters).
+    public let name: String
+    /// Its 6-digit division code.
+    public let code: String
+
+    /// An authority as written; the license record validates it.
+    public init(name: String, code: String) {
+        self.name = name
+        self.code = code
+    }
+
+    func validate(at path: String) throws(RegistryError) {
+        try FieldCheck.text(name, FieldCheck.join(path, "name"), RecordLimits.authorityName)
+        guard FieldCheck.ascii(code, 6...6, FieldCheck.isDigit) else {
+            throw RegistryError(.invalid, field: FieldCheck.join(path, "code"),
+                                "an authority code is a 6-digit division code, found \"\(code)\"")
+        }
+    }
+}

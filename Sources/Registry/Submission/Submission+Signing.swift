@@ -1,0 +1,43 @@
+import CanonicalJSON
+public import LedgerCrypto
+
+extension Submission {
+    /// Builds and signs a submission (DESIGN.md §3) with a department key; the key ID is the key's own.
+    ///
+    /// The result goes through the same checks as a received submission, so a department can never sign
+    /// something the ledger would refuse for its shape or size.
+    ///
+    /// - Throws: `RegistryError` when `record` does not fit `kind` or fails validation, or the submission is too
+    ///   large; `CryptoError` when OpenSSL cannot sign.
+    public static func sign(kind: SubmissionKind, department: DepartmentID, key: PrivateKey, nonce: Nonce,
+                            record: some RecordBody, usccExceptions: Set<String> = []) throws -> Submission {
+        let recordType = type(of: record)
+        guard recordType.kinds.contains(kind) else {
+            throw RegistryError(.invalid, field: "kind", "a \(recordType) is not the record of \(kind.rawValue)")
+        }
+        let recordJSON: JSONValue
+        do {
+            recordJSON = try CanonicalJSONEncoder().encodeValue(record)
+        } catch {
+            throw RegistryError(error, prefix: "record")
+        }
+        let unsigned: JSONValue = .object([
+            "kind": .string(kind.rawValue),
+            "department": .string(department.value),
+            "keyId": .string(key.publicKey.keyID),
+            "nonce": .string(nonce.value),
+            "record": recordJSON,
+        ])
+        let signature = try key.sign(signingInput(unsigned))
+        var members = unsigned.objectValue ?? [:]
+        members["signature"] = .string(Base64.encode(signature))
+        return try Submission(json: .object(members), usccExceptions: usccExceptions)
+    }
+
+    /// Whether `signature` is `key`'s signature over `signingInput`. A key with another ID than `keyId` never
+    /// verifies: the submission names the one key that may have signed it. A bad signature is an answer, not an
+    /// error.
+    public func verifySignature(with key: PublicKey) -> Bool {
+        key.keyID == keyId.value && key.isValidSignature(signature, for: signingInput)
+    }
+}

@@ -1,0 +1,118 @@
+public import CanonicalJSON
+import LedgerCrypto
+import Log
+
+/// One signed submission (DESIGN.md §3): `{"kind","department","keyId","nonce","record":{…},"signature":"<b64>"}`,
+/// decoded strictly and kept with the exact bytes it stands for.
+///
+/// - `canonicalBytes`: the RFC 8785 (JCS) form of the whole submission, which becomes the `submission` member of
+///   the log entry. A department may send the same JSON with other white space or member order; the ledger
+///   stores and hashes this one form.
+/// - `signingInput`: `"certledger/submission/v1\n"` ‖ JCS(the submission without `signature`): what the
+///   signature covers. The prefix separates these signatures from anything else the same key might sign.
+///
+/// Size: the entry that will hold the submission is at most 65,535 bytes (`LogEntry.maxBytes`); its envelope
+/// (`index` up to 2^53, `prev`, `time`, `v`) takes at most 134 bytes, so a submission may use 65,335 bytes of
+/// canonical JSON and leaves 200 bytes of headroom for the envelope.
+public struct Submission: Sendable, Hashable {
+    /// The domain-separation prefix of every submission signature.
+    public static let signingPrefix: [UInt8] = Array("certledger/submission/v1\n".utf8)
+    /// Bytes of entry envelope reserved around a submission (at most 134 are used today).
+    public static let envelopeHeadroom = 200
+    /// Largest canonical submission: 65,535 − 200 = 65,335 bytes.
+    public static let maxBytes = LogEntry.maxBytes - envelopeHeadroom
+    /// Largest body accepted before canonicalizing: room for pretty-printing and `\u` escapes, still bounded.
+    public static let maxInputBytes = 4 * LogEntry.maxBytes
+    /// Largest signature accepted: Ed25519 signatures are 64 bytes, DER ECDSA/SM2 ones at most 72.
+    public static let maxSignatureBytes = 128
+
+    /// What is recorded; decides the record schema.
+    public let kind: SubmissionKind
+    /// The department that signed.
+    public let department: DepartmentID
+    /// The ID of the department key that signed.
+    public let keyId: KeyID
+    /// Unique per department; makes re-sending idempotent.
+    public let nonce: Nonce
+    /// The decoded, validated record.
+    public let record: Record
+    /// The raw signature (64 bytes for Ed25519, DER for ECDSA P-256 and SM2).
+    public let signature: [UInt8]
+    /// The submission as it goes into the entry: JCS of all six members.
+    public let canonicalBytes: [UInt8]
+    /// Exactly what the signature covers.
+    public let signingInput: [UInt8]
+    /// The submission as a JSON value, e.g. to embed in a bundle.
+    public let json: JSONValue
+
+    /// Parses a submission sent as JSON text (any valid spelling; see `init(json:usccExceptions:at:)`).
+    public init(bytes: [UInt8], usccExceptions: Set<String> = []) throws(RegistryError) {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))
+        } catch {
+            throw RegistryError(error, prefix: "")
+        }
+        try self.init(json: value, usccExceptions: usccExceptions)
+    }
+
+    /// Checks a parsed submission, in the order a server wants to refuse it: size (413), then the envelope's
+    /// members, then the record of its kind. `path` prefixes every field an error names (`bundle[2]`). The
+    /// signature is decoded but not verified: that needs the key history (`verifySignature(with:)`).
+    public init(json: JSONValue, usccExceptions: Set<String> = [], at path: String = "") throws(RegistryError) {
+        let canonical = json.canonicalBytes()
+        guard canonical.count <= Self.maxBytes else {
+            throw RegistryError(.tooLarge, field: path.isEmpty ? nil : path,
+                                "the submission is \(canonical.count) bytes of canonical JSON; at most "
+                                + "\(Self.maxBytes) fit in a \(LogEntry.maxBytes)-byte entry with its envelope")
+        }
+        let envelope: Envelope
+        do {
+            envelope = try CanonicalJSONDecoder(rejectUnknownKeys: true).decode(Envelope.self, from: json)
+        } catch {
+            throw RegistryError(error, prefix: path)
+        }
+        guard let signature = Base64.decode(envelope.signature),
+              (1...Self.maxSignatureBytes).contains(signature.count) else {
+            throw RegistryError(.invalid, field: FieldCheck.join(path, "signature"),
+                                "a signature is standard padded base64 of 1–\(Self.maxSignatureBytes) bytes")
+        }
+        record = try Record.decode(kind: envelope.kind, from: envelope.record, usccExceptions: usccExceptions,
+                                   at: FieldCheck.join(path, "record"))
+        kind = envelope.kind
+        department = envelope.department
+        keyId = envelope.keyId
+        nonce = envelope.nonce
+        self.signature = signature
+        canonicalBytes = canonical
+        self.json = json
+        signingInput = Self.signingInput(Envelope.unsigned(json))
+    }
+
+
+    /// `"certledger/submission/v1\n"` ‖ JCS(`unsigned`).
+    static func signingInput(_ unsigned: JSONValue) -> [UInt8] {
+        signingPrefix + unsigned.canonicalBytes()
+    }
+
+    public static func == (lhs: Submission, rhs: Submission) -> Bool { lhs.canonicalBytes == rhs.canonicalBytes }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(canonicalBytes) }
+
+    /// The six members, decoded with unknown members refused; the record stays raw until its kind is known.
+    struct Envelope: Decodable {
+        let kind: SubmissionKind
+        let department: DepartmentID
+        let keyId: KeyID
+        let nonce: Nonce
+        let record: JSONValue
+        let signature: String
+
+        /// `json` without its `signature` member.
+        static func unsigned(_ json: JSONValue) -> JSONValue {
+            var members = json.objectValue ?? [:]
+            members["signature"] = nil
+            return .object(members)
+        }
+    }
+}
