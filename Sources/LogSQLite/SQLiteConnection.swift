@@ -40,14 +40,21 @@ final class SQLiteConnection {
     /// Steps `sql` with `values` bound, calling `row` for each result row; returns `sqlite3_changes`.
     @discardableResult
     func run(_ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteRow) throws -> Void = { _ in }) throws -> Int {
-        let statement = try prepared(sql)
+        try run(prepared(sql), values, row: row)
+    }
+
+    /// The same for a statement from `prepared(_:)`, for loops that would otherwise look it up once per row.
+    @discardableResult
+    func run(_ statement: SQLiteStatement, _ values: [SQLiteValue], row: (SQLiteRow) throws -> Void = { _ in })
+        throws -> Int
+    {
         defer { statement.reset() }
         let bindRC = statement.bind(values)
-        guard bindRC == SQLITE_OK else { throw error(bindRC, "binding \(sql.prefix(60))") }
+        guard bindRC == SQLITE_OK else { throw error(bindRC, "binding \(statement.sql.prefix(60))") }
         while true {
             let rc = sqlite3_step(statement.handle)
             if rc == SQLITE_DONE { return Int(sqlite3_changes(handle)) }
-            guard rc == SQLITE_ROW else { throw error(rc, "\(sql.prefix(60))") }
+            guard rc == SQLITE_ROW else { throw error(rc, "\(statement.sql.prefix(60))") }
             try row(SQLiteRow(statement: statement.handle))
         }
     }
@@ -76,7 +83,8 @@ final class SQLiteConnection {
         }
     }
 
-    private func prepared(_ sql: String) throws -> SQLiteStatement {
+    /// The cached statement for `sql`, compiled on first use.
+    func prepared(_ sql: String) throws -> SQLiteStatement {
         if let cached = statements[sql] { return cached }
         var raw: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)

@@ -33,8 +33,9 @@ enum SQLiteLogQueries {
                     "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
             }
             var index = Int64(size)   // size came from an INTEGER column, so it fits
+            let insert = try db.prepared("INSERT INTO entries (idx, data) VALUES (?, ?)")
             for entry in batch.entries {
-                try db.run("INSERT INTO entries (idx, data) VALUES (?, ?)", [.integer(index), .blob(entry)])
+                try db.run(insert, [.integer(index), .blob(entry)])
                 index += 1
             }
             for (key, tile) in batch.tiles {
@@ -47,7 +48,8 @@ enum SQLiteLogQueries {
             // An empty batch re-publishes the checkpoint of the current size (e.g. with new cosignatures);
             // any other batch ends at a size that has no checkpoint yet.
             let verb = batch.entries.isEmpty ? "INSERT OR REPLACE" : "INSERT"
-            try db.run("\(verb) INTO checkpoints (size, note) VALUES (?, ?)", [.integer(index), .blob(batch.checkpoint)])
+            try db.run("\(verb) INTO checkpoints (size, note) VALUES (?, ?)",
+                [.integer(index), .blob(batch.checkpoint)])
         }
     }
 

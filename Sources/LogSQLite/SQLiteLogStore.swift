@@ -44,7 +44,8 @@ public final class SQLiteLogStore: LogStore {
         do {
             let timeout = options.busyTimeoutMilliseconds
             let writer = try await SQLiteWorker.start(label: "certledger.sqlite.writer", path: path) {
-                let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE, busyTimeoutMilliseconds: timeout)
+                let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE,
+                    busyTimeoutMilliseconds: timeout)
                 try SQLiteSchema.install(on: db)
                 try SQLiteSchema.configureWriter(db)
                 try SQLiteSchema.verify(on: db)
@@ -157,7 +158,8 @@ public final class SQLiteLogStore: LogStore {
         do {
             for number in 0..<max(1, options.readerCount) {
                 readers.append(try await SQLiteWorker.start(label: "certledger.sqlite.reader\(number)", path: path) {
-                    let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READONLY, busyTimeoutMilliseconds: timeout)
+                    let db = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READONLY,
+                        busyTimeoutMilliseconds: timeout)
                     try SQLiteSchema.configureReader(db)
                     if writer == nil, number == 0 {
                         try SQLiteSchema.verify(on: db)

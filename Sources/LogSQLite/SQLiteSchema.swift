@@ -3,10 +3,10 @@ import Log
 
 /// The on-disk layout of a CertLedger SQLite log and the checks that a file really is one.
 ///
-/// A log file is marked twice in its header: `PRAGMA application_id` (bytes 68–71, https://sqlite.org/fileformat2.html
-/// §1.3.16) says "this is a CertLedger log", `PRAGMA user_version` gives the schema version. Any other SQLite file
-/// is refused as `.corrupt` before a single row is read, so a daemon pointed at the wrong file cannot append a
-/// ledger into someone else's database.
+/// A log file is marked twice in its header: `PRAGMA application_id` (bytes 68–71,
+/// https://sqlite.org/fileformat2.html §1.3.16) says "this is a CertLedger log", `PRAGMA user_version` gives the
+/// schema version. Any other SQLite file is refused as `.corrupt` before a single row is read, so a daemon pointed
+/// at the wrong file cannot append a ledger into someone else's database.
 enum SQLiteSchema {
     /// "CLed" in ASCII: the SQLite header's application ID of every CertLedger log file.
     static let applicationID: Int32 = 0x434C_6564

@@ -35,8 +35,10 @@ final class SQLiteStatement {
                 // A nil pointer would bind NULL; an empty entry is a zero-length blob, not a missing one.
                 rc = sqlite3_bind_zeroblob(handle, position, 0)
             case .blob(let bytes):
+                // Entries are ≤ 65,535 bytes and tiles ≤ 8 KiB, far inside Int32; TRANSIENT makes SQLite copy.
                 rc = bytes.withUnsafeBytes { raw in
-                    sqlite3_bind_blob(handle, position, raw.baseAddress, Int32(raw.count), certledger_sqlite_transient())
+                    sqlite3_bind_blob(handle, position, raw.baseAddress, Int32(clamping: raw.count),
+                        certledger_sqlite_transient())
                 }
             case .text(let string):
                 rc = sqlite3_bind_text(handle, position, string, -1, certledger_sqlite_transient())

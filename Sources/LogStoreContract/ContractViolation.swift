@@ -45,7 +45,9 @@ struct ContractAsserter {
     private static func show<T>(_ value: T) -> String {
         if let bytes = value as? [UInt8] { return "\(bytes.count) bytes \(bytes.prefix(8))…" }
         if let list = value as? [[UInt8]] { return "\(list.count) entries of sizes \(list.prefix(8).map(\.count))…" }
-        if let optional = value as? [UInt8]?, let bytes = optional { return "\(bytes.count) bytes \(bytes.prefix(8))…" }
+        if let optional = value as? [UInt8]?, let bytes = optional {
+            return "\(bytes.count) bytes \(bytes.prefix(8))…"
+        }
         return "\(value)"
     }
 }

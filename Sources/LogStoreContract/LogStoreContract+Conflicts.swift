@@ -109,7 +109,8 @@ extension LogStoreContract {
         }
         let ordered = [winner] + written.sorted { $0.firstIndex < $1.firstIndex }
         for (earlier, later) in zip(ordered, ordered.dropFirst()) {
-            try expect.equal(later.firstIndex, earlier.endIndex, "batch following the one ending at \(earlier.endIndex)")
+            try expect.equal(later.firstIndex, earlier.endIndex,
+                "first index of the batch after the one ending at \(earlier.endIndex)")
         }
         try await requireContents(store, ordered, expect)
     }

@@ -55,7 +55,8 @@ public actor MemoryLogStore: LogStore {
         if fault == .failBeforeCommit { throw LogStoreError(.unavailable, "injected failure before commit") }
         let size = UInt64(state.entries.count)
         guard batch.firstIndex == size else {
-            throw LogStoreError(.conflict, "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
+            throw LogStoreError(.conflict,
+                "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
         }
         var staged = state
         if case .tornWrite(let limit) = fault {
@@ -76,7 +77,8 @@ public actor MemoryLogStore: LogStore {
     public func entries(_ range: Range<UInt64>) throws -> [[UInt8]] {
         let size = UInt64(state.entries.count)
         guard range.upperBound <= size else {
-            throw LogStoreError(.outOfRange, "entries \(range.lowerBound)..<\(range.upperBound) reach past tree size \(size)")
+            throw LogStoreError(.outOfRange,
+                "entries \(range.lowerBound)..<\(range.upperBound) reach past tree size \(size)")
         }
         return Array(state.entries[Int(range.lowerBound)..<Int(range.upperBound)])
     }

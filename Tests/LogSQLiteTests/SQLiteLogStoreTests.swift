@@ -122,6 +122,34 @@ import CSQLite
             let second = ContractData.batch(firstIndex: 2, lengths: [30], tag: "second")
             try await writer.append(second)
             #expect(try await auditor.head() == LogHead(size: 3, checkpoint: second.checkpoint))
+            // And with no writer left at all (its close removed the WAL), a new auditor still opens and reads.
+            await writer.close()
+            await auditor.close()
+            let later = try await SQLiteLogStore.openReadOnly(path: path)
+            #expect(try await later.entries(0..<3) == first.entries + second.entries)
+        }
+    }
+
+    /// Entries are inserted before tiles, so a tile that fails to bind (index ≥ 2^63 does not fit SQLite's INTEGER)
+    /// fails the batch mid-transaction: the rollback must take the already-inserted entries with it.
+    @Test func append_failingMidTransaction_rollsBackEverything() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = "\(directory)/log.sqlite"
+            let store = try await SQLiteLogStore.create(path: path)
+            let first = ContractData.batch(firstIndex: 0, lengths: [10], tag: "first")
+            try await store.append(first)
+            let doomed = LogBatch(firstIndex: 1, entries: [[1], [2], [3]],
+                tiles: [TileKey(level: 0, index: UInt64(Int64.max) + 1): [0]],
+                checkpoint: ContractData.checkpoint(size: 4, tag: "doomed"))
+            let error = await #expect(throws: LogStoreError.self) { try await store.append(doomed) }
+            #expect(error?.code == .outOfRange)
+            await store.close()
+            let reopened = try await SQLiteLogStore.open(path: path)
+            #expect(try await reopened.head() == LogHead(size: 1, checkpoint: first.checkpoint))
+            #expect(try await reopened.checkpoint(size: 4) == nil)
+            let next = ContractData.batch(firstIndex: 1, lengths: [20, 21], tag: "next")
+            try await reopened.append(next)
+            #expect(try await reopened.entries(0..<3) == first.entries + next.entries)
         }
     }
 
@@ -159,7 +187,8 @@ import CSQLite
                         while done < 5 {
                             let store = stores[appender % 2]
                             let start = try await store.head()?.size ?? 0
-                            let batch = ContractData.batch(firstIndex: start, lengths: [7], tag: "a\(appender) b\(done)")
+                            let batch = ContractData.batch(firstIndex: start, lengths: [7],
+                                tag: "a\(appender) b\(done)")
                             do { try await store.append(batch); done += 1 }
                             catch let error as LogStoreError where error.code == .conflict {}
                         }

@@ -19,6 +19,10 @@ public protocol LogStore: Sendable {
     func head() async throws -> LogHead?
 
     /// Appends one batch atomically and durably (see the contract above).
+    ///
+    /// An entry longer than 65,535 bytes makes the whole batch fail with `.outOfRange` before anything is
+    /// written. A batch with no entries (at `firstIndex` = the stored size) re-publishes the checkpoint for the
+    /// current size, e.g. with added cosignatures, replacing the one stored there.
     func append(_ batch: LogBatch) async throws
 
     /// The entries with indices in `range`, in order. Throws `.outOfRange` if the range reaches past the size.
@@ -91,7 +95,7 @@ public struct LogStoreError: Error, Sendable, Equatable, CustomStringConvertible
     public enum Code: String, Sendable {
         /// Someone else appended first, or a metadata value would change.
         case conflict
-        /// A read past the stored size.
+        /// A read past the stored size, or an entry longer than 65,535 bytes in an append.
         case outOfRange = "out_of_range"
         /// The store is damaged or not a log store of this kind.
         case corrupt
