@@ -62,18 +62,31 @@ enum Memory {
     static var peakKB: Int { status("VmHWM") }
 }
 
-/// A payload of about `bytes` bytes: canonical JSON with a counter and filler, distinct per `n`.
+/// A payload of about `bytes` bytes: canonical JSON with a counter and pseudo-random filler, distinct per `n`.
+/// Fillers come from a pool of 1,024 made once, so the load generator's own cost stays out of the measurement.
 func benchPayload(_ n: Int, bytes: Int) -> [UInt8] {
-    let head = #"{"filler":""#, tail = #"","n":\#(n)}"#
-    let fill = max(0, bytes - head.utf8.count - tail.utf8.count)
-    var out = Array(head.utf8)
-    out.reserveCapacity(bytes)
-    var x = UInt64(n) &* 0x9E37_79B9_7F4A_7C15 | 1
-    let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
-    for _ in 0..<fill {
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17
-        out.append(alphabet[Int(x % 36)])
+    let head = Array(#"{"filler":""#.utf8), tail = Array(#"","n":\#(n)}"#.utf8)
+    let fill = max(0, bytes - head.count - tail.count)
+    let pooled = FillerPool.shared.filler(n % FillerPool.count)
+    return head + pooled.prefix(fill) + tail
+}
+
+/// Pseudo-random lower-case/digit strings (xorshift), 4 KiB each, made once.
+final class FillerPool: Sendable {
+    static let count = 1_024
+    static let shared = FillerPool()
+    private let fillers: [[UInt8]]
+
+    private init() {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        fillers = (0..<Self.count).map { i in
+            var x = UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15 | 1
+            return (0..<4_096).map { _ in
+                x ^= x << 13; x ^= x >> 7; x ^= x << 17
+                return alphabet[Int(x % 36)]
+            }
+        }
     }
-    out += Array(tail.utf8)
-    return out
+
+    func filler(_ i: Int) -> ArraySlice<UInt8> { fillers[i][...] }
 }
