@@ -62,7 +62,12 @@ final class ChildProcess: @unchecked Sendable {
     func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        // Whatever reached the pipe before the kill is still acknowledged output: drain it.
+        drain()
+    }
+
+    /// Whatever reached the pipe before the process ended is still output (acknowledged entries): read it all.
+    private func drain() {
+        stdout.fileHandleForReading.readabilityHandler = nil
         absorb(stdout.fileHandleForReading.readDataToEndOfFile())
     }
 
@@ -70,7 +75,7 @@ final class ChildProcess: @unchecked Sendable {
     func terminate() -> Int32 {
         process.terminate()
         process.waitUntilExit()
-        absorb(stdout.fileHandleForReading.readDataToEndOfFile())
+        drain()
         return process.terminationStatus
     }
 
