@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "certledger",
             dependencies: [
-                "LedgerCrypto",
+                "LedgerCrypto", "Log", "LogSQLite", "SignedNote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -5,7 +5,8 @@ import LogSQLite
 import SignedNote
 
 /// A SQLite-backed log in a folder, with its checkpoint key beside it: what the log benchmark and the crash
-/// writer drive. The folder holds `log.sqlite` and `checkpoint.skey` (a C2SP signer key, mode 0600).
+/// writer drive. The folder holds `log.sqlite`, `checkpoint.skey` (a C2SP signer key, mode 0600) and
+/// `checkpoint.vkey` (its verifier key, what an auditor trusts).
 struct LogHarness {
     let store: SQLiteLogStore
     let identity: LogIdentity
@@ -22,8 +23,9 @@ struct LogHarness {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let signer = try Ed25519NoteSigner.generate(name: origin)
             let skey = try signer.signerKey
-            guard fm.createFile(atPath: keyPath, contents: Data(skey.utf8), attributes: [.posixPermissions: 0o600])
-            else { throw HarnessError("cannot write \(keyPath)") }
+            guard fm.createFile(atPath: keyPath, contents: Data(skey.utf8), attributes: [.posixPermissions: 0o600]),
+                  fm.createFile(atPath: folder + "/checkpoint.vkey", contents: Data(signer.verifier.verifierKey.utf8))
+            else { throw HarnessError("cannot write the checkpoint keys in \(folder)") }
             let store = try await SQLiteLogStore.create(path: dbPath)
             let identity = LogIdentity(origin: origin, hashAlgorithm: .sha256, verifier: signer.verifier)
             try await identity.record(in: store, verifierKey: signer.verifier.verifierKey)

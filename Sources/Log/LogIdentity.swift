@@ -19,6 +19,15 @@ public struct LogIdentity: Sendable {
     static let hashKey = "log.hash"
     static let verifierKey = "log.verifier"
 
+    /// What a store says about itself: origin, hash suite and checkpoint verifier key (nil where unset). An
+    /// auditor reads the hash suite from here but trusts only the verifier key it was given.
+    public static func stored(in store: any LogStore) async throws
+        -> (origin: String?, hashAlgorithm: HashAlgorithm?, verifierKey: String?) {
+        let hash = try await store.metadata(hashKey)
+        return (try await store.metadata(originKey), hash.flatMap(HashAlgorithm.init(rawValue:)),
+                try await store.metadata(verifierKey))
+    }
+
     /// Records this identity in a new store (each value can be set once only).
     public func record(in store: any LogStore, verifierKey: String) async throws {
         try await store.setMetadata(Self.originKey, origin)

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import LedgerCrypto
+import Log
+import LogSQLite
+import SignedNote
+
+extension CertLedger {
+    /// `certledger audit`: re-verify the whole ledger with nothing but its store and the ledger's checkpoint key.
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the whole ledger: checkpoint signature, hash chain, every tile and the root.",
+            discussion: """
+                Reads the store read-only and checks, entry by entry: the checkpoint's signature against the
+                trusted verifier key, each entry's form and index, the `prev` hash chain, that time never goes
+                back, every stored hash tile recomputed from the entries, and the root against the checkpoint.
+                Memory stays flat however long the ledger is.
+
+                With --state FILE the checkpoint verified last time is kept in FILE, and the new one must be
+                consistent with it (an RFC 9162 consistency proof): a ledger that was rolled back, forked or
+                rewritten since the last audit fails even if it is self-consistent now.
+
+                Exit codes: 0 all good, 1 integrity failure (the first bad index and why), 2 usage or
+                configuration error, 3 store unreachable.
+
+                Example (the nightly job, Scripts/nightly-integrity-check, runs this):
+                  certledger audit --data /var/lib/certledger --verifier-key @/etc/certledger/checkpoint.vkey \\
+                      --state /var/lib/certledger-audit/last-checkpoint
+                """
+        )
+
+        @Option(help: "The daemon's data folder (the store is <data>/log.sqlite).")
+        var data: String?
+
+        @Option(help: "The SQLite store file itself (instead of --data).")
+        var store: String?
+
+        @Option(help: ArgumentHelp(
+            "The ledger's checkpoint verifier key (name+id+key), or @FILE to read it from a file.",
+            valueName: "vkey"))
+        var verifierKey: String
+
+        @Option(help: "File keeping the last verified checkpoint; created on the first run.")
+        var state: String?
+
+        @Flag(help: "Print one JSON object instead of text.")
+        var json = false
+
+        @Flag(help: "Print nothing but failures (progress is shown only on a terminal anyway).")
+        var quiet = false
+
+        func validate() throws {
+            guard (data == nil) != (store == nil) else {
+                throw ValidationError("give exactly one of --data DIR or --store FILE")
+            }
+        }
+
+        func run() async throws {
+            let storePath = store ?? (data! as NSString).appendingPathComponent("log.sqlite")
+            let verifier: any NoteVerifier
+            do {
+                verifier = try NoteVerifierKey.parse(try readArgument(verifierKey))
+            } catch {
+                throw CLIError("--verifier-key: \(error)")
+            }
+            let sqlite: SQLiteLogStore
+            do {
+                sqlite = try await SQLiteLogStore.openReadOnly(path: storePath)
+            } catch {
+                throw CLIError("cannot open the store: \(error)", code: 3)
+            }
+            let stored = try await LogIdentity.stored(in: sqlite)
+            guard let hash = stored.hashAlgorithm else {
+                throw CLIError("\(storePath) has no log identity: not a CertLedger store")
+            }
+            let identity = LogIdentity(origin: verifier.name, hashAlgorithm: hash, verifier: verifier)
+            let showProgress = !quiet && !json && isatty(2) == 1
+            var lastDraw = ContinuousClock.now
+            let report = try await LogVerifier(store: sqlite, identity: identity).verify(progress: { done, total in
+                guard showProgress, ContinuousClock.now - lastDraw > .milliseconds(200) || done == total else { return }
+                lastDraw = .now
+                let percent = total == 0 ? 100 : Int(done * 100 / total)
+                let bar = String(repeating: "#", count: percent / 4) + String(repeating: ".", count: 25 - percent / 4)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) entries".utf8))
+                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            })
+            var failure = report.failure.map { (index: $0.index, reason: $0.reason) }
+            if failure == nil, let state, let checkpoint = report.checkpoint {
+                failure = try await checkAgainstState(state, checkpoint: checkpoint, store: sqlite, identity: identity)
+            }
+            emit(report: report, failure: failure)
+            if failure != nil { throw CLIExit.notAuthentic }
+            if let state, let checkpoint = report.checkpoint {
+                try writeAtomically(state, checkpoint.bytes)
+            }
+        }
+
+        /// The new checkpoint must extend the one verified last time (RFC 9162 consistency).
+        func checkAgainstState(_ path: String, checkpoint: SignedCheckpoint, store: any LogStore,
+                               identity: LogIdentity) async throws -> (index: UInt64?, reason: String)? {
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            let previous: SignedCheckpoint
+            do {
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                previous = try SignedCheckpoint(opening: bytes, logVerifier: identity.verifier)
+            } catch {
+                throw CLIError("--state \(path) does not hold a checkpoint signed by this ledger: \(error)")
+            }
+            let old = previous.checkpoint, new = checkpoint.checkpoint
+            guard old.size <= new.size else {
+                return (nil, "the ledger shrank from \(old.size) entries (last audit) to \(new.size): rolled back")
+            }
+            if old.size == 0 { return nil }
+            let reader = LogReader(store: store, hashAlgorithm: identity.hashAlgorithm)
+            let proof = try await reader.consistencyProof(size1: old.size, size2: new.size, treeSize: new.size)
+            let verdict = try MerkleHasher(identity.hashAlgorithm).verifyConsistency(
+                size1: old.size, size2: new.size, proof: proof, root1: old.rootHash, root2: new.rootHash)
+            guard verdict.isValid else {
+                return (nil, "the ledger at \(new.size) entries does not extend the one audited last time at "
+                    + "\(old.size) entries (\(verdict)): history was rewritten or forked")
+            }
+            return nil
+        }
+
+        func emit(report: LogVerifier.Report, failure: (index: UInt64?, reason: String)?) {
+            let size = report.checkpoint?.checkpoint.size ?? 0
+            let root = report.checkpoint?.checkpoint.rootHash.base64 ?? ""
+            if json {
+                var object = "{\"result\":\"\(failure == nil ? "ok" : "failed")\",\"size\":\(size),"
+                    + "\"verifiedEntries\":\(report.verifiedEntries),\"root\":\"\(root)\""
+                if let failure {
+                    object += ",\"failure\":{\"index\":\(failure.index.map(String.init) ?? "null"),"
+                        + "\"reason\":\(jsonString(failure.reason))}"
+                }
+                print(object + "}")
+            } else if let failure {
+                let at = failure.index.map { "index \($0)" } ?? "checkpoint"
+                FileHandle.standardError.write(Data("certledger audit: FAILED at \(at): \(failure.reason)\n".utf8))
+            } else if !quiet {
+                print("OK: \(report.verifiedEntries) entries verified; checkpoint size \(size), root \(root)")
+            }
+        }
+    }
+}
+
+/// `@FILE` reads the value from a file (trimmed); anything else is the value itself.
+func readArgument(_ value: String) throws -> String {
+    guard value.hasPrefix("@") else { return value }
+    let path = String(value.dropFirst())
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw CLIError("cannot read \(path)")
+    }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Writes `bytes` to `path` via a temporary file, fsync and rename: a crash leaves the old file or the new one.
+func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+    let temp = path + ".tmp-\(getpid())"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw CLIError("cannot write \(temp): \(String(cString: strerror(errno)))") }
+    var written = 0
+    while written < bytes.count {
+        let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { close(fd); throw CLIError("cannot write \(temp)") }
+        written += n
+    }
+    guard fsync(fd) == 0, close(fd) == 0, rename(temp, path) == 0 else {
+        throw CLIError("cannot replace \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// A JSON string literal (RFC 8259 escaping).
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
