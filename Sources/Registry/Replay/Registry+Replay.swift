@@ -1,7 +1,7 @@
 public import Log
 
 extension Registry {
-    /// Builds the registry of a stored log at start-up, verifying every entry as `RegistryAuditor` does (`visit(batch:)`, on all cores) (signatures
+    /// Builds the registry of a stored log at start-up, verifying every entry as `RegistryAuditor` does (signatures
     /// against the key history at each index, roles, state rules). The daemon must refuse to start when this
     /// throws: the `RegistryError` names the first bad entry (`index`) and why. Store errors pass through.
     ///
@@ -18,15 +18,14 @@ extension Registry {
                 throw RegistryError(.notFound, "entries \(index)..<\(end) of \(size) are missing",
                                     index: index + UInt64(entries.count))
             }
-            var decoded: [LogEntry] = []
             for (offset, bytes) in entries.enumerated() {
-                do { decoded.append(try LogEntry(bytes: bytes)) } catch {
-                    try auditor.visit(batch: decoded)
-                    throw RegistryError(.invalid, field: "entry", "the entry does not decode: \(error)",
-                                        index: index + UInt64(offset))
+                let at = index + UInt64(offset)
+                let entry: LogEntry
+                do { entry = try LogEntry(bytes: bytes) } catch {
+                    throw RegistryError(.invalid, field: "entry", "the entry does not decode: \(error)", index: at)
                 }
+                try auditor.visit(entry)
             }
-            try auditor.visit(batch: decoded)
             index = end
             progress(index, size)
         }

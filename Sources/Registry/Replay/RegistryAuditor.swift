@@ -1,4 +1,3 @@
-import LedgerCrypto
 public import Log
 import SignedNote
 
@@ -44,48 +43,6 @@ public final class RegistryAuditor {
         } catch {
             throw error.at(index: entry.index)
         }
-    }
-
-    /// Verifies and applies consecutive entries with the same rules as `visit(_:)`, decoding and verifying
-    /// signatures on all cores (the start-up replay of a large log): decoding is pure, keys are looked up and the
-    /// state applied serially in log order, then the signatures are verified concurrently. The error is the one of
-    /// the first bad entry, as `visit(_:)` entry by entry would report it.
-    public func visit(batch entries: [LogEntry]) throws(RegistryError) {
-        var rest = entries[...]
-        // The genesis fixes the USCC exceptions every later entry is decoded with: take it alone.
-        while let first = rest.first, state.parameters == nil {
-            try visit(first)
-            rest = rest.dropFirst()
-        }
-        guard !rest.isEmpty else { return }
-        let exceptions = state.parameters?.usccExceptions ?? []
-        let work = Array(rest)
-        let decoded = parallelMap(work) { entry in
-            Result { () throws(RegistryError) in try Registry.decode(entry, usccExceptions: exceptions) }
-        }
-        var keyed: [(index: UInt64, submission: Submission, key: PublicKey)] = []
-        var stateError: RegistryError?
-        for (position, entry) in work.enumerated() {
-            do throws(RegistryError) {
-                guard entry.index == state.size else {
-                    throw RegistryError(.conflict, "expected entry \(state.size), found entry \(entry.index)")
-                }
-                let submission = try decoded[position].get()
-                let key = try state.signingKey(for: submission, at: entry.index)
-                try state.apply(submission, at: entry.index)
-                keyed.append((entry.index, submission, key))
-            } catch {
-                stateError = error.at(index: entry.index)
-                break
-            }
-        }
-        let valid = parallelMap(keyed) { $0.submission.verifySignature(with: $0.key) }
-        if let bad = valid.firstIndex(of: false) {
-            let (index, submission, _) = keyed[bad]
-            throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
-                                + "\(submission.department) does not verify with key \(submission.keyId)", index: index)
-        }
-        if let stateError { throw stateError }
     }
 
     /// The genesis must describe the log it is entry 0 of: a genesis copied from another ledger is refused.
