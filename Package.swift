@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"], swiftSettings: strict),
         .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto"], swiftSettings: strict),
         .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote", "LogStoreContract"], swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON", "SignedNote"], swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON", "SignedNote", "LogStoreContract"], swiftSettings: strict),
         .testTarget(name: "LogSQLiteTests", dependencies: ["LogSQLite", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto"], swiftSettings: strict),
     ]
 )

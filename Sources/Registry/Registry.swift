@@ -1,0 +1,202 @@
+import LedgerCrypto
+public import Log
+import Synchronization
+
+/// The Registry as the log's sequencing gate (DESIGN.md §6): the state machine behind a lock, the concurrent
+/// pre-check that runs before `Sequencer.submit`, and the serial `admit` that runs inside the sequencer's loop.
+///
+/// The split follows the cost: signatures (≈ 10k/s per core) are verified in `precheck`, concurrently, against a
+/// snapshot of the department's keys; `admit` only decodes, looks up and applies, and re-checks everything that
+/// may have changed since (key currency, role, nonce, state), because other entries may have been sequenced in
+/// between. A submission reaches the log only if `precheck` verified exactly its bytes: `admit` refuses any
+/// payload it has no verified signature for, so no path into the log skips the signature check.
+public final class Registry: SequencingGate, Sendable {
+    /// What `precheck` found.
+    public enum Precheck: Sendable, Equatable {
+        /// Signature, key, role and schema are good: submit it.
+        case accepted
+        /// This exact submission is already in the log at this index: answer with that entry (idempotent re-send).
+        case duplicate(index: UInt64)
+    }
+
+    private struct Guarded: ~Copyable {
+        var state: RegistryState
+        /// SHA-256 of the canonical bytes of submissions whose signature `precheck` verified, with the key ID that
+        /// verified it; consumed by `admit`. Bounded: the oldest are forgotten first (their senders must re-send).
+        var verified: [Hash256: KeyID] = [:]
+        var verifiedOrder: [Hash256] = []
+        var verifiedStart = 0
+    }
+
+    /// Most verified-but-not-yet-sequenced submissions remembered: far above the sequencer's queue limit.
+    public static let verifiedCapacity = 1 << 16
+
+    /// Guards the state and the verified set. Held only for dictionary work — never across a signature check,
+    /// I/O or an `await` — so `admit` never waits long behind a reader.
+    private let guarded: Mutex<Guarded>
+
+    /// A registry over `state` (empty for a new ledger; `replay` builds it from a stored log).
+    public init(state: RegistryState = RegistryState()) {
+        guarded = Mutex(Guarded(state: state))
+    }
+
+    /// Reads the state (its queries answer with committed values only).
+    public func read<T>(_ body: (borrowing RegistryState) throws(RegistryError) -> T) throws(RegistryError) -> T {
+        try guarded.withLock { (guarded: inout Guarded) throws(RegistryError) -> T in try body(guarded.state) }
+    }
+
+    /// A copy of the state: cheap (copy-on-write), but the next change then copies what it touches.
+    public var snapshot: RegistryState { guarded.withLock { $0.state } }
+
+    /// The genesis's USCC exceptions, to decode submissions with.
+    public var usccExceptions: Set<String> { guarded.withLock { $0.state.ledger?.usccExceptions ?? [] } }
+
+    // MARK: Pre-check (concurrent, before sequencing)
+
+    /// Checks a decoded submission before it is submitted to the sequencer: an exact re-send is `.duplicate`
+    /// with the original index; otherwise the department, key and role must allow it now and the signature must
+    /// verify with that key. Throws `badSignature` (401), `forbidden` (403) or `conflict` (409, a nonce reused).
+    public func precheck(_ submission: Submission) throws(RegistryError) -> Precheck {
+        let digest = HashAlgorithm.sha256.hash(submission.canonicalBytes)
+        let lookup = guarded.withLock { (guarded: inout Guarded) -> Result<PublicKey, RegistryError> in
+            let state = guarded.state
+            if let used = state.nonces[RegistryState.nonceKey(submission.department, submission.nonce)],
+               used.digest == digest {
+                return .failure(RegistryError(.duplicate, field: "nonce", "already in the log", index: used.index))
+            }
+            return Result { () throws(RegistryError) in try state.signingKey(for: submission, at: state.size) }
+        }
+        let key: PublicKey
+        switch lookup {
+        case .success(let found): key = found
+        case .failure(let error) where error.code == .duplicate: return .duplicate(index: error.index ?? 0)
+        case .failure(let error): throw error
+        }
+        guard submission.verifySignature(with: key) else {
+            throw RegistryError(.badSignature, field: "signature",
+                                "the signature does not verify with key \(submission.keyId) of \(submission.department)")
+        }
+        let reused = guarded.withLock { (guarded: inout Guarded) -> UInt64? in
+            if let used = guarded.state.nonces[RegistryState.nonceKey(submission.department, submission.nonce)] {
+                return used.index
+            }
+            Self.remember(digest, keyId: submission.keyId, in: &guarded)
+            return nil
+        }
+        if let reused {
+            throw RegistryError(.conflict, field: "nonce", "nonce \(submission.nonce) of \(submission.department) "
+                                + "was used by another submission at index \(reused)")
+        }
+        return .accepted
+    }
+
+    /// Pre-checks every submission of a bundle; the first failure names `bundle[i]`. The bundle is a duplicate only
+    /// if every submission is (then the original indices are returned); a partial re-send is a conflict.
+    public func precheck(_ bundle: SubmissionBundle) throws(RegistryError) -> [Precheck] {
+        var results: [Precheck] = []
+        for (position, submission) in bundle.submissions.enumerated() {
+            do {
+                results.append(try precheck(submission))
+            } catch {
+                throw RegistryError(error.code, field: FieldCheck.join("bundle[\(position)]", error.field ?? ""),
+                                    error.reason, index: error.index)
+            }
+        }
+        let duplicates = results.filter { $0 != .accepted }.count
+        guard duplicates == 0 || duplicates == results.count else {
+            throw RegistryError(.conflict, field: "bundle", "\(duplicates) of \(results.count) submissions are "
+                                + "already in the log: a bundle is re-sent whole or not at all")
+        }
+        return results
+    }
+
+    private static func remember(_ digest: Hash256, keyId: KeyID, in guarded: inout Guarded) {
+        if guarded.verified.updateValue(keyId, forKey: digest) == nil { guarded.verifiedOrder.append(digest) }
+        while guarded.verified.count > verifiedCapacity, guarded.verifiedStart < guarded.verifiedOrder.count {
+            guarded.verified[guarded.verifiedOrder[guarded.verifiedStart]] = nil
+            guarded.verifiedStart += 1
+        }
+        if guarded.verifiedStart > verifiedCapacity {
+            guarded.verifiedOrder.removeFirst(guarded.verifiedStart)
+            guarded.verifiedStart = 0
+        }
+    }
+
+    // MARK: SequencingGate (serial, inside the sequencer's loop)
+
+    /// Decodes each entry's payload as a submission and applies the group tentatively, all or nothing. Refuses a
+    /// payload whose signature `precheck` did not verify. Throws the `RegistryError` of the first bad entry,
+    /// its field prefixed with `bundle[i]` when the group has several.
+    public func admit(_ entries: [LogEntry]) throws {
+        let exceptions = usccExceptions
+        var decoded: [(Submission, Hash256)] = []
+        for (position, entry) in entries.enumerated() {
+            do {
+                let submission = try Self.decode(entry, usccExceptions: exceptions)
+                decoded.append((submission, HashAlgorithm.sha256.hash(submission.canonicalBytes)))
+            } catch {
+                throw Self.locate(error, position: position, of: entries.count)
+            }
+        }
+        try guarded.withLock { (guarded: inout Guarded) throws(RegistryError) in
+            guarded.state.beginBatch()
+            let savepoint = guarded.state.savepoint()
+            for (position, (submission, digest)) in decoded.enumerated() {
+                let index = entries[position].index
+                do throws(RegistryError) {
+                    try guarded.state.apply(submission, digest: digest, at: index)
+                    guard guarded.verified[digest] == submission.keyId else {
+                        throw RegistryError(.badSignature, field: "signature", "the signature of this submission "
+                                            + "was not verified before sequencing (pre-check it, then submit)")
+                    }
+                } catch {
+                    guarded.state.rollback(to: savepoint)
+                    throw Self.locate(error, position: position, of: entries.count)
+                }
+            }
+            for (_, digest) in decoded { guarded.verified[digest] = nil }
+        }
+    }
+
+    public func commit() {
+        guarded.withLock { $0.state.commitBatch() }
+    }
+
+    public func abort() {
+        guarded.withLock { $0.state.abortBatch() }
+    }
+
+    /// Applies entries that are in the log without this gate's `commit`. They are the log: a failure here means
+    /// the log holds something this registry would have refused, which only a full audit can explain; the entry
+    /// is skipped so that the registry's size still follows the log, and the problem is reported by `replay`.
+    public func observe(_ entries: [LogEntry]) {
+        let exceptions = usccExceptions
+        guarded.withLock { guarded in
+            guarded.state.abortBatch()
+            for entry in entries where entry.index == guarded.state.size {
+                if let submission = try? Self.decode(entry, usccExceptions: exceptions) {
+                    try? guarded.state.apply(submission, at: entry.index)
+                }
+                guarded.state.skip(to: entry.index + 1)
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The submission in an entry; its payload must be exactly the canonical form (the log stores nothing else).
+    static func decode(_ entry: LogEntry, usccExceptions: Set<String>) throws(RegistryError) -> Submission {
+        let payload = Array(entry.payload)
+        let submission = try Submission(bytes: payload, usccExceptions: usccExceptions)
+        guard submission.canonicalBytes == payload else {
+            throw RegistryError(.invalid, field: "submission", "the payload is not in canonical JSON (RFC 8785) form")
+        }
+        return submission
+    }
+
+    private static func locate(_ error: RegistryError, position: Int, of count: Int) -> RegistryError {
+        guard count > 1 else { return error }
+        return RegistryError(error.code, field: FieldCheck.join("bundle[\(position)]", error.field ?? ""),
+                             error.reason, index: error.index)
+    }
+}

@@ -1,0 +1,166 @@
+import LedgerCrypto
+
+/// The Registry's state machine (DESIGN.md §4, issue #4 item 3): applied entry by entry in log order, it knows the
+/// ledger's parameters, every department and its key history, every license by USCC, every seal, the links by
+/// holder and every (department, nonce). Pure value code without I/O: the same type serves the sequencing gate,
+/// the start-up replay and the audit.
+///
+/// `apply` checks the state rules only; the submission's signature is verified by the caller against the key
+/// `signingKey(for:at:)` names (concurrently before sequencing, or entry by entry in a replay).
+///
+/// Efficiency: dictionaries keyed by the subject, each applied entry touches a handful of values. A tentative
+/// batch keeps an undo journal of the values it changed (`StateJournal`) instead of copying the state; the public
+/// queries answer from the committed values while a batch is in flight.
+public struct RegistryState: Sendable {
+    /// What the log says about a (department, nonce): the entry that used it and the digest of its submission.
+    struct NonceRecord: Sendable {
+        let index: UInt64
+        let digest: Hash256
+    }
+
+    /// The license version a document digest belongs to.
+    public struct DocumentRef: Sendable, Equatable {
+        public let uscc: USCC
+        /// The `license.issue`/`license.amend` entry that carries the document.
+        public let index: UInt64
+        public let version: Int
+    }
+
+    /// Entries applied so far (including tentative ones).
+    public internal(set) var size: UInt64 = 0
+    var parameters: LedgerParameters?
+    var departments: [String: DepartmentState] = [:]
+    var licenses: [String: LicenseState] = [:]
+    var seals: [String: SealState] = [:]
+    var nonces: [String: NonceRecord] = [:]
+    var documents: [ContentDigest: DocumentRef] = [:]
+    var links: [String: [UInt64]] = [:]
+    /// Non-nil while a batch is tentative.
+    var journal: StateJournal?
+
+    /// The state of an empty log.
+    public init() {}
+
+    // MARK: Queries (committed values only)
+
+    /// Entries committed: those a checkpoint can cover.
+    public var committedSize: UInt64 { journal?.startSize ?? size }
+
+    /// The genesis parameters, once entry 0 is committed.
+    public var ledger: LedgerParameters? {
+        if case .parameters(let old)? = journal?.committed(.parameters) { return old }
+        return parameters
+    }
+
+    public func department(_ id: DepartmentID) -> DepartmentState? {
+        if case .department(let old)? = journal?.committed(.department(id.value)) { return old }
+        return departments[id.value]
+    }
+
+    public func license(_ uscc: USCC) -> LicenseState? {
+        if case .license(let old)? = journal?.committed(.license(uscc.value)) { return old }
+        return licenses[uscc.value]
+    }
+
+    public func seal(_ id: SealID) -> SealState? {
+        if case .seal(let old)? = journal?.committed(.seal(id.value)) { return old }
+        return seals[id.value]
+    }
+
+    /// The license version whose document has this digest.
+    public func document(_ digest: ContentDigest) -> DocumentRef? {
+        if case .document(let old)? = journal?.committed(.document(digest)) { return old }
+        return documents[digest]
+    }
+
+    /// The `link.share` entries about `holder`, in log order.
+    public func links(about holder: USCC) -> [UInt64] {
+        if case .links(let old)? = journal?.committed(.links(holder.value)) { return old ?? [] }
+        return links[holder.value] ?? []
+    }
+
+    /// The entry that used `nonce` for `department`, if any.
+    public func entryIndex(department: DepartmentID, nonce: Nonce) -> UInt64? {
+        let key = Self.nonceKey(department, nonce)
+        if case .nonce(let old)? = journal?.committed(.nonce(key)) { return old?.index }
+        return nonces[key]?.index
+    }
+
+    /// Counts of what the state holds (for metrics and tests).
+    public var counts: (departments: Int, licenses: Int, seals: Int, nonces: Int) {
+        (departments.count, licenses.count, seals.count, nonces.count)
+    }
+
+    static func nonceKey(_ department: DepartmentID, _ nonce: Nonce) -> String {
+        department.value + "/" + nonce.value
+    }
+
+    // MARK: Tentative batches
+
+    /// Starts journaling: what follows can be rolled back until `commitBatch`.
+    mutating func beginBatch() {
+        if journal == nil { journal = StateJournal(startSize: size) }
+    }
+
+    /// Where a group starts, to undo that group alone.
+    func savepoint() -> StateJournal.Savepoint {
+        StateJournal.Savepoint(count: journal?.saves.count ?? 0, size: size)
+    }
+
+    /// Undoes everything applied since `savepoint`.
+    mutating func rollback(to savepoint: StateJournal.Savepoint) {
+        guard var journal else { return }
+        for (slot, saved) in journal.unwind(to: savepoint.count) { restore(slot, saved) }
+        self.journal = journal
+        size = savepoint.size
+    }
+
+    /// Keeps everything applied: the batch is durable.
+    mutating func commitBatch() {
+        journal = nil
+    }
+
+    /// Undoes the whole batch.
+    mutating func abortBatch() {
+        guard let journal else { return }
+        rollback(to: StateJournal.Savepoint(count: 0, size: journal.startSize))
+        self.journal = nil
+    }
+
+    /// Saves `slot`'s value before a change, when a batch is tentative.
+    mutating func willChange(_ slot: StateJournal.Slot) {
+        guard journal != nil else { return }
+        let saved: StateJournal.Saved
+        switch slot {
+        case .parameters: saved = .parameters(parameters)
+        case .department(let key): saved = .department(departments[key])
+        case .license(let key): saved = .license(licenses[key])
+        case .seal(let key): saved = .seal(seals[key])
+        case .nonce(let key): saved = .nonce(nonces[key])
+        case .document(let key): saved = .document(documents[key])
+        case .links(let key): saved = .links(links[key])
+        }
+        journal?.record(slot, saved)
+    }
+
+    private mutating func restore(_ slot: StateJournal.Slot, _ saved: StateJournal.Saved) {
+        switch (slot, saved) {
+        case (.parameters, .parameters(let value)): parameters = value
+        case (.department(let key), .department(let value)): departments[key] = value
+        case (.license(let key), .license(let value)): licenses[key] = value
+        case (.seal(let key), .seal(let value)): seals[key] = value
+        case (.nonce(let key), .nonce(let value)): nonces[key] = value
+        case (.document(let key), .document(let value)): documents[key] = value
+        case (.links(let key), .links(let value)): links[key] = value
+        default: assertionFailure("journal slot \(slot) saved with a value of another kind")
+        }
+    }
+}
+
+extension RegistryState {
+    /// Moves the size past an entry the state could not apply (an observed entry it refuses), so that indices
+    /// keep following the log.
+    mutating func skip(to newSize: UInt64) {
+        if size < newSize { size = newSize }
+    }
+}

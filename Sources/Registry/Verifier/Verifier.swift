@@ -1,0 +1,108 @@
+import CanonicalJSON
+public import LedgerCrypto
+public import Log
+
+/// The verifier (DESIGN.md §5 `POST /v1/verify`): decides a question from the Registry's committed state
+/// (`RegistryState.decide`), proves every deciding entry and the genesis against one signed checkpoint — the one of
+/// exactly the state's size, so that the verdict and the proofs describe the same log —, and signs a receipt with
+/// the ledger's receipt key (never the checkpoint key, which signs checkpoints and nothing else).
+public struct Verifier: Sendable {
+    public let registry: Registry
+    public let reader: LogReader
+    /// The private half of the genesis's `receiptKey`.
+    public let receiptKey: PrivateKey
+
+    public init(registry: Registry, reader: LogReader, receiptKey: PrivateKey) {
+        self.registry = registry
+        self.reader = reader
+        self.receiptKey = receiptKey
+    }
+
+    /// Answers `question` as of `question.asOf` (default: the UTC day of `now`). A verdict other than `authentic`
+    /// is an answer; this throws only when no answer can be given (an empty ledger, an ill-formed question, a wrong
+    /// receipt key, a store failure).
+    public func answer(_ question: VerifierQuestion, now: Timestamp = .now()) async throws -> VerifierAnswer {
+        try Self.validate(question)
+        let asOf = try question.asOf ?? CalendarDate(validating: String(now.rfc3339.prefix(10)))
+        for _ in 0..<20 {
+            let (decision, size, ledger) = try registry.read { state in
+                (state.decide(question, asOf: asOf), state.committedSize, state.ledger)
+            }
+            guard let ledger, size > 0 else {
+                throw RegistryError(.notFound, "the ledger has no genesis yet: nothing can be verified")
+            }
+            guard ledger.receiptKey == receiptKey.publicKey else {
+                throw RegistryError(.invalid, field: "receiptKey", "the receipt key is not the genesis's receipt key "
+                                    + "\(ledger.genesis.receiptKey.keyId)")
+            }
+            // The state's size ends a batch, which has its own checkpoint; between observed chunks it may not.
+            guard let checkpoint = try await reader.store.checkpoint(size: size) else {
+                await Task.yield()
+                continue
+            }
+            var proven: [VerifierAnswer.ProvenEntry] = []
+            for index in [0] + decision.deciding {
+                let entry = try await reader.entry(at: index, treeSize: size)
+                let proof = try await reader.inclusionProof(index: index, size: size, treeSize: size)
+                proven.append(VerifierAnswer.ProvenEntry(index: index, entry: Base64.encode(entry.bytes),
+                                                         inclusionProof: proof.map(\.base64)))
+            }
+            let unsigned = VerifierAnswer(
+                v: 1, question: question, verdict: decision.verdict, reason: decision.reason, asOf: asOf,
+                answeredAt: RecordTime(now), license: decision.license.map(Self.summary),
+                seal: decision.seal.map(Self.summary), holder: Self.holder(decision), entries: Array(proven.dropFirst()),
+                genesis: proven[0], treeSize: size, checkpoint: String(decoding: checkpoint, as: UTF8.self),
+                receipt: nil)
+            return try sign(unsigned)
+        }
+        throw RegistryError(.notFound, "no checkpoint matches the registry's size; retry")
+    }
+
+    private func sign(_ answer: VerifierAnswer) throws -> VerifierAnswer {
+        let json: JSONValue
+        do { json = try CanonicalJSONEncoder().encodeValue(answer) } catch {
+            throw RegistryError(error, prefix: "answer")
+        }
+        let signature = try receiptKey.sign(VerifierAnswer.receiptSigningInput(json))
+        return answer.with(receipt: VerifierAnswer.Receipt(
+            keyId: try KeyID(validating: receiptKey.publicKey.keyID), algorithm: receiptKey.algorithm,
+            signature: Base64.encode(signature)))
+    }
+
+    /// A question names exactly what its subject needs.
+    static func validate(_ question: VerifierQuestion) throws(RegistryError) {
+        let ok: Bool
+        switch question.subject {
+        case .license: ok = question.uscc != nil && question.sealId == nil && question.holder == nil
+        case .seal: ok = question.sealId != nil && question.uscc == nil && question.document == nil
+        case .document: ok = question.document != nil && question.uscc == nil && question.sealId == nil
+                && question.holder == nil
+        }
+        guard ok else {
+            throw RegistryError(.invalid, field: "question", "a license question names uscc (and optionally "
+                                + "document), a seal question sealId (and optionally holder), a document question "
+                                + "document; asOf is optional")
+        }
+    }
+
+    static func summary(_ license: LicenseState) -> VerifierAnswer.LicenseSummary {
+        VerifierAnswer.LicenseSummary(uscc: license.uscc, status: license.status, version: license.version,
+                                      currentIndex: license.currentIndex, endIndex: license.endIndex,
+                                      endEffectiveOn: license.endEffectiveOn)
+    }
+
+    static func summary(_ seal: SealState) -> VerifierAnswer.SealSummary {
+        VerifierAnswer.SealSummary(sealId: seal.sealId, holder: seal.holder, sealType: seal.sealType,
+                                   validFrom: seal.validFrom, validTo: seal.validTo, revoked: seal.isRevoked,
+                                   issueIndex: seal.issueIndex, revokeIndex: seal.revokeIndex)
+    }
+
+    static func holder(_ decision: VerifierDecision) -> VerifierAnswer.HolderStatus? {
+        guard let seal = decision.seal else { return nil }
+        guard let license = decision.holderLicense else {
+            return VerifierAnswer.HolderStatus(uscc: seal.holder, status: "unknown", index: nil)
+        }
+        return VerifierAnswer.HolderStatus(uscc: seal.holder, status: license.status.rawValue,
+                                           index: license.endIndex ?? license.currentIndex)
+    }
+}
