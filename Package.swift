@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "certledger",
             dependencies: [
-                "LedgerCrypto", "Log", "LogSQLite", "SignedNote",
+                "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

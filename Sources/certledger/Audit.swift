@@ -3,18 +3,22 @@ import Foundation
 import LedgerCrypto
 import Log
 import LogSQLite
+import Registry
 import SignedNote
 
 extension CertLedger {
     /// `certledger audit`: re-verify the whole ledger with nothing but its store and the ledger's checkpoint key.
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify the whole ledger: checkpoint signature, hash chain, every tile and the root.",
+            abstract: "Verify the whole ledger: signatures, roles, state, hash chain, every tile and the root.",
             discussion: """
                 Reads the store read-only and checks, entry by entry: the checkpoint's signature against the
                 trusted verifier key, each entry's form and index, the `prev` hash chain, that time never goes
-                back, every stored hash tile recomputed from the entries, and the root against the checkpoint.
-                Memory stays flat however long the ledger is.
+                back, every stored hash tile recomputed from the entries, and the root against the checkpoint;
+                and for every submission: that it is canonical, that its department was registered and its key
+                current at that index (the key history comes from the log itself), that the signature verifies,
+                that the department's roles allow the kind, that its nonce is new, and that the license/seal
+                state machine accepts it. Memory stays flat apart from the ledger's own state.
 
                 With --state FILE the checkpoint verified last time is kept in FILE, and the new one must be
                 consistent with it (an RFC 9162 consistency proof): a ledger that was rolled back, forked or
@@ -49,6 +53,9 @@ extension CertLedger {
         @Flag(help: "Print nothing but failures (progress is shown only on a terminal anyway).")
         var quiet = false
 
+        @Flag(help: "Check only the log layer (chain, tiles, root, checkpoint), not the submissions: for a bare log.")
+        var logOnly = false
+
         func validate() throws {
             guard (data == nil) != (store == nil) else {
                 throw ValidationError("give exactly one of --data DIR or --store FILE")
@@ -76,7 +83,10 @@ extension CertLedger {
             let identity = LogIdentity(origin: verifier.name, hashAlgorithm: hash, verifier: verifier)
             let showProgress = !quiet && !json && isatty(2) == 1
             var lastDraw = ContinuousClock.now
-            let report = try await LogVerifier(store: sqlite, identity: identity).verify(progress: { done, total in
+            let auditor = RegistryAuditor(identity: identity)
+            let visit: (LogEntry) throws -> Void = logOnly ? { _ in } : { entry in try auditor.visit(entry) }
+            let report = try await LogVerifier(store: sqlite, identity: identity).verify(visit: visit,
+                                                                                      progress: { done, total in
                 guard showProgress, ContinuousClock.now - lastDraw > .milliseconds(200) || done == total else { return }
                 lastDraw = .now
                 let percent = total == 0 ? 100 : Int(done * 100 / total)

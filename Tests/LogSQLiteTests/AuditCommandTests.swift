@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// `certledger audit` driven as a user runs it, on a store written by a real process: exit codes, the first bad
-/// index, and the `--state` rollback check.
+/// index, and the `--state` rollback check. These logs come from the log benchmark writer (no genesis), so they
+/// run with `--log-only`; the Registry-level audit is tested in RegistryTests and by the tamper suite.
 @Suite(.serialized) struct AuditCommandTests {
     /// Runs a built product to completion; returns (exit status, stdout, stderr).
     func run(_ product: String, _ arguments: [String]) throws -> (Int32, String, String) {
@@ -44,7 +45,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try await makeLog(folder)
         let state = folder + "/audit.state"
-        let (status, out, err) = try run("certledger", ["audit", "--data", folder, "--verifier-key",
+        let (status, out, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key",
                                                        "@" + folder + "/checkpoint.vkey", "--state", state, "--json"])
         #expect(status == 0, "\(out) \(err)")
         #expect(out.contains(#""result":"ok""#))
@@ -59,7 +60,7 @@ import Testing
         try rawSQLite(folder + "/log.sqlite",
                       "UPDATE entries SET data = CAST(REPLACE(CAST(data AS TEXT), '\"n\":', '\"m\":') AS BLOB) "
                       + "WHERE idx = 100")
-        let (status, out, err) = try run("certledger", ["audit", "--data", folder, "--verifier-key",
+        let (status, out, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key",
                                                        "@" + folder + "/checkpoint.vkey", "--json"])
         #expect(status == 1, "\(out) \(err)")
         #expect(out.contains(#""result":"failed""#))
@@ -79,12 +80,12 @@ import Testing
         let state = folder + ".state"
         defer { try? fm.removeItem(atPath: state) }
         let key = "@" + folder + "/checkpoint.vkey"
-        #expect(try run("certledger", ["audit", "--data", folder, "--verifier-key", key, "--state", state]).0 == 0)
+        #expect(try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key, "--state", state]).0 == 0)
         try fm.removeItem(atPath: folder)
         try fm.copyItem(atPath: backup, toPath: folder)
         // The old copy is self-consistent, so only the state can tell.
-        #expect(try run("certledger", ["audit", "--data", folder, "--verifier-key", key]).0 == 0)
-        let (status, _, err) = try run("certledger", ["audit", "--data", folder, "--verifier-key", key,
+        #expect(try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key]).0 == 0)
+        let (status, _, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
                                                      "--state", state])
         #expect(status == 1)
         #expect(err.contains("shrank") || err.contains("rolled back"), "\(err)")
@@ -93,10 +94,10 @@ import Testing
     @Test func wrongKeyOrMissingStore_areUsageAndUnreachableErrors() async throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(try run("certledger", ["audit", "--data", folder, "--verifier-key", "not-a-key"]).0 == 2)
-        #expect(try run("certledger", ["audit", "--verifier-key", "x"]).0 == 2)
+        #expect(try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", "not-a-key"]).0 == 2)
+        #expect(try run("certledger", ["audit", "--log-only", "--verifier-key", "x"]).0 == 2)
         try await makeLog(folder)
         let vkey = try String(contentsOfFile: folder + "/checkpoint.vkey", encoding: .utf8)
-        #expect(try run("certledger", ["audit", "--store", folder + "/nope.sqlite", "--verifier-key", vkey]).0 == 3)
+        #expect(try run("certledger", ["audit", "--log-only", "--store", folder + "/nope.sqlite", "--verifier-key", vkey]).0 == 3)
     }
 }

@@ -33,7 +33,7 @@ import Testing
         chmod(alert, 0o755)
         let env = [
             "CERTLEDGER_DATA": folder, "CERTLEDGER_VKEY": "@" + folder + "/checkpoint.vkey",
-            "CERTLEDGER_AUDIT_DIR": auditDir, "CERTLEDGER_ALERT": alert,
+            "CERTLEDGER_AUDIT_DIR": auditDir, "CERTLEDGER_ALERT": alert, "CERTLEDGER_AUDIT_FLAGS": "--log-only",
             "CERTLEDGER_BIN": ChildProcess.productsDirectory.appendingPathComponent("certledger").path,
         ]
         #expect(try runScript(env) == 0)
