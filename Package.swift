@@ -16,17 +16,21 @@ let package = Package(
     products: [
         .executable(name: "certledger", targets: ["certledger"]),
         .executable(name: "certledger-bench", targets: ["CertLedgerBench"]),
+        .executable(name: "certledgerd", targets: ["certledgerd"]),
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
         .library(name: "CanonicalJSON", targets: ["CanonicalJSON"]),
         .library(name: "SignedNote", targets: ["SignedNote"]),
         .library(name: "Log", targets: ["Log"]),
         .library(name: "LogSQLite", targets: ["LogSQLite"]),
         .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "LedgerServer", targets: ["LedgerServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries: the machine's own OpenSSL 3 and SQLite 3 (Scripts/install-deps for other hosts).
@@ -70,6 +74,28 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The HTTP API (DESIGN.md §5): C2SP tiles, the log's read API, health and metrics. Hummingbird 2.
+        .target(
+            name: "LedgerServer",
+            dependencies: [
+                "Log", "LogSQLite", "SignedNote", "LedgerCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // The daemon (DESIGN.md §7): config, dev ledger, sequencer and HTTP server in one ServiceGroup.
+        .executableTarget(
+            name: "certledgerd",
+            dependencies: [
+                "LedgerServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "certledger",
             dependencies: [
@@ -92,6 +118,14 @@ let package = Package(
         .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto"], swiftSettings: strict),
         .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote", "LogStoreContract"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON", "SignedNote", "LogStoreContract"], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerServerTests",
+            dependencies: [
+                "LedgerServer", "Log", "LogSQLite", "SignedNote", "LedgerCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "LogSQLiteTests", dependencies: ["LogSQLite", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto"], swiftSettings: strict),
     ]
 )

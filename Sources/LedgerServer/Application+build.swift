@@ -1,0 +1,44 @@
+public import Hummingbird
+public import Logging
+
+/// The router with every route of the API (DESIGN.md §5) and its middleware: errors as JSON and metrics
+/// outermost, then body and time limits. Public so tests (and the OpenAPI check) see exactly what is served.
+public func buildRouter(config: ServerConfig, ledger: LedgerLog,
+                        metrics: ServerMetrics) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.addMiddleware {
+        ErrorMiddleware(metrics: metrics)
+        LimitsMiddleware(bodyLimit: config.http.bodyLimitBytes, timeout: .seconds(config.http.requestTimeoutSeconds))
+    }
+    TileController(ledger: ledger).addRoutes(to: router)
+    ProofController(ledger: ledger).addRoutes(to: router)
+    OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
+    return router
+}
+
+/// The HTTP application (Hummingbird 2): the function both `certledgerd` and the tests call. It serves reads of
+/// `ledger` at its sequencer's durable head; the sequencer itself is run beside it by the caller (one
+/// `ServiceGroup`, so shutdown stops the server first and lets the sequencer drain).
+///
+/// - Throws: `LedgerServerError.unsupported` for `readAccess: departments`: reads restricted to departments
+///   need the Registry's department keys to authenticate callers, and serving such a ledger publicly instead
+///   would silently widen access.
+public func buildApplication(
+    config: ServerConfig, ledger: LedgerLog, metrics: ServerMetrics = ServerMetrics(), logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    guard config.readAccess == .public else {
+        throw LedgerServerError(.unsupported, field: "readAccess",
+            "readAccess \"\(config.readAccess.rawValue)\" needs department authentication, which this build "
+            + "does not have yet; use \"public\"")
+    }
+    let router = buildRouter(config: config, ledger: ledger, metrics: metrics)
+    return Application(
+        router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
+        configuration: ApplicationConfiguration(address: .hostname(config.listen.host, port: config.listen.port),
+                                                serverName: "certledgerd"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
+        logger: logger
+    )
+}

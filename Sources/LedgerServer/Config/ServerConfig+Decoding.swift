@@ -1,0 +1,161 @@
+import Foundation
+import Yams
+
+/// Strict YAML decoding: unknown keys are rejected with their path, absent keys keep their documented default,
+/// and values are range-checked so a nonsensical number stops the daemon at start, not under load.
+extension ServerConfig {
+    private enum Field: String, CodingKey, CaseIterable {
+        case listen, data, store, keys, log, sequencer, http, readAccess
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        self.init()
+        listen = try c.value(.listen, default: listen)
+        data = try c.value(.data, default: data)
+        store = try c.value(.store, default: store)
+        keys = try c.value(.keys, default: keys)
+        log = try c.value(.log, default: log)
+        sequencer = try c.value(.sequencer, default: sequencer)
+        http = try c.value(.http, default: http)
+        readAccess = try c.value(.readAccess, default: readAccess)
+    }
+
+    /// Decodes a configuration from YAML text; `LedgerServerError.invalidConfig` names the key at fault.
+    public init(yaml: String) throws {
+        do {
+            // An empty document is a configuration with every default.
+            let text = yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "{}" : yaml
+            self = try YAMLDecoder().decode(ServerConfig.self, from: text)
+        } catch let error as LedgerServerError {
+            throw error
+        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw LedgerServerError(.invalidConfig, field: path, "\"\(path)\" must be a \(type)")
+        } catch let DecodingError.dataCorrupted(context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw LedgerServerError(.invalidConfig, field: path.isEmpty ? nil : path, context.debugDescription)
+        } catch {
+            throw LedgerServerError(.invalidConfig, "not a valid configuration: \(error)")
+        }
+        try validate()
+    }
+
+    /// Reads and decodes the configuration file at `path`.
+    public static func load(path: String) throws -> ServerConfig {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw LedgerServerError(.fileUnreadable, field: path, "cannot read the configuration file \(path)")
+        }
+        return try ServerConfig(yaml: text)
+    }
+
+    /// Range checks, each naming its key and the allowed range.
+    public func validate() throws {
+        func check(_ ok: Bool, _ field: String, _ value: Int, _ range: String) throws {
+            guard ok else {
+                throw LedgerServerError(.invalidConfig, field: field, "\(field) is \(value); allowed: \(range)")
+            }
+        }
+        try check((0...65_535).contains(listen.port), "listen.port", listen.port, "0...65535")
+        try check((1...65_536).contains(sequencer.maxBatchEntries), "sequencer.maxBatchEntries",
+                  sequencer.maxBatchEntries, "1...65536")
+        try check((0...10_000).contains(sequencer.maxBatchDelayMilliseconds), "sequencer.maxBatchDelayMilliseconds",
+                  sequencer.maxBatchDelayMilliseconds, "0...10000")
+        try check(sequencer.queueLimit >= sequencer.maxGroupEntries, "sequencer.queueLimit", sequencer.queueLimit,
+                  "at least sequencer.maxGroupEntries (\(sequencer.maxGroupEntries))")
+        try check((1...4_096).contains(sequencer.maxGroupEntries), "sequencer.maxGroupEntries",
+                  sequencer.maxGroupEntries, "1...4096")
+        try check((1...3_600).contains(sequencer.retryAfterSeconds), "sequencer.retryAfterSeconds",
+                  sequencer.retryAfterSeconds, "1...3600")
+        try check((1...(64 << 20)).contains(http.bodyLimitBytes), "http.bodyLimitBytes", http.bodyLimitBytes,
+                  "1...67108864")
+        try check((1...600).contains(http.requestTimeoutSeconds), "http.requestTimeoutSeconds",
+                  http.requestTimeoutSeconds, "1...600")
+        try check((1...3_600).contains(http.idleTimeoutSeconds), "http.idleTimeoutSeconds",
+                  http.idleTimeoutSeconds, "1...3600")
+        guard !listen.host.isEmpty else {
+            throw LedgerServerError(.invalidConfig, field: "listen.host", "listen.host is empty")
+        }
+        guard !data.isEmpty else { throw LedgerServerError(.invalidConfig, field: "data", "data is empty") }
+        guard log.hash == "sha256" || log.hash == "sm3" else {
+            throw LedgerServerError(.invalidConfig, field: "log.hash", "log.hash is \"\(log.hash)\"; allowed: sha256, sm3")
+        }
+    }
+
+    /// `path` resolved against the data folder (absolute paths are kept).
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (data.hasSuffix("/") ? data + path : data + "/" + path)
+    }
+}
+
+extension ServerConfig.Listen {
+    private enum Field: String, CodingKey, CaseIterable { case host, port }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        self.init()
+        host = try c.value(.host, default: host)
+        port = try c.value(.port, default: port)
+    }
+}
+
+extension ServerConfig.Store {
+    private enum Field: String, CodingKey, CaseIterable { case sqlite }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        self.init()
+        sqlite = try c.value(.sqlite, default: sqlite)
+    }
+}
+
+extension ServerConfig.Keys {
+    private enum Field: String, CodingKey, CaseIterable { case checkpoint }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        self.init()
+        checkpoint = try c.value(.checkpoint, default: checkpoint)
+    }
+}
+
+extension ServerConfig.LogSettings {
+    private enum Field: String, CodingKey, CaseIterable { case origin, hash }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        self.init()
+        origin = try c.decodeIfPresent(String.self, forKey: .origin)
+        hash = try c.value(.hash, default: hash)
+    }
+}
+
+extension ServerConfig.Batching {
+    private enum Field: String, CodingKey, CaseIterable {
+        case maxBatchEntries, maxBatchDelayMilliseconds, queueLimit, maxGroupEntries, retryAfterSeconds
+    }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        self.init()
+        maxBatchEntries = try c.value(.maxBatchEntries, default: maxBatchEntries)
+        maxBatchDelayMilliseconds = try c.value(.maxBatchDelayMilliseconds, default: maxBatchDelayMilliseconds)
+        queueLimit = try c.value(.queueLimit, default: queueLimit)
+        maxGroupEntries = try c.value(.maxGroupEntries, default: maxGroupEntries)
+        retryAfterSeconds = try c.value(.retryAfterSeconds, default: retryAfterSeconds)
+    }
+}
+
+extension ServerConfig.HTTPLimits {
+    private enum Field: String, CodingKey, CaseIterable { case bodyLimitBytes, requestTimeoutSeconds, idleTimeoutSeconds }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        self.init()
+        bodyLimitBytes = try c.value(.bodyLimitBytes, default: bodyLimitBytes)
+        requestTimeoutSeconds = try c.value(.requestTimeoutSeconds, default: requestTimeoutSeconds)
+        idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: idleTimeoutSeconds)
+    }
+}

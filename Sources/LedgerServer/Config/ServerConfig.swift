@@ -1,0 +1,122 @@
+public import Log
+
+/// The daemon's configuration (`Config/certledgerd.yaml`, DESIGN.md §5 and §7), decoded from YAML.
+///
+/// Every field has a default chosen to be safe when the key is left out: the daemon listens on loopback only,
+/// bounds every queue and body, and serves nothing it could not prove. Unknown keys are an error naming the key,
+/// so a typo never leaves a default silently in force. Relative paths are resolved against `data`.
+public struct ServerConfig: Sendable, Equatable, Decodable {
+    /// Where the HTTP server listens.
+    public var listen: Listen
+    /// The data folder holding the store and the ledger's keys. Default `./ledger`: a relative folder, so a
+    /// forgotten setting never writes into a system location; production units set an absolute path.
+    public var data: String
+    /// The log store.
+    public var store: Store
+    /// The ledger's private keys.
+    public var keys: Keys
+    /// Who the log is.
+    public var log: LogSettings
+    /// How the sequencer batches (DESIGN.md §6).
+    public var sequencer: Batching
+    /// HTTP limits.
+    public var http: HTTPLimits
+    /// Who may read the log's API. Default `public`: a transparency log is meant to be read by anyone (DESIGN.md
+    /// §1: "an auditor reads everything"); `departments` restricts reads to authenticated departments.
+    public var readAccess: ReadAccess
+
+    /// The configuration with every default.
+    public init() {
+        listen = Listen()
+        data = "./ledger"
+        store = Store()
+        keys = Keys()
+        log = LogSettings()
+        sequencer = Batching()
+        http = HTTPLimits()
+        readAccess = .public
+    }
+
+    /// The listening socket.
+    public struct Listen: Sendable, Equatable, Decodable {
+        /// Default `127.0.0.1`: reachable from this machine only until an operator decides otherwise (usually
+        /// behind a reverse proxy that terminates TLS).
+        public var host = "127.0.0.1"
+        /// Default 8080: unprivileged, so the daemon never needs root. 0 picks a free port (tests).
+        public var port = 8080
+        public init() {}
+    }
+
+    /// The log store (DESIGN.md §6). Only SQLite exists so far.
+    public struct Store: Sendable, Equatable, Decodable {
+        /// The SQLite file. Default `log.sqlite` inside `data`. The daemon opens it and never creates it
+        /// (except a `--dev` ledger): a typo'd path is an error, not a new empty ledger.
+        public var sqlite = "log.sqlite"
+        public init() {}
+    }
+
+    /// Key files. Private keys are read once at start; the files should be mode 0600 and owned by the daemon.
+    public struct Keys: Sendable, Equatable, Decodable {
+        /// The checkpoint signer key (a C2SP note signer key, `PRIVATE+KEY+<name>+<id>+<b64>`): it signs
+        /// checkpoints and nothing else (DESIGN.md §5). Default `checkpoint.skey` inside `data`.
+        public var checkpoint = "checkpoint.skey"
+        public init() {}
+    }
+
+    /// The log's identity, checked against the store's metadata at every start (`LogIdentity.check`).
+    public struct LogSettings: Sendable, Equatable, Decodable {
+        /// The expected origin (checkpoint first line and key name). Default: none, the checkpoint key's name is
+        /// taken; set it so that a key from another ledger is refused at start instead of served.
+        public var origin: String?
+        /// The hash suite: `sha256` (default) or `sm3` (DESIGN.md §3). Must match the store's.
+        public var hash = "sha256"
+        public init() {}
+    }
+
+    /// Batching and back-pressure of the sequencer; `SequencerConfig` documents why each default is safe.
+    public struct Batching: Sendable, Equatable, Decodable {
+        /// Most entries per batch (one transaction, one fsync, one checkpoint). Default 256: one tile.
+        public var maxBatchEntries = 256
+        /// How long the oldest waiting submission may wait for its batch to fill. Default 2 ms.
+        public var maxBatchDelayMilliseconds = 2
+        /// Entries that may wait; beyond it requests get 503 + Retry-After. Default 8,192: never unbounded.
+        public var queueLimit = 8_192
+        /// Most entries in one atomic bundle. Default 64.
+        public var maxGroupEntries = 64
+        /// Seconds a client is told to wait (Retry-After) when the queue is full. Default 1.
+        public var retryAfterSeconds = 1
+        public init() {}
+
+        /// The log's own settings type.
+        public var sequencerConfig: SequencerConfig {
+            var config = SequencerConfig()
+            config.maxBatchEntries = maxBatchEntries
+            config.maxBatchDelay = .milliseconds(maxBatchDelayMilliseconds)
+            config.queueLimit = queueLimit
+            config.maxGroupEntries = maxGroupEntries
+            config.retryAfterSeconds = retryAfterSeconds
+            return config
+        }
+    }
+
+    /// Limits that keep one client from holding the server's memory or tasks.
+    public struct HTTPLimits: Sendable, Equatable, Decodable {
+        /// Largest request body accepted; larger ones get 413 before the body is read. Default 1 MiB: a bundle of
+        /// 64 entries of at most 64 KiB each would not fit, but real submissions are a few KiB.
+        public var bodyLimitBytes = 1 << 20
+        /// Longest a handler may run; then 503 with Retry-After. Default 10 s: far above any read (a few tile
+        /// reads) and a batch's fsync, short enough that stuck requests do not pile up.
+        public var requestTimeoutSeconds = 10
+        /// A keep-alive connection with no request for this long is closed. Default 60 s.
+        public var idleTimeoutSeconds = 60
+        public init() {}
+    }
+
+    /// Who may read.
+    public enum ReadAccess: String, Sendable, Equatable, Decodable, CaseIterable {
+        /// Anyone may read entries, tiles, proofs and checkpoints.
+        case `public`
+        /// Only authenticated departments may read (needs the Registry's department keys).
+        case departments
+    }
+}

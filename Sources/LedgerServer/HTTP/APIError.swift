@@ -1,0 +1,105 @@
+import Foundation
+public import Hummingbird
+import Log
+
+/// An error answer of the HTTP API (DESIGN.md §5): `{"error":{"code","message","field"}}` with its status, plus
+/// `Retry-After` when waiting helps. Every error a handler throws becomes one of these in `APIError.init(_:)`:
+/// the single place where log, Merkle and store failures get their HTTP status.
+public struct APIError: HTTPResponseError, Sendable, Equatable {
+    public let status: HTTPResponse.Status
+    /// Stable machine code (the module error's code where there is one).
+    public let code: String
+    /// A human reason with the numbers in it.
+    public let message: String
+    /// The request part at fault (`index`, `size`, `tile`, …), if any.
+    public let field: String?
+    /// Seconds to wait before retrying (503 and 429 only).
+    public let retryAfter: Int?
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, field: String? = nil,
+                retryAfter: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.retryAfter = retryAfter
+    }
+
+    /// A request parameter that is missing or not spelled as the API requires.
+    static func badParameter(_ field: String, _ message: String) -> APIError {
+        APIError(.badRequest, code: "bad_parameter", message, field: field)
+    }
+
+    /// The HTTP meaning of any error a handler can throw. Statuses follow DESIGN.md §5:
+    /// 400 malformed request, 404 not in the tree (yet), 409 refused by the ledger's rules, 413 too large,
+    /// 503 (+Retry-After) overloaded, shutting down or store unavailable. Anything unforeseen is a 500 whose
+    /// details stay in the log, not in the answer.
+    public init(_ error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as LogError:
+            self.init(logError: error)
+        case let error as MerkleError:
+            self.init(merkleError: error)
+        case let error as LogStoreError:
+            self.init(.serviceUnavailable, code: "store_unavailable", "the log store failed: \(error)",
+                      retryAfter: 1)
+        case let error as HTTPError:
+            let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
+            self.init(error.status, code: code, error.body ?? error.status.reasonPhrase)
+        default:
+            self.init(.internalServerError, code: "internal", "internal error")
+        }
+    }
+
+    private init(logError error: LogError) {
+        let status: HTTPResponse.Status
+        var retryAfter: Int?
+        switch error.code {
+        case .outOfRange: status = .notFound
+        case .malformedEntry: status = .badRequest
+        case .entryTooLarge: status = .contentTooLarge
+        case .rejected: status = .conflict
+        case .overloaded:
+            status = .serviceUnavailable
+            retryAfter = error.retryAfter ?? 1
+        case .shuttingDown:
+            status = .serviceUnavailable
+            retryAfter = 5
+        case .inconsistent, .storeFailed:
+            status = .serviceUnavailable
+            retryAfter = 1
+        }
+        self.init(status, code: error.code.rawValue, error.reason, field: error.field, retryAfter: retryAfter)
+    }
+
+    private init(merkleError error: MerkleError) {
+        let status: HTTPResponse.Status = switch error.code {
+        case .malformedTilePath, .emptyTree, .proofLength, .malformedHash: .badRequest
+        case .indexOutOfRange, .sizeOutOfRange: .notFound
+        case .malformedTile, .missingTile, .nodeCount: .serviceUnavailable
+        }
+        self.init(status, code: error.code.rawValue, error.reason, field: error.field,
+                  retryAfter: status == .serviceUnavailable ? 1 : nil)
+    }
+
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let field: String?
+        }
+        let error: Detail
+    }
+
+    /// The JSON answer; errors are never cached.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(Body(error: .init(code: code, message: message, field: field)))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

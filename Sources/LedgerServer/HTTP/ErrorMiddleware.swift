@@ -1,0 +1,33 @@
+public import Hummingbird
+import Logging
+
+/// The outermost middleware: turns every thrown error into the API's JSON error (`APIError`), counts it by code,
+/// and records each request's latency by matched route for `/metrics`.
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
+    public init(metrics: ServerMetrics) {
+        self.metrics = metrics
+    }
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let apiError = APIError(error)
+            if apiError.status == .internalServerError {
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
+            metrics.recordRejection(code: apiError.code)
+            response = try apiError.response(from: request, context: context)
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        metrics.recordRequest(method: request.method.rawValue, route: context.endpointPath ?? "unmatched",
+                              status: response.status.code, seconds: seconds)
+        return response
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import LedgerCrypto
+public import Log
+import LogSQLite
+public import Logging
+public import SignedNote
+
+/// The log a daemon serves: its store, identity, checkpoint signer and the running sequencer, opened and proven
+/// consistent before the first request (DESIGN.md §6). The HTTP layer reads through `reader` at the sequencer's
+/// last durable head, so every answer refers to a signed checkpoint.
+public struct LedgerLog: Sendable {
+    public let store: any LogStore
+    public let identity: LogIdentity
+    /// The single writer; its `head` is the tree every read answers against.
+    public let sequencer: Sequencer
+    /// The checkpoint of the empty tree, signed once at open: C2SP clients need a checkpoint before the first
+    /// batch, and Ed25519 signing is deterministic, so this is the same note every time.
+    let emptyCheckpoint: [UInt8]
+
+    /// Wraps an already opened store and its loaded head (tests and `open`).
+    public init(store: any LogStore, identity: LogIdentity, signer: any NoteSigner, head: TreeHead,
+                gate: (any SequencingGate)? = nil, config: SequencerConfig = SequencerConfig(),
+                logger: Logger = Logger(label: "certledger.sequencer")) throws {
+        self.store = store
+        self.identity = identity
+        self.sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: gate,
+                                   config: config, logger: logger)
+        let empty = try Checkpoint(origin: identity.origin, size: 0,
+                                   rootHash: MerkleHasher(identity.hashAlgorithm).emptyRoot())
+        self.emptyCheckpoint = try SignedCheckpoint.sign(empty, with: signer).bytes
+    }
+
+    /// Reads entries, tiles and proofs without loading the tree.
+    public var reader: LogReader { LogReader(store: store, hashAlgorithm: identity.hashAlgorithm) }
+
+    /// The last durable head and its signed checkpoint (the empty tree's for a log with no entries). Taken once per
+    /// request so that a proof and the checkpoint it comes with describe the same tree.
+    public var snapshot: (head: TreeHead, checkpoint: [UInt8]) {
+        let head = sequencer.head
+        return (head, head.size == 0 ? emptyCheckpoint : head.checkpoint)
+    }
+
+    /// Opens the ledger in the configured data folder: reads the checkpoint key, opens the SQLite store (never
+    /// creating it), checks the store's identity and loads the head, refusing a store it cannot prove consistent.
+    public static func open(config: ServerConfig, gate: (any SequencingGate)? = nil,
+                            logger: Logger) async throws -> LedgerLog {
+        let storePath = config.resolve(config.store.sqlite)
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw LedgerServerError(.noLedger, field: "store.sqlite",
+                "no ledger at \(storePath); create one with `certledger init` (or run `certledgerd --dev` for a "
+                + "development ledger)")
+        }
+        let signer = try readSigner(path: config.resolve(config.keys.checkpoint))
+        if let origin = config.log.origin, origin != signer.name {
+            throw LedgerServerError(.invalidConfig, field: "log.origin",
+                "log.origin is \"\(origin)\" but the checkpoint key is named \"\(signer.name)\"")
+        }
+        guard let hash = HashAlgorithm(rawValue: config.log.hash) else {
+            throw LedgerServerError(.invalidConfig, field: "log.hash", "unknown hash suite \(config.log.hash)")
+        }
+        let identity = LogIdentity(origin: signer.name, hashAlgorithm: hash, verifier: signer.verifier)
+        let store: SQLiteLogStore
+        do { store = try await SQLiteLogStore.open(path: storePath) } catch {
+            throw LedgerServerError(.refusedStore, field: "store.sqlite", "cannot open \(storePath): \(error)")
+        }
+        let head: TreeHead
+        do {
+            try await identity.check(store, verifierKey: signer.verifier.verifierKey)
+            head = try await TreeHead.load(from: store, identity: identity)
+        } catch {
+            await store.close()
+            throw LedgerServerError(.refusedStore, field: "store.sqlite", "refusing to serve \(storePath): \(error)")
+        }
+        return try LedgerLog(store: store, identity: identity, signer: signer, head: head, gate: gate,
+                             config: config.sequencer.sequencerConfig, logger: logger)
+    }
+
+    /// Reads a C2SP note signer key file, refusing one that others may read.
+    static func readSigner(path: String) throws -> Ed25519NoteSigner {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let attributes, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw LedgerServerError(.fileUnreadable, field: "keys.checkpoint", "cannot read the checkpoint key \(path)")
+        }
+        if let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
+            throw LedgerServerError(.fileUnreadable, field: "keys.checkpoint",
+                "the checkpoint key \(path) has mode \(String(mode, radix: 8)); it must not be readable by others "
+                + "(chmod 600)")
+        }
+        do {
+            return try Ed25519NoteSigner(signerKey: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch {
+            throw LedgerServerError(.fileUnreadable, field: "keys.checkpoint",
+                                    "\(path) is not a checkpoint signer key: \(error)")
+        }
+    }
+}

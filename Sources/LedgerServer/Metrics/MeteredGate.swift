@@ -1,0 +1,38 @@
+public import Log
+
+/// Counts batches for `/metrics` by standing between the sequencer and the personality's gate (the Registry's,
+/// once it exists): the gate protocol already sees every batch (admits, then one commit), so no hook in the log
+/// is needed. Decisions are the inner gate's; this wrapper never rejects anything itself.
+public final class MeteredGate: SequencingGate, @unchecked Sendable {
+    private let inner: (any SequencingGate)?
+    private let metrics: ServerMetrics
+    /// Entries admitted since the last commit or abort. Touched only from the sequencer's single loop (the
+    /// protocol's contract), hence `@unchecked Sendable` without a lock.
+    private var admitted = 0
+
+    public init(wrapping inner: (any SequencingGate)?, metrics: ServerMetrics) {
+        self.inner = inner
+        self.metrics = metrics
+    }
+
+    public func admit(_ entries: [LogEntry]) throws {
+        try inner?.admit(entries)
+        admitted += entries.count
+    }
+
+    public func commit() {
+        inner?.commit()
+        if admitted > 0 { metrics.recordBatch(entries: admitted) }
+        admitted = 0
+    }
+
+    public func abort() {
+        inner?.abort()
+        admitted = 0
+    }
+
+    public func observe(_ entries: [LogEntry]) {
+        inner?.observe(entries)
+        metrics.recordObserved(entries: entries.count)
+    }
+}

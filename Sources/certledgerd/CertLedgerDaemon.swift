@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import LedgerServer
+import Logging
+import ServiceLifecycle
+
+/// `certledgerd`: the ledger daemon (DESIGN.md §7). Opens the ledger named by the configuration, proves the
+/// stored tree consistent with its checkpoint, then runs the sequencer and the HTTP server in one
+/// `ServiceGroup`. SIGTERM or SIGINT shut it down gracefully: the server stops accepting first, then the
+/// sequencer finishes its queued batches and their checkpoints, then the process exits 0.
+///
+/// Exit codes: 0 after a graceful shutdown, 2 configuration or start-up error (the reason on stderr).
+@main
+struct CertLedgerDaemon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certledgerd",
+        abstract: "Serve a CertLedger ledger over HTTP.",
+        discussion: """
+            Without --dev, the ledger must exist (create it with `certledger init`). With --dev, a DEVELOPMENT \
+            ledger is created in --dev-folder (default ./dev-ledger) on first run; it is for trying things out only.
+            Exit codes: 0 graceful shutdown, 2 configuration or start-up error.
+            """
+    )
+
+    @Option(name: .long, help: "The configuration file (YAML). Required unless --dev.")
+    var config: String?
+
+    @Flag(name: .long, help: "Use (and on first run create) a DEVELOPMENT ledger instead of the configured data.")
+    var dev = false
+
+    @Option(name: .long, help: "The development ledger's folder (with --dev).")
+    var devFolder = "./dev-ledger"
+
+    @Option(name: .long, help: "Listen on this port instead of the configured one (0: any free port).")
+    var port: Int?
+
+    func validate() throws {
+        if config == nil && !dev {
+            throw ValidationError("give --config FILE (or --dev for a development ledger)")
+        }
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port \(port) is not in 0...65535") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "certledgerd")
+        logger.logLevel = .info
+        do {
+            var settings = try config.map { try ServerConfig.load(path: $0) } ?? ServerConfig()
+            if dev {
+                settings = DevelopmentLedger.config(folder: devFolder, base: settings)
+                logger.warning("DEVELOPMENT LEDGER in \(devFolder): not for real records")
+                try await DevelopmentLedger.createIfMissing(config: settings, logger: logger)
+            }
+            if let port { settings.listen.port = port }
+            try await serve(settings, logger: logger)
+        } catch let error as LedgerServerError {
+            logger.critical("certledgerd cannot start: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    private func serve(_ settings: ServerConfig, logger: Logger) async throws {
+        let metrics = ServerMetrics()
+        // The Registry's gate plugs in here once it exists; until then the log accepts what the API lets through
+        // (and the API has no write route yet).
+        let gate = MeteredGate(wrapping: nil, metrics: metrics)
+        let ledger = try await LedgerLog.open(config: settings, gate: gate, logger: logger)
+        logger.info("ledger open", metadata: [
+            "origin": "\(ledger.identity.origin)", "size": "\(ledger.sequencer.head.size)",
+        ])
+        let host = settings.listen.host
+        let app = try buildApplication(config: settings, ledger: ledger, metrics: metrics, logger: logger) { port in
+            // One line on stdout that scripts (and the tests) wait for; logs go to stderr.
+            let line = "certledgerd listening on http://\(host):\(port.map(String.init) ?? "?")\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        // Shutdown runs in reverse order: the server stops accepting first, then the sequencer drains.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: ledger.sequencer), .init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+        logger.info("certledgerd stopped", metadata: ["size": "\(ledger.sequencer.head.size)"])
+    }
+}
