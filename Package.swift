@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
