@@ -25,21 +25,37 @@ extension ServerConfig {
     /// Decodes a configuration from YAML text; `LedgerServerError.invalidConfig` names the key at fault.
     public init(yaml: String) throws {
         do {
-            // An empty document is a configuration with every default.
-            let text = yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "{}" : yaml
-            self = try YAMLDecoder().decode(ServerConfig.self, from: text)
-        } catch let error as LedgerServerError {
-            throw error
-        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw LedgerServerError(.invalidConfig, field: path, "\"\(path)\" must be a \(type)")
-        } catch let DecodingError.dataCorrupted(context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw LedgerServerError(.invalidConfig, field: path.isEmpty ? nil : path, context.debugDescription)
+            // An empty document (or one of comments only) is a configuration with every default.
+            guard try Yams.load(yaml: yaml) != nil else {
+                self.init()
+                return
+            }
+            self = try YAMLDecoder().decode(ServerConfig.self, from: yaml)
         } catch {
-            throw LedgerServerError(.invalidConfig, "not a valid configuration: \(error)")
+            throw Self.configError(error)
         }
         try validate()
+    }
+
+    /// The configuration error for whatever the YAML decoder threw: our own errors come back wrapped as the
+    /// decoder's `underlyingError`, so they are unwrapped to keep the key's name.
+    private static func configError(_ error: any Error) -> LedgerServerError {
+        switch error {
+        case let error as LedgerServerError:
+            return error
+        case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return LedgerServerError(.invalidConfig, field: path, "\"\(path)\" must be a \(type)")
+        case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context):
+            if let underlying = context.underlyingError, !(underlying is DecodingError) {
+                return configError(underlying)
+            }
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return LedgerServerError(.invalidConfig, field: path.isEmpty ? nil : path,
+                                     "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)")
+        default:
+            return LedgerServerError(.invalidConfig, "not a valid configuration: \(error)")
+        }
     }
 
     /// Reads and decodes the configuration file at `path`.
