@@ -34,6 +34,7 @@ import Yams
             let operations = try #require(item as? [String: Any])
             for method in operations.keys { described.insert("\(method) \(path)") }
         }
-        #expect(described == served, "spec only: \(described.subtracting(served)), router only: \(served.subtracting(described))")
+        #expect(described == served,
+                "spec only: \(described.subtracting(served)), router only: \(served.subtracting(described))")
     }
 }

@@ -8,6 +8,7 @@ extension ServerConfig {
         case listen, data, store, keys, log, sequencer, http, readAccess
     }
 
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -96,7 +97,8 @@ extension ServerConfig {
         }
         guard !data.isEmpty else { throw LedgerServerError(.invalidConfig, field: "data", "data is empty") }
         guard log.hash == "sha256" || log.hash == "sm3" else {
-            throw LedgerServerError(.invalidConfig, field: "log.hash", "log.hash is \"\(log.hash)\"; allowed: sha256, sm3")
+            throw LedgerServerError(.invalidConfig, field: "log.hash",
+                                    "log.hash is \"\(log.hash)\"; allowed: sha256, sm3")
         }
     }
 
@@ -108,6 +110,7 @@ extension ServerConfig {
 
 extension ServerConfig.Listen {
     private enum Field: String, CodingKey, CaseIterable { case host, port }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -119,6 +122,7 @@ extension ServerConfig.Listen {
 
 extension ServerConfig.Store {
     private enum Field: String, CodingKey, CaseIterable { case sqlite }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -129,6 +133,7 @@ extension ServerConfig.Store {
 
 extension ServerConfig.Keys {
     private enum Field: String, CodingKey, CaseIterable { case checkpoint }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -139,6 +144,7 @@ extension ServerConfig.Keys {
 
 extension ServerConfig.LogSettings {
     private enum Field: String, CodingKey, CaseIterable { case origin, hash }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -152,6 +158,7 @@ extension ServerConfig.Batching {
     private enum Field: String, CodingKey, CaseIterable {
         case maxBatchEntries, maxBatchDelayMilliseconds, queueLimit, maxGroupEntries, retryAfterSeconds
     }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -165,7 +172,10 @@ extension ServerConfig.Batching {
 }
 
 extension ServerConfig.HTTPLimits {
-    private enum Field: String, CodingKey, CaseIterable { case bodyLimitBytes, requestTimeoutSeconds, idleTimeoutSeconds }
+    private enum Field: String, CodingKey, CaseIterable {
+        case bodyLimitBytes, requestTimeoutSeconds, idleTimeoutSeconds
+    }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
