@@ -19,16 +19,21 @@ public struct LedgerServerError: Error, Sendable, Equatable, CustomStringConvert
         case unsupported
     }
 
+    /// The stable machine code.
     public let code: Code
+    /// The YAML key path or file at fault, if any.
     public let field: String?
+    /// A human reason with the values in it.
     public let reason: String
 
+    /// An error with its code, the offending field and a reason.
     public init(_ code: Code, field: String? = nil, _ reason: String) {
         self.code = code
         self.field = field
         self.reason = reason
     }
 
+    /// `code (field): reason`, as the daemon logs it before exiting with status 2.
     public var description: String {
         field.map { "\(code.rawValue) (\($0)): \(reason)" } ?? "\(code.rawValue): \(reason)"
     }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LedgerServer
 import Logging
-import ServiceLifecycle
 
 /// `certledgerd`: the ledger daemon (DESIGN.md §7). Opens the ledger named by the configuration, proves the
 /// stored tree consistent with its checkpoint, then runs the sequencer and the HTTP server in one
@@ -75,12 +74,8 @@ struct CertLedgerDaemon: AsyncParsableCommand {
             let line = "certledgerd listening on http://\(host):\(port.map(String.init) ?? "?")\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        // Shutdown runs in reverse order: the server stops accepting first, then the sequencer drains.
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ledger.sequencer), .init(service: app)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        // The server stops accepting first, then the sequencer drains (see LedgerServices).
+        let group = LedgerServices.group(ledger: ledger, server: app, logger: logger)
         try await group.run()
         logger.info("certledgerd stopped", metadata: ["size": "\(ledger.sequencer.head.size)"])
     }

@@ -8,6 +8,7 @@ extension ServerConfig {
         case listen, data, store, keys, log, sequencer, http, readAccess
     }
 
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -25,21 +26,37 @@ extension ServerConfig {
     /// Decodes a configuration from YAML text; `LedgerServerError.invalidConfig` names the key at fault.
     public init(yaml: String) throws {
         do {
-            // An empty document is a configuration with every default.
-            let text = yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "{}" : yaml
-            self = try YAMLDecoder().decode(ServerConfig.self, from: text)
-        } catch let error as LedgerServerError {
-            throw error
-        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw LedgerServerError(.invalidConfig, field: path, "\"\(path)\" must be a \(type)")
-        } catch let DecodingError.dataCorrupted(context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw LedgerServerError(.invalidConfig, field: path.isEmpty ? nil : path, context.debugDescription)
+            // An empty document (or one of comments only) is a configuration with every default.
+            guard try Yams.load(yaml: yaml) != nil else {
+                self.init()
+                return
+            }
+            self = try YAMLDecoder().decode(ServerConfig.self, from: yaml)
         } catch {
-            throw LedgerServerError(.invalidConfig, "not a valid configuration: \(error)")
+            throw Self.configError(error)
         }
         try validate()
+    }
+
+    /// The configuration error for whatever the YAML decoder threw: our own errors come back wrapped as the
+    /// decoder's `underlyingError`, so they are unwrapped to keep the key's name.
+    private static func configError(_ error: any Error) -> LedgerServerError {
+        switch error {
+        case let error as LedgerServerError:
+            return error
+        case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return LedgerServerError(.invalidConfig, field: path, "\"\(path)\" must be a \(type)")
+        case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context):
+            if let underlying = context.underlyingError, !(underlying is DecodingError) {
+                return configError(underlying)
+            }
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return LedgerServerError(.invalidConfig, field: path.isEmpty ? nil : path,
+                                     "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)")
+        default:
+            return LedgerServerError(.invalidConfig, "not a valid configuration: \(error)")
+        }
     }
 
     /// Reads and decodes the configuration file at `path`.
@@ -80,7 +97,8 @@ extension ServerConfig {
         }
         guard !data.isEmpty else { throw LedgerServerError(.invalidConfig, field: "data", "data is empty") }
         guard log.hash == "sha256" || log.hash == "sm3" else {
-            throw LedgerServerError(.invalidConfig, field: "log.hash", "log.hash is \"\(log.hash)\"; allowed: sha256, sm3")
+            throw LedgerServerError(.invalidConfig, field: "log.hash",
+                                    "log.hash is \"\(log.hash)\"; allowed: sha256, sm3")
         }
     }
 
@@ -92,6 +110,7 @@ extension ServerConfig {
 
 extension ServerConfig.Listen {
     private enum Field: String, CodingKey, CaseIterable { case host, port }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -103,6 +122,7 @@ extension ServerConfig.Listen {
 
 extension ServerConfig.Store {
     private enum Field: String, CodingKey, CaseIterable { case sqlite }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -113,6 +133,7 @@ extension ServerConfig.Store {
 
 extension ServerConfig.Keys {
     private enum Field: String, CodingKey, CaseIterable { case checkpoint }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -123,6 +144,7 @@ extension ServerConfig.Keys {
 
 extension ServerConfig.LogSettings {
     private enum Field: String, CodingKey, CaseIterable { case origin, hash }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -136,6 +158,7 @@ extension ServerConfig.Batching {
     private enum Field: String, CodingKey, CaseIterable {
         case maxBatchEntries, maxBatchDelayMilliseconds, queueLimit, maxGroupEntries, retryAfterSeconds
     }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
@@ -149,7 +172,10 @@ extension ServerConfig.Batching {
 }
 
 extension ServerConfig.HTTPLimits {
-    private enum Field: String, CodingKey, CaseIterable { case bodyLimitBytes, requestTimeoutSeconds, idleTimeoutSeconds }
+    private enum Field: String, CodingKey, CaseIterable {
+        case bodyLimitBytes, requestTimeoutSeconds, idleTimeoutSeconds
+    }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)

@@ -44,6 +44,7 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         public var host = "127.0.0.1"
         /// Default 8080: unprivileged, so the daemon never needs root. 0 picks a free port (tests).
         public var port = 8080
+        /// Every default.
         public init() {}
     }
 
@@ -52,6 +53,7 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         /// The SQLite file. Default `log.sqlite` inside `data`. The daemon opens it and never creates it
         /// (except a `--dev` ledger): a typo'd path is an error, not a new empty ledger.
         public var sqlite = "log.sqlite"
+        /// Every default.
         public init() {}
     }
 
@@ -60,6 +62,7 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         /// The checkpoint signer key (a C2SP note signer key, `PRIVATE+KEY+<name>+<id>+<b64>`): it signs
         /// checkpoints and nothing else (DESIGN.md §5). Default `checkpoint.skey` inside `data`.
         public var checkpoint = "checkpoint.skey"
+        /// Every default.
         public init() {}
     }
 
@@ -70,6 +73,7 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         public var origin: String?
         /// The hash suite: `sha256` (default) or `sm3` (DESIGN.md §3). Must match the store's.
         public var hash = "sha256"
+        /// Every default.
         public init() {}
     }
 
@@ -85,6 +89,7 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         public var maxGroupEntries = 64
         /// Seconds a client is told to wait (Retry-After) when the queue is full. Default 1.
         public var retryAfterSeconds = 1
+        /// Every default.
         public init() {}
 
         /// The log's own settings type.
@@ -109,6 +114,7 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         public var requestTimeoutSeconds = 10
         /// A keep-alive connection with no request for this long is closed. Default 60 s.
         public var idleTimeoutSeconds = 60
+        /// Every default.
         public init() {}
     }
 

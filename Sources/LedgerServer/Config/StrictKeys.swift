@@ -14,7 +14,8 @@ extension Decoder {
     func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
         let known = Set(Keys.allCases.map(\.stringValue))
         let container = try container(keyedBy: AnyCodingKey.self)
-        for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) where !known.contains(key.stringValue) {
+        let keys = container.allKeys.sorted { $0.stringValue < $1.stringValue }
+        for key in keys where !known.contains(key.stringValue) {
             let path = (codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
             throw LedgerServerError(.invalidConfig, field: path,
                 "unknown key \"\(path)\"; known keys here: \(known.sorted().joined(separator: ", "))")

@@ -6,6 +6,7 @@ import Log
 /// `Retry-After` when waiting helps. Every error a handler throws becomes one of these in `APIError.init(_:)`:
 /// the single place where log, Merkle and store failures get their HTTP status.
 public struct APIError: HTTPResponseError, Sendable, Equatable {
+    /// The HTTP status (DESIGN.md §5).
     public let status: HTTPResponse.Status
     /// Stable machine code (the module error's code where there is one).
     public let code: String
@@ -16,6 +17,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     /// Seconds to wait before retrying (503 and 429 only).
     public let retryAfter: Int?
 
+    /// An error answer with every part given.
     public init(_ status: HTTPResponse.Status, code: String, _ message: String, field: String? = nil,
                 retryAfter: Int? = nil) {
         self.status = status

@@ -6,10 +6,12 @@ import Logging
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
 
+    /// Counts into `metrics`.
     public init(metrics: ServerMetrics) {
         self.metrics = metrics
     }
 
+    /// Answers `next`'s response, or the JSON error for what it threw; records latency either way.
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now

@@ -6,11 +6,13 @@ public struct LimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     let bodyLimit: Int
     let timeout: Duration
 
+    /// `bodyLimit` in bytes (`http.bodyLimitBytes`), `timeout` per request (`http.requestTimeoutSeconds`).
     public init(bodyLimit: Int, timeout: Duration) {
         self.bodyLimit = bodyLimit
         self.timeout = timeout
     }
 
+    /// Refuses an oversized declared body, then runs `next` against the clock.
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > bodyLimit {

@@ -8,11 +8,13 @@ public struct OpsController<Context: RequestContext>: Sendable {
     let ledger: LedgerLog
     let metrics: ServerMetrics
 
+    /// Reports on `ledger`, exposes `metrics`.
     public init(ledger: LedgerLog, metrics: ServerMetrics) {
         self.ledger = ledger
         self.metrics = metrics
     }
 
+    /// Registers this controller's GET routes.
     public func addRoutes(to router: Router<Context>) {
         router.get("/healthz") { _, _ in try await health() }
         router.get("/metrics") { _, _ in
@@ -56,7 +58,8 @@ public struct OpsController<Context: RequestContext>: Sendable {
             _ = try await ledger.store.head()
         } catch {
             status = .serviceUnavailable
-            health = Health(status: "unavailable", treeSize: head.size, checkpointAgeSeconds: health.checkpointAgeSeconds,
+            health = Health(status: "unavailable", treeSize: head.size,
+                            checkpointAgeSeconds: health.checkpointAgeSeconds,
                             reason: "the log store does not answer: \(error)")
         }
         let encoder = JSONEncoder()

@@ -10,10 +10,12 @@ import Log
 public struct ProofController<Context: RequestContext>: Sendable {
     let ledger: LedgerLog
 
+    /// Serves `ledger` at its sequencer's durable head.
     public init(ledger: LedgerLog) {
         self.ledger = ledger
     }
 
+    /// Registers this controller's GET routes.
     public func addRoutes(to router: Router<Context>) {
         router.get("/v1/entries/{index}") { _, context in
             try await entry(indexText: context.parameters.get("index").map { Substring($0) })
@@ -36,7 +38,8 @@ public struct ProofController<Context: RequestContext>: Sendable {
         let leaf = MerkleHasher(ledger.identity.hashAlgorithm).leafHash(entry.bytes)
         var body = Array(#"{"decoded":"#.utf8)
         body += entry.bytes
-        body += Array(#","entry":"\#(Base64.encode(entry.bytes))","index":\#(index),"leafHash":"\#(leaf.base64)"}"#.utf8)
+        body += Array(#","entry":"\#(Base64.encode(entry.bytes))","index":\#(index),"#.utf8)
+        body += Array(#""leafHash":"\#(leaf.base64)"}"#.utf8)
         return Response(status: .ok,
                         headers: [.contentType: "application/json; charset=utf-8",
                                   .cacheControl: CacheControl.immutable],

@@ -11,10 +11,12 @@ import Log
 public struct TileController<Context: RequestContext>: Sendable {
     let ledger: LedgerLog
 
+    /// Serves `ledger` at its sequencer's durable head.
     public init(ledger: LedgerLog) {
         self.ledger = ledger
     }
 
+    /// Registers this controller's GET routes.
     public func addRoutes(to router: Router<Context>) {
         router.get("/checkpoint") { _, _ in try checkpoint() }
         router.get("/tile/**") { request, _ in try await tile(rawPath: request.uri.path) }

@@ -44,10 +44,22 @@ public enum DevelopmentLedger {
                             attributes: [.posixPermissions: 0o600]) else {
             throw LedgerServerError(.fileUnreadable, field: "keys.checkpoint", "cannot write \(keyPath)")
         }
-        let store = try await SQLiteLogStore.create(path: storePath)
-        let identity = LogIdentity(origin: origin, hashAlgorithm: .sha256, verifier: signer.verifier)
-        try await identity.record(in: store, verifierKey: signer.verifier.verifierKey)
-        await store.close()
+        do {
+            let store = try await SQLiteLogStore.create(path: storePath)
+            let identity = LogIdentity(origin: origin, hashAlgorithm: .sha256, verifier: signer.verifier)
+            do {
+                try await identity.record(in: store, verifierKey: signer.verifier.verifierKey)
+            } catch {
+                await store.close()
+                for file in [storePath, storePath + "-wal", storePath + "-shm"] { try? fm.removeItem(atPath: file) }
+                throw error
+            }
+            await store.close()
+        } catch {
+            // Half a ledger is worse than none: the next `--dev` run would refuse the lone key.
+            try? fm.removeItem(atPath: keyPath)
+            throw LedgerServerError(.fileUnreadable, field: "store.sqlite", "cannot create \(storePath): \(error)")
+        }
         logger.warning("""
             created a DEVELOPMENT ledger in \(config.data) — its checkpoint key lies next to it and its origin is \
             \(origin); never use it for real records

@@ -9,7 +9,9 @@ public import SignedNote
 /// consistent before the first request (DESIGN.md §6). The HTTP layer reads through `reader` at the sequencer's
 /// last durable head, so every answer refers to a signed checkpoint.
 public struct LedgerLog: Sendable {
+    /// The store every read goes to (SQLite in the daemon).
     public let store: any LogStore
+    /// Origin, hash suite and checkpoint verifier, checked against the store at open.
     public let identity: LogIdentity
     /// The single writer; its `head` is the tree every read answers against.
     public let sequencer: Sequencer

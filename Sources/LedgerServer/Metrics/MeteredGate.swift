@@ -10,27 +10,32 @@ public final class MeteredGate: SequencingGate, @unchecked Sendable {
     /// protocol's contract), hence `@unchecked Sendable` without a lock.
     private var admitted = 0
 
+    /// Wraps `inner` (nil: admit everything) and records into `metrics`.
     public init(wrapping inner: (any SequencingGate)?, metrics: ServerMetrics) {
         self.inner = inner
         self.metrics = metrics
     }
 
+    /// The inner gate decides; admitted entries are counted towards the batch.
     public func admit(_ entries: [LogEntry]) throws {
         try inner?.admit(entries)
         admitted += entries.count
     }
 
+    /// The batch is durable: its size goes into the histogram.
     public func commit() {
         inner?.commit()
         if admitted > 0 { metrics.recordBatch(entries: admitted) }
         admitted = 0
     }
 
+    /// The batch failed: nothing is counted.
     public func abort() {
         inner?.abort()
         admitted = 0
     }
 
+    /// Entries that entered the log another way still count as entries.
     public func observe(_ entries: [LogEntry]) {
         inner?.observe(entries)
         metrics.recordObserved(entries: entries.count)

@@ -22,6 +22,7 @@ public final class ServerMetrics: Sendable {
     /// Guards every series: each update is a few additions, so one lock for all is cheaper than many.
     private let state = Mutex(State())
 
+    /// Empty series.
     public init() {}
 
     /// One answered request: `route` is the matched route pattern (never the raw path, which would let clients

@@ -1,0 +1,22 @@
+public import Logging
+public import ServiceLifecycle
+public import UnixSignals
+
+/// The daemon's services in one `ServiceGroup` (swift-service-lifecycle), in the order that makes shutdown safe
+/// (DESIGN.md §6: no acknowledged entry is ever lost).
+///
+/// A group shuts its services down in reverse order, each after the one before has returned: first the HTTP
+/// server (stop accepting, finish open requests), then the sequencer (stop intake, write the queued batches and
+/// their checkpoints). Reversing them would let the server accept submissions the sequencer no longer takes.
+public enum LedgerServices {
+    /// The group for `ledger` and `server`; `signals` (SIGTERM and SIGINT in the daemon, none in tests) start a
+    /// graceful shutdown.
+    public static func group(ledger: LedgerLog, server: some Service, signals: [UnixSignal] = [.sigterm, .sigint],
+                             logger: Logger) -> ServiceGroup {
+        ServiceGroup(configuration: .init(
+            services: [.init(service: ledger.sequencer), .init(service: server)],
+            gracefulShutdownSignals: signals,
+            logger: logger
+        ))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import LedgerCrypto
+import LedgerServer
+import Log
+import Logging
+import SignedNote
+
+/// A development ledger in a fresh temporary folder, opened through `LedgerLog.open` as the daemon opens it,
+/// with `count` entries sequenced through its real sequencer (SQLite, fsync and all).
+struct TestLedger {
+    let folder: String
+    let config: ServerConfig
+    let ledger: LedgerLog
+    let metrics: ServerMetrics
+
+    static func make(entries count: Int, batch: Int = 64, configure: (inout ServerConfig) -> Void = { _ in })
+        async throws -> TestLedger {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledgerd-\(UUID())").path
+        var config = DevelopmentLedger.config(folder: folder)
+        config.listen.port = 0
+        configure(&config)
+        let logger = Logger(label: "test")
+        try await DevelopmentLedger.createIfMissing(config: config, logger: logger)
+        let metrics = ServerMetrics()
+        let ledger = try await LedgerLog.open(config: config, gate: MeteredGate(wrapping: nil, metrics: metrics),
+                                              logger: logger)
+        let sequencer = ledger.sequencer
+        // With no entries the sequencer is left unstarted (and so startable by the test); otherwise it is run,
+        // fed and stopped, as a daemon's earlier life would have left the store.
+        if count > 0 { try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sequencer.run() }
+            var next = 0
+            while next < count {
+                // Concurrent groups so that batches hold several entries.
+                let end = min(count, next + batch)
+                try await withThrowingTaskGroup(of: Void.self) { submits in
+                    for i in next..<end { submits.addTask { _ = try await sequencer.submit([payload(i)]) } }
+                    try await submits.waitForAll()
+                }
+                next = end
+            }
+            sequencer.stopIntake()
+            try await group.waitForAll()
+        } }
+        return TestLedger(folder: folder, config: config, ledger: ledger, metrics: metrics)
+    }
+
+    func application() throws -> some ApplicationProtocol {
+        try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: Logger(label: "test"))
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: folder) }
+
+    var verifier: any NoteVerifier { ledger.identity.verifier }
+}
+
+func payload(_ n: Int) -> [UInt8] { Array(#"{"n":\#(n),"what":"test entry"}"#.utf8) }
+
+extension ByteBuffer {
+    var bytes: [UInt8] { Array(readableBytesView) }
+    var text: String { String(decoding: readableBytesView, as: UTF8.self) }
+}
+
+/// The JSON error body's fields.
+struct ErrorBody: Decodable {
+    struct Detail: Decodable {
+        let code: String
+        let message: String
+        let field: String?
+    }
+    let error: Detail
+
+    init(_ buffer: ByteBuffer) throws {
+        self = try JSONDecoder().decode(ErrorBody.self, from: Data(buffer.bytes))
+    }
+}
