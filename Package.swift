@@ -120,6 +120,14 @@ let package = Package(
         .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto"], swiftSettings: strict),
         .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote", "LogStoreContract"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON", "SignedNote", "LogStoreContract"], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerServerTests",
+            dependencies: [
+                "LedgerServer", "Log", "LogSQLite", "SignedNote", "LedgerCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "LogSQLiteTests", dependencies: ["LogSQLite", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto"], swiftSettings: strict),
     ]
 )

@@ -53,7 +53,8 @@ import Testing
         var roles = [Role]()
         for item in items {
             let keyFiles = Self.flowList(item["keys"])
-            #expect((1...8).contains(keyFiles.count) && keyFiles.allSatisfy { $0.hasSuffix(".pem") }, "\(item)")
+            // Public key files as `certledger keygen --out X` writes them: X.pub.
+            #expect((1...8).contains(keyFiles.count) && keyFiles.allSatisfy { $0.hasSuffix(".pub") }, "\(item)")
             // Each entry, as `certledger init` will register it, is a valid department.register record.
             let record = DepartmentRegisterRecord(
                 id: try DepartmentID(validating: item["id"] ?? ""), nameZh: item["nameZh"] ?? "",

@@ -126,15 +126,7 @@ struct Demo {
                              linkKinds: Self.linkKinds, usccExceptions: exceptions)
     }
 
-    static let linkKinds: [LinkKindDefinition] = [
-        (LinkKind.realEstate, "不动产登记", "Real estate registration"),
-        (.housingFund, "住房公积金", "Housing provident fund"),
-        (.publicResourceTrading, "公共资源交易", "Public resource trading"),
-        (.taxation, "税务", "Taxation"),
-        (.socialInsurance, "社会保险", "Social insurance"),
-        (.medicalInsurance, "医疗保障", "Medical insurance"),
-        (.bankAccount, "银行开户", "Bank account opening"),
-    ].map { LinkKindDefinition(id: $0.0, nameZh: $0.1, nameEn: $0.2, role: $0.0.role) }
+    static let linkKinds: [LinkKindDefinition] = LinkKindDefinition.standard
 }
 
 func dept(_ id: String) -> DepartmentID {
