@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "LogSQLite", targets: ["LogSQLite"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "LedgerServer", targets: ["LedgerServer"]),
+        .library(name: "LedgerClient", targets: ["LedgerClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries: the machine's own OpenSSL 3 and SQLite 3 (Scripts/install-deps for other hosts).
@@ -87,6 +90,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A small HTTP/1.1 client on SwiftNIO (no TLS stack): the CLI, the load benchmark and the live tests.
+        .target(
+            name: "LedgerClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The daemon (DESIGN.md §7): config, dev ledger, sequencer and HTTP server in one ServiceGroup.
         .executableTarget(
             name: "certledgerd",
@@ -123,8 +136,10 @@ let package = Package(
         .testTarget(
             name: "LedgerServerTests",
             dependencies: [
-                "LedgerServer", "Log", "LogSQLite", "SignedNote", "LedgerCrypto",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LedgerServer", "LedgerClient", "Log", "LogSQLite", "SignedNote", "LedgerCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

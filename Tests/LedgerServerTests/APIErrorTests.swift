@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import LedgerServer
 import Log
 import Testing
@@ -38,7 +37,8 @@ import Testing
     }
 
     /// A router with the production middleware and test routes that fail or stall on purpose.
-    private func testApplication(timeout: Duration) -> some ApplicationProtocol {
+    private func testApplication(timeout: Duration,
+                                 onServerRunning: @escaping @Sendable (Int?) async -> Void) -> some ApplicationProtocol {
         let metrics = ServerMetrics()
         let router = Router(context: BasicRequestContext.self)
         router.addMiddleware {
@@ -53,11 +53,12 @@ import Testing
             return "too late"
         }
         router.get("/metrics") { _, _ in metrics.render(treeSize: 0, checkpointAgeSeconds: nil) }
-        return Application(router: router)
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                           onServerRunning: { await onServerRunning($0.localAddress?.port) })
     }
 
     @Test func overloaded_is503WithRetryAfterAndTheJSONErrorShape() async throws {
-        try await testApplication(timeout: .seconds(5)).test(.router) { client in
+        try await withLiveServer({ testApplication(timeout: .seconds(5), onServerRunning: $0) }) { client in
             try await client.execute(uri: "/overloaded", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "2")
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func handlerPastTheTimeout_isCancelledAndAnswered503() async throws {
-        try await testApplication(timeout: .milliseconds(100)).test(.router) { client in
+        try await withLiveServer({ testApplication(timeout: .milliseconds(100), onServerRunning: $0) }) { client in
             let start = ContinuousClock.now
             try await client.execute(uri: "/slow", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import LedgerCrypto
 import LedgerServer
 import Log
@@ -14,7 +13,7 @@ import Testing
     func tilesFetchedOverHTTP_recomputeTheCheckpointRoot(size: Int) async throws {
         let log = try await TestLedger.make(entries: size)
         defer { log.remove() }
-        try await log.application().test(.live) { client in
+        try await log.withLiveClient { client in
             let hasher = MerkleHasher(.sha256)
             let note = try await client.execute(uri: "/checkpoint", method: .get) { $0.body.bytes }
             let checkpoint = try SignedCheckpoint(opening: note, logVerifier: log.verifier).checkpoint

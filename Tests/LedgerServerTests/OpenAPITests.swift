@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import LedgerServer
 import Testing
 import Yams
@@ -19,7 +18,7 @@ import Yams
         let served = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \(Self.openAPIPath("\($0.path)"))" })
         #expect(served.count == 8)
 
-        let text = try await log.application().test(.router) { client in
+        let text = try await log.withLiveClient { client in
             try await client.execute(uri: "/openapi.yaml", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")

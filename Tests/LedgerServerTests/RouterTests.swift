@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import LedgerCrypto
 import LedgerServer
 import Log
@@ -8,7 +7,7 @@ import LogSQLite
 import SignedNote
 import Testing
 
-/// Every route in-process (`app.test(.router)`): answers, headers and errors, over a real SQLite ledger of 300
+/// Every route over a real socket on 127.0.0.1: answers, headers and errors, over a real SQLite ledger of 300
 /// entries (one full level-0 tile and a partial one).
 @Suite struct RouterTests {
     static let size = 300
@@ -16,7 +15,7 @@ import Testing
     @Test func checkpoint_isTheSignedNoteOfTheWholeTree_notCached() async throws {
         let log = try await TestLedger.make(entries: Self.size)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/checkpoint", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/plain; charset=utf-8")
@@ -31,7 +30,7 @@ import Testing
     @Test func checkpointOfEmptyLog_isSignedForSizeZeroWithTheEmptyRoot() async throws {
         let log = try await TestLedger.make(entries: 0)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/checkpoint", method: .get) { response in
                 #expect(response.status == .ok)
                 let signed = try SignedCheckpoint(opening: response.body.bytes, logVerifier: log.verifier)
@@ -47,7 +46,7 @@ import Testing
         let leaves = try await (0..<UInt64(Self.size)).asyncMap {
             try await log.ledger.reader.leafHash(at: $0, treeSize: UInt64(Self.size))
         }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/tile/0/000", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/octet-stream")
@@ -79,7 +78,7 @@ import Testing
     func tileBeyondTheTree_is404(path: String) async throws {
         let log = try await TestLedger.make(entries: Self.size)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == .notFound)
                 let body = try ErrorBody(response.body)
@@ -96,7 +95,7 @@ import Testing
     func malformedTilePath_is400NeverServedNor500(path: String) async throws {
         let log = try await TestLedger.make(entries: 10)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == .badRequest || response.status == .notFound, "\(path): \(response.status)")
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
@@ -109,7 +108,7 @@ import Testing
     @Test func entry_hasItsBytesLeafHashAndDecodedJSON() async throws {
         let log = try await TestLedger.make(entries: 20)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/v1/entries/7", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.cacheControl] == "public, max-age=31536000, immutable")
@@ -148,7 +147,7 @@ import Testing
     func badEntryIndex_isAnErrorNamingIndex(path: String, status: Int, code: String) async throws {
         let log = try await TestLedger.make(entries: 20)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status.code == status)
                 let body = try ErrorBody(response.body)
@@ -161,7 +160,7 @@ import Testing
     @Test func inclusionProof_verifiesAgainstTheReturnedCheckpoint() async throws {
         let log = try await TestLedger.make(entries: Self.size)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             for (index, size) in [(0, 300), (257, 300), (299, 300), (5, 6)] {
                 try await client.execute(uri: "/v1/proofs/inclusion?index=\(index)&size=\(size)", method: .get) {
                     response in
@@ -187,7 +186,7 @@ import Testing
         let log = try await TestLedger.make(entries: Self.size)
         defer { log.remove() }
         let old = try await log.ledger.reader.rootHash(size: 100, treeSize: 300)
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/v1/proofs/consistency?from=100&to=300", method: .get) { response in
                 #expect(response.status == .ok)
                 struct Answer: Decodable { let from: UInt64, to: UInt64, proof: [String], checkpoint: String }
@@ -211,7 +210,7 @@ import Testing
     func badProofQuery_isAnErrorNamingTheParameter(uri: String, status: Int, field: String) async throws {
         let log = try await TestLedger.make(entries: Self.size)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: uri, method: .get) { response in
                 #expect(response.status.code == status, "\(uri)")
                 let body = try ErrorBody(response.body)
@@ -223,7 +222,7 @@ import Testing
     @Test func unknownRouteAndWrongMethod_areJSONErrors() async throws {
         let log = try await TestLedger.make(entries: 1)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/v1/nothing", method: .get) { response in
                 #expect(response.status == .notFound)
                 let body = try ErrorBody(response.body)
@@ -239,7 +238,7 @@ import Testing
     @Test func declaredBodyOverTheLimit_is413BeforeReading() async throws {
         let log = try await TestLedger.make(entries: 1) { $0.http.bodyLimitBytes = 100 }
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/checkpoint", method: .get, body: ByteBuffer(repeating: 0x41, count: 101)) {
                 response in
                 #expect(response.status == .contentTooLarge)
@@ -256,7 +255,7 @@ import Testing
     @Test func healthz_reportsSizeAndAge_and503WhenTheStoreIsGone() async throws {
         let log = try await TestLedger.make(entries: 5)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
                 struct Health: Decodable { let status: String, treeSize: UInt64, checkpointAgeSeconds: Double? }
@@ -276,7 +275,7 @@ import Testing
     @Test func metrics_exposeTreeSizeBatchesLatenciesAndRejections() async throws {
         let log = try await TestLedger.make(entries: 40, batch: 20)
         defer { log.remove() }
-        try await log.application().test(.router) { client in
+        try await log.withLiveClient { client in
             try await client.execute(uri: "/v1/entries/99", method: .get) { _ in }
             try await client.execute(uri: "/checkpoint", method: .get) { _ in }
             try await client.execute(uri: "/metrics", method: .get) { response in

@@ -46,8 +46,15 @@ struct TestLedger {
         return TestLedger(folder: folder, config: config, ledger: ledger, metrics: metrics)
     }
 
-    func application() throws -> some ApplicationProtocol {
-        try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: Logger(label: "test"))
+    func application(onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in })
+        throws -> some ApplicationProtocol {
+        try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: Logger(label: "test"),
+                             onServerRunning: onServerRunning)
+    }
+
+    /// Serves this ledger on 127.0.0.1 for the duration of `body` (see `withLiveServer`).
+    func withLiveClient<T: Sendable>(_ body: (LiveClient) async throws -> T) async throws -> T {
+        try await withLiveServer({ try application(onServerRunning: $0) }, body)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: folder) }
