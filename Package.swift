@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "LedgerServer",
             dependencies: [
-                "Log", "LogSQLite", "SignedNote", "LedgerCrypto",
+                "Log", "LogSQLite", "SignedNote", "LedgerCrypto", "Registry", "CanonicalJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,7 +136,8 @@ let package = Package(
         .testTarget(
             name: "LedgerServerTests",
             dependencies: [
-                "LedgerServer", "LedgerClient", "Log", "LogSQLite", "SignedNote", "LedgerCrypto",
+                "LedgerServer", "LedgerClient", "Log", "LogSQLite", "SignedNote", "LedgerCrypto", "Registry",
+                "CanonicalJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,7 +3,7 @@ public import Logging
 
 /// The router with every route of the API (DESIGN.md §5) and its middleware: errors as JSON and metrics
 /// outermost, then body and time limits. Public so tests (and the OpenAPI check) see exactly what is served.
-public func buildRouter(config: ServerConfig, ledger: LedgerLog,
+public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledger? = nil,
                         metrics: ServerMetrics) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.addMiddleware {
@@ -13,6 +13,10 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog,
     TileController(ledger: ledger).addRoutes(to: router)
     ProofController(ledger: ledger).addRoutes(to: router)
     OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
+    if let registry {
+        SubmissionController(ledger: registry).addRoutes(to: router)
+        RegistryController(ledger: registry).addRoutes(to: router)
+    }
     return router
 }
 
@@ -24,7 +28,19 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog,
 ///   need the Registry's department keys to authenticate callers, and serving such a ledger publicly instead
 ///   would silently widen access.
 public func buildApplication(
-    config: ServerConfig, ledger: LedgerLog, metrics: ServerMetrics = ServerMetrics(), logger: Logger,
+    config: ServerConfig, ledger: Ledger, metrics: ServerMetrics = ServerMetrics(), logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    try buildApplication(config: config, log: ledger.log, registry: ledger, metrics: metrics, logger: logger,
+                         onServerRunning: onServerRunning)
+}
+
+/// The HTTP application over a bare log, without the Registry: tiles, checkpoint, entries and proofs only — what
+/// a read-only mirror of a log serves, and what the log-level tests exercise. A ledger daemon always serves a
+/// `Ledger` (the overload above), whose Registry guards every write.
+public func buildApplication(
+    config: ServerConfig, log: LedgerLog, registry: Ledger? = nil, metrics: ServerMetrics = ServerMetrics(),
+    logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     guard config.readAccess == .public else {
@@ -32,7 +48,7 @@ public func buildApplication(
             "readAccess \"\(config.readAccess.rawValue)\" needs department authentication, which this build "
             + "does not have yet; use \"public\"")
     }
-    let router = buildRouter(config: config, ledger: ledger, metrics: metrics)
+    let router = buildRouter(config: config, ledger: log, registry: registry, metrics: metrics)
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),

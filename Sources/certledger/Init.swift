@@ -83,21 +83,8 @@ extension CertLedger {
             let store = try await SQLiteLogStore.create(path: storePath)
             let identity = LogIdentity(origin: origin, hashAlgorithm: hashAlgorithm,
                                        verifier: checkpointSigner.verifier)
-            try await identity.record(in: store, verifierKey: checkpointSigner.verifier.verifierKey)
-            let registry = Registry()
-            let head = try await TreeHead.load(from: store, identity: identity)
-            let sequencer = Sequencer(store: store, head: head, identity: identity, signer: checkpointSigner,
-                                      gate: registry)
-            let groups = try await withThrowingTaskGroup(of: [SequencedGroup]?.self) { group in
-                group.addTask { try await sequencer.run(); return nil }
-                group.addTask {
-                    defer { sequencer.stopIntake() }
-                    return try await bootstrap.run(sequencer: sequencer, registry: registry)
-                }
-                var result: [SequencedGroup] = []
-                for try await groups in group { if let groups { result = groups } }
-                return result
-            }
+            let groups = try await bootstrap.write(to: store, identity: identity, signer: checkpointSigner,
+                                                   verifierKey: checkpointSigner.verifier.verifierKey)
             let size = groups.last?.treeSize ?? 0
             print("created ledger \(origin) in \(data)")
             print("  entries     \(size) (genesis + \(registrations.count) departments)")

@@ -61,12 +61,11 @@ struct CertLedgerDaemon: AsyncParsableCommand {
 
     private func serve(_ settings: ServerConfig, logger: Logger) async throws {
         let metrics = ServerMetrics()
-        // The Registry's gate plugs in here once it exists; until then the log accepts what the API lets through
-        // (and the API has no write route yet).
-        let gate = MeteredGate(wrapping: nil, metrics: metrics)
-        let ledger = try await LedgerLog.open(config: settings, gate: gate, logger: logger)
+        // The store is proven consistent with its checkpoint and the registry replayed from it (every signature,
+        // role and state rule) before anything is served; the registry then gates every write.
+        let ledger = try await Ledger.open(config: settings, metrics: metrics, logger: logger)
         logger.info("ledger open", metadata: [
-            "origin": "\(ledger.identity.origin)", "size": "\(ledger.sequencer.head.size)",
+            "origin": "\(ledger.log.identity.origin)", "size": "\(ledger.log.sequencer.head.size)",
         ])
         let host = settings.listen.host
         let app = try buildApplication(config: settings, ledger: ledger, metrics: metrics, logger: logger) { port in
@@ -75,8 +74,8 @@ struct CertLedgerDaemon: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         // The server stops accepting first, then the sequencer drains (see LedgerServices).
-        let group = LedgerServices.group(ledger: ledger, server: app, logger: logger)
+        let group = LedgerServices.group(ledger: ledger.log, server: app, logger: logger)
         try await group.run()
-        logger.info("certledgerd stopped", metadata: ["size": "\(ledger.sequencer.head.size)"])
+        logger.info("certledgerd stopped", metadata: ["size": "\(ledger.log.sequencer.head.size)"])
     }
 }

@@ -48,7 +48,7 @@ struct TestLedger {
 
     func application(onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in })
         throws -> some ApplicationProtocol {
-        try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: Logger(label: "test"),
+        try buildApplication(config: config, log: ledger, metrics: metrics, logger: Logger(label: "test"),
                              onServerRunning: onServerRunning)
     }
 
@@ -80,5 +80,9 @@ struct ErrorBody: Decodable {
 
     init(_ buffer: ByteBuffer) throws {
         self = try JSONDecoder().decode(ErrorBody.self, from: Data(buffer.bytes))
+    }
+
+    init(bytes: [UInt8]) throws {
+        self = try JSONDecoder().decode(ErrorBody.self, from: Data(bytes))
     }
 }

@@ -132,13 +132,14 @@ extension ServerConfig.Store {
 }
 
 extension ServerConfig.Keys {
-    private enum Field: String, CodingKey, CaseIterable { case checkpoint }
+    private enum Field: String, CodingKey, CaseIterable { case checkpoint, receipt }
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
         self.init()
         checkpoint = try c.value(.checkpoint, default: checkpoint)
+        receipt = try c.value(.receipt, default: receipt)
     }
 }
 

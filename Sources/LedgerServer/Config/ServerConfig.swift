@@ -62,6 +62,10 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         /// The checkpoint signer key (a C2SP note signer key, `PRIVATE+KEY+<name>+<id>+<b64>`): it signs
         /// checkpoints and nothing else (DESIGN.md §5). Default `checkpoint.skey` inside `data`.
         public var checkpoint = "checkpoint.skey"
+        /// The receipt key (PKCS#8 PEM, Ed25519): signs the verifier's answers (`POST /v1/verify`) and nothing
+        /// else; its public half is named in the genesis, and the daemon refuses to start if they differ.
+        /// Default `receipt.key` inside `data`.
+        public var receipt = "receipt.key"
         /// Every default.
         public init() {}
     }

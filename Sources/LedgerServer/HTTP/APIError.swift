@@ -1,6 +1,8 @@
 import Foundation
 public import Hummingbird
+import CanonicalJSON
 import Log
+import Registry
 
 /// An error answer of the HTTP API (DESIGN.md §5): `{"error":{"code","message","field"}}` with its status, plus
 /// `Retry-After` when waiting helps. Every error a handler throws becomes one of these in `APIError.init(_:)`:
@@ -42,6 +44,10 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
             self = error
         case let error as LogError:
             self.init(logError: error)
+        case let error as RegistryError:
+            self.init(registryError: error)
+        case let error as JSONError:
+            self.init(jsonError: error)
         case let error as MerkleError:
             self.init(merkleError: error)
         case let error as LogStoreError:
@@ -74,6 +80,20 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
             retryAfter = 1
         }
         self.init(status, code: error.code.rawValue, error.reason, field: error.field, retryAfter: retryAfter)
+    }
+
+    /// The Registry's codes are the API's codes (DESIGN.md §5): 400 invalid, 401 bad signature, 403 role, 404
+    /// unknown, 409 state conflict, 413 too large.
+    private init(registryError error: RegistryError) {
+        let status: HTTPResponse.Status = switch error.code {
+        case .invalid: .badRequest
+        case .badSignature: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict, .duplicate: .conflict
+        case .tooLarge: .contentTooLarge
+        }
+        self.init(status, code: error.code.rawValue, error.reason, field: error.field)
     }
 
     private init(merkleError error: MerkleError) {

@@ -46,6 +46,14 @@ public struct LedgerLog: Sendable {
     /// creating it), checks the store's identity and loads the head, refusing a store it cannot prove consistent.
     public static func open(config: ServerConfig, gate: (any SequencingGate)? = nil,
                             logger: Logger) async throws -> LedgerLog {
+        let opened = try await openStore(config: config)
+        return try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer, head: opened.head,
+                             gate: gate, config: config.sequencer.sequencerConfig, logger: logger)
+    }
+
+    /// The store, identity, signer and proven head of the configured ledger, before any sequencer exists.
+    static func openStore(config: ServerConfig) async throws
+        -> (store: SQLiteLogStore, identity: LogIdentity, signer: Ed25519NoteSigner, head: TreeHead) {
         let storePath = config.resolve(config.store.sqlite)
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw LedgerServerError(.noLedger, field: "store.sqlite",
@@ -73,8 +81,7 @@ public struct LedgerLog: Sendable {
             await store.close()
             throw LedgerServerError(.refusedStore, field: "store.sqlite", "refusing to serve \(storePath): \(error)")
         }
-        return try LedgerLog(store: store, identity: identity, signer: signer, head: head, gate: gate,
-                             config: config.sequencer.sequencerConfig, logger: logger)
+        return (store, identity, signer, head)
     }
 
     /// Reads a C2SP note signer key file, refusing one that others may read.

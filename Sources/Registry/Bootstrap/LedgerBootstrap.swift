@@ -73,3 +73,27 @@ public struct LedgerBootstrap: Sendable {
         return groups
     }
 }
+
+extension LedgerBootstrap {
+    /// Writes a new ledger into an empty `store`: records the log identity, then sequences the genesis and the
+    /// registrations through a sequencer gated by a fresh `Registry`, and stops it. `certledger init` and the
+    /// daemon's `--dev` ledger both create ledgers this way, so a new ledger's first entries always pass the
+    /// same checks as every later one.
+    public func write(to store: any LogStore, identity: LogIdentity, signer: any NoteSigner,
+                      verifierKey: String) async throws -> [SequencedGroup] {
+        try await identity.record(in: store, verifierKey: verifierKey)
+        let registry = Registry()
+        let head = try await TreeHead.load(from: store, identity: identity)
+        let sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry)
+        return try await withThrowingTaskGroup(of: [SequencedGroup]?.self) { group in
+            group.addTask { try await sequencer.run(); return nil }
+            group.addTask {
+                defer { sequencer.stopIntake() }
+                return try await self.run(sequencer: sequencer, registry: registry)
+            }
+            var result: [SequencedGroup] = []
+            for try await groups in group { if let groups { result = groups } }
+            return result
+        }
+    }
+}

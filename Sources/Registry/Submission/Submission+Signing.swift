@@ -1,4 +1,4 @@
-import CanonicalJSON
+public import CanonicalJSON
 public import LedgerCrypto
 
 extension Submission {
@@ -39,5 +39,26 @@ extension Submission {
     /// error.
     public func verifySignature(with key: PublicKey) -> Bool {
         key.keyID == keyId.value && key.isValidSignature(signature, for: signingInput)
+    }
+}
+
+extension Submission {
+    /// Signs a record given as JSON (a file a clerk's system produced, `certledger submit`): the record is decoded
+    /// and validated for `kind` exactly as the ledger will, so a malformed record fails here, naming its field,
+    /// before anything is signed or sent.
+    public static func sign(kind: SubmissionKind, department: DepartmentID, key: PrivateKey, nonce: Nonce,
+                            recordJSON: JSONValue, usccExceptions: Set<String> = []) throws -> Submission {
+        _ = try Record.decode(kind: kind, from: recordJSON, usccExceptions: usccExceptions, at: "record")
+        let unsigned: JSONValue = .object([
+            "kind": .string(kind.rawValue),
+            "department": .string(department.value),
+            "keyId": .string(key.publicKey.keyID),
+            "nonce": .string(nonce.value),
+            "record": recordJSON,
+        ])
+        let signature = try key.sign(signingInput(unsigned))
+        var members = unsigned.objectValue ?? [:]
+        members["signature"] = .string(Base64.encode(signature))
+        return try Submission(json: .object(members), usccExceptions: usccExceptions)
     }
 }

@@ -1,0 +1,46 @@
+import CanonicalJSON
+import Hummingbird
+
+/// Request bodies of the JSON write and query routes: `Content-Type: application/json` (415 otherwise), a size
+/// bound checked while reading (413), strict RFC 8259 parsing with the project's limits (400 naming the offset).
+enum JSONBody {
+    /// 415 unless the request says it is JSON (any charset parameter is accepted; JSON is UTF-8 by RFC 8259).
+    static func requireJSON(_ request: Request) throws {
+        let type = request.headers[.contentType] ?? ""
+        let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard media == "application/json" else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
+                           "the body must be application/json; got \(type.isEmpty ? "no Content-Type" : type)",
+                           field: "Content-Type")
+        }
+    }
+
+    /// The whole body, refusing one longer than `limit` bytes.
+    static func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, code: "too_large", "the body is larger than \(limit) bytes",
+                           field: "body")
+        }
+    }
+
+    static func parse(_ bytes: [UInt8], limit: Int) throws -> JSONValue {
+        do {
+            return try JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: limit))
+        } catch {
+            throw APIError(jsonError: error)
+        }
+    }
+}
+
+extension APIError {
+    /// A body that is not acceptable JSON: 413 when too large, 400 otherwise, naming the JSON path and offset.
+    init(jsonError error: JSONError) {
+        let status: HTTPResponse.Status = error.code == .inputTooLarge ? .contentTooLarge : .badRequest
+        let at = error.offset.map { " (at byte \($0))" } ?? ""
+        self.init(status, code: status == .contentTooLarge ? "too_large" : "invalid",
+                  error.reason + at, field: error.path.isEmpty ? "body" : error.path)
+    }
+}

@@ -1,0 +1,102 @@
+import CanonicalJSON
+public import Hummingbird
+import LedgerCrypto
+import Log
+import Registry
+
+/// The Registry's read and verify routes (DESIGN.md §5): `GET /v1/licenses/{uscc}`, `GET /v1/seals/{sealId}` — the
+/// committed state of a subject and the indices of its history, so a client can fetch and prove each entry — and
+/// `POST /v1/verify`, the cross-department check whose answer carries its own proofs and a signed receipt.
+public struct RegistryController<Context: RequestContext>: Sendable {
+    let ledger: Ledger
+
+    /// Largest verify question: a few hundred bytes are enough; 16 KiB leaves room for white space.
+    static var maxQuestionBytes: Int { 16 << 10 }
+
+    public init(ledger: Ledger) {
+        self.ledger = ledger
+    }
+
+    public func addRoutes(to router: Router<Context>) {
+        router.get("/v1/licenses/{uscc}") { _, context in try license(context.parameters.get("uscc") ?? "") }
+        router.get("/v1/seals/{sealId}") { _, context in try seal(context.parameters.get("sealId") ?? "") }
+        router.post("/v1/verify") { request, _ in try await verify(request) }
+    }
+
+    func license(_ text: String) throws -> Response {
+        let uscc = try USCC(text, exceptions: ledger.registry.usccExceptions)
+        let answer = try ledger.registry.read { state throws(RegistryError) -> LicenseAnswer in
+            guard let license = state.license(uscc) else {
+                throw RegistryError(.notFound, field: "uscc", "no license was ever issued to \(uscc)")
+            }
+            return LicenseAnswer(
+                uscc: license.uscc.value, status: license.status.rawValue, version: license.version,
+                currentIndex: license.currentIndex, document: license.document, termEnd: license.termEnd?.value,
+                endIndex: license.endIndex, endEffectiveOn: license.endEffectiveOn?.value, history: license.history,
+                links: state.links(about: uscc), treeSize: state.committedSize)
+        }
+        return try SubmissionController<Context>.json(.ok, answer)
+    }
+
+    func seal(_ text: String) throws -> Response {
+        let sealId = try SealID(validating: text)
+        let answer = try ledger.registry.read { state throws(RegistryError) -> SealAnswer in
+            guard let seal = state.seal(sealId) else {
+                throw RegistryError(.notFound, field: "sealId", "no seal \(sealId) was ever issued")
+            }
+            return SealAnswer(
+                sealId: seal.sealId.value, holder: seal.holder.value, sealType: seal.sealType.value,
+                validFrom: seal.validFrom.value, validTo: seal.validTo.value, revoked: seal.isRevoked,
+                issueIndex: seal.issueIndex, revokeIndex: seal.revokeIndex, revokedOn: seal.revokedOn?.value,
+                history: seal.history, treeSize: state.committedSize)
+        }
+        return try SubmissionController<Context>.json(.ok, answer)
+    }
+
+    func verify(_ request: Request) async throws -> Response {
+        try JSONBody.requireJSON(request)
+        let bytes = try await JSONBody.collect(request, limit: Self.maxQuestionBytes)
+        let value = try JSONBody.parse(bytes, limit: Self.maxQuestionBytes)
+        let question: VerifierQuestion
+        do {
+            question = try CanonicalJSONDecoder(rejectUnknownKeys: true).decode(VerifierQuestion.self, from: value)
+        } catch {
+            throw APIError(jsonError: error)
+        }
+        let answer = try await ledger.verifier.answer(question)
+        return try SubmissionController<Context>.json(.ok, answer)
+    }
+}
+
+/// `GET /v1/licenses/{uscc}`: absent optional members are omitted (canonical JSON).
+struct LicenseAnswer: Encodable {
+    let uscc: String
+    let status: String
+    let version: Int
+    let currentIndex: UInt64
+    let document: ContentDigest
+    let termEnd: String?
+    let endIndex: UInt64?
+    let endEffectiveOn: String?
+    /// Every entry about the license, in log order.
+    let history: [UInt64]
+    /// The `link.share` entries about the holder.
+    let links: [UInt64]
+    /// The committed size the state describes.
+    let treeSize: UInt64
+}
+
+/// `GET /v1/seals/{sealId}`.
+struct SealAnswer: Encodable {
+    let sealId: String
+    let holder: String
+    let sealType: String
+    let validFrom: String
+    let validTo: String
+    let revoked: Bool
+    let issueIndex: UInt64
+    let revokeIndex: UInt64?
+    let revokedOn: String?
+    let history: [UInt64]
+    let treeSize: UInt64
+}

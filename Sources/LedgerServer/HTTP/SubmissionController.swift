@@ -1,0 +1,119 @@
+import CanonicalJSON
+import Foundation
+public import Hummingbird
+import LedgerCrypto
+import Log
+import Registry
+
+/// `POST /v1/submissions` (DESIGN.md §5): one signed submission, or `{"bundle":[…]}` sequenced atomically.
+///
+/// The order of work follows the cost and the harm: the body's size and type first (413, 415), then its JSON and
+/// schema (400), then the Registry's pre-check — department, key, role, signature (401, 403), nonce reuse (409) —
+/// concurrently with other requests, then the sequencer, whose gate re-checks the state machine serially (409) and
+/// which answers only once the batch is durable. 201 carries the entries, their inclusion proofs and the signed
+/// checkpoint that covers them. An exact re-send of an accepted submission (or bundle) is answered 200 with the
+/// original entries and `"duplicate":true`: retrying after a lost answer is always safe.
+public struct SubmissionController<Context: RequestContext>: Sendable {
+    let ledger: Ledger
+
+    public init(ledger: Ledger) {
+        self.ledger = ledger
+    }
+
+    public func addRoutes(to router: Router<Context>) {
+        router.post("/v1/submissions") { request, _ in try await submit(request) }
+    }
+
+    func submit(_ request: Request) async throws -> Response {
+        try JSONBody.requireJSON(request)
+        let bytes = try await JSONBody.collect(request, limit: SubmissionBundle.maxInputBytes)
+        let exceptions = ledger.registry.usccExceptions
+        let value = try JSONBody.parse(bytes, limit: SubmissionBundle.maxInputBytes)
+        if case .object(let members) = value, members["bundle"] != nil {
+            let bundle = try SubmissionBundle(bytes: bytes, usccExceptions: exceptions)
+            return try await sequence(bundle.submissions) { try ledger.registry.precheck(bundle) }
+        }
+        let submission = try Submission(json: value, usccExceptions: exceptions)
+        return try await sequence([submission]) { [try ledger.registry.precheck(submission)] }
+    }
+
+    private func sequence(_ submissions: [Submission],
+                          precheck: () throws -> [Registry.Precheck]) async throws -> Response {
+        if let originals = Self.duplicates(try precheck()) { return try await answerDuplicate(originals) }
+        do {
+            let group = try await ledger.log.sequencer.submit(submissions.map(\.canonicalBytes))
+            return try Self.json(.created, SubmissionAnswer(
+                checkpoint: String(decoding: group.checkpoint, as: UTF8.self), duplicate: false,
+                entries: group.items.map {
+                    SubmissionAnswer.Entry(index: $0.entry.index, entry: Base64.encode($0.entry.bytes),
+                                           leafHash: $0.leafHash.base64, inclusionProof: $0.inclusionProof.map(\.base64))
+                },
+                treeSize: group.treeSize))
+        } catch let error as RegistryError where error.code == .conflict {
+            // Two identical re-sends raced: the first was sequenced between this one's pre-check and its turn in
+            // the gate. If that is what happened, this one is a duplicate like any other.
+            if let again = try? precheck(), let originals = Self.duplicates(again) {
+                return try await answerDuplicate(originals)
+            }
+            throw error
+        }
+    }
+
+    private static func duplicates(_ checks: [Registry.Precheck]) -> [UInt64]? {
+        let indices = checks.compactMap { check -> UInt64? in
+            if case .duplicate(let index) = check { return index }
+            return nil
+        }
+        return indices.count == checks.count && !indices.isEmpty ? indices : nil
+    }
+
+    /// The original entries with proofs against the current checkpoint; waits (briefly) for the head to cover an
+    /// original that is still being made durable by a concurrent request.
+    private func answerDuplicate(_ indices: [UInt64]) async throws -> Response {
+        let last = indices.max() ?? 0
+        var (head, checkpoint) = ledger.log.snapshot
+        let deadline = ContinuousClock.now + .seconds(5)
+        while head.size <= last {
+            guard ContinuousClock.now < deadline else {
+                throw APIError(.serviceUnavailable, code: "in_flight", "the original of this re-send (index \(last)) "
+                               + "is not durable yet; retry", retryAfter: 1)
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            (head, checkpoint) = ledger.log.snapshot
+        }
+        let reader = ledger.log.reader
+        let hasher = MerkleHasher(ledger.log.identity.hashAlgorithm)
+        var entries: [SubmissionAnswer.Entry] = []
+        for index in indices {
+            let entry = try await reader.entry(at: index, treeSize: head.size)
+            let proof = try await reader.inclusionProof(index: index, size: head.size, treeSize: head.size)
+            entries.append(SubmissionAnswer.Entry(index: index, entry: Base64.encode(entry.bytes),
+                                                  leafHash: hasher.leafHash(entry.bytes).base64,
+                                                  inclusionProof: proof.map(\.base64)))
+        }
+        return try Self.json(.ok, SubmissionAnswer(checkpoint: String(decoding: checkpoint, as: UTF8.self),
+                                                   duplicate: true, entries: entries, treeSize: head.size))
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+        let bytes = try CanonicalJSONEncoder().encode(value)
+        return Response(status: status,
+                        headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// The answer to a submission: each entry with its RFC 9162 inclusion proof against the signed checkpoint of
+/// `treeSize` — enough to check inclusion offline, or to write a C2SP tlog-proof.
+struct SubmissionAnswer: Encodable {
+    struct Entry: Encodable {
+        let index: UInt64
+        let entry: String
+        let leafHash: String
+        let inclusionProof: [String]
+    }
+    let checkpoint: String
+    let duplicate: Bool
+    let entries: [Entry]
+    let treeSize: UInt64
+}

@@ -1,0 +1,81 @@
+import Foundation
+public import LedgerCrypto
+public import Log
+public import Logging
+public import Registry
+
+/// Everything a daemon serves: the log (store, sequencer, reads) and the Registry standing in front of it as the
+/// sequencer's gate, with the verifier and its receipt key (DESIGN.md §4–§6). Opening one replays and checks the
+/// whole stored log — every signature against the key history, roles and the state machine — and refuses to serve
+/// a ledger whose entries the Registry would not have admitted.
+public struct Ledger: Sendable {
+    public let log: LedgerLog
+    public let registry: Registry
+    public let verifier: Verifier
+
+    /// Assembles a ledger from parts already opened and checked (tests, `open`).
+    public init(log: LedgerLog, registry: Registry, receiptKey: PrivateKey) {
+        self.log = log
+        self.registry = registry
+        self.verifier = Verifier(registry: registry, reader: log.reader, receiptKey: receiptKey)
+    }
+
+    /// Opens the configured ledger: the store (proven consistent with its checkpoint), the registry replayed from
+    /// it, and the receipt key, which must be the one the genesis names. Batches are counted into `metrics`.
+    public static func open(config: ServerConfig, metrics: ServerMetrics, logger: Logger) async throws -> Ledger {
+        let opened = try await LedgerLog.openStore(config: config)
+        let start = ContinuousClock.now
+        let registry: Registry
+        do {
+            registry = try await Registry.replay(store: opened.store, identity: opened.identity) { done, total in
+                if done % 100_000 == 0 || done == total {
+                    logger.info("registry replay", metadata: ["entries": "\(done)", "of": "\(total)"])
+                }
+            }
+        } catch {
+            await opened.store.close()
+            throw LedgerServerError(.refusedStore, field: "store.sqlite",
+                                    "refusing to serve: the stored log fails the registry's checks: \(error)")
+        }
+        let state = registry.snapshot
+        logger.info("registry ready", metadata: [
+            "entries": "\(state.size)", "departments": "\(state.counts.departments)",
+            "licenses": "\(state.counts.licenses)", "seals": "\(state.counts.seals)",
+            "seconds": "\((ContinuousClock.now - start).seconds)",
+        ])
+        let receiptKey = try readReceiptKey(path: config.resolve(config.keys.receipt))
+        if let genesis = state.ledger, genesis.receiptKey != receiptKey.publicKey {
+            await opened.store.close()
+            throw LedgerServerError(.invalidConfig, field: "keys.receipt",
+                "\(config.keys.receipt) is key \(receiptKey.publicKey.keyID), but the genesis names receipt key "
+                + "\(genesis.genesis.receiptKey.keyId)")
+        }
+        let gate = MeteredGate(wrapping: registry, metrics: metrics)
+        let log = try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer,
+                                head: opened.head, gate: gate, config: config.sequencer.sequencerConfig,
+                                logger: logger)
+        return Ledger(log: log, registry: registry, receiptKey: receiptKey)
+    }
+
+    static func readReceiptKey(path: String) throws -> PrivateKey {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let attributes, let pem = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw LedgerServerError(.fileUnreadable, field: "keys.receipt", "cannot read the receipt key \(path)")
+        }
+        if let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
+            throw LedgerServerError(.fileUnreadable, field: "keys.receipt",
+                "the receipt key \(path) has mode \(String(mode, radix: 8)); it must not be readable by others "
+                + "(chmod 600)")
+        }
+        do { return try PrivateKey(pem: pem) } catch {
+            throw LedgerServerError(.fileUnreadable, field: "keys.receipt", "\(path) is not a private key: \(error)")
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

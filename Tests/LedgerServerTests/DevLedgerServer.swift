@@ -1,0 +1,85 @@
+import CanonicalJSON
+import Foundation
+import LedgerClient
+import LedgerCrypto
+import LedgerServer
+import Logging
+import Registry
+import ServiceLifecycle
+
+/// A whole development ledger (genesis and the demo departments) served over a real socket on 127.0.0.1, the way
+/// `certledgerd --dev` serves it: `Ledger.open` (replay + Registry gate), the sequencer and the HTTP server in the
+/// daemon's own ServiceGroup.
+struct DevLedgerServer {
+    let folder: String
+    let client: LiveClient
+    let ledger: Ledger
+
+    /// The demo department's private key.
+    func key(_ department: String) throws -> PrivateKey {
+        try PrivateKey(pem: String(contentsOfFile: DevelopmentLedger.departmentKeyPath(folder: folder, id: department),
+                                   encoding: .utf8))
+    }
+
+    /// Signs the example record `Config/examples/<name>.json` as `department`, with `edit` applied to its record.
+    func signExample(_ name: String, as department: String, nonce: Nonce = .random(),
+                     edit: (inout [String: JSONValue]) -> Void = { _ in }) throws -> Submission {
+        let value = try JSONValue.parse(Array(try Data(contentsOf: Self.examples.appendingPathComponent(name + ".json"))))
+        var record = value["record"]?.objectValue ?? [:]
+        edit(&record)
+        let kind = try SubmissionKind(validating: value["kind"]?.stringValue ?? "")
+        return try Submission.sign(kind: kind, department: DepartmentID(validating: department), key: key(department),
+                                   nonce: nonce, recordJSON: .object(record))
+    }
+
+    func post(_ path: String, _ body: [UInt8], contentType: String = "application/json") async throws
+        -> HTTPClientResponse {
+        try await client.http.send("POST", path, headers: [("Content-Type", contentType)], body: body)
+    }
+
+    static var examples: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/examples")
+    }
+
+    static func run<T: Sendable>(configure: (inout ServerConfig) -> Void = { _ in },
+                                 _ body: (DevLedgerServer) async throws -> T) async throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-dev-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var config = DevelopmentLedger.config(folder: folder)
+        config.listen.port = 0
+        configure(&config)
+        let logger = Logger(label: "test")
+        try await DevelopmentLedger.createIfMissing(config: config, logger: logger)
+        let metrics = ServerMetrics()
+        let ledger = try await Ledger.open(config: config, metrics: metrics, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int?.self)
+        let app = try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: logger) {
+            continuation.yield($0)
+        }
+        let group = LedgerServices.group(ledger: ledger.log, server: app, signals: [], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                continuation.finish()
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let reported = await iterator.next(), let port = reported else {
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                throw LiveServerError.didNotStart
+            }
+            let client = LiveClient(http: LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port)))
+            let server = DevLedgerServer(folder: folder, client: client, ledger: ledger)
+            let result: T
+            do { result = try await body(server) } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
+    }
+}
