@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "certledger",
             dependencies: [
-                "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry",
+                "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry", "CanonicalJSON", "LedgerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -12,19 +12,20 @@ import Yams
     }
 
     @Test func everyRouterRoute_isInTheSpec_andEverySpecRoute_isInTheRouter() async throws {
-        let log = try await TestLedger.make(entries: 0)
-        defer { log.remove() }
-        let router = buildRouter(config: log.config, ledger: log.ledger, metrics: log.metrics)
-        let served = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \(Self.openAPIPath("\($0.path)"))" })
-        #expect(served.count == 8)
-
-        let text = try await log.withLiveClient { client in
-            try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+        let (served, text) = try await DevLedgerServer.run { server in
+            let router = buildRouter(config: ServerConfig(), ledger: server.ledger.log, registry: server.ledger,
+                                     metrics: ServerMetrics())
+            let served = Set(router.routes.map {
+                "\($0.method.rawValue.lowercased()) \(Self.openAPIPath("\($0.path)"))"
+            })
+            let text = try await server.client.execute(uri: "/openapi.yaml", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")
                 return String(decoding: response.body.readableBytesView, as: UTF8.self)
             }
+            return (served, text)
         }
+        #expect(served.count == 12)
         let spec = try #require(try Yams.load(yaml: text) as? [String: Any])
         #expect(spec["openapi"] as? String == "3.1.0")
         let paths = try #require(spec["paths"] as? [String: Any])

@@ -1,5 +1,6 @@
-/// The OpenAPI 3.1 description of exactly the routes this build serves (`GET /openapi.yaml`). A test compares
+/// The OpenAPI 3.1 description of exactly the routes a ledger daemon serves (`GET /openapi.yaml`). A test compares
 /// its paths with the router's routes both ways, so it cannot describe a route that does not exist or miss one.
+/// (A bare-log application without a Registry serves the read routes only.)
 ///
 /// Kept in the binary as a string rather than a resource bundle: the daemon is a single file to install, and
 /// a missing bundle next to it could not make the spec disappear.
@@ -7,13 +8,133 @@ enum OpenAPIDocument {
     static let yaml = """
         openapi: 3.1.0
         info:
-          title: CertLedger log API
-          version: 0.1.0
+          title: CertLedger API
+          version: 0.2.0
           description: >-
-            Read API of a CertLedger ledger (DESIGN.md section 5): C2SP tlog-tiles, entries, RFC 9162 proofs
-            against the signed checkpoint, health and metrics. Errors are
-            {"error":{"code","message","field"}}.
+            The API of a CertLedger ledger (DESIGN.md section 5): signed submissions, license and seal look-ups,
+            the cross-department verifier, C2SP tlog-tiles, entries, RFC 9162 proofs against the signed
+            checkpoint, health and metrics. Errors are {"error":{"code","message","field"}}. Record formats:
+            docs/records.md; verifier answers: docs/verifier.md.
         paths:
+          /v1/submissions:
+            post:
+              operationId: submit
+              summary: >-
+                One signed submission, or {"bundle":[...]} of 1-64 sequenced atomically at consecutive indices.
+                Answered once the entries are durable. An exact re-send returns the original entries (200).
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: object}
+              responses:
+                '201':
+                  description: Sequenced; the entries with inclusion proofs against the signed checkpoint.
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/SubmissionAnswer'}
+                '200':
+                  description: A re-send of accepted submissions; the original entries (duplicate true).
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/SubmissionAnswer'}
+                '400': {$ref: '#/components/responses/Error'}
+                '401': {$ref: '#/components/responses/Error'}
+                '403': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+                '409': {$ref: '#/components/responses/Error'}
+                '413': {$ref: '#/components/responses/Error'}
+                '415': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
+          /v1/licenses/{uscc}:
+            get:
+              operationId: getLicense
+              summary: The committed state of the license of a USCC and the indices of its entries and links.
+              parameters:
+                - {name: uscc, in: path, required: true, schema: {type: string, pattern: '^[0-9A-Z]{18}$'}}
+              responses:
+                '200':
+                  description: The license.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [uscc, status, version, currentIndex, document, history, links, treeSize]
+                        properties:
+                          uscc: {type: string}
+                          status: {type: string, enum: [live, revoked, cancelled]}
+                          version: {type: integer}
+                          currentIndex: {type: integer}
+                          document: {type: object}
+                          termEnd: {type: string, format: date}
+                          endIndex: {type: integer}
+                          endEffectiveOn: {type: string, format: date}
+                          history: {type: array, items: {type: integer}}
+                          links: {type: array, items: {type: integer}}
+                          treeSize: {type: integer}
+                '400': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+          /v1/seals/{sealId}:
+            get:
+              operationId: getSeal
+              summary: The committed state of a seal and the indices of its entries.
+              parameters:
+                - {name: sealId, in: path, required: true, schema: {type: string}}
+              responses:
+                '200':
+                  description: The seal.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [sealId, holder, sealType, validFrom, validTo, revoked, issueIndex, history,
+                                   treeSize]
+                        properties:
+                          sealId: {type: string}
+                          holder: {type: string}
+                          sealType: {type: string}
+                          validFrom: {type: string, format: date}
+                          validTo: {type: string, format: date}
+                          revoked: {type: boolean}
+                          issueIndex: {type: integer}
+                          revokeIndex: {type: integer}
+                          revokedOn: {type: string, format: date}
+                          history: {type: array, items: {type: integer}}
+                          treeSize: {type: integer}
+                '400': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+          /v1/verify:
+            post:
+              operationId: verify
+              summary: >-
+                Cross-department authenticity check of a license (uscc, optional document digest), a seal
+                (sealId, optional holder) or a document digest; the verdict with the deciding entries, their
+                inclusion proofs, the signed checkpoint and a receipt signed by the ledger's receipt key.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [subject]
+                      properties:
+                        subject: {type: string, enum: [license, seal, document]}
+                        uscc: {type: string}
+                        sealId: {type: string}
+                        holder: {type: string}
+                        document: {type: object}
+                        asOf: {type: string, format: date}
+              responses:
+                '200':
+                  description: >-
+                    The answer (canonical JSON); verdict authentic, revoked, cancelled, expired, mismatch or
+                    unknown.
+                  content:
+                    application/json:
+                      schema: {type: object}
+                '400': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+                '415': {$ref: '#/components/responses/Error'}
           /checkpoint:
             get:
               operationId: getCheckpoint
@@ -159,6 +280,23 @@ enum OpenAPIDocument {
                 treeSize: {type: integer}
                 checkpointAgeSeconds: {type: number}
                 reason: {type: string}
+            SubmissionAnswer:
+              type: object
+              required: [checkpoint, duplicate, entries, treeSize]
+              properties:
+                checkpoint: {type: string}
+                duplicate: {type: boolean}
+                treeSize: {type: integer}
+                entries:
+                  type: array
+                  items:
+                    type: object
+                    required: [index, entry, leafHash, inclusionProof]
+                    properties:
+                      index: {type: integer}
+                      entry: {type: string, contentEncoding: base64}
+                      leafHash: {type: string, contentEncoding: base64}
+                      inclusionProof: {type: array, items: {type: string, contentEncoding: base64}}
             Error:
               type: object
               required: [error]
@@ -173,8 +311,8 @@ enum OpenAPIDocument {
           responses:
             Error:
               description: >-
-                An error (400 malformed, 404 not in the tree, 413 body too large, 503 overloaded or store
-                unavailable, with Retry-After).
+                An error (400 malformed, 401 bad signature, 403 role, 404 unknown, 409 state conflict, 413 too
+                large, 415 wrong content type, 503 overloaded or store unavailable, with Retry-After).
               content:
                 application/json:
                   schema: {$ref: '#/components/schemas/Error'}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import LedgerClient
+import SignedNote
+
+extension CertLedger {
+    /// `certledger checkpoint`: the latest signed checkpoint, verified when a key is given.
+    struct CheckpointCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
+            abstract: "Print the ledger's latest signed checkpoint (C2SP tlog-checkpoint note).",
+            discussion: """
+                With --verifier-key the signature is checked first (exit 1 if it fails) and the size and root are
+                printed after the note. Exit codes: 0 ok, 1 signature fails, 2 usage, 3 unreachable.
+                """
+        )
+
+        @OptionGroup var server: ServerOptions
+
+        @Option(help: "The trusted checkpoint verifier key (name+id+key, or @FILE).")
+        var verifierKey: String?
+
+        func run() async throws {
+            let verifier = try verifierKey.map { try trustedVerifier($0) }
+            let response = try await server.client().call("GET", "/checkpoint")
+            guard response.status == 200 else { throw CLIError("GET /checkpoint: \(describeError(response))") }
+            if let verifier {
+                do {
+                    let signed = try SignedCheckpoint(opening: response.body, logVerifier: verifier)
+                    print(response.text, terminator: "")
+                    print("verified: size \(signed.checkpoint.size), root \(signed.checkpoint.rootHash.base64)")
+                } catch {
+                    FileHandle.standardError.write(Data("certledger: the checkpoint does not verify: \(error)\n".utf8))
+                    throw CLIExit.notAuthentic
+                }
+            } else {
+                print(response.text, terminator: "")
+            }
+        }
+    }
+}

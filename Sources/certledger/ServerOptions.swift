@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import LedgerClient
+import LedgerCrypto
+import SignedNote
+
+/// The options every command that talks to a daemon shares.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "The daemon's base URL, e.g. http://127.0.0.1:8080 (plain HTTP; use a local TLS proxy across networks).")
+    var server: String = "http://127.0.0.1:8080"
+
+    @Option(help: "Seconds to wait for the daemon before giving up (exit 3).")
+    var timeout: Int = 30
+
+    func client() throws -> LedgerHTTPClient {
+        do { return try LedgerHTTPClient(url: server, timeout: .seconds(max(1, timeout))) } catch {
+            throw CLIError("--server: \(error.message)")
+        }
+    }
+}
+
+extension HTTPClientError {
+    /// Unreachable and timed-out daemons are exit 3; anything else the client refuses is a usage error.
+    var cliError: CLIError {
+        switch code {
+        case .unreachable, .timeout, .protocolError: CLIError(message, code: 3)
+        case .badURL, .badRequest: CLIError(message)
+        }
+    }
+}
+
+extension LedgerHTTPClient {
+    /// Sends a request, mapping transport failures onto the CLI's exit codes.
+    func call(_ method: String, _ path: String, json body: [UInt8]? = nil) async throws -> HTTPClientResponse {
+        do {
+            return try await send(method, path, headers: body == nil ? [] : [("Content-Type", "application/json")],
+                                  body: body)
+        } catch {
+            throw error.cliError
+        }
+    }
+}
+
+/// The daemon's JSON error body, as one line for a clerk: `409 conflict (record.uscc): … already holds a live …`.
+func describeError(_ response: HTTPClientResponse) -> String {
+    struct Body: Decodable {
+        struct Detail: Decodable {
+            let code: String
+            let message: String
+            let field: String?
+        }
+        let error: Detail
+    }
+    guard let body = try? JSONDecoder().decode(Body.self, from: Data(response.body)) else {
+        return "HTTP \(response.status): \(response.text.prefix(300))"
+    }
+    let field = body.error.field.map { " (\($0))" } ?? ""
+    return "HTTP \(response.status) \(body.error.code)\(field): \(body.error.message)"
+}
+
+/// The trusted checkpoint verifier key, from the command line or `@FILE`.
+func trustedVerifier(_ argument: String, option: String = "--verifier-key") throws -> Ed25519NoteVerifier {
+    let text = try readArgument(argument)
+    do { return try Ed25519NoteVerifier(verifierKey: text) } catch {
+        throw CLIError("\(option): not a checkpoint verifier key (name+id+key): \(error)")
+    }
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import CanonicalJSON
+import Foundation
+import LedgerClient
+import LedgerCrypto
+import Registry
+import SignedNote
+
+extension CertLedger {
+    /// `certledger verify license|seal|document`: asks the verifier, then checks everything in the answer locally
+    /// — the checkpoint's signature against the trusted verifier key, every inclusion proof, the genesis, the
+    /// receipt — and only then believes the verdict.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Is this license, seal or document real and current? Checked locally, not taken on trust.",
+            discussion: """
+                The daemon's answer names the verdict (authentic, revoked, cancelled, expired, mismatch, unknown)
+                and carries the entries that decide it with inclusion proofs, the signed checkpoint and a receipt.
+                This command checks all of that against --verifier-key (the ledger's checkpoint verifier key,
+                from its operator: a string or @FILE) before printing the verdict. --save keeps the whole answer
+                (e.g. for the case file); --proofs writes each deciding entry's C2SP tlog-proof.
+
+                Exit codes: 0 authentic, 1 not authentic (any other verdict) or an answer that fails the checks,
+                2 usage, 3 daemon unreachable.
+
+                Examples:
+                  certledger verify license 91350100MA2YDE7W7J --verifier-key @dev-ledger/checkpoint.vkey
+                  certledger verify license 91350100MA2YDE7W7J --document license.ofd --verifier-key @…
+                  certledger verify seal 35010020260001 --holder 91350100MA2YDE7W7J --verifier-key @…
+                  certledger verify document license.pdf --verifier-key @…
+                """,
+            subcommands: [License.self, Seal.self, Document.self]
+        )
+
+        struct Common: ParsableArguments {
+            @OptionGroup var server: ServerOptions
+
+            @Option(help: "The trusted checkpoint verifier key (name+id+key, or @FILE).")
+            var verifierKey: String
+
+            @Option(help: "The day the verdict is about (YYYY-MM-DD). Default: today (UTC).")
+            var asOf: String?
+
+            @Option(help: "Save the daemon's whole answer (JSON) to this file.")
+            var save: String?
+
+            @Option(help: "Write each deciding entry's C2SP tlog-proof and bytes into this folder.")
+            var proofs: String?
+
+            @Flag(help: "Print the checked answer as JSON instead of a summary.")
+            var json = false
+
+            func date() throws -> CalendarDate? {
+                guard let asOf else { return nil }
+                do { return try CalendarDate(validating: asOf) } catch { throw CLIError("--as-of: \(error.reason)") }
+            }
+        }
+
+        struct License: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Verify a business license by its USCC.")
+            @Argument(help: "The unified social credit code (18 characters).") var uscc: String
+            @Option(help: "The license document in front of you (OFD/PDF): is it the current version?")
+            var document: String?
+            @OptionGroup var common: Common
+
+            func run() async throws {
+                let code: USCC
+                do { code = try USCC(uscc) } catch { throw CLIError("USCC \(uscc): \(error.reason)") }
+                let digest = try document.map { try digestOfFile($0) }
+                try await ask(.license(code, document: digest, asOf: common.date()), common)
+            }
+        }
+
+        struct Seal: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Verify an e-seal by its id.")
+            @Argument(help: "The seal id.") var sealId: String
+            @Option(help: "The USCC of the holder you expect.") var holder: String?
+            @OptionGroup var common: Common
+
+            func run() async throws {
+                let id: SealID
+                do { id = try SealID(validating: sealId) } catch { throw CLIError("seal id \(sealId): \(error.reason)") }
+                let expected: USCC?
+                do { expected = try holder.map { try USCC($0) } } catch { throw CLIError("--holder: \(error)") }
+                try await ask(.seal(id, holder: expected, asOf: common.date()), common)
+            }
+        }
+
+        struct Document: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Verify a license document file (hashed here; only its SHA-256 digest is sent).")
+            @Argument(help: "The document file (OFD/PDF).") var file: String
+            @OptionGroup var common: Common
+
+            func run() async throws {
+                try await ask(.document(try digestOfFile(file), asOf: common.date()), common)
+            }
+        }
+    }
+}
+
+/// SHA-256 of a file, streamed (license documents may be large).
+func digestOfFile(_ path: String) throws -> ContentDigest {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot read \(path)") }
+    defer { try? handle.close() }
+    let context = DigestContext(.sha256)
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { context.update(Array(chunk)) }
+    return ContentDigest(algorithm: .sha256, digest: context.finalize())
+}
+
+/// Sends `question`, checks the answer against the trusted key, prints the verdict; exit 0 only for authentic.
+private func ask(_ question: VerifierQuestion, _ common: CertLedger.Verify.Common) async throws {
+    let checker: VerifierAnswerCheck
+    do { checker = try VerifierAnswerCheck(verifierKey: try readArgument(common.verifierKey)) } catch let error as RegistryError {
+        throw CLIError("--verifier-key: \(error.reason)")
+    }
+    let client = try common.server.client()
+    let body = try CanonicalJSONEncoder().encode(question)
+    let response = try await client.call("POST", "/v1/verify", json: body)
+    guard response.status == 200 else { throw CLIError("the verifier refused: \(describeError(response))") }
+    if let save = common.save { try writeAtomically(save, response.body) }
+    let checked: VerifierAnswerCheck.Checked
+    do { checked = try checker.check(response.body) } catch {
+        FileHandle.standardError.write(Data("certledger: the ledger's answer FAILED local verification: \(error)\n".utf8))
+        throw CLIExit.notAuthentic
+    }
+    let answer = checked.answer
+    guard answer.question == question else {
+        FileHandle.standardError.write(Data("certledger: the answer is about another question than the one asked\n".utf8))
+        throw CLIExit.notAuthentic
+    }
+    if let folder = common.proofs {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (proof, proven) in zip(try answer.tlogProofs(), answer.entries) {
+            try writeAtomically("\(folder)/\(proven.index).tlog-proof", proof.bytes)
+            if let bytes = Base64.decode(proven.entry) { try writeAtomically("\(folder)/\(proven.index).entry", bytes) }
+        }
+    }
+    if common.json {
+        print(response.text)
+    } else {
+        print("\(answer.verdict.rawValue.uppercased()): \(answer.reason)")
+        if let license = answer.license {
+            print("  license \(license.uscc) \(license.status.rawValue), version \(license.version), "
+                  + "entry \(license.currentIndex)\(license.endIndex.map { ", ended at entry \($0)" } ?? "")")
+        }
+        if let seal = answer.seal {
+            print("  seal \(seal.sealId) of \(seal.holder), \(seal.validFrom)…\(seal.validTo)"
+                  + (seal.revoked ? ", revoked" : ""))
+        }
+        if let holder = answer.holder { print("  holder \(holder.uscc): \(holder.status)") }
+        print("  as of \(answer.asOf); checked locally: checkpoint signature (\(checked.checkpoint.checkpoint.origin)), "
+              + "\(answer.entries.count + 1) inclusion proofs at size \(answer.treeSize), receipt")
+    }
+    if answer.verdict != .authentic { throw CLIExit.notAuthentic }
+}
