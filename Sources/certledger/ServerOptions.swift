@@ -6,8 +6,11 @@ import SignedNote
 
 /// The options every command that talks to a daemon shares.
 struct ServerOptions: ParsableArguments {
-    @Option(help: "The daemon's base URL, e.g. http://127.0.0.1:8080 (plain HTTP; use a local TLS proxy across networks).")
-    var server: String = "http://127.0.0.1:8080"
+    @Option(help: """
+        The daemon's base URL (plain HTTP; use a local TLS proxy across networks). Default: $CERTLEDGER_SERVER, \
+        else http://127.0.0.1:8080.
+        """)
+    var server: String = ProcessInfo.processInfo.environment["CERTLEDGER_SERVER"] ?? "http://127.0.0.1:8080"
 
     @Option(help: "Seconds to wait for the daemon before giving up (exit 3).")
     var timeout: Int = 30

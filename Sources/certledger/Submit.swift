@@ -75,18 +75,10 @@ extension CertLedger {
             } else {
                 requests = submissions.map(\.canonicalBytes)
             }
-            try FileManager.default.createDirectory(atPath: proofs, withIntermediateDirectories: true)
+            let sender = SubmissionSender(client: client, proofs: proofs, verifier: verifier, json: json)
             var refused = false
             for (position, body) in requests.enumerated() {
-                let response = try await client.call("POST", "/v1/submissions", json: body)
-                let label = bundle ? "bundle" : files[position]
-                guard response.status == 200 || response.status == 201 else {
-                    FileHandle.standardError.write(Data("certledger: \(label): refused: \(describeError(response))\n".utf8))
-                    refused = true
-                    continue
-                }
-                if json { print(response.text) }
-                try file(response, label: label, verifier: verifier)
+                refused = try await !sender.send(body, label: bundle ? "bundle" : files[position]) || refused
             }
             if refused { throw CLIExit.notAuthentic }
         }
@@ -102,64 +94,86 @@ extension CertLedger {
             }
             return try signFile(file, department: department, keyPath: key, nonce: nil)
         }
+    }
+}
 
-        struct Answer: Decodable {
-            struct Entry: Decodable {
-                let index: UInt64
-                let entry: String
-                let leafHash: String
-                let inclusionProof: [String]
-            }
-            let checkpoint: String
-            let duplicate: Bool
-            let entries: [Entry]
-            let treeSize: UInt64
+/// Posts submissions, checks every inclusion proof of the answer against its checkpoint (and the checkpoint's
+/// signature when a verifier key is trusted), and files each entry with its C2SP tlog-proof.
+struct SubmissionSender {
+    let client: LedgerHTTPClient
+    let proofs: String
+    let verifier: Ed25519NoteVerifier?
+    let json: Bool
+
+    struct Answer: Decodable {
+        struct Entry: Decodable {
+            let index: UInt64
+            let entry: String
+            let leafHash: String
+            let inclusionProof: [String]
         }
+        let checkpoint: String
+        let duplicate: Bool
+        let entries: [Entry]
+        let treeSize: UInt64
+    }
 
-        /// Checks each entry's proof against the answer's checkpoint and saves entry + tlog-proof.
-        private func file(_ response: HTTPClientResponse, label: String, verifier: Ed25519NoteVerifier?) throws {
-            let answer: Answer
-            do { answer = try JSONDecoder().decode(Answer.self, from: Data(response.body)) } catch {
-                throw CLIError("\(label): the daemon's answer is not a submission answer: \(error)", code: 1)
+    /// Sends one submission or bundle; prints why when the ledger refuses it. Returns whether it was accepted.
+    func send(_ body: [UInt8], label: String) async throws -> Bool {
+        try FileManager.default.createDirectory(atPath: proofs, withIntermediateDirectories: true)
+        let response = try await client.call("POST", "/v1/submissions", json: body)
+        guard response.status == 200 || response.status == 201 else {
+            FileHandle.standardError.write(Data("certledger: \(label): refused: \(describeError(response))\n".utf8))
+            return false
+        }
+        if json { print(response.text) }
+        try file(response, label: label)
+        return true
+    }
+
+    /// Checks each entry's proof against the answer's checkpoint and saves entry + tlog-proof.
+    private func file(_ response: HTTPClientResponse, label: String) throws {
+        let answer: Answer
+        do { answer = try JSONDecoder().decode(Answer.self, from: Data(response.body)) } catch {
+            throw CLIError("\(label): the daemon's answer is not a submission answer: \(error)", code: 1)
+        }
+        let note: Note
+        let checkpoint: Checkpoint
+        do {
+            if let verifier {
+                let signed = try SignedCheckpoint(opening: Array(answer.checkpoint.utf8), logVerifier: verifier)
+                (note, checkpoint) = (signed.note, signed.checkpoint)
+            } else {
+                note = try Note(parsing: Array(answer.checkpoint.utf8))
+                checkpoint = try Checkpoint(parsing: note.text)
             }
-            let note: Note
-            let checkpoint: Checkpoint
-            do {
-                if let verifier {
-                    let signed = try SignedCheckpoint(opening: Array(answer.checkpoint.utf8), logVerifier: verifier)
-                    (note, checkpoint) = (signed.note, signed.checkpoint)
-                } else {
-                    note = try Note(parsing: Array(answer.checkpoint.utf8))
-                    checkpoint = try Checkpoint(parsing: note.text)
-                }
-            } catch {
-                throw CLIError("\(label): the returned checkpoint does not verify: \(error)", code: 1)
+        } catch {
+            throw CLIError("\(label): the returned checkpoint does not verify: \(error)", code: 1)
+        }
+        let hasher = MerkleHasher(.sha256)
+        for item in answer.entries {
+            guard let bytes = Base64.decode(item.entry),
+                  let proof = Optional(item.inclusionProof.compactMap { Hash256(base64: $0) }),
+                  proof.count == item.inclusionProof.count,
+                  (try? hasher.verifyInclusion(leafHash: hasher.leafHash(bytes), index: item.index,
+                                               treeSize: checkpoint.size, proof: proof,
+                                               rootHash: checkpoint.rootHash)) == .valid else {
+                throw CLIError("\(label): the inclusion proof of entry \(item.index) does not lead to the "
+                               + "checkpoint's root", code: 1)
             }
-            let hasher = MerkleHasher(.sha256)
-            for item in answer.entries {
-                guard let bytes = Base64.decode(item.entry),
-                      let proof = Optional(item.inclusionProof.compactMap { Hash256(base64: $0) }),
-                      proof.count == item.inclusionProof.count,
-                      (try? hasher.verifyInclusion(leafHash: hasher.leafHash(bytes), index: item.index,
-                                                   treeSize: checkpoint.size, proof: proof,
-                                                   rootHash: checkpoint.rootHash)) == .valid else {
-                    throw CLIError("\(label): the inclusion proof of entry \(item.index) does not lead to the "
-                                   + "checkpoint's root", code: 1)
-                }
-                let tlogProof = try TlogProof(index: item.index, inclusionProof: proof, checkpointNote: note)
-                try writeAtomically("\(proofs)/\(item.index).entry", bytes)
-                try writeAtomically("\(proofs)/\(item.index).tlog-proof", tlogProof.bytes)
-                let kind = (try? LogEntry(bytes: bytes)).flatMap { try? JSONValue.parse(Array($0.payload)) }?["kind"]?
-                    .stringValue ?? "?"
-                if !json {
-                    print("entry \(item.index)  \(kind)\(answer.duplicate ? "  (already in the log)" : "")  "
-                          + "proof \(proofs)/\(item.index).tlog-proof")
-                }
-            }
+            let tlogProof = try TlogProof(index: item.index, inclusionProof: proof, checkpointNote: note)
+            try writeAtomically("\(proofs)/\(item.index).entry", bytes)
+            try writeAtomically("\(proofs)/\(item.index).tlog-proof", tlogProof.bytes)
+            let kind = (try? LogEntry(bytes: bytes)).flatMap { try? JSONValue.parse(Array($0.payload)) }?["kind"]?
+                .stringValue ?? "?"
             if !json {
-                let trust = verifier == nil ? " (signature not checked: give --verifier-key)" : " (signature verified)"
-                print("checkpoint size \(checkpoint.size)\(trust)")
+                print("entry \(item.index)  \(kind)\(answer.duplicate ? "  (already in the log)" : "")  "
+                      + "proof \(proofs)/\(item.index).tlog-proof")
             }
+        }
+        if !json {
+            let trust = verifier == nil ? " (signature not checked: give --verifier-key)" : " (signature verified)"
+            print("checkpoint size \(checkpoint.size)\(trust)")
         }
     }
 }

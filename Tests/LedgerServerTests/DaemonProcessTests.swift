@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import LedgerClient
 import Testing
 
 /// The real daemon binary: `--dev` start-up, health over a socket, graceful shutdown on signals, and the refusals.
@@ -13,9 +11,9 @@ import Testing
     }
 
     private func get(_ port: Int, _ path: String) async throws -> (Int, Data) {
-        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
-        let (data, response) = try await URLSession.shared.data(from: url)
-        return ((response as? HTTPURLResponse)?.statusCode ?? -1, data)
+        let response = try await LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port))
+            .send("GET", path)
+        return (response.status, Data(response.body))
     }
 
     @Test(arguments: [SIGTERM, SIGINT])
@@ -26,10 +24,11 @@ import Testing
         let port = try await daemon.waitForPort()
         let (status, body) = try await get(port, "/healthz")
         #expect(status == 200)
-        #expect(String(decoding: body, as: UTF8.self).contains("\"treeSize\":0"))
+        // The genesis and the nine demo departments.
+        #expect(String(decoding: body, as: UTF8.self).contains("\"treeSize\":10"))
         let (cpStatus, checkpoint) = try await get(port, "/checkpoint")
         #expect(cpStatus == 200)
-        #expect(String(decoding: checkpoint, as: UTF8.self).hasPrefix("dev.certledger.invalid/DEVELOPMENT-ONLY\n0\n"))
+        #expect(String(decoding: checkpoint, as: UTF8.self).hasPrefix("dev.certledger.invalid/DEVELOPMENT-ONLY\n10\n"))
 
         #expect(try await daemon.signal(signal) == 0)
         #expect(daemon.standardError.contains("DEVELOPMENT"))

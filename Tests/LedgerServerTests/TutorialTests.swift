@@ -1,0 +1,148 @@
+import Foundation
+import LedgerClient
+import LedgerCrypto
+import Log
+import SignedNote
+import Testing
+
+/// The README's tutorial, run as written against the real `certledgerd --dev` and `certledger` binaries: the
+/// commands between `<!-- tutorial:begin -->` and `<!-- tutorial:end -->` are taken from README.md itself, so the
+/// README cannot drift from what works. Two lines are adapted, and only in where they act: `swift build` is what
+/// `swift test` has already done (the binaries it built go first on PATH), and `sudo install … /etc/cron.d/…`
+/// installs into the test's folder instead of the machine's.
+@Suite struct TutorialTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The tutorial's shell lines, continuations joined, in order.
+    static func tutorialLines() throws -> [String] {
+        let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let begin = try #require(readme.range(of: "<!-- tutorial:begin -->"))
+        let end = try #require(readme.range(of: "<!-- tutorial:end -->"))
+        var lines: [String] = []
+        var pending = ""
+        for raw in readme[begin.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(raw)
+            if line.hasPrefix("```") { continue }
+            if line.hasSuffix("\\") {
+                pending += line.dropLast() + " "
+                continue
+            }
+            let whole = pending + line
+            pending = ""
+            if !whole.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(whole) }
+        }
+        return lines
+    }
+
+    @Test func readmeTutorial_runsAsWritten() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-tutorial-\(UUID())").path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: folder) }
+        for shared in ["Config", "Scripts"] {
+            try fm.createSymbolicLink(atPath: folder + "/" + shared,
+                                      withDestinationPath: Self.repository.appendingPathComponent(shared).path)
+        }
+        let binaries = DaemonProcess.executable.deletingLastPathComponent().path
+        let daemon = try DaemonProcess(arguments: ["--dev", "--port", "0"], directory: folder)
+        let port = try await daemon.waitForPort()
+
+        var script = ["set -euo pipefail"]
+        var sawBuild = false, sawCron = false
+        for line in try Self.tutorialLines() {
+            if line.hasPrefix("swift build") {
+                sawBuild = true
+                script.append("export PATH=\"\(binaries):$PATH\"")
+            } else if line.hasPrefix("sudo install"), line.contains("/etc/cron.d/") {
+                sawCron = true
+                script.append("mkdir -p cron.d && " + line.dropFirst("sudo ".count)
+                    .replacingOccurrences(of: "/etc/cron.d/", with: "cron.d/"))
+            } else {
+                script.append(line)
+            }
+        }
+        #expect(sawBuild && sawCron)
+        let run = try ShellRun(script: script.joined(separator: "\n"), directory: folder,
+                               environment: ["CERTLEDGER_SERVER": "http://127.0.0.1:\(port)"])
+        #expect(run.status == 0, "tutorial failed:\n\(run.output)\n\(run.errors)\n--- daemon:\n\(daemon.standardError)")
+        let out = run.output
+        // Registrations at 10 and 11, the bundle at 12–13, the link at 14, the revocation at 15.
+        for expected in ["entry 10  department.register", "entry 11  department.register", "entry 12  license.issue",
+                         "entry 13  seal.issue", "entry 14  link.share", "entry 15  license.revoke",
+                         "checkpoint size 14 (signature verified)", "REVOKED: the license of 91350100MA2YDE7W7J",
+                         "not authentic: exit 1", "OK: 16 entries verified"] {
+            #expect(out.contains(expected), "missing \"\(expected)\" in:\n\(out)")
+        }
+        #expect(out.components(separatedBy: "AUTHENTIC: ").count - 1 == 2, "\(out)")
+        // The proofs the CLI filed, the audit state, the nightly report and the installed cron line.
+        for file in ["proofs/12.tlog-proof", "proofs/12.entry", "keys/xm-amr.key", "audit.state", "cron.d/certledger-integrity"] {
+            #expect(fm.fileExists(atPath: folder + "/" + file), "\(file)")
+        }
+        let reports = (try? fm.contentsOfDirectory(atPath: folder + "/audit/reports")) ?? []
+        #expect(reports.count == 1)
+        let keyMode = try fm.attributesOfItem(atPath: folder + "/keys/xm-amr.key")[.posixPermissions] as? NSNumber
+        #expect(keyMode?.intValue == 0o600)
+        // End to end, trusting only the verifier key: the public tiles and checkpoint give back the same root.
+        let vkey = try String(contentsOfFile: folder + "/dev-ledger/checkpoint.vkey", encoding: .utf8)
+        try await Self.recomputeRootFromTiles(port: port,
+                                              verifierKey: vkey.trimmingCharacters(in: .whitespacesAndNewlines),
+                                              expectedSize: 16)
+        #expect(try await daemon.signal(SIGTERM) == 0)
+    }
+
+    /// Fetches `/checkpoint`, every level-0 tile and entry bundle, and checks that the leaves hash to the root.
+    static func recomputeRootFromTiles(port: Int, verifierKey: String, expectedSize: UInt64) async throws {
+        let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port))
+        let note = try await client.send("GET", "/checkpoint").body
+        let checkpoint = try SignedCheckpoint(opening: note, logVerifier: Ed25519NoteVerifier(verifierKey: verifierKey))
+            .checkpoint
+        #expect(checkpoint.size == expectedSize)
+        let hasher = MerkleHasher(.sha256)
+        var leaves: [Hash256] = []
+        for path in TileLayout.tiles(treeSize: checkpoint.size) where path.level == 0 {
+            let tile = try await client.send("GET", "/" + path.path)
+            #expect(tile.status == 200)
+            let hashes = stride(from: 0, to: tile.body.count, by: 32).compactMap {
+                Hash256(bytes: Array(tile.body[$0..<min(tile.body.count, $0 + 32)]))
+            }
+            let bundle = try await client.send("GET", "/" + (try TilePath.entries(index: path.index,
+                                                                                   width: path.width)).path)
+            #expect(try EntryBundle.decode(bundle.body).map { hasher.leafHash($0) } == hashes)
+            leaves += hashes
+        }
+        #expect(UInt64(leaves.count) == checkpoint.size)
+        #expect(hasher.rootHash(of: leaves) == checkpoint.rootHash)
+    }
+}
+
+/// A bash script run to completion, its outputs captured.
+struct ShellRun {
+    let status: Int32
+    let output: String
+    let errors: String
+
+    init(script: String, directory: String, environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // stderr goes to a file and stdout is read to its end before waiting: a chatty script never blocks.
+        let errorPath = directory + "/.stderr-\(UUID())"
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = errorHandle
+        try process.run()
+        let outputBytes = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try? errorHandle.close()
+        status = process.terminationStatus
+        output = String(decoding: outputBytes, as: UTF8.self)
+        let errorBytes = FileManager.default.contents(atPath: errorPath) ?? Data()
+        try? FileManager.default.removeItem(atPath: errorPath)
+        errors = String(decoding: errorBytes, as: UTF8.self)
+    }
+}
