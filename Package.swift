@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "CertLedgerBench",
             dependencies: [
-                "LedgerCrypto", "Log", "LogSQLite", "SignedNote",
+                "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry", "CanonicalJSON", "LedgerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

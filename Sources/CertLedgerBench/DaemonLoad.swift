@@ -1,0 +1,146 @@
+import ArgumentParser
+import CanonicalJSON
+import Foundation
+import LedgerClient
+import LedgerCrypto
+import Registry
+
+extension CertLedgerBench {
+    /// The load generator of `Scripts/bench-daemon`: a separate process on 127.0.0.1 that sends Ed25519-signed
+    /// submissions to a running development daemon at several concurrencies (each client its own keep-alive
+    /// connection, one request in flight), then verification queries. Submissions are signed before the clock
+    /// starts, so the figure is the daemon's, not the generator's signing.
+    struct DaemonLoad: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "daemon-load",
+            abstract: "Submissions/s and verifications/s against a running certledgerd --dev.")
+
+        @Option(help: "The daemon.") var server = "http://127.0.0.1:8080"
+        @Option(help: "The development ledger's folder (for the demo department keys).") var devFolder: String
+        @Option(help: "Config/examples (the license to issue first).") var examples = "Config/examples"
+        @Option(help: "Concurrency levels for submissions, comma-separated.") var concurrency = "1,8,32,128"
+        @Option(help: "Submissions per concurrency level.") var submissions = 20_000
+        @Option(help: "Verification queries.") var verifications = 50_000
+        @Option(help: "Concurrency of the verification queries.") var verifyConcurrency = 32
+
+        func run() async throws {
+            let client = try LedgerHTTPClient(url: server, timeout: .seconds(60))
+            let amr = try key("demo-amr"), bdc = try key("demo-bdc")
+            // The holder every link is about: one license, issued once (a re-run finds it in place).
+            let license = try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: examples + "/license-issue.json"))))
+            let issue = try Submission.sign(kind: .licenseIssue, department: DepartmentID(validating: "demo-amr"),
+                                            key: amr, nonce: Nonce(validating: "bench-license-issue-0001"),
+                                            recordJSON: license["record"] ?? .null)
+            let issued = try await client.send("POST", "/v1/submissions", headers: [("Content-Type", "application/json")],
+                                               body: issue.canonicalBytes)
+            guard issued.status == 201 || issued.status == 200 else {
+                throw ValidationError("could not issue the bench license: \(issued.status) \(issued.text)")
+            }
+            let levels = concurrency.split(separator: ",").compactMap { Int($0) }
+            print("| concurrency | submissions | submissions/s | p50 ms | p99 ms |")
+            print("| --- | --- | --- | --- | --- |")
+            var best = 0.0
+            for level in levels {
+                let bodies = try (0..<submissions).map { _ in try link(bdc).canonicalBytes }
+                let result = try await drive(client: client, level: level, count: bodies.count) { i in
+                    ("/v1/submissions", bodies[i], [201])
+                }
+                best = max(best, result.rate)
+                print("| \(level) | \(bodies.count) | \(Int(result.rate)) | \(result.p50) | \(result.p99) |")
+            }
+            print("BEST_SUBMISSIONS_PER_SECOND \(Int(best))")
+            let question = Array(#"{"subject":"license","uscc":"91350100MA2YDE7W7J"}"#.utf8)
+            let verified = try await drive(client: client, level: verifyConcurrency, count: verifications) { _ in
+                ("/v1/verify", question, [200])
+            }
+            print("")
+            print("| verification queries | concurrency | verifications/s | p50 ms | p99 ms |")
+            print("| --- | --- | --- | --- | --- |")
+            print("| \(verifications) | \(verifyConcurrency) | \(Int(verified.rate)) | \(verified.p50) | \(verified.p99) |")
+            print("VERIFICATIONS_PER_SECOND \(Int(verified.rate)) P99_MS \(verified.p99)")
+        }
+
+        private func key(_ id: String) throws -> PrivateKey {
+            try PrivateKey(pem: String(contentsOfFile: "\(devFolder)/departments/\(id).key", encoding: .utf8))
+        }
+
+        private func link(_ key: PrivateKey) throws -> Submission {
+            let record: JSONValue = .object([
+                "dataDigest": .object(["algorithm": .string("sha256"),
+                                       "digest": .string(HashAlgorithm.sha256.hash(Array(UUID().uuidString.utf8)).hex),
+                                       "salted": .bool(true)]),
+                "holder": .string("91350100MA2YDE7W7J"), "linkKind": .string("real-estate"),
+                "purpose": .string("benchmark"), "reference": .string("BENCH-\(UUID().uuidString.prefix(8))"),
+                "sharedAt": .string("2026-11-29T01:02:03.456Z"),
+                "sourceDepartment": .string("demo-amr"), "targetDepartment": .string("demo-bdc"),
+            ])
+            return try Submission.sign(kind: .linkShare, department: DepartmentID(validating: "demo-bdc"), key: key,
+                                       nonce: .random(), recordJSON: record)
+        }
+
+        struct Result {
+            let rate: Double
+            let p50: String
+            let p99: String
+        }
+
+        /// `level` clients, each on its own keep-alive connection, take request numbers from a shared counter until
+        /// `count` are done; every answer's status is checked.
+        private func drive(client: LedgerHTTPClient, level: Int, count: Int,
+                           request: @escaping @Sendable (Int) -> (String, [UInt8], [Int])) async throws -> Result {
+            let counter = RequestCounter()
+            let start = ContinuousClock.now
+            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for _ in 0..<level {
+                    group.addTask {
+                        try await client.withConnection { connection throws(HTTPClientError) in
+                            var mine: [Double] = []
+                            while let i = counter.next(below: count) {
+                                let (path, body, ok) = request(i)
+                                let sent = ContinuousClock.now
+                                let answer = try await connection.send("POST", path,
+                                                                       headers: [("Content-Type", "application/json")],
+                                                                       body: body)
+                                mine.append((ContinuousClock.now - sent).milliseconds)
+                                guard ok.contains(answer.status) else {
+                                    throw HTTPClientError(.protocolError, "\(path): \(answer.status) \(answer.text)")
+                                }
+                            }
+                            return mine
+                        }
+                    }
+                }
+                var all: [Double] = []
+                for try await part in group { all += part }
+                return all.sorted()
+            }
+            let seconds = (ContinuousClock.now - start).milliseconds / 1000
+            func percentile(_ p: Double) -> String {
+                guard !latencies.isEmpty else { return "-" }
+                return String(format: "%.2f", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))])
+            }
+            return Result(rate: Double(latencies.count) / seconds, p50: percentile(0.5), p99: percentile(0.99))
+        }
+    }
+}
+
+/// A shared request counter.
+final class RequestCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next(below limit: Int) -> Int? {
+        lock.withLock {
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}
