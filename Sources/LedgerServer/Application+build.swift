@@ -15,7 +15,7 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
     OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
     if let registry {
         SubmissionController(ledger: registry).addRoutes(to: router)
-        RegistryController(ledger: registry).addRoutes(to: router)
+        RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
     }
     return router
 }
@@ -24,9 +24,9 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
 /// `ledger` at its sequencer's durable head; the sequencer itself is run beside it by the caller (one
 /// `ServiceGroup`, so shutdown stops the server first and lets the sequencer drain).
 ///
-/// - Throws: `LedgerServerError.unsupported` for `readAccess: departments`: reads restricted to departments
-///   need the Registry's department keys to authenticate callers, and serving such a ledger publicly instead
-///   would silently widen access.
+/// - Throws: `LedgerServerError.unsupported` for `readAccess: departments` without a Registry: restricted reads
+///   need the department keys to authenticate callers, and serving such a log publicly instead would silently
+///   widen access.
 public func buildApplication(
     config: ServerConfig, ledger: Ledger, metrics: ServerMetrics = ServerMetrics(), logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -43,10 +43,10 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    guard config.readAccess == .public else {
+    guard config.readAccess == .public || registry != nil else {
         throw LedgerServerError(.unsupported, field: "readAccess",
-            "readAccess \"\(config.readAccess.rawValue)\" needs department authentication, which this build "
-            + "does not have yet; use \"public\"")
+            "readAccess \"\(config.readAccess.rawValue)\" needs the Registry's department keys; a bare log is "
+            + "served publicly or not at all")
     }
     let router = buildRouter(config: config, ledger: log, registry: registry, metrics: metrics)
     return Application(

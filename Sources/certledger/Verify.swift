@@ -50,6 +50,29 @@ extension CertLedger {
             @Flag(help: "Print the checked answer as JSON instead of a summary.")
             var json = false
 
+            @Option(help: "Sign the request as this department (ledgers with readAccess: departments).")
+            var department: String?
+
+            @Option(help: "The department's private key, to sign the request (with --department).")
+            var key: String?
+
+            /// The read-signature headers for `body` sent to `path`, when a department is given.
+            func signature(client: LedgerHTTPClient, path: String, body: [UInt8]) throws -> [(String, String)] {
+                guard let department else { return [] }
+                guard let key else { throw CLIError("--department needs --key to sign the request") }
+                do {
+                    guard let pem = try? String(contentsOfFile: key, encoding: .utf8) else {
+                        throw CLIError("--key: cannot read \(key)")
+                    }
+                    return try ReadSignature.headers(
+                        department: DepartmentID(validating: department), key: PrivateKey(pem: pem), method: "POST",
+                        target: client.endpoint.pathPrefix + path, time: Int64(Date().timeIntervalSince1970),
+                        body: body)
+                } catch let error as CLIError { throw error } catch {
+                    throw CLIError("--department/--key: \(error)")
+                }
+            }
+
             func date() throws -> CalendarDate? {
                 guard let asOf else { return nil }
                 do { return try CalendarDate(validating: asOf) } catch { throw CLIError("--as-of: \(error.reason)") }
@@ -116,7 +139,14 @@ private func ask(_ question: VerifierQuestion, _ common: CertLedger.Verify.Commo
     }
     let client = try common.server.client()
     let body = try CanonicalJSONEncoder().encode(question)
-    let response = try await client.call("POST", "/v1/verify", json: body)
+    let headers = try common.signature(client: client, path: "/v1/verify", body: body)
+    let response: HTTPClientResponse
+    do {
+        response = try await client.send("POST", "/v1/verify", headers: [("Content-Type", "application/json")] + headers,
+                                         body: body)
+    } catch {
+        throw error.cliError
+    }
     guard response.status == 200 else { throw CLIError("the verifier refused: \(describeError(response))") }
     if let save = common.save { try writeAtomically(save, response.body) }
     let checked: VerifierAnswerCheck.Checked

@@ -297,7 +297,7 @@ import Testing
         }
     }
 
-    @Test func departmentsReadAccess_isRefusedUntilAuthenticationExists() async throws {
+    @Test func departmentsReadAccessOnABareLog_isRefusedForWantOfDepartmentKeys() async throws {
         let log = try await TestLedger.make(entries: 0) { $0.readAccess = .departments }
         defer { log.remove() }
         let error = try #require(throws: LedgerServerError.self) { _ = try log.application() }

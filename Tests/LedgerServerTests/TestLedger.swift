@@ -4,10 +4,12 @@ import LedgerCrypto
 import LedgerServer
 import Log
 import Logging
+import LogSQLite
 import SignedNote
 
-/// A development ledger in a fresh temporary folder, opened through `LedgerLog.open` as the daemon opens it,
-/// with `count` entries sequenced through its real sequencer (SQLite, fsync and all).
+/// A bare log (no Registry: log-level payloads) in a fresh temporary folder laid out as a development ledger's —
+/// checkpoint key and SQLite store with the log identity recorded — opened through `LedgerLog.open` as the daemon
+/// opens its log, with `count` entries sequenced through its real sequencer (SQLite, fsync and all).
 struct TestLedger {
     let folder: String
     let config: ServerConfig
@@ -21,7 +23,7 @@ struct TestLedger {
         config.listen.port = 0
         configure(&config)
         let logger = Logger(label: "test")
-        try await DevelopmentLedger.createIfMissing(config: config, logger: logger)
+        try await createBareLog(config: config)
         let metrics = ServerMetrics()
         let ledger = try await LedgerLog.open(config: config, gate: MeteredGate(wrapping: nil, metrics: metrics),
                                               logger: logger)
@@ -58,6 +60,19 @@ struct TestLedger {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: folder) }
+
+    /// A checkpoint key (0600) and an empty SQLite store that records the log's identity.
+    static func createBareLog(config: ServerConfig) async throws {
+        try FileManager.default.createDirectory(atPath: config.data, withIntermediateDirectories: true)
+        let signer = try Ed25519NoteSigner.generate(name: DevelopmentLedger.origin)
+        FileManager.default.createFile(atPath: config.resolve(config.keys.checkpoint),
+                                       contents: Data((try signer.signerKey + "\n").utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        let store = try await SQLiteLogStore.create(path: config.resolve(config.store.sqlite))
+        let identity = LogIdentity(origin: DevelopmentLedger.origin, hashAlgorithm: .sha256, verifier: signer.verifier)
+        try await identity.record(in: store, verifierKey: signer.verifier.verifierKey)
+        await store.close()
+    }
 
     var verifier: any NoteVerifier { ledger.identity.verifier }
 }

@@ -13,14 +13,19 @@ public struct RegistryController<Context: RequestContext>: Sendable {
     /// Largest verify question: a few hundred bytes are enough; 16 KiB leaves room for white space.
     static var maxQuestionBytes: Int { 16 << 10 }
 
-    public init(ledger: Ledger) {
+    let readAccess: ServerConfig.ReadAccess
+
+    public init(ledger: Ledger, readAccess: ServerConfig.ReadAccess = .public) {
         self.ledger = ledger
+        self.readAccess = readAccess
     }
 
     public func addRoutes(to router: Router<Context>) {
-        router.get("/v1/licenses/{uscc}") { _, context in try license(context.parameters.get("uscc") ?? "") }
-        router.get("/v1/seals/{sealId}") { _, context in try seal(context.parameters.get("sealId") ?? "") }
-        router.post("/v1/verify") { request, _ in try await verify(request) }
+        let group = router.group().add(middleware: ReadAccessMiddleware(
+            registry: ledger.registry, required: readAccess == .departments, bodyLimit: Self.maxQuestionBytes))
+        group.get("/v1/licenses/{uscc}") { _, context in try license(context.parameters.get("uscc") ?? "") }
+        group.get("/v1/seals/{sealId}") { _, context in try seal(context.parameters.get("sealId") ?? "") }
+        group.post("/v1/verify") { request, _ in try await verify(request) }
     }
 
     func license(_ text: String) throws -> Response {
