@@ -21,8 +21,9 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
     public var sequencer: Batching
     /// HTTP limits.
     public var http: HTTPLimits
-    /// Who may read the log's API. Default `public`: a transparency log is meant to be read by anyone (DESIGN.md
-    /// §1: "an auditor reads everything"); `departments` restricts reads to authenticated departments.
+    /// Who may use look-ups and verification. Default `public`: a transparency log is meant to be read by anyone
+    /// (DESIGN.md §1: "an auditor reads everything"); `departments` answers only requests signed by a registered
+    /// department (`ReadSignature`). The checkpoint, tiles, entries and proofs stay public either way.
     public var readAccess: ReadAccess
 
     /// The configuration with every default.
@@ -126,7 +127,7 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
     public enum ReadAccess: String, Sendable, Equatable, Decodable, CaseIterable {
         /// Anyone may read entries, tiles, proofs and checkpoints.
         case `public`
-        /// Only authenticated departments may read (needs the Registry's department keys).
+        /// Only requests signed by a registered department's current key (`ReadSignature`).
         case departments
     }
 }
