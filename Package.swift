@@ -145,6 +145,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "LogSQLiteTests", dependencies: ["LogSQLite", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto"], swiftSettings: strict),
+        .testTarget(
+            name: "LogSQLiteTests",
+            dependencies: ["LogSQLite", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto", "LedgerClient",
+                           "Registry", "CanonicalJSON"],
+            swiftSettings: strict
+        ),
     ]
 )

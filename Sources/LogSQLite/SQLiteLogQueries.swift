@@ -124,7 +124,7 @@ enum SQLiteLogQueries {
         if let last { stored = try unsigned(last, "entry index") + 1 }
         guard stored == size else {
             throw LogStoreError(.corrupt, "\(db.path): entries reach index \(stored) but the head checkpoint is "
-                + "for size \(size)")
+                + "for size \(size)", index: min(stored, size))
         }
     }
 

@@ -73,6 +73,12 @@ extension CertLedger {
             let sqlite: SQLiteLogStore
             do {
                 sqlite = try await SQLiteLogStore.openReadOnly(path: storePath)
+            } catch let error as LogStoreError where error.code == .corrupt {
+                // A store that contradicts its own checkpoint (entries deleted or added behind its back) is an
+                // integrity failure of the ledger, not an unreachable one.
+                emit(checkpoint: nil, verifiedEntries: 0,
+                     failure: (index: error.index, reason: "the store contradicts itself: \(error.reason)"))
+                throw CLIExit.notAuthentic
             } catch {
                 throw CLIError("cannot open the store: \(error)", code: 3)
             }
@@ -98,7 +104,7 @@ extension CertLedger {
             if failure == nil, let state, let checkpoint = report.checkpoint {
                 failure = try await checkAgainstState(state, checkpoint: checkpoint, store: sqlite, identity: identity)
             }
-            emit(report: report, failure: failure)
+            emit(checkpoint: report.checkpoint, verifiedEntries: report.verifiedEntries, failure: failure)
             if failure != nil { throw CLIExit.notAuthentic }
             if let state, let checkpoint = report.checkpoint {
                 try writeAtomically(state, checkpoint.bytes)
@@ -132,12 +138,12 @@ extension CertLedger {
             return nil
         }
 
-        func emit(report: LogVerifier.Report, failure: (index: UInt64?, reason: String)?) {
-            let size = report.checkpoint?.checkpoint.size ?? 0
-            let root = report.checkpoint?.checkpoint.rootHash.base64 ?? ""
+        func emit(checkpoint: SignedCheckpoint?, verifiedEntries: UInt64, failure: (index: UInt64?, reason: String)?) {
+            let size = checkpoint?.checkpoint.size ?? 0
+            let root = checkpoint?.checkpoint.rootHash.base64 ?? ""
             if json {
                 var object = "{\"result\":\"\(failure == nil ? "ok" : "failed")\",\"size\":\(size),"
-                    + "\"verifiedEntries\":\(report.verifiedEntries),\"root\":\"\(root)\""
+                    + "\"verifiedEntries\":\(verifiedEntries),\"root\":\"\(root)\""
                 if let failure {
                     object += ",\"failure\":{\"index\":\(failure.index.map(String.init) ?? "null"),"
                         + "\"reason\":\(jsonString(failure.reason))}"
@@ -147,7 +153,7 @@ extension CertLedger {
                 let at = failure.index.map { "index \($0)" } ?? "checkpoint"
                 FileHandle.standardError.write(Data("certledger audit: FAILED at \(at): \(failure.reason)\n".utf8))
             } else if !quiet {
-                print("OK: \(report.verifiedEntries) entries verified; checkpoint size \(size), root \(root)")
+                print("OK: \(verifiedEntries) entries verified; checkpoint size \(size), root \(root)")
             }
         }
     }

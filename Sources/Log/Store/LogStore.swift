@@ -105,10 +105,13 @@ public struct LogStoreError: Error, Sendable, Equatable, CustomStringConvertible
 
     public let code: Code
     public let reason: String
+    /// The first log index the damage concerns, when the store knows it (a `corrupt` store missing entries).
+    public let index: UInt64?
 
-    public init(_ code: Code, _ reason: String) {
+    public init(_ code: Code, _ reason: String, index: UInt64? = nil) {
         self.code = code
         self.reason = reason
+        self.index = index
     }
 
     public var description: String { "\(code.rawValue): \(reason)" }
