@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Hummingbird
+import NIOCore
 
 /// Request bodies of the JSON write and query routes: `Content-Type: application/json` (415 otherwise), a size
 /// bound checked while reading (413), strict RFC 8259 parsing with the project's limits (400 naming the offset).
@@ -17,9 +18,18 @@ enum JSONBody {
 
     /// The whole body, refusing one longer than `limit` bytes.
     static func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
+        var request = request
+        return Array(try await collectBody(&request, limit: limit).readableBytesView)
+    }
+
+    /// Collects the body into `request` (so later handlers read it again), refusing one longer than `limit`
+    /// bytes with 413 — NIO's own error for that would otherwise surface as a 500.
+    static func collectBody(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
         do {
-            let buffer = try await request.body.collect(upTo: limit)
-            return Array(buffer.readableBytesView)
+            return try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, code: "too_large", "the body is larger than \(limit) bytes",
+                           field: "body")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, code: "too_large", "the body is larger than \(limit) bytes",
                            field: "body")

@@ -27,7 +27,7 @@ struct ReadAccessMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         var request = request
-        let body = try await request.collectBody(upTo: bodyLimit)
+        let body = try await JSONBody.collectBody(&request, limit: bodyLimit)
         _ = try ReadSignature.check(
             department: department, keyId: field(ReadSignature.keyIdHeader) ?? "",
             time: field(ReadSignature.timeHeader) ?? "", signature: field(ReadSignature.signatureHeader) ?? "",
