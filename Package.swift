@@ -67,6 +67,8 @@ let package = Package(
 
         // The embedded default store: system libsqlite3, WAL, synchronous=FULL.
         .target(name: "LogSQLite", dependencies: ["Log", "CSQLite"], swiftSettings: strict),
+        // Deterministic mutation fuzzing for the network-facing parsers: for tests only, never shipped.
+        .target(name: "FuzzSupport", swiftSettings: strict),
         // The store contract suite and an in-memory store with fault hooks: for tests only, never shipped.
         .target(name: "LogStoreContract", dependencies: ["Log"], swiftSettings: strict),
 
@@ -131,10 +133,10 @@ let package = Package(
         ),
 
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"], swiftSettings: strict),
-        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"], swiftSettings: strict),
-        .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto"], swiftSettings: strict),
+        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "FuzzSupport"], swiftSettings: strict),
+        .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto", "FuzzSupport"], swiftSettings: strict),
         .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote", "LogStoreContract"], swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON", "SignedNote", "LogStoreContract"], swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON", "SignedNote", "LogStoreContract", "FuzzSupport"], swiftSettings: strict),
         .testTarget(
             name: "LedgerServerTests",
             dependencies: [
