@@ -47,24 +47,37 @@ struct CanonicalWriter {
     /// `\u00xx` in lower case; every other character, including `/`, DEL and non-ASCII, is written as-is.
     mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes += [0x5C, UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [0x5C, 0x5C]
-            case 0x08: bytes += [0x5C, UInt8(ascii: "b")]
-            case 0x0C: bytes += [0x5C, UInt8(ascii: "f")]
-            case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-            case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                          hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            default:
-                bytes.append(byte)
+        var text = text
+        // Runs without anything to escape (all of a base64 or hex string, most text) are copied whole.
+        text.withUTF8 { utf8 in
+            var start = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                writeEscape(byte)
+                start = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// RFC 8785 §3.2.2.2: the two-character escapes where JSON has them, `\u00xx` for other control characters.
+    private mutating func writeEscape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): bytes += [0x5C, UInt8(ascii: "\"")]
+        case UInt8(ascii: "\\"): bytes += [0x5C, 0x5C]
+        case 0x08: bytes += [0x5C, UInt8(ascii: "b")]
+        case 0x0C: bytes += [0x5C, UInt8(ascii: "f")]
+        case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
+        case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
+        case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            bytes += [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                      hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+        }
     }
 }
 
@@ -72,7 +85,12 @@ extension JSONValue {
     /// Members in RFC 8785 §3.2.3 order: names compared as arrays of UTF-16 code units, so that every platform
     /// (and ECMAScript's own `sort`) agrees, whatever the Unicode normalization or locale.
     static func canonicalOrder(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
-        members.map { (units: Array($0.key.utf16), member: $0) }
+        // With ASCII names (nearly always), UTF-16 order is byte order: sort without copying the names.
+        if members.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+            return members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                .map { (key: $0.key, value: $0.value) }
+        }
+        return members.map { (units: Array($0.key.utf16), member: $0) }
             .sorted { $0.units.lexicographicallyPrecedes($1.units) }
             .map(\.member)
     }

@@ -68,8 +68,10 @@ public struct RegistryController<Context: RequestContext>: Sendable {
         } catch {
             throw APIError(jsonError: error)
         }
-        let answer = try await ledger.verifier.answer(question)
-        return try SubmissionController<Context>.json(.ok, answer)
+        let answer = try await ledger.verifier.answerBytes(question)
+        return Response(status: .ok,
+                        headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer)))
     }
 }
 

@@ -18,6 +18,8 @@ public struct LedgerLog: Sendable {
     /// The checkpoint of the empty tree, signed once at open: C2SP clients need a checkpoint before the first
     /// batch, and Ed25519 signing is deterministic, so this is the same note every time.
     let emptyCheckpoint: [UInt8]
+    /// Full tiles shared by every request's reader: immutable, so never stale (32 MiB at most).
+    let tileCache = TileCache()
 
     /// Wraps an already opened store and its loaded head (tests and `open`).
     public init(store: any LogStore, identity: LogIdentity, signer: any NoteSigner, head: TreeHead,
@@ -33,7 +35,9 @@ public struct LedgerLog: Sendable {
     }
 
     /// Reads entries, tiles and proofs without loading the tree.
-    public var reader: LogReader { LogReader(store: store, hashAlgorithm: identity.hashAlgorithm) }
+    public var reader: LogReader {
+        LogReader(store: store, hashAlgorithm: identity.hashAlgorithm, tileCache: tileCache)
+    }
 
     /// The last durable head and its signed checkpoint (the empty tree's for a log with no entries). Taken once per
     /// request so that a proof and the checkpoint it comes with describe the same tree.

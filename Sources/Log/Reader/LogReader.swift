@@ -8,10 +8,13 @@ public import LedgerCrypto
 public struct LogReader: Sendable {
     public let store: any LogStore
     public let hashAlgorithm: HashAlgorithm
+    /// Full tiles shared by the readers of one log (a daemon's), or nil to read every tile from the store.
+    public let tileCache: TileCache?
 
-    public init(store: any LogStore, hashAlgorithm: HashAlgorithm) {
+    public init(store: any LogStore, hashAlgorithm: HashAlgorithm, tileCache: TileCache? = nil) {
         self.store = store
         self.hashAlgorithm = hashAlgorithm
+        self.tileCache = tileCache
     }
 
     /// The entry at `index` of a tree of `treeSize` entries.
@@ -97,6 +100,8 @@ public struct LogReader: Sendable {
     }
 
     private func tileReader(_ treeSize: UInt64) -> TileHashReader {
-        TileHashReader(source: LogStoreTileSource(store), treeSize: treeSize, hasher: MerkleHasher(hashAlgorithm))
+        let source: any TileSource = tileCache.map { CachingTileSource(LogStoreTileSource(store), cache: $0) }
+            ?? LogStoreTileSource(store)
+        return TileHashReader(source: source, treeSize: treeSize, hasher: MerkleHasher(hashAlgorithm))
     }
 }
