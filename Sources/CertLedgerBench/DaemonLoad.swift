@@ -25,23 +25,14 @@ extension CertLedgerBench {
 
         func run() async throws {
             let client = try LedgerHTTPClient(url: server, timeout: .seconds(60))
-            let amr = try key("demo-amr"), bdc = try key("demo-bdc")
-            // The holder every link is about: one license, issued once (a re-run finds it in place).
-            let license = try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: examples + "/license-issue.json"))))
-            let issue = try Submission.sign(kind: .licenseIssue, department: DepartmentID(validating: "demo-amr"),
-                                            key: amr, nonce: Nonce(validating: "bench-license-issue-0001"),
-                                            recordJSON: license["record"] ?? .null)
-            let issued = try await client.send("POST", "/v1/submissions", headers: [("Content-Type", "application/json")],
-                                               body: issue.canonicalBytes)
-            guard issued.status == 201 || issued.status == 200 else {
-                throw ValidationError("could not issue the bench license: \(issued.status) \(issued.text)")
-            }
+            let demo = try DemoSigner(devFolder: devFolder)
+            try await demo.issueLicense(client: client, examples: examples)
             let levels = concurrency.split(separator: ",").compactMap { Int($0) }
             print("| concurrency | submissions | submissions/s | p50 ms | p99 ms |")
             print("| --- | --- | --- | --- | --- |")
             var best = 0.0
             for level in levels {
-                let bodies = try (0..<submissions).map { _ in try link(bdc).canonicalBytes }
+                let bodies = try (0..<submissions).map { _ in try demo.link().canonicalBytes }
                 let result = try await drive(client: client, level: level, count: bodies.count) { i in
                     ("/v1/submissions", bodies[i], [201])
                 }
@@ -58,24 +49,6 @@ extension CertLedgerBench {
             print("| --- | --- | --- | --- | --- |")
             print("| \(verifications) | \(verifyConcurrency) | \(Int(verified.rate)) | \(verified.p50) | \(verified.p99) |")
             print("VERIFICATIONS_PER_SECOND \(Int(verified.rate)) P99_MS \(verified.p99)")
-        }
-
-        private func key(_ id: String) throws -> PrivateKey {
-            try PrivateKey(pem: String(contentsOfFile: "\(devFolder)/departments/\(id).key", encoding: .utf8))
-        }
-
-        private func link(_ key: PrivateKey) throws -> Submission {
-            let record: JSONValue = .object([
-                "dataDigest": .object(["algorithm": .string("sha256"),
-                                       "digest": .string(HashAlgorithm.sha256.hash(Array(UUID().uuidString.utf8)).hex),
-                                       "salted": .bool(true)]),
-                "holder": .string("91350100MA2YDE7W7J"), "linkKind": .string("real-estate"),
-                "purpose": .string("benchmark"), "reference": .string("BENCH-\(UUID().uuidString.prefix(8))"),
-                "sharedAt": .string("2026-11-29T01:02:03.456Z"),
-                "sourceDepartment": .string("demo-amr"), "targetDepartment": .string("demo-bdc"),
-            ])
-            return try Submission.sign(kind: .linkShare, department: DepartmentID(validating: "demo-bdc"), key: key,
-                                       nonce: .random(), recordJSON: record)
         }
 
         struct Result {
