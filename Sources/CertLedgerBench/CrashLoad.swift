@@ -49,17 +49,43 @@ extension CertLedgerBench {
     }
 }
 
-/// The demo departments of a development ledger, signing the load's submissions.
+/// The demo departments of a development ledger, signing the load's submissions: demo-bdc (Ed25519), or a
+/// benchmark department with an ECDSA P-256 or SM2 key that `prepare` registers through the operator.
 struct DemoSigner: Sendable {
     let amr: PrivateKey
-    let bdc: PrivateKey
+    let operatorKey: PrivateKey
+    /// Who signs the links, with which key.
+    let linker: DepartmentID
+    let linkKey: PrivateKey
 
-    init(devFolder: String) throws {
+    init(devFolder: String, algorithm: SignatureAlgorithm = .ed25519) throws {
         func key(_ id: String) throws -> PrivateKey {
             try PrivateKey(pem: String(contentsOfFile: "\(devFolder)/departments/\(id).key", encoding: .utf8))
         }
         amr = try key("demo-amr")
-        bdc = try key("demo-bdc")
+        operatorKey = try key("demo-ledger")
+        if algorithm == .ed25519 {
+            linker = try DepartmentID(validating: "demo-bdc")
+            linkKey = try key("demo-bdc")
+        } else {
+            linker = try DepartmentID(validating: "bench-" + (algorithm == .sm2SM3 ? "sm2" : "ecdsa") + "-"
+                                      + String(UUID().uuidString.prefix(8)).lowercased())
+            linkKey = try PrivateKey.generate(algorithm)
+        }
+    }
+
+    /// Registers the benchmark department (for ECDSA and SM2 keys), signed by the operator.
+    func registerLinker(client: LedgerHTTPClient) async throws {
+        guard linker.value != "demo-bdc" else { return }
+        let record = DepartmentRegisterRecord(id: linker, nameZh: "基准测试部门", nameEn: "Benchmark department",
+                                              roles: [.link(.realEstate)], keys: [try KeyRecord(linkKey.publicKey)])
+        let submission = try Submission.sign(kind: .departmentRegister, department: DepartmentID(validating: "demo-ledger"),
+                                             key: operatorKey, nonce: .random(), record: record)
+        let answer = try await client.send("POST", "/v1/submissions", headers: [("Content-Type", "application/json")],
+                                           body: submission.canonicalBytes)
+        guard answer.status == 201 else {
+            throw ValidationError("could not register \(linker): \(answer.status) \(answer.text)")
+        }
     }
 
     /// Issues the example license (the holder every link is about) under a fixed nonce: a re-run is a duplicate.
@@ -84,9 +110,9 @@ struct DemoSigner: Sendable {
             "holder": .string("91350100MA2YDE7W7J"), "linkKind": .string("real-estate"),
             "purpose": .string("benchmark"), "reference": .string("BENCH-\(UUID().uuidString.prefix(8))"),
             "sharedAt": .string("2026-11-29T01:02:03.456Z"),
-            "sourceDepartment": .string("demo-amr"), "targetDepartment": .string("demo-bdc"),
+            "sourceDepartment": .string("demo-amr"), "targetDepartment": .string(linker.value),
         ])
-        return try Submission.sign(kind: .linkShare, department: DepartmentID(validating: "demo-bdc"), key: bdc,
-                                   nonce: .random(), recordJSON: record)
+        return try Submission.sign(kind: .linkShare, department: linker, key: linkKey, nonce: .random(),
+                                   recordJSON: record)
     }
 }
