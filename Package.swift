@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "SignedNote", targets: ["SignedNote"]),
         .library(name: "Log", targets: ["Log"]),
         .library(name: "LogSQLite", targets: ["LogSQLite"]),
+        .library(name: "LogPostgres", targets: ["LogPostgres"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "LedgerServer", targets: ["LedgerServer"]),
     ],
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries: the machine's own OpenSSL 3 and SQLite 3 (Scripts/install-deps for other hosts).
@@ -64,6 +66,19 @@ let package = Package(
 
         // The embedded default store: system libsqlite3, WAL, synchronous=FULL.
         .target(name: "LogSQLite", dependencies: ["Log", "CSQLite"], swiftSettings: strict),
+        // The shared store (DESIGN.md §6): several daemons, one ledger; PostgreSQL through postgres-nio, whose own
+        // TLS stack (swift-nio-ssl, swift-crypto) serves its connections only.
+        .target(
+            name: "LogPostgres",
+            dependencies: [
+                "Log",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A throw-away PostgreSQL cluster (initdb + pg_ctl on 127.0.0.1) or an external server: tests only.
+        .target(name: "PostgresTestSupport", swiftSettings: strict),
         // The store contract suite and an in-memory store with fault hooks: for tests only, never shipped.
         .target(name: "LogStoreContract", dependencies: ["Log"], swiftSettings: strict),
 
@@ -125,6 +140,14 @@ let package = Package(
             dependencies: [
                 "LedgerServer", "Log", "LogSQLite", "SignedNote", "LedgerCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LogPostgresTests",
+            dependencies: [
+                "LogPostgres", "PostgresTestSupport", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
