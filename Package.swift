@@ -147,7 +147,7 @@ let package = Package(
             name: "LogPostgresTests",
             dependencies: [
                 "LogPostgres", "PostgresTestSupport", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
