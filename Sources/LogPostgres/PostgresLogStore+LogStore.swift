@@ -17,7 +17,7 @@ extension PostgresLogStore {
         }
     }
 
-    /// One transaction: lock the head row, compare its size with `batch.firstIndex`, write everything, commit.
+    /// One statement, one transaction: compare-and-swap the size on the `log` row, write everything, commit.
     public func append(_ batch: LogBatch) async throws {
         // Checked before the server is even asked, so an oversized entry can never leave a trace.
         for (offset, entry) in batch.entries.enumerated() where entry.count > Self.maxEntryBytes {
@@ -31,32 +31,36 @@ extension PostgresLogStore {
             }
             return (Int16(key.level), index, ByteBuffer(bytes: tile))
         }
-        let entries = batch.entries.map { ByteBuffer(bytes: $0) }
-        let note = ByteBuffer(bytes: batch.checkpoint)
-        let sql = schema.writeBatch(republishing: batch.entries.isEmpty)
+        // A size is a bigint; a batch that would start or end beyond one cannot match any stored size.
+        guard let first = Int64(exactly: batch.firstIndex), first <= Int64.max - Int64(batch.entries.count) else {
+            let size = try await head()?.size ?? 0
+            throw LogStoreError(.conflict, "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
+        }
+        var binds = PostgresBindings(capacity: 7)
+        binds.append(first)
+        binds.append(batch.entries.map { ByteBuffer(bytes: $0) })
+        binds.append(tiles.map(\.0))
+        binds.append(tiles.map(\.1))
+        binds.append(tiles.map(\.2))
+        binds.append(first + Int64(batch.entries.count))
+        binds.append(ByteBuffer(bytes: batch.checkpoint))
+        let query = PostgresQuery(unsafeSQL: schema.appendBatch(republishing: batch.entries.isEmpty), binds: binds)
 
-        try await run("appending the batch at index \(batch.firstIndex)") { connection in
-            try await PostgresSession.transaction(connection, options: options, logger: logger) { connection in
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: schema.lockHead), logger: logger)
-                var stored: Int64?
-                for try await size in rows.decode(Int64.self) { stored = size }
-                guard let stored else { throw LogStoreError(.corrupt, "the log row of schema \(schema.name) is gone") }
-                let size = try Self.unsigned(stored, "tree size")
-                guard batch.firstIndex == size else {
-                    throw LogStoreError(.conflict,
-                        "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
-                }
-                // From here firstIndex is a stored size, so it and the end index fit a bigint.
-                var binds = PostgresBindings(capacity: 7)
-                binds.append(stored)
-                binds.append(entries)
-                binds.append(tiles.map(\.0))
-                binds.append(tiles.map(\.1))
-                binds.append(tiles.map(\.2))
-                binds.append(stored + Int64(entries.count))
-                binds.append(note)
-                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        // One statement in autocommit: committed (and, with synchronous_commit on, flushed) when it returns.
+        let swapped = try await run("appending the batch at index \(batch.firstIndex)") { connection in
+            var swapped = false
+            for try await done in try await connection.query(query, logger: logger).decode(Bool.self) { swapped = done }
+            return swapped
+        }
+        guard swapped else {
+            // Read after the fact for the message only; the refusal itself was decided under the row lock.
+            let size = try await run("reading the size") { connection in
+                var size: Int64 = 0
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: schema.selectSize), logger: logger)
+                for try await value in rows.decode(Int64.self) { size = value }
+                return size
             }
+            throw LogStoreError(.conflict, "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
         }
     }
 

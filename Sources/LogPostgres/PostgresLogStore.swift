@@ -9,9 +9,9 @@ import PostgresNIO
 /// raises a server or role default of `off`) on a server that runs with `fsync` on; the call returns after
 /// the commit, so an acknowledged entry survives a crash of the daemon or of the database server.
 ///
-/// Sequencing: an append locks the schema's single `log` row (`SELECT … FOR UPDATE`), compares the stored size
-/// with the batch's first index and writes only if they match; otherwise it throws `LogStoreError.conflict` and
-/// writes nothing. Two daemons appending at the same size therefore get one success and one conflict, never a gap,
+/// Sequencing: an append is one statement that updates the schema's single `log` row only where the stored size
+/// equals the batch's first index (a compare-and-swap under the row lock) and writes entries, tiles and checkpoint
+/// only if that swap happened; otherwise it throws `LogStoreError.conflict` and has written nothing. Two daemons appending at the same size therefore get one success and one conflict, never a gap,
 /// a duplicate index or two checkpoints for one size; the loser's `Sequencer` resynchronizes from the store.
 ///
 /// Connections: a pool of `options.poolSize`, opened on demand (`PostgresConnectionPool`).

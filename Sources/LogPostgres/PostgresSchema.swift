@@ -5,9 +5,9 @@
 /// still double-quoted. Everything else is bound.
 ///
 /// - `log`: exactly one row — what this schema is (`format`, `version`), which ledger it holds (`origin`, checked
-///   at every open) and the tree size (`size`). Every append locks this row first (`SELECT … FOR UPDATE`) and
-///   compares `size` with the batch's first index: the compare-and-swap that serializes appenders across
-///   processes. It is also the single source of the size, so reads need no `MAX()`.
+///   at every open) and the tree size (`size`). Every append updates this row only where `size` equals the
+///   batch's first index (`appendBatch`): the compare-and-swap, under the row lock, that serializes appenders
+///   across processes. It is also the single source of the size, so reads need no `MAX()`.
 /// - `entries`: index → entry bytes (at most 65,535, C2SP entry bundles).
 /// - `tiles`: (level, index) → hash tile; a partial tile is replaced by its grown version.
 /// - `checkpoints`: tree size → signed note, one per batch.
@@ -70,32 +70,37 @@ struct PostgresSchema: Sendable {
         "SELECT l.size, (SELECT max(idx) FROM \(q).entries), (SELECT max(size) FROM \(q).checkpoints) FROM \(q).log l"
     }
 
-    /// Takes the tree-head lock. Under READ COMMITTED a waiter that gets the lock after another append committed
-    /// reads the row as that append left it, so the compare that follows sees the new size.
-    var lockHead: String { "SELECT size FROM \(q).log WHERE id = 1 FOR UPDATE" }
-
-    /// The whole batch in one statement (one round trip): entries, tiles, checkpoint, new size. The checkpoint is
-    /// a plain INSERT for a batch with entries (no checkpoint may exist at a size not reached yet) and an upsert
-    /// for an empty batch, which re-publishes the checkpoint of the current size.
-    func writeBatch(republishing: Bool) -> String {
-        let checkpoint = republishing
-            ? "INSERT INTO \(q).checkpoints (size, note) VALUES ($6, $7) "
-                + "ON CONFLICT (size) DO UPDATE SET note = EXCLUDED.note"
-            : "INSERT INTO \(q).checkpoints (size, note) VALUES ($6, $7)"
+    /// The whole append as one statement, so one round trip and one transaction (autocommit): the compare-and-swap
+    /// on the `log` row, then entries, tiles and checkpoint — written only if the swap happened.
+    ///
+    /// The swap is `UPDATE … WHERE size = $1`. Under READ COMMITTED an appender that finds the row locked by
+    /// another append waits; once that one commits, PostgreSQL re-checks the WHERE clause against the row as the
+    /// winner left it, the size no longer matches, no row is updated and nothing else is written. The inserts see
+    /// the swap through `head`'s RETURNING rows. The checkpoint is a plain INSERT for a batch with entries (no
+    /// checkpoint may exist at a size not reached yet) and an upsert for an empty batch, which re-publishes the
+    /// checkpoint of the current size. Returns one row: whether the swap happened.
+    func appendBatch(republishing: Bool) -> String {
+        let upsert = republishing ? " ON CONFLICT (size) DO UPDATE SET note = EXCLUDED.note" : ""
         return """
-            WITH new_entries AS (
+            WITH head AS (
+                UPDATE \(q).log SET size = $6 WHERE id = 1 AND size = $1 RETURNING size
+            ), new_entries AS (
                 INSERT INTO \(q).entries (idx, data)
                 SELECT $1::bigint + u.ord - 1, u.data FROM unnest($2::bytea[]) WITH ORDINALITY AS u(data, ord)
+                WHERE EXISTS (SELECT 1 FROM head)
             ), new_tiles AS (
                 INSERT INTO \(q).tiles (level, idx, data)
-                SELECT * FROM unnest($3::smallint[], $4::bigint[], $5::bytea[])
+                SELECT t.level, t.idx, t.data FROM unnest($3::smallint[], $4::bigint[], $5::bytea[]) AS t(level, idx, data)
+                WHERE EXISTS (SELECT 1 FROM head)
                 ON CONFLICT (level, idx) DO UPDATE SET data = EXCLUDED.data
             ), new_checkpoint AS (
-                \(checkpoint)
+                INSERT INTO \(q).checkpoints (size, note) SELECT $6, $7 WHERE EXISTS (SELECT 1 FROM head)\(upsert)
             )
-            UPDATE \(q).log SET size = $6 WHERE id = 1
+            SELECT EXISTS (SELECT 1 FROM head)
             """
     }
+
+    var selectSize: String { "SELECT size FROM \(q).log WHERE id = 1" }
 
     var selectHead: String {
         "SELECT l.size, c.note FROM \(q).log l JOIN \(q).checkpoints c ON c.size = l.size"
