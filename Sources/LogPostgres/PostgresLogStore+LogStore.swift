@@ -34,7 +34,8 @@ extension PostgresLogStore {
         // A size is a bigint; a batch that would start or end beyond one cannot match any stored size.
         guard let first = Int64(exactly: batch.firstIndex), first <= Int64.max - Int64(batch.entries.count) else {
             let size = try await head()?.size ?? 0
-            throw LogStoreError(.conflict, "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
+            throw LogStoreError(.conflict,
+                "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
         }
         var binds = PostgresBindings(capacity: 7)
         binds.append(first)
@@ -60,7 +61,8 @@ extension PostgresLogStore {
                 for try await value in rows.decode(Int64.self) { size = value }
                 return size
             }
-            throw LogStoreError(.conflict, "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
+            throw LogStoreError(.conflict,
+                "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
         }
     }
 

@@ -8,7 +8,7 @@ extension PostgresLogStore {
     func installSchema() async throws {
         let where_ = "schema \(schema.name) in database \(options.database) at \(options.endpoint)"
         do {
-            try await run("creating \(where_)") { connection in
+            try await pool.withConnection { connection in
                 try await PostgresSession.transaction(connection, options: options, logger: logger) { connection in
                     for statement in schema.ddl {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
@@ -18,8 +18,10 @@ extension PostgresLogStore {
                     try await connection.query(insert, logger: logger)
                 }
             }
-        } catch let error as LogStoreError where error.reason.contains("SQLSTATE \(PostgresFailure.SQLState.duplicateSchema)") {
+        } catch where PostgresFailure.sqlState(error) == PostgresFailure.SQLState.duplicateSchema {
             throw LogStoreError(.conflict, "refusing to create a log store: \(where_) already exists")
+        } catch {
+            throw PostgresFailure.map(error, doing: "creating \(where_)", options: options)
         }
     }
 
@@ -29,7 +31,7 @@ extension PostgresLogStore {
         let where_ = "schema \(schema.name) in database \(options.database) at \(options.endpoint)"
         let row: (format: String, version: Int32, origin: String, size: Int64)
         do {
-            row = try await run("opening \(where_)") { connection in
+            row = try await pool.withConnection { connection in
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: schema.selectLogRow), logger: logger)
                 var found: [(String, Int32, String, Int64)] = []
                 for try await row in rows.decode((String, Int32, String, Int64).self) { found.append(row) }
@@ -38,10 +40,15 @@ extension PostgresLogStore {
                 }
                 return only
             }
-        } catch let error as LogStoreError where error.code == .corrupt && error.reason.contains("SQLSTATE") {
-            // 3F000 / 42P01: no such schema, or a schema of that name without our tables.
-            throw LogStoreError(.unavailable, "no CertLedger log in \(where_) (a new ledger is made only by an explicit "
-                + "create, e.g. `certledger init` or `certledger migrate`): \(error.reason)")
+        } catch where [PostgresFailure.SQLState.invalidSchemaName, PostgresFailure.SQLState.undefinedTable]
+            .contains(PostgresFailure.sqlState(error))
+        {
+            // No such schema, or a schema of that name without our tables.
+            let cause = PostgresFailure.map(error, doing: "opening \(where_)", options: options)
+            throw LogStoreError(.unavailable, "no CertLedger log in \(where_) (a new ledger is made only by an "
+                + "explicit create, e.g. `certledger init`): \(cause.reason)")
+        } catch {
+            throw PostgresFailure.map(error, doing: "opening \(where_)", options: options)
         }
         guard row.format == PostgresSchema.format else {
             throw LogStoreError(.corrupt, "\(where_) is not a CertLedger log (format \"\(row.format)\")")

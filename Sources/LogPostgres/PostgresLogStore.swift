@@ -11,7 +11,8 @@ import PostgresNIO
 ///
 /// Sequencing: an append is one statement that updates the schema's single `log` row only where the stored size
 /// equals the batch's first index (a compare-and-swap under the row lock) and writes entries, tiles and checkpoint
-/// only if that swap happened; otherwise it throws `LogStoreError.conflict` and has written nothing. Two daemons appending at the same size therefore get one success and one conflict, never a gap,
+/// only if that swap happened; otherwise it throws `LogStoreError.conflict` and has written nothing. Two daemons
+/// appending at the same size therefore get one success and one conflict, never a gap,
 /// a duplicate index or two checkpoints for one size; the loser's `Sequencer` resynchronizes from the store.
 ///
 /// Connections: a pool of `options.poolSize`, opened on demand (`PostgresConnectionPool`).
@@ -78,7 +79,10 @@ public final class PostgresLogStore: LogStore {
     public func settings() async throws -> Settings {
         try await run("reading the durability settings") { connection in
             let rows = try await connection.query(
-                "SELECT current_setting('synchronous_commit'), current_setting('fsync'), current_setting('server_version')",
+                """
+                SELECT current_setting('synchronous_commit'), current_setting('fsync'),
+                       current_setting('server_version')
+                """,
                 logger: self.logger)
             for try await (commit, fsync, version) in rows.decode((String, String, String).self) {
                 return Settings(synchronousCommit: commit, fsync: fsync == "on", serverVersion: version)

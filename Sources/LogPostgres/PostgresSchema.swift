@@ -90,7 +90,8 @@ struct PostgresSchema: Sendable {
                 WHERE EXISTS (SELECT 1 FROM head)
             ), new_tiles AS (
                 INSERT INTO \(q).tiles (level, idx, data)
-                SELECT t.level, t.idx, t.data FROM unnest($3::smallint[], $4::bigint[], $5::bytea[]) AS t(level, idx, data)
+                SELECT t.level, t.idx, t.data
+                FROM unnest($3::smallint[], $4::bigint[], $5::bytea[]) AS t(level, idx, data)
                 WHERE EXISTS (SELECT 1 FROM head)
                 ON CONFLICT (level, idx) DO UPDATE SET data = EXCLUDED.data
             ), new_checkpoint AS (

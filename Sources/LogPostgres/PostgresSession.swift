@@ -55,8 +55,10 @@ enum PostgresSession {
     /// Runs `body` between BEGIN and COMMIT; rolls back if it throws. If the rollback itself fails the connection
     /// is closed, so the pool never hands out a connection stuck in a failed transaction. A COMMIT that fails
     /// leaves the outcome unknown: reported as `.unavailable` so that the caller reloads the head from the store.
-    static func transaction<T: Sendable>(_ connection: PostgresConnection, options: PostgresStoreOptions,
-                                         logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    static func transaction<T: Sendable>(
+        _ connection: PostgresConnection, options: PostgresStoreOptions, logger: Logger,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
         try await connection.query("BEGIN", logger: logger)
         let result: T
         do {

@@ -121,7 +121,8 @@ private struct URLParts {
         }
         if let portPart {
             guard let number = Int(portPart), (1...65_535).contains(number) else {
-                throw PostgresConfigError(.invalidPort, field: "port", "port \"\(portPart)\" is not a number in 1…65535")
+                throw PostgresConfigError(.invalidPort, field: "port",
+                    "port \"\(portPart)\" is not a number in 1…65535")
             }
             port = number
         }

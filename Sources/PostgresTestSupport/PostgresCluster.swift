@@ -102,7 +102,9 @@ struct PostgresCluster {
                 bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
             }
         }
-        guard bound else { throw PostgresTestServerError("cannot find a free port: \(String(cString: strerror(errno)))") }
+        guard bound else {
+            throw PostgresTestServerError("cannot find a free port: \(String(cString: strerror(errno)))")
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
@@ -157,5 +159,7 @@ struct PostgresCluster {
         return text.split(separator: "\n").suffix(15).joined(separator: "\n")
     }
 
-    private static func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    private static func quoted(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 }

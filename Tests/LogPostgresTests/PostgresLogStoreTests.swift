@@ -56,7 +56,8 @@ import PostgresTestSupport
         try await PostgresTestStores.withSchema { options in
             let admin = try await PostgresLogStore.connectForMaintenance(options: options)
             try await admin.run("making a foreign schema") { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(options.schema)"), logger: admin.logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(options.schema)"),
+                                           logger: admin.logger)
                 try await connection.query(PostgresQuery(unsafeSQL: """
                     CREATE TABLE \(options.schema).log (format text, version integer, origin text, size bigint)
                     """), logger: admin.logger)
@@ -109,9 +110,9 @@ import PostgresTestSupport
             try await store.dropSchema()
             await store.close()
             try await admin.run("dropping the role") { connection in
-                let rows = try await connection.query(PostgresQuery(unsafeSQL:
-                    "SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting WHERE setrole = '\(role)'::regrole"),
-                    logger: admin.logger)
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting WHERE setrole = '\(role)'::regrole
+                    """), logger: admin.logger)
                 var defaults: [String] = []
                 for try await setting in rows.decode(String.self) { defaults.append(setting) }
                 #expect(defaults == ["synchronous_commit=off"], "the role default really was off")
@@ -190,7 +191,9 @@ private func closedPort() throws -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let ok = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+        }
     }
     try #require(ok)
     return Int(UInt16(bigEndian: address.sin_port))

@@ -45,7 +45,8 @@ import SignedNote
                     for (number, (_, sequencer)) in daemons.enumerated() {
                         for submitter in 0..<submittersPerDaemon {
                             submitters.addTask {
-                                try await Self.submit(to: sequencer, tag: "d\(number)s\(submitter)", count: perSubmitter)
+                                try await Self.submit(to: sequencer, tag: "d\(number)s\(submitter)",
+                                                      count: perSubmitter)
                             }
                         }
                     }
