@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "SignedNote", targets: ["SignedNote"]),
         .library(name: "Log", targets: ["Log"]),
         .library(name: "LogSQLite", targets: ["LogSQLite"]),
+        .library(name: "LogPostgres", targets: ["LogPostgres"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "LedgerServer", targets: ["LedgerServer"]),
         .library(name: "LedgerClient", targets: ["LedgerClient"]),
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries: the machine's own OpenSSL 3 and SQLite 3 (Scripts/install-deps for other hosts).
@@ -69,6 +71,19 @@ let package = Package(
         .target(name: "LogSQLite", dependencies: ["Log", "CSQLite"], swiftSettings: strict),
         // Deterministic mutation fuzzing for the network-facing parsers: for tests only, never shipped.
         .target(name: "FuzzSupport", swiftSettings: strict),
+        // The shared store (DESIGN.md §6): several daemons, one ledger; PostgreSQL through postgres-nio, whose own
+        // TLS stack (swift-nio-ssl, swift-crypto) serves its connections only.
+        .target(
+            name: "LogPostgres",
+            dependencies: [
+                "Log",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A throw-away PostgreSQL cluster (initdb + pg_ctl on 127.0.0.1) or an external server: tests only.
+        .target(name: "PostgresTestSupport", swiftSettings: strict),
         // The store contract suite and an in-memory store with fault hooks: for tests only, never shipped.
         .target(name: "LogStoreContract", dependencies: ["Log"], swiftSettings: strict),
 
@@ -145,6 +160,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LogPostgresTests",
+            dependencies: [
+                "LogPostgres", "PostgresTestSupport", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

@@ -28,6 +28,10 @@ public struct TreeHead: Sendable {
     ///
     /// Cost: a handful of reads, independent of the log's size. `LogVerifier` checks everything.
     public static func load(from store: any LogStore, identity: LogIdentity) async throws -> TreeHead {
+        try await load(from: store, identity: identity, attempt: 0)
+    }
+
+    private static func load(from store: any LogStore, identity: LogIdentity, attempt: Int) async throws -> TreeHead {
         guard let head = try await store.head() else { return .empty(hashAlgorithm: identity.hashAlgorithm) }
         func inconsistent(_ why: String) -> LogError { LogError(.inconsistent, why) }
         let signed: SignedCheckpoint
@@ -76,6 +80,12 @@ public struct TreeHead: Sendable {
             throw inconsistent("entry \(last) hashes to \(leaf.base64) but the tiles hold \(tileLeaf.base64)")
         }
         if let extra = try? await store.entries(head.size..<(head.size + 1)), !extra.isEmpty {
+            // On a shared store (PostgreSQL, several daemons) another writer may have appended since `head()`:
+            // then the head has moved too and the tree is loaded again. Only an entry beyond an unmoved head is
+            // damage.
+            if let moved = try await store.head(), moved.size > head.size, attempt < 8 {
+                return try await load(from: store, identity: identity, attempt: attempt + 1)
+            }
             throw inconsistent("an entry is stored at index \(head.size), beyond the checkpoint's size")
         }
         return TreeHead(size: head.size, root: root, lastLeafHash: leaf, lastTime: entry.time,
