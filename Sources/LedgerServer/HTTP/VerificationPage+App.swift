@@ -73,11 +73,12 @@ extension VerificationPage {
           return null;
         }
         function fragment(q) {
-          const p = new URLSearchParams();
-          if (q.subject === 'license') p.set('license', q.uscc);
-          if (q.subject === 'seal') { p.set('seal', q.sealId); if (q.holder) p.set('holder', q.holder); }
-          if (q.document) p.set('document', 'sha256:' + q.document.digest);
-          return p.toString();
+          const parts = [];
+          if (q.subject === 'license') parts.push('license=' + q.uscc);
+          if (q.subject === 'seal') parts.push('seal=' + encodeURIComponent(q.sealId));
+          if (q.holder) parts.push('holder=' + q.holder);
+          if (q.document) parts.push('document=sha256:' + q.document.digest);
+          return parts.join('&');
         }
         /// Reopens the check a link names (`#license=…`, `#seal=…&holder=…`, `#document=sha256:…`).
         function fromFragment() {
@@ -116,6 +117,7 @@ extension VerificationPage {
         async function checkAll(result) {
           const a = result.answer, checks = result.checks;
           if (!pinned) { checks.items.push({ key: 'checkpoint', args: ['—'], ok: false, detail: pinnedError() }); return; }
+          checks.items.push({ key: 'sectionAnswer', args: [fragment(result.question)], ok: true, section: true });
           const checked = await C.checkAnswer(a, result.question, pinned, checks);
           result.proven = checked.proven;
           result.checkpoint = checked.checkpoint;
@@ -135,6 +137,7 @@ extension VerificationPage {
             if (error.status !== 404) checks.items.push({ key: 'lookup', args: [], ok: false, detail: error.message });
             return;
           }
+          checks.items.push({ key: 'sectionLookup', args: [uscc], ok: true, section: true });
           let newer = null;
           for (const index of lookup.history.concat(lookup.links)) {
             if (result.proven.has(index)) continue;
@@ -157,6 +160,7 @@ extension VerificationPage {
             }
             const question = { subject: 'seal', sealId: id, holder: uscc };
             const own = new C.Checks();
+            own.items.push({ key: 'sectionSeal', args: [id], ok: true, section: true });
             let answer = null;
             try {
               answer = await ask(question);
@@ -190,7 +194,7 @@ extension VerificationPage {
           if (ok && a.holder && a.holder.status !== 'live') sub += ' (' + t('holderStatus') + ': ' + t('h_' + a.holder.status) + ')';
           $('verdict-sub').textContent = sub;
           const failure = result.checks.items.find((c) => !c.ok && !c.skipped);
-          const proofs = result.checks.items.filter((c) => c.key === 'inclusion').length;
+          const proofs = result.checks.items.filter((c) => c.key === 'inclusion' && c.ok).length;
           const banner = $('browser-check');
           banner.className = 'banner ' + (ok ? 'good' : 'bad');
           banner.textContent = ok ? t('checkedGood', pinned.idHex, proofs)
@@ -203,6 +207,7 @@ extension VerificationPage {
           if (a.seal) fact(facts, 'sealId', a.seal.sealId);
           if (a.holder) fact(facts, 'holderStatus', t('h_' + a.holder.status));
           if (a.question.document) fact(facts, 'document', 'SHA-256 ' + a.question.document.digest);
+          fact(facts, 'reason', a.reason);
           fact(facts, 'asOf', a.asOf);
           fact(facts, 'answeredAt', a.answeredAt);
           if (result.checkpoint) fact(facts, 'checkpoint', t('checkpointAt', a.treeSize, pinned.idHex));
@@ -226,6 +231,7 @@ extension VerificationPage {
 
           const list = $('checks');
           list.replaceChildren(...result.checks.items.map((c) => {
+            if (c.section) return el('li', t('c_' + c.key, ...c.args), 'section');
             const text = (c.ok ? '✔ ' : c.skipped ? '– ' : '✘ ')
               + t(c.skipped ? 'c_receiptSkipped' : 'c_' + c.key, ...(c.args || [])) + (c.detail ? ' — ' + c.detail : '');
             return el('li', text, c.ok || c.skipped ? 'ok' : 'bad');

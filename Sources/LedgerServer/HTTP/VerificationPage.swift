@@ -189,6 +189,7 @@ enum VerificationPage {
         .state-authentic { color: var(--good); font-weight: 700; }
         .state-revoked, .state-mismatch, .state-cancelled, .state-failed { color: var(--bad); font-weight: 700; }
         .state-expired { color: var(--warn); font-weight: 700; }
+        #checks { list-style: none; padding-left: .5rem; } #checks li.section { font-weight: 700; margin-top: .6rem; }
         #checks li { margin: .2rem 0; } #checks li.ok::marker { color: var(--good); } #checks li.bad { color: var(--bad); }
         code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85rem; }
         .wrap { word-break: break-all; }
