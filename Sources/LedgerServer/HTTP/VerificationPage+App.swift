@@ -23,8 +23,14 @@ extension VerificationPage {
           if (className) e.className = className;
           return e;
         }
-        function row(cells) { const tr = el('tr'); for (const c of cells) tr.append(c instanceof Node ? c : el('td', c)); return tr; }
-        function fact(list, key, value) { if (value !== undefined && value !== null && value !== '') list.append(el('dt', t(key)), el('dd', value)); }
+        function row(cells) {
+          const tr = el('tr');
+          for (const c of cells) tr.append(c instanceof Node ? c : el('td', c));
+          return tr;
+        }
+        function fact(list, key, value) {
+          if (value !== undefined && value !== null && value !== '') list.append(el('dt', t(key)), el('dd', value));
+        }
 
         function applyLanguage() {
           document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -65,7 +71,10 @@ extension VerificationPage {
         function questionFromForm() {
           const uscc = $('uscc').value.trim().toUpperCase(), seal = $('seal').value.trim();
           const document = digest ? { algorithm: 'sha256', digest: digest.hex } : null;
-          if (uscc && !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(uscc)) { $('form-error').textContent = t('badUSCC'); return null; }
+          if (uscc && !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(uscc)) {
+            $('form-error').textContent = t('badUSCC');
+            return null;
+          }
           if (seal) return Object.assign({ subject: 'seal', sealId: seal }, uscc ? { holder: uscc } : {});
           if (uscc) return Object.assign({ subject: 'license', uscc }, document ? { document } : {});
           if (document) return { subject: 'document', document };
@@ -99,7 +108,8 @@ extension VerificationPage {
           $('go').textContent = t('busy');
           try {
             const checks = new C.Checks();
-            const result = { question, checks, checkedAt: new Date(), proven: new Map(), history: [], links: [], seals: [] };
+            const result = { question, checks, checkedAt: new Date(), proven: new Map(),
+              history: [], links: [], seals: [] };
             result.answer = await ask(question);
             await checkAll(result);
             last = result;
@@ -116,13 +126,17 @@ extension VerificationPage {
 
         async function checkAll(result) {
           const a = result.answer, checks = result.checks;
-          if (!pinned) { checks.items.push({ key: 'checkpoint', args: ['—'], ok: false, detail: pinnedError() }); return; }
+          if (!pinned) {
+            checks.items.push({ key: 'checkpoint', args: ['—'], ok: false, detail: pinnedError() });
+            return;
+          }
           checks.items.push({ key: 'sectionAnswer', args: [fragment(result.question)], ok: true, section: true });
           const checked = await C.checkAnswer(a, result.question, pinned, checks);
           result.proven = checked.proven;
           result.checkpoint = checked.checkpoint;
           result.genesis = checked.genesis;
-          const holder = a.license ? a.license.uscc : (a.holder && a.holder.status !== 'unknown' ? a.holder.uscc : null);
+          const holder = a.license ? a.license.uscc
+            : (a.holder && a.holder.status !== 'unknown' ? a.holder.uscc : null);
           if (holder && checked.checkpoint) await lookUp(holder, result);
           if (a.seal && !result.seals.some((s) => s.id === a.seal.sealId)) {
             result.seals.unshift({ id: a.seal.sealId, answer: a, main: true });
@@ -176,7 +190,8 @@ extension VerificationPage {
         function holderName(result) {
           const a = result.answer;
           const named = (e) => e && e.submission.record && e.submission.record.name;
-          const indices = [a.license && a.license.currentIndex, a.holder && a.holder.index, a.seal && a.seal.issueIndex];
+          const indices = [a.license && a.license.currentIndex, a.holder && a.holder.index,
+            a.seal && a.seal.issueIndex];
           for (const i of indices) { const e = result.proven.get(i); if (named(e)) return e.submission.record.name; }
           const issued = result.history.filter(named);
           return issued.length ? issued[issued.length - 1].submission.record.name : null;
@@ -191,14 +206,17 @@ extension VerificationPage {
           $('verdict-icon').textContent = { authentic: '✔', expired: '!', unknown: '?' }[shown] || '✘';
           $('verdict-word').textContent = t('v_' + shown);
           let sub = ok ? t('vs_' + a.verdict) : t('vs_failed', t('v_' + a.verdict));
-          if (ok && a.holder && a.holder.status !== 'live') sub += ' (' + t('holderStatus') + ': ' + t('h_' + a.holder.status) + ')';
+          if (ok && a.holder && a.holder.status !== 'live') {
+            sub += ' (' + t('holderStatus') + ': ' + t('h_' + a.holder.status) + ')';
+          }
           $('verdict-sub').textContent = sub;
           const failure = result.checks.items.find((c) => !c.ok && !c.skipped);
           const proofs = result.checks.items.filter((c) => c.key === 'inclusion' && c.ok).length;
           const banner = $('browser-check');
           banner.className = 'banner ' + (ok ? 'good' : 'bad');
-          banner.textContent = ok ? t('checkedGood', pinned.idHex, proofs)
-            : t('checkedBad', failure ? t('c_' + failure.key, ...(failure.args || [])) + (failure.detail ? ' — ' + failure.detail : '') : '');
+          const why = failure ? t('c_' + failure.key, ...(failure.args || []))
+            + (failure.detail ? ' — ' + failure.detail : '') : '';
+          banner.textContent = ok ? t('checkedGood', pinned.idHex, proofs) : t('checkedBad', why);
 
           const facts = $('facts');
           facts.replaceChildren();
@@ -223,7 +241,8 @@ extension VerificationPage {
             return row([s.id, seal ? t('st_' + seal.sealType) : '', seal ? seal.validFrom + ' – ' + seal.validTo : '',
               el('td', t('s_' + state), 'state-' + state)]);
           });
-          const kinds = new Map(((result.genesis && result.genesis.submission.record.linkKinds) || []).map((k) => [k.id, k]));
+          const linkKinds = (result.genesis && result.genesis.submission.record.linkKinds) || [];
+          const kinds = new Map(linkKinds.map((k) => [k.id, k]));
           table('links', result.links, (e) => {
             const r = e.submission.record, kind = kinds.get(r.linkKind);
             return row([r.sharedAt.slice(0, 10), kind ? (lang === 'zh' ? kind.nameZh : kind.nameEn) : r.linkKind]);
@@ -233,7 +252,8 @@ extension VerificationPage {
           list.replaceChildren(...result.checks.items.map((c) => {
             if (c.section) return el('li', t('c_' + c.key, ...c.args), 'section');
             const text = (c.ok ? '✔ ' : c.skipped ? '– ' : '✘ ')
-              + t(c.skipped ? 'c_receiptSkipped' : 'c_' + c.key, ...(c.args || [])) + (c.detail ? ' — ' + c.detail : '');
+              + t(c.skipped ? 'c_receiptSkipped' : 'c_' + c.key, ...(c.args || []))
+              + (c.detail ? ' — ' + c.detail : '');
             return el('li', text, c.ok || c.skipped ? 'ok' : 'bad');
           }));
           if (!ok) $('checks-box').open = true;
@@ -306,7 +326,9 @@ extension VerificationPage {
           drop.addEventListener('drop', (e) => {
             e.preventDefault();
             drop.classList.remove('over');
-            if (e.dataTransfer.files.length) { $('file').files = e.dataTransfer.files; chooseFile(e.dataTransfer.files[0]); }
+            if (!e.dataTransfer.files.length) return;
+            $('file').files = e.dataTransfer.files;
+            chooseFile(e.dataTransfer.files[0]);
           });
           $('print').addEventListener('click', () => { $('checks-box').open = true; window.print(); });
           window.addEventListener('hashchange', fromFragment);

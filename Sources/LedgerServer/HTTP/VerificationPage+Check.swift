@@ -51,7 +51,8 @@ extension VerificationPage {
         function canonical(value) {
           if (value === null || typeof value !== 'object') return JSON.stringify(value);
           if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
-          return '{' + Object.keys(value).sort().map((k) => JSON.stringify(k) + ':' + canonical(value[k])).join(',') + '}';
+          const members = Object.keys(value).sort().map((k) => JSON.stringify(k) + ':' + canonical(value[k]));
+          return '{' + members.join(',') + '}';
         }
 
         /// A C2SP signed-note verifier key; the key ID is recomputed, never taken from the text.
@@ -75,7 +76,9 @@ extension VerificationPage {
           if (split < 0 || !note.endsWith('\n')) fail('the checkpoint is not a signed note');
           const text = note.slice(0, split + 1);
           const lines = text.slice(0, -1).split('\n');
-          if (lines.length < 3 || lines[0] !== pinned.name) fail('checkpoint origin "' + lines[0] + '" is not ' + pinned.name);
+          if (lines.length < 3 || lines[0] !== pinned.name) {
+            fail('checkpoint origin "' + lines[0] + '" is not ' + pinned.name);
+          }
           if (!/^(0|[1-9][0-9]{0,19})$/.test(lines[1])) fail('checkpoint size is not a decimal');
           const root = b64decode(lines[2]);
           if (root.length !== 32) fail('checkpoint root is not 32 bytes');
@@ -119,7 +122,7 @@ extension VerificationPage {
           if (proof.some((p) => p.length !== 32)) fail('a proof hash is not 32 bytes');
           const leaf = await sha256(concat([0], bytes));
           const root = await rootFromProof(BigInt(index), checkpoint.size, leaf, proof);
-          if (!equal(root, checkpoint.root)) fail('entry ' + index + ': the proof does not lead to the checkpoint root');
+          if (!equal(root, checkpoint.root)) fail('entry ' + index + ': the proof does not lead to the root');
           const entry = JSON.parse(dec.decode(bytes));
           if (entry.index !== Number(index)) fail('entry ' + index + ' says it is entry ' + entry.index);
           return entry;
@@ -150,7 +153,9 @@ extension VerificationPage {
           const key = genesis.submission.record.receiptKey;
           const receipt = answer.receipt;
           if (!receipt) fail('the answer has no receipt');
-          if (receipt.keyId !== key.keyId || receipt.algorithm !== key.algorithm) fail('the receipt is not by the genesis\'s receipt key');
+          if (receipt.keyId !== key.keyId || receipt.algorithm !== key.algorithm) {
+            fail('the receipt is not by the genesis\'s receipt key');
+          }
           const spki = pemToDer(key.publicKey);
           if (hex(await sha256(spki)).slice(0, 32) !== key.keyId) fail('the receipt key ID does not match its key');
           const body = Object.assign({}, answer);
@@ -162,7 +167,8 @@ extension VerificationPage {
             const k = await crypto.subtle.importKey('spki', spki, { name: 'Ed25519' }, false, ['verify']);
             ok = await crypto.subtle.verify({ name: 'Ed25519' }, k, sig, message);
           } else if (key.algorithm === 'ecdsa-p256-sha256') {
-            const k = await crypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+            const curve = { name: 'ECDSA', namedCurve: 'P-256' };
+            const k = await crypto.subtle.importKey('spki', spki, curve, false, ['verify']);
             ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k, derToRaw(sig), message);
           } else {
             return 'skipped';
@@ -180,7 +186,8 @@ extension VerificationPage {
               this.items.push({ key, args, ok: value !== 'skipped', skipped: value === 'skipped' });
               return value;
             } catch (error) {
-              this.items.push({ key, args, ok: false, detail: error instanceof CheckError ? error.message : String(error) });
+              const detail = error instanceof CheckError ? error.message : String(error);
+              this.items.push({ key, args, ok: false, detail });
               return undefined;
             }
           }
@@ -207,7 +214,9 @@ extension VerificationPage {
             && e.submission.record.effectiveOn <= answer.asOf);
           const last = ends.length ? ends[ends.length - 1].submission : null;
           const expected = last ? (last.kind === 'license.cancel' ? 'cancelled' : 'revoked') : null;
-          if (expected && answer.verdict !== expected) fail('a proven entry says ' + expected + ', the verdict is ' + answer.verdict);
+          if (expected && answer.verdict !== expected) {
+            fail('a proven entry says ' + expected + ', the verdict is ' + answer.verdict);
+          }
           if (!expected && (answer.verdict === 'revoked' || answer.verdict === 'cancelled')) {
             fail('the verdict is ' + answer.verdict + ' but no proven entry ends it');
           }
@@ -216,24 +225,32 @@ extension VerificationPage {
         /// Checks a whole `POST /v1/verify` answer; `proven` maps index → decoded entry for the page to use.
         async function checkAnswer(answer, asked, pinned, checks) {
           const proven = new Map();
-          const checkpoint = await checks.run('checkpoint', [pinned.idHex], () => openCheckpoint(answer.checkpoint, pinned));
+          const checkpoint = await checks.run('checkpoint', [pinned.idHex],
+            () => openCheckpoint(answer.checkpoint, pinned));
           if (!checkpoint) return { proven, checkpoint: null };
           await checks.run('treeSize', [answer.treeSize], () => {
-            if (BigInt(answer.treeSize) !== checkpoint.size) fail('treeSize ' + answer.treeSize + ' ≠ checkpoint size ' + checkpoint.size);
+            if (BigInt(answer.treeSize) !== checkpoint.size) {
+              fail('treeSize ' + answer.treeSize + ' ≠ checkpoint size ' + checkpoint.size);
+            }
           });
           for (const e of [answer.genesis].concat(answer.entries || [])) {
-            const entry = await checks.run('inclusion', [e && e.index], () => proveEntry(e.index, e.entry, e.inclusionProof, checkpoint));
+            const entry = await checks.run('inclusion', [e && e.index],
+              () => proveEntry(e.index, e.entry, e.inclusionProof, checkpoint));
             if (entry) proven.set(entry.index, entry);
           }
           const genesis = proven.get(0);
           await checks.run('genesis', [], () => {
             if (!genesis || genesis.submission.kind !== 'ledger.genesis') fail('entry 0 is not the genesis');
-            if (genesis.submission.record.checkpointVerifierKey !== pinned.text) fail('the genesis names another checkpoint key');
+            if (genesis.submission.record.checkpointVerifierKey !== pinned.text) {
+              fail('the genesis names another checkpoint key');
+            }
           });
           if (genesis && genesis.submission.kind === 'ledger.genesis') {
             await checks.run('receipt', [answer.receipt && answer.receipt.keyId], () => checkReceipt(answer, genesis));
           }
-          await checks.run('question', [], () => { if (!sameQuestion(asked, answer.question || {})) fail('the answer is about another question'); });
+          await checks.run('question', [], () => {
+            if (!sameQuestion(asked, answer.question || {})) fail('the answer is about another question');
+          });
           const decided = (answer.entries || []).map((e) => proven.get(e.index)).filter(Boolean);
           await checks.run('verdict', [answer.verdict], () => endsAgree(answer, decided));
           return { proven, checkpoint, genesis };
@@ -251,7 +268,8 @@ extension VerificationPage {
 
         /// C2SP tlog-proof text of a proven entry, for the receipt.
         function tlogProof(index, proofB64, checkpointNote) {
-          return 'c2sp.org/tlog-proof@v1\nindex ' + index + '\n' + proofB64.map((p) => p + '\n').join('') + '\n' + checkpointNote;
+          const hashes = proofB64.map((p) => p + '\n').join('');
+          return 'c2sp.org/tlog-proof@v1\nindex ' + index + '\n' + hashes + '\n' + checkpointNote;
         }
 
         window.CertCheck = { CheckError, Checks, parseVerifierKey, openCheckpoint, rootFromProof, proveEntry,

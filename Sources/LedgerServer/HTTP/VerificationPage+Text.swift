@@ -57,7 +57,8 @@ extension VerificationPage {
             usccHint: '18 characters, e.g. 91350100MA2YDE7W7J', sealLabel: 'E-seal id (optional)',
             sealHint: 'Checks that seal; with a USCC, also checks that the seal belongs to it.',
             fileLabel: 'License document (OFD/PDF, optional)',
-            fileHint: 'You may drop the file here. Its SHA-256 digest is computed in this browser; the file is never uploaded.',
+            fileHint: 'You may drop the file here. Its SHA-256 digest is computed in this browser; '
+              + 'the file is never uploaded.',
             digestOf: 'SHA-256 of {0}: {1}', hashing: 'Computing the digest in this browser…',
             verify: 'Verify', clear: 'Clear', busy: 'Verifying…',
             needInput: 'Enter a USCC or a seal id, or choose the license document.',
@@ -70,14 +71,19 @@ extension VerificationPage {
             vs_expired: 'Outside its validity period.',
             vs_mismatch: 'In the ledger, but not the document or holder presented.',
             vs_unknown: 'Nothing in the ledger is about it.',
-            vs_failed: 'Your browser could not confirm this answer: do not rely on it. The ledger said "{0}", unproven.',
+            vs_failed: 'Your browser could not confirm this answer: do not rely on it. '
+              + 'The ledger said "{0}", unproven.',
             sealRevoked: 'seal revoked', sealExpired: 'seal expired',
-            checkedGood: '✔ Proof checked in your browser: the checkpoint signature (key {0}) and all {1} inclusion proofs hold.',
-            checkedBad: '✘ Browser check FAILED: {0}. The answer may have been tampered with in transit; do not rely on it.',
-            noCrypto: 'This browser cannot check proofs: it needs WebCrypto (SHA-256, Ed25519), over HTTPS or a local address.',
+            checkedGood: '✔ Proof checked in your browser: the checkpoint signature (key {0}) '
+              + 'and all {1} inclusion proofs hold.',
+            checkedBad: '✘ Browser check FAILED: {0}. '
+              + 'The answer may have been tampered with in transit; do not rely on it.',
+            noCrypto: 'This browser cannot check proofs: it needs WebCrypto (SHA-256, Ed25519), '
+              + 'over HTTPS or a local address.',
             badKey: 'The ledger key pinned in this page is invalid: {0}',
             holderName: 'Holder', uscc: 'USCC', sealId: 'Seal id', holderStatus: "Holder's license",
-            document: 'Document digest', asOf: 'As of', answeredAt: 'Answered by the ledger at', checkedAt: 'Checked here at',
+            document: 'Document digest', asOf: 'As of', answeredAt: 'Answered by the ledger at',
+            checkedAt: 'Checked here at',
             checkpoint: 'Checkpoint', checkpointAt: 'size {0}, key {1}', question: 'Question', verdict: 'Verdict',
             browserCheck: 'Browser check', passed: 'passed', failedWord: 'FAILED', receiptKey: 'Receipt key',
             h_live: 'live', h_revoked: 'revoked', h_cancelled: 'cancelled', h_unknown: 'no license',
@@ -91,7 +97,8 @@ extension VerificationPage {
             s_authentic: 'valid', s_revoked: 'revoked', s_expired: 'expired', s_mismatch: 'other holder',
             s_unknown: 'unknown', s_failed: 'check failed', noRows: 'none',
             checksTitle: 'What your browser checked', c_checkpoint: 'Checkpoint signature (pinned key {0})',
-            c_treeSize: 'Tree size {0} of the answer is the checkpoint\'s', c_inclusion: 'Inclusion proof of entry {0} (RFC 9162)',
+            c_treeSize: 'Tree size {0} of the answer is the checkpoint\'s',
+            c_inclusion: 'Inclusion proof of entry {0} (RFC 9162)',
             c_genesis: 'The genesis entry names this page\'s checkpoint key', c_receipt: 'Receipt signature (key {0})',
             c_receiptSkipped: 'Receipt signature (key {0}): algorithm not supported by this browser, not checked',
             c_question: 'The answer is about what was asked', c_verdict: 'Verdict "{0}" agrees with the proven entries',
@@ -101,8 +108,11 @@ extension VerificationPage {
             print: 'Print receipt', permalink: 'Link to this check', receiptTitle: 'Verification receipt',
             checkpointTitle: 'Signed checkpoint', proofsTitle: 'Inclusion proofs (C2SP tlog-proof)',
             trustTitle: 'The ledger key this page trusts',
-            trustText: 'This page carries the ledger\'s checkpoint verifier key. Your browser checks every signed checkpoint against it and computes every inclusion proof itself, instead of taking the server\'s word.',
-            keyName: 'Name', keyId: 'Key ID', keyText: 'Verifier key', footer: 'CertLedger · tamper-evident ledger of e-certificates'
+            trustText: 'This page carries the ledger\'s checkpoint verifier key. Your browser checks every signed '
+              + 'checkpoint against it and computes every inclusion proof itself, '
+              + 'instead of taking the server\'s word.',
+            keyName: 'Name', keyId: 'Key ID', keyText: 'Verifier key',
+            footer: 'CertLedger · tamper-evident ledger of e-certificates'
           }
         };
 

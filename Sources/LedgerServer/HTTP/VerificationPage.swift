@@ -140,7 +140,8 @@ enum VerificationPage {
         body { margin: 0; background: var(--bg); color: var(--ink); line-height: 1.5;
           font-family: "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui,
           sans-serif; }
-        .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; padding: .5rem; }
+        .skip { position: absolute; left: -999px; }
+        .skip:focus { left: 1rem; top: .5rem; background: #fff; padding: .5rem; }
         .bar { display: flex; align-items: center; justify-content: space-between; gap: 1rem; padding: .75rem 1rem;
           background: #12324f; color: #fff; }
         .bar h1 { font-size: 1.2rem; margin: 0; }
@@ -190,7 +191,7 @@ enum VerificationPage {
         .state-revoked, .state-mismatch, .state-cancelled, .state-failed { color: var(--bad); font-weight: 700; }
         .state-expired { color: var(--warn); font-weight: 700; }
         #checks { list-style: none; padding-left: .5rem; } #checks li.section { font-weight: 700; margin-top: .6rem; }
-        #checks li { margin: .2rem 0; } #checks li.ok::marker { color: var(--good); } #checks li.bad { color: var(--bad); }
+        #checks li { margin: .2rem 0; } #checks li.bad { color: var(--bad); }
         code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85rem; }
         .wrap { word-break: break-all; }
         pre { white-space: pre-wrap; word-break: break-all; background: #f1f1ee; padding: .5rem; border-radius: 4px; }
@@ -202,7 +203,8 @@ enum VerificationPage {
           main { padding: .5rem; }
         }
         @media print {
-          body, body.failed { background: #fff; } .bar, form, #trust, .noprint, footer, .skip, #env-error { display: none; }
+          body, body.failed { background: #fff; }
+          .bar, form, #trust, .noprint, footer, .skip, #env-error { display: none; }
           #result { border: 0; padding: 0; } details { display: block; } details > summary { list-style: none; }
           .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           pre { background: #fff; border: 1px solid #999; }

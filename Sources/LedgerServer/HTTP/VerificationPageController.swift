@@ -44,7 +44,8 @@ public struct VerificationPageController<Context: RequestContext>: Sendable {
             throw APIError(.notFound, code: "not_found", "no page asset \"\(name)\"; there are "
                            + VerificationPage.assets.keys.sorted().joined(separator: ", "), field: "asset")
         }
-        return Response(status: .ok, headers: VerificationPage.headers(asset.type), body: ResponseBody(byteBuffer: asset.body))
+        return Response(status: .ok, headers: VerificationPage.headers(asset.type),
+                        body: ResponseBody(byteBuffer: asset.body))
     }
 }
 
