@@ -16,6 +16,7 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
     if let registry {
         SubmissionController(ledger: registry).addRoutes(to: router)
         RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
+        VerificationPageController(ledger: ledger).addRoutes(to: router)
     }
     return router
 }

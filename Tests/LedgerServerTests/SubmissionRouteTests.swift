@@ -73,6 +73,7 @@ import Testing
             #expect(lookup.status == 200)
             let state = try JSONValue.parse(lookup.body)
             #expect(state["status"]?.stringValue == "live" && state["currentIndex"] == .number(10))
+            #expect(state["seals"] == .array([.string("35010020260001")]))
             let sealLookup = try await server.client.http.send("GET", "/v1/seals/35010020260001")
             #expect(try JSONValue.parse(sealLookup.body)["issueIndex"] == .number(11))
         }

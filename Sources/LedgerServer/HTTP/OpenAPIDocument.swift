@@ -49,7 +49,9 @@ enum OpenAPIDocument {
           /v1/licenses/{uscc}:
             get:
               operationId: getLicense
-              summary: The committed state of the license of a USCC and the indices of its entries and links.
+              summary: >-
+                The committed state of the license of a USCC, the indices of its entries and links, and the ids of
+                the seals ever issued to the holder.
               parameters:
                 - {name: uscc, in: path, required: true, schema: {type: string, pattern: '^[0-9A-Z]{18}$'}}
               responses:
@@ -59,7 +61,7 @@ enum OpenAPIDocument {
                     application/json:
                       schema:
                         type: object
-                        required: [uscc, status, version, currentIndex, document, history, links, treeSize]
+                        required: [uscc, status, version, currentIndex, document, history, links, seals, treeSize]
                         properties:
                           uscc: {type: string}
                           status: {type: string, enum: [live, revoked, cancelled]}
@@ -71,6 +73,7 @@ enum OpenAPIDocument {
                           endEffectiveOn: {type: string, format: date}
                           history: {type: array, items: {type: integer}}
                           links: {type: array, items: {type: integer}}
+                          seals: {type: array, items: {type: string}}
                           treeSize: {type: integer}
                 '400': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
@@ -260,6 +263,34 @@ enum OpenAPIDocument {
                   content:
                     text/plain:
                       schema: {type: string}
+          /:
+            get:
+              operationId: getVerificationPage
+              summary: >-
+                The clerk's verification page (Chinese first, English toggle) with the ledger's checkpoint verifier
+                key pinned in it; the browser checks checkpoint signatures and inclusion proofs itself.
+              responses:
+                '200':
+                  description: The page.
+                  content:
+                    text/html:
+                      schema: {type: string}
+                '503': {$ref: '#/components/responses/Error'}
+          /page/{asset}:
+            get:
+              operationId: getVerificationPageAsset
+              summary: The page's style sheet and scripts, compiled into the daemon.
+              parameters:
+                - {name: asset, in: path, required: true, schema: {type: string, enum: [style.css, check.js, text.js, app.js]}}
+              responses:
+                '200':
+                  description: The asset.
+                  content:
+                    text/css:
+                      schema: {type: string}
+                    text/javascript:
+                      schema: {type: string}
+                '404': {$ref: '#/components/responses/Error'}
           /openapi.yaml:
             get:
               operationId: getOpenAPI

@@ -38,7 +38,8 @@ public struct RegistryController<Context: RequestContext>: Sendable {
                 uscc: license.uscc.value, status: license.status.rawValue, version: license.version,
                 currentIndex: license.currentIndex, document: license.document, termEnd: license.termEnd?.value,
                 endIndex: license.endIndex, endEffectiveOn: license.endEffectiveOn?.value, history: license.history,
-                links: state.links(about: uscc), treeSize: state.committedSize)
+                links: state.links(about: uscc), seals: state.seals(heldBy: uscc).map(\.value),
+                treeSize: state.committedSize)
         }
         return try SubmissionController<Context>.json(.ok, answer)
     }
@@ -89,6 +90,9 @@ struct LicenseAnswer: Encodable {
     let history: [UInt64]
     /// The `link.share` entries about the holder.
     let links: [UInt64]
+    /// The ids of the seals ever issued to the holder, in the order of first issue (each looked up or verified
+    /// by its id: a reissued id may have another holder now).
+    let seals: [String]
     /// The committed size the state describes.
     let treeSize: UInt64
 }

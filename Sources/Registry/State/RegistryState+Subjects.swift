@@ -63,6 +63,10 @@ extension RegistryState {
             sealId: record.sealId, holder: record.holder, sealType: record.sealType, validFrom: record.validFrom,
             validTo: record.validTo, issueIndex: index, revokeIndex: nil, revokedOn: nil,
             history: (existing?.history ?? []) + [index])
+        if holderSeals[record.holder.value]?.contains(record.sealId) != true {
+            willChange(.holderSeals(record.holder.value))
+            holderSeals[record.holder.value, default: []].append(record.sealId)
+        }
     }
 
     /// `seal.revoke`: only a seal that is not revoked, `subjectPrev` its last entry.

@@ -35,6 +35,9 @@ public struct RegistryState: Sendable {
     var nonces: [String: NonceRecord] = [:]
     var documents: [ContentDigest: DocumentRef] = [:]
     var links: [String: [UInt64]] = [:]
+    /// The seal ids ever issued to a holder (by USCC), in the order of their first issue: what a look-up of a
+    /// license lists beside it, so a clerk sees every seal of the holder without knowing its id.
+    var holderSeals: [String: [SealID]] = [:]
     /// Non-nil while a batch is tentative.
     var journal: StateJournal?
 
@@ -77,6 +80,13 @@ public struct RegistryState: Sendable {
     public func links(about holder: USCC) -> [UInt64] {
         if case .links(let old)? = journal?.committed(.links(holder.value)) { return old ?? [] }
         return links[holder.value] ?? []
+    }
+
+    /// The ids of the seals ever issued to `holder`, in the order of their first issue. A seal id reissued to
+    /// another holder stays listed under the first too: ask `seal(_:)` for who holds it now.
+    public func seals(heldBy holder: USCC) -> [SealID] {
+        if case .holderSeals(let old)? = journal?.committed(.holderSeals(holder.value)) { return old ?? [] }
+        return holderSeals[holder.value] ?? []
     }
 
     /// The entry that used `nonce` for `department`, if any.
@@ -139,6 +149,7 @@ public struct RegistryState: Sendable {
         case .nonce(let key): saved = .nonce(nonces[key])
         case .document(let key): saved = .document(documents[key])
         case .links(let key): saved = .links(links[key])
+        case .holderSeals(let key): saved = .holderSeals(holderSeals[key])
         }
         journal?.record(slot, saved)
     }
@@ -152,6 +163,7 @@ public struct RegistryState: Sendable {
         case (.nonce(let key), .nonce(let value)): nonces[key] = value
         case (.document(let key), .document(let value)): documents[key] = value
         case (.links(let key), .links(let value)): links[key] = value
+        case (.holderSeals(let key), .holderSeals(let value)): holderSeals[key] = value
         default: assertionFailure("journal slot \(slot) saved with a value of another kind")
         }
     }

@@ -14,6 +14,7 @@ struct StateJournal: Sendable {
         case nonce(String)
         case document(ContentDigest)
         case links(String)
+        case holderSeals(String)
     }
 
     /// A slot's value before a change (nil: the key was absent).
@@ -25,6 +26,7 @@ struct StateJournal: Sendable {
         case nonce(RegistryState.NonceRecord?)
         case document(RegistryState.DocumentRef?)
         case links([UInt64]?)
+        case holderSeals([SealID]?)
     }
 
     /// A point to roll back to: a group that fails is undone alone, the groups admitted before it stay.

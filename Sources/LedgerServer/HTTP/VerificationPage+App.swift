@@ -1,0 +1,343 @@
+extension VerificationPage {
+    /// The page's flow: read the question (USCC, seal id, a document hashed here with WebCrypto and never sent),
+    /// ask `POST /v1/verify`, check the answer with `CertCheck`, fetch and prove the holder's history, links and
+    /// seals (`GET /v1/licenses/{uscc}`, `/v1/entries`, `/v1/proofs/inclusion`, one verify per seal), and show it.
+    /// The verdict is shown as the ledger's only when every check held; otherwise the page turns red. Server text
+    /// only ever reaches the page through `textContent`, never as HTML.
+    static let appScript = #"""
+        'use strict';
+        (function () {
+        const T = window.CertText, C = window.CertCheck;
+        const $ = (id) => document.getElementById(id);
+        let lang = 'zh';
+        try { if (localStorage.getItem('certledger-lang') === 'en') lang = 'en'; } catch (e) { /* private mode */ }
+        let pinned = null, pinnedError = null, digest = null, last = null;
+
+        function t(key, ...args) {
+          const s = T[lang][key] !== undefined ? T[lang][key] : (T.zh[key] !== undefined ? T.zh[key] : key);
+          return s.replace(/\{(\d)\}/g, (_, i) => (args[i] === undefined ? '' : String(args[i])));
+        }
+        function el(tag, text, className) {
+          const e = document.createElement(tag);
+          if (text !== undefined && text !== null) e.textContent = text;
+          if (className) e.className = className;
+          return e;
+        }
+        function row(cells) {
+          const tr = el('tr');
+          for (const c of cells) tr.append(c instanceof Node ? c : el('td', c));
+          return tr;
+        }
+        function fact(list, key, value) {
+          if (value !== undefined && value !== null && value !== '') list.append(el('dt', t(key)), el('dd', value));
+        }
+
+        function applyLanguage() {
+          document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+          document.title = t('title') + ' · CertLedger';
+          for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+          const button = $('lang');
+          button.textContent = t('langButton');
+          button.lang = lang === 'zh' ? 'en' : 'zh-CN';
+          button.setAttribute('aria-label', t('langLabel'));
+          if (pinnedError) { $('env-error').textContent = pinnedError(); $('env-error').hidden = false; }
+          showDigest();
+          if (last) render(last);
+        }
+        function showDigest() { $('digest').textContent = digest ? t('digestOf', digest.name, digest.hex) : ''; }
+
+        async function fetchText(path, init) {
+          let res;
+          try { res = await fetch(path, Object.assign({ cache: 'no-store' }, init || {})); } catch (e) {
+            throw new Error(t('networkError', e.message));
+          }
+          const text = await res.text();
+          if (!res.ok) {
+            let message = text.slice(0, 300);
+            try { message = JSON.parse(text).error.message; } catch (e) { /* not a JSON error */ }
+            const error = new Error(t('serverError', res.status, message));
+            error.status = res.status;
+            throw error;
+          }
+          return text;
+        }
+        async function getJSON(path) { return JSON.parse(await fetchText(path)); }
+        async function ask(question) {
+          return JSON.parse(await fetchText('/v1/verify', {
+            method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(question) }));
+        }
+
+        /// The page's question from the form; null (with a message) when there is nothing to ask.
+        function questionFromForm() {
+          const uscc = $('uscc').value.trim().toUpperCase(), seal = $('seal').value.trim();
+          const document = digest ? { algorithm: 'sha256', digest: digest.hex } : null;
+          if (uscc && !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(uscc)) {
+            $('form-error').textContent = t('badUSCC');
+            return null;
+          }
+          if (seal) return Object.assign({ subject: 'seal', sealId: seal }, uscc ? { holder: uscc } : {});
+          if (uscc) return Object.assign({ subject: 'license', uscc }, document ? { document } : {});
+          if (document) return { subject: 'document', document };
+          $('form-error').textContent = t('needInput');
+          return null;
+        }
+        function fragment(q) {
+          const parts = [];
+          if (q.subject === 'license') parts.push('license=' + q.uscc);
+          if (q.subject === 'seal') parts.push('seal=' + encodeURIComponent(q.sealId));
+          if (q.holder) parts.push('holder=' + q.holder);
+          if (q.document) parts.push('document=sha256:' + q.document.digest);
+          return parts.join('&');
+        }
+        /// Reopens the check a link names (`#license=…`, `#seal=…&holder=…`, `#document=sha256:…`).
+        function fromFragment() {
+          const p = new URLSearchParams(location.hash.slice(1));
+          if (!p.has('license') && !p.has('seal') && !p.has('document')) return;
+          $('uscc').value = p.get('license') || p.get('holder') || '';
+          $('seal').value = p.get('seal') || '';
+          const d = /^sha256:([0-9a-f]{64})$/.exec(p.get('document') || '');
+          digest = d ? { name: '#', hex: d[1] } : null;
+          showDigest();
+          const q = questionFromForm();
+          if (q) verify(q);
+        }
+
+        async function verify(question) {
+          $('form-error').textContent = '';
+          $('go').disabled = true;
+          $('go').textContent = t('busy');
+          try {
+            const checks = new C.Checks();
+            const result = { question, checks, checkedAt: new Date(), proven: new Map(),
+              history: [], links: [], seals: [] };
+            result.answer = await ask(question);
+            await checkAll(result);
+            last = result;
+            render(result);
+            $('result').hidden = false;
+            $('verdict').focus();
+          } catch (error) {
+            $('form-error').textContent = error.message;
+          } finally {
+            $('go').disabled = false;
+            $('go').textContent = t('verify');
+          }
+        }
+
+        async function checkAll(result) {
+          const a = result.answer, checks = result.checks;
+          if (!pinned) {
+            checks.items.push({ key: 'checkpoint', args: ['—'], ok: false, detail: pinnedError() });
+            return;
+          }
+          checks.items.push({ key: 'sectionAnswer', args: [fragment(result.question)], ok: true, section: true });
+          const checked = await C.checkAnswer(a, result.question, pinned, checks);
+          result.proven = checked.proven;
+          result.checkpoint = checked.checkpoint;
+          result.genesis = checked.genesis;
+          const holder = a.license ? a.license.uscc
+            : (a.holder && a.holder.status !== 'unknown' ? a.holder.uscc : null);
+          if (holder && checked.checkpoint) await lookUp(holder, result);
+          if (a.seal && !result.seals.some((s) => s.id === a.seal.sealId)) {
+            result.seals.unshift({ id: a.seal.sealId, answer: a, main: true });
+          }
+        }
+
+        /// The holder's history, links and seals: every entry proven here before it is shown.
+        async function lookUp(uscc, result) {
+          const checks = result.checks;
+          let lookup;
+          try { lookup = await getJSON('/v1/licenses/' + uscc); } catch (error) {
+            if (error.status !== 404) checks.items.push({ key: 'lookup', args: [], ok: false, detail: error.message });
+            return;
+          }
+          checks.items.push({ key: 'sectionLookup', args: [uscc], ok: true, section: true });
+          let newer = null;
+          for (const index of lookup.history.concat(lookup.links)) {
+            if (result.proven.has(index)) continue;
+            let checkpoint = result.checkpoint;
+            if (BigInt(index) >= checkpoint.size) {
+              newer = newer || await checks.run('checkpoint', [pinned.idHex],
+                async () => C.openCheckpoint(await fetchText('/checkpoint'), pinned));
+              if (!newer) continue;
+              checkpoint = newer;
+            }
+            const entry = await C.proveFetched(index, checkpoint, getJSON, checks);
+            if (entry) result.proven.set(index, entry);
+          }
+          result.history = lookup.history.map((i) => result.proven.get(i)).filter(Boolean);
+          result.links = lookup.links.map((i) => result.proven.get(i)).filter(Boolean);
+          for (const id of lookup.seals) {
+            if (result.answer.seal && result.answer.seal.sealId === id) {
+              result.seals.push({ id, answer: result.answer, main: true });
+              continue;
+            }
+            const question = { subject: 'seal', sealId: id, holder: uscc };
+            const own = new C.Checks();
+            own.items.push({ key: 'sectionSeal', args: [id], ok: true, section: true });
+            let answer = null;
+            try {
+              answer = await ask(question);
+              await C.checkAnswer(answer, question, pinned, own);
+            } catch (error) {
+              own.items.push({ key: 'lookup', args: [], ok: false, detail: error.message });
+            }
+            checks.items.push(...own.items);
+            result.seals.push({ id, answer, ok: own.allHeld });
+          }
+        }
+
+        function holderName(result) {
+          const a = result.answer;
+          const named = (e) => e && e.submission.record && e.submission.record.name;
+          const indices = [a.license && a.license.currentIndex, a.holder && a.holder.index,
+            a.seal && a.seal.issueIndex];
+          for (const i of indices) { const e = result.proven.get(i); if (named(e)) return e.submission.record.name; }
+          const issued = result.history.filter(named);
+          return issued.length ? issued[issued.length - 1].submission.record.name : null;
+        }
+
+        function render(result) {
+          const a = result.answer, ok = result.checks.allHeld;
+          const shown = ok ? a.verdict : 'failed';
+          document.body.classList.toggle('failed', !ok);
+          $('result').dataset.check = ok ? 'ok' : 'failed';
+          $('verdict').dataset.verdict = shown;
+          $('verdict-icon').textContent = { authentic: '✔', expired: '!', unknown: '?' }[shown] || '✘';
+          $('verdict-word').textContent = t('v_' + shown);
+          let sub = ok ? t('vs_' + a.verdict) : t('vs_failed', t('v_' + a.verdict));
+          if (ok && a.holder && a.holder.status !== 'live') {
+            sub += ' (' + t('holderStatus') + ': ' + t('h_' + a.holder.status) + ')';
+          }
+          $('verdict-sub').textContent = sub;
+          const failure = result.checks.items.find((c) => !c.ok && !c.skipped);
+          const proofs = result.checks.items.filter((c) => c.key === 'inclusion' && c.ok).length;
+          const banner = $('browser-check');
+          banner.className = 'banner ' + (ok ? 'good' : 'bad');
+          const why = failure ? t('c_' + failure.key, ...(failure.args || []))
+            + (failure.detail ? ' — ' + failure.detail : '') : '';
+          banner.textContent = ok ? t('checkedGood', pinned.idHex, proofs) : t('checkedBad', why);
+
+          const facts = $('facts');
+          facts.replaceChildren();
+          fact(facts, 'holderName', holderName(result));
+          fact(facts, 'uscc', (a.license && a.license.uscc) || (a.holder && a.holder.uscc) || a.question.uscc);
+          if (a.seal) fact(facts, 'sealId', a.seal.sealId);
+          if (a.holder) fact(facts, 'holderStatus', t('h_' + a.holder.status));
+          if (a.question.document) fact(facts, 'document', 'SHA-256 ' + a.question.document.digest);
+          fact(facts, 'reason', a.reason);
+          fact(facts, 'asOf', a.asOf);
+          fact(facts, 'answeredAt', a.answeredAt);
+          if (result.checkpoint) fact(facts, 'checkpoint', t('checkpointAt', a.treeSize, pinned.idHex));
+
+          table('history', result.history, (e) => {
+            const s = e.submission, r = s.record;
+            const detail = r.effectiveOn ? t('effective', r.effectiveOn) : t('version', r.version);
+            return row([e.time.slice(0, 10), t('k_' + s.kind), detail, String(e.index)]);
+          });
+          table('seals', result.seals, (s) => {
+            const seal = s.answer && s.answer.seal;
+            const state = (s.main ? ok : s.ok) && s.answer ? s.answer.verdict : 'failed';
+            return row([s.id, seal ? t('st_' + seal.sealType) : '', seal ? seal.validFrom + ' – ' + seal.validTo : '',
+              el('td', t('s_' + state), 'state-' + state)]);
+          });
+          const linkKinds = (result.genesis && result.genesis.submission.record.linkKinds) || [];
+          const kinds = new Map(linkKinds.map((k) => [k.id, k]));
+          table('links', result.links, (e) => {
+            const r = e.submission.record, kind = kinds.get(r.linkKind);
+            return row([r.sharedAt.slice(0, 10), kind ? (lang === 'zh' ? kind.nameZh : kind.nameEn) : r.linkKind]);
+          });
+
+          const list = $('checks');
+          list.replaceChildren(...result.checks.items.map((c) => {
+            if (c.section) return el('li', t('c_' + c.key, ...c.args), 'section');
+            const text = (c.ok ? '✔ ' : c.skipped ? '– ' : '✘ ')
+              + t(c.skipped ? 'c_receiptSkipped' : 'c_' + c.key, ...(c.args || []))
+              + (c.detail ? ' — ' + c.detail : '');
+            return el('li', text, c.ok || c.skipped ? 'ok' : 'bad');
+          }));
+          if (!ok) $('checks-box').open = true;
+
+          const link = location.origin + location.pathname + '#' + fragment(result.question);
+          $('permalink').href = link;
+          const receipt = $('receipt-facts');
+          receipt.replaceChildren();
+          fact(receipt, 'question', fragment(result.question));
+          fact(receipt, 'verdict', ok ? t('v_' + a.verdict) : t('v_failed') + ' (' + t('v_' + a.verdict) + ')');
+          fact(receipt, 'answeredAt', a.answeredAt);
+          fact(receipt, 'checkedAt', result.checkedAt.toISOString());
+          fact(receipt, 'browserCheck', ok ? t('passed') : t('failedWord'));
+          if (a.receipt) fact(receipt, 'receiptKey', a.receipt.keyId);
+          fact(receipt, 'permalink', link);
+          $('receipt-checkpoint').textContent = a.checkpoint || '';
+          $('receipt-proofs').textContent = (a.entries || [])
+            .map((e) => C.tlogProof(e.index, e.inclusionProof, a.checkpoint)).join('\n');
+        }
+        function table(id, items, make) {
+          $(id + '-box').hidden = items.length === 0;
+          $(id).tBodies[0].replaceChildren(...items.map(make));
+        }
+
+        async function chooseFile(file) {
+          if (!file) return;
+          if (!window.crypto || !crypto.subtle) { $('form-error').textContent = t('noCrypto'); return; }
+          $('digest').textContent = t('hashing');
+          const bytes = new Uint8Array(await file.arrayBuffer());
+          digest = { name: file.name, hex: C.hex(await C.sha256(bytes)) };
+          showDigest();
+        }
+
+        async function start() {
+          const vkey = document.querySelector('meta[name="certledger-verifier-key"]').content;
+          $('key-text').textContent = vkey;
+          $('key-name').textContent = vkey.split('+')[0];
+          $('key-id').textContent = vkey.split('+')[1] || '';
+          if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
+            pinnedError = () => t('noCrypto');
+          } else {
+            try { pinned = await C.parseVerifierKey(vkey); $('key-id').textContent = pinned.idHex; } catch (error) {
+              const message = error.message;
+              pinnedError = () => t('badKey', message);
+            }
+          }
+          $('lang').addEventListener('click', () => {
+            lang = lang === 'zh' ? 'en' : 'zh';
+            try { localStorage.setItem('certledger-lang', lang); } catch (e) { /* private mode */ }
+            applyLanguage();
+          });
+          $('ask').addEventListener('submit', (event) => {
+            event.preventDefault();
+            $('form-error').textContent = '';
+            const q = questionFromForm();
+            if (!q) return;
+            history.replaceState(null, '', '#' + fragment(q));
+            verify(q);
+          });
+          $('clear').addEventListener('click', () => {
+            $('ask').reset(); digest = null; last = null; showDigest();
+            $('result').hidden = true; $('form-error').textContent = ''; document.body.classList.remove('failed');
+            history.replaceState(null, '', location.pathname);
+            $('uscc').focus();
+          });
+          $('file').addEventListener('change', () => chooseFile($('file').files[0]));
+          const drop = $('drop');
+          drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+          drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+          drop.addEventListener('drop', (e) => {
+            e.preventDefault();
+            drop.classList.remove('over');
+            if (!e.dataTransfer.files.length) return;
+            $('file').files = e.dataTransfer.files;
+            chooseFile(e.dataTransfer.files[0]);
+          });
+          $('print').addEventListener('click', () => { $('checks-box').open = true; window.print(); });
+          window.addEventListener('hashchange', fromFragment);
+          applyLanguage();
+          document.body.dataset.ready = 'true';
+          fromFragment();
+        }
+        start();
+        })();
+
+        """#
+}

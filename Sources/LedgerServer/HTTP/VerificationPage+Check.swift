@@ -1,0 +1,280 @@
+extension VerificationPage {
+    /// `window.CertCheck`: what the browser checks itself, so that the page never shows an answer as proven because
+    /// the server said so. WebCrypto does the SHA-256 and Ed25519 (and ECDSA P-256) work; the rest is here:
+    ///
+    /// - the pinned verifier key (C2SP signed-note): `name+hexid+base64(0x01 ‖ key)`, its key ID recomputed as
+    ///   SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)[:4];
+    /// - the checkpoint (C2SP tlog-checkpoint in a signed note): a signature line of the pinned key over the note
+    ///   text, origin = key name, size and root;
+    /// - every inclusion proof (RFC 9162 §2.1.3.2, leaf = SHA-256(0x00 ‖ entry), node = SHA-256(0x01 ‖ l ‖ r));
+    /// - the genesis entry naming the pinned key, and the receipt by the genesis's receipt key over
+    ///   `"certledger/receipt/v1\n"` ‖ RFC 8785 JSON of the answer without `receipt`;
+    /// - that the answer is about what was asked, and that an end of the license or seal among the proven entries
+    ///   agrees with the verdict.
+    ///
+    /// Every check is recorded (`{key, ok, detail}`) for the page to list; none throws past `checkAnswer`.
+    static let checkScript = #"""
+        'use strict';
+        (function () {
+        const enc = new TextEncoder();
+        const dec = new TextDecoder('utf-8', { fatal: true });
+
+        class CheckError extends Error {}
+        function fail(message) { throw new CheckError(message); }
+
+        function b64decode(text) {
+          if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
+            fail('not base64: ' + String(text).slice(0, 24));
+          }
+          const bin = atob(text);
+          const out = new Uint8Array(bin.length);
+          for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+          if (b64encode(out) !== text) fail('not canonical base64');
+          return out;
+        }
+        function b64encode(bytes) {
+          let bin = '';
+          for (const b of bytes) bin += String.fromCharCode(b);
+          return btoa(bin);
+        }
+        function hex(bytes) { return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(''); }
+        function concat(...parts) {
+          const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+          let at = 0;
+          for (const p of parts) { out.set(p, at); at += p.length; }
+          return out;
+        }
+        function equal(a, b) { return a.length === b.length && a.every((v, i) => v === b[i]); }
+        async function sha256(bytes) { return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)); }
+
+        /// RFC 8785: object members sorted by UTF-16 code units, ECMAScript number and string serialization.
+        function canonical(value) {
+          if (value === null || typeof value !== 'object') return JSON.stringify(value);
+          if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
+          const members = Object.keys(value).sort().map((k) => JSON.stringify(k) + ':' + canonical(value[k]));
+          return '{' + members.join(',') + '}';
+        }
+
+        /// A C2SP signed-note verifier key; the key ID is recomputed, never taken from the text.
+        async function parseVerifierKey(text) {
+          const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(String(text));
+          if (!m) fail('verifier key is not name+hexid+base64');
+          const parts = m.slice(1);
+          const raw = b64decode(parts[2]);
+          if (raw.length !== 33 || raw[0] !== 1) fail('verifier key is not an Ed25519 (type 0x01) key');
+          const publicKey = raw.slice(1);
+          const id = (await sha256(concat(enc.encode(parts[0]), [0x0a, 0x01], publicKey))).slice(0, 4);
+          if (hex(id) !== parts[1]) fail('key ID ' + parts[1] + ' does not match the key (' + hex(id) + ')');
+          const key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+          return { text: String(text), name: parts[0], id, idHex: hex(id), key };
+        }
+
+        /// The checkpoint note: one valid signature of the pinned key over the text; origin, size, root.
+        async function openCheckpoint(note, pinned) {
+          if (typeof note !== 'string') fail('no checkpoint');
+          const split = note.lastIndexOf('\n\n');
+          if (split < 0 || !note.endsWith('\n')) fail('the checkpoint is not a signed note');
+          const text = note.slice(0, split + 1);
+          const lines = text.slice(0, -1).split('\n');
+          if (lines.length < 3 || lines[0] !== pinned.name) {
+            fail('checkpoint origin "' + lines[0] + '" is not ' + pinned.name);
+          }
+          if (!/^(0|[1-9][0-9]{0,19})$/.test(lines[1])) fail('checkpoint size is not a decimal');
+          const root = b64decode(lines[2]);
+          if (root.length !== 32) fail('checkpoint root is not 32 bytes');
+          let verified = false;
+          for (const line of note.slice(split + 2, -1).split('\n')) {
+            const m = /^\u2014 (\S+) (\S+)$/.exec(line);
+            if (!m) fail('malformed signature line');
+            if (m[1] !== pinned.name) continue;
+            const sig = b64decode(m[2]);
+            if (sig.length !== 68 || !equal(sig.slice(0, 4), pinned.id)) continue;
+            const ok = await crypto.subtle.verify({ name: 'Ed25519' }, pinned.key, sig.slice(4), enc.encode(text));
+            if (!ok) fail('the checkpoint signature of ' + pinned.idHex + ' does not verify');
+            verified = true;
+          }
+          if (!verified) fail('no signature of the pinned key ' + pinned.idHex + ' on the checkpoint');
+          return { note, size: BigInt(lines[1]), root };
+        }
+
+        /// RFC 9162 §2.1.3.2: the root an inclusion proof leads to (BigInt: indices go up to 2^53 and beyond).
+        async function rootFromProof(index, size, leaf, proof) {
+          if (index >= size) fail('index ' + index + ' is not below tree size ' + size);
+          let fn = index, sn = size - 1n, r = leaf;
+          for (const p of proof) {
+            if (sn === 0n) fail('the proof is too long');
+            if ((fn & 1n) === 1n || fn === sn) {
+              r = await sha256(concat([1], p, r));
+              while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
+            } else {
+              r = await sha256(concat([1], r, p));
+            }
+            fn >>= 1n; sn >>= 1n;
+          }
+          if (sn !== 0n) fail('the proof is too short');
+          return r;
+        }
+
+        /// Proves one entry (base64 bytes + base64 proof hashes) in the checkpoint; returns the decoded entry.
+        async function proveEntry(index, entryB64, proofB64, checkpoint) {
+          const bytes = b64decode(entryB64);
+          const proof = proofB64.map(b64decode);
+          if (proof.some((p) => p.length !== 32)) fail('a proof hash is not 32 bytes');
+          const leaf = await sha256(concat([0], bytes));
+          const root = await rootFromProof(BigInt(index), checkpoint.size, leaf, proof);
+          if (!equal(root, checkpoint.root)) fail('entry ' + index + ': the proof does not lead to the root');
+          const entry = JSON.parse(dec.decode(bytes));
+          if (entry.index !== Number(index)) fail('entry ' + index + ' says it is entry ' + entry.index);
+          return entry;
+        }
+
+        function pemToDer(pem) {
+          const body = String(pem).replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '').replace(/\s+/g, '');
+          return b64decode(body);
+        }
+        /// ECDSA signatures are DER; WebCrypto wants r ‖ s, 32 bytes each.
+        function derToRaw(der) {
+          if (der[0] !== 0x30) fail('ECDSA signature is not DER');
+          let at = 2;
+          const part = () => {
+            if (der[at] !== 0x02) fail('ECDSA signature is not DER');
+            const n = der[at + 1];
+            let v = der.slice(at + 2, at + 2 + n);
+            at += 2 + n;
+            while (v.length > 32 && v[0] === 0) v = v.slice(1);
+            if (v.length > 32) fail('ECDSA integer too long');
+            return concat(new Uint8Array(32 - v.length), v);
+          };
+          return concat(part(), part());
+        }
+
+        /// The receipt: by the genesis's receipt key, over the answer as received without `receipt`.
+        async function checkReceipt(answer, genesis) {
+          const key = genesis.submission.record.receiptKey;
+          const receipt = answer.receipt;
+          if (!receipt) fail('the answer has no receipt');
+          if (receipt.keyId !== key.keyId || receipt.algorithm !== key.algorithm) {
+            fail('the receipt is not by the genesis\'s receipt key');
+          }
+          const spki = pemToDer(key.publicKey);
+          if (hex(await sha256(spki)).slice(0, 32) !== key.keyId) fail('the receipt key ID does not match its key');
+          const body = Object.assign({}, answer);
+          delete body.receipt;
+          const message = concat(enc.encode('certledger/receipt/v1\n'), enc.encode(canonical(body)));
+          const sig = b64decode(receipt.signature);
+          let ok;
+          if (key.algorithm === 'ed25519') {
+            const k = await crypto.subtle.importKey('spki', spki, { name: 'Ed25519' }, false, ['verify']);
+            ok = await crypto.subtle.verify({ name: 'Ed25519' }, k, sig, message);
+          } else if (key.algorithm === 'ecdsa-p256-sha256') {
+            const curve = { name: 'ECDSA', namedCurve: 'P-256' };
+            const k = await crypto.subtle.importKey('spki', spki, curve, false, ['verify']);
+            ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k, derToRaw(sig), message);
+          } else {
+            return 'skipped';
+          }
+          if (!ok) fail('the receipt signature does not verify over the answer');
+          return 'ok';
+        }
+
+        /// A list of checks: each runs, records ok or its reason, and never stops the others.
+        class Checks {
+          constructor() { this.items = []; }
+          async run(key, args, body) {
+            try {
+              const value = await body();
+              this.items.push({ key, args, ok: value !== 'skipped', skipped: value === 'skipped' });
+              return value;
+            } catch (error) {
+              const detail = error instanceof CheckError ? error.message : String(error);
+              this.items.push({ key, args, ok: false, detail });
+              return undefined;
+            }
+          }
+          get allHeld() { return this.items.length > 0 && this.items.every((c) => c.ok || c.skipped); }
+        }
+
+        /// The answer is about the question: same subject and names.
+        function sameQuestion(asked, answered) {
+          return ['subject', 'uscc', 'sealId', 'holder'].every((k) => (asked[k] || null) === (answered[k] || null))
+            && canonical(asked.document || null) === canonical(answered.document || null);
+        }
+
+        /// An end of the subject among the proven entries (after its latest issue: a reissued license or seal is
+        /// judged anew) agrees with the verdict, and a revoked or cancelled verdict has its end among them.
+        function endsAgree(answer, entries) {
+          const seal = !!answer.seal;
+          const about = (s) => seal ? s.record.sealId === answer.seal.sealId
+            : !!answer.license && s.record.uscc === answer.license.uscc;
+          const mine = entries.filter((e) => about(e.submission));
+          const issued = mine.filter((e) => e.submission.kind === (seal ? 'seal.issue' : 'license.issue'));
+          const since = issued.length ? issued[issued.length - 1].index : -1;
+          const endKinds = seal ? ['seal.revoke'] : ['license.revoke', 'license.cancel'];
+          const ends = mine.filter((e) => e.index > since && endKinds.includes(e.submission.kind)
+            && e.submission.record.effectiveOn <= answer.asOf);
+          const last = ends.length ? ends[ends.length - 1].submission : null;
+          const expected = last ? (last.kind === 'license.cancel' ? 'cancelled' : 'revoked') : null;
+          if (expected && answer.verdict !== expected) {
+            fail('a proven entry says ' + expected + ', the verdict is ' + answer.verdict);
+          }
+          if (!expected && (answer.verdict === 'revoked' || answer.verdict === 'cancelled')) {
+            fail('the verdict is ' + answer.verdict + ' but no proven entry ends it');
+          }
+        }
+
+        /// Checks a whole `POST /v1/verify` answer; `proven` maps index → decoded entry for the page to use.
+        async function checkAnswer(answer, asked, pinned, checks) {
+          const proven = new Map();
+          const checkpoint = await checks.run('checkpoint', [pinned.idHex],
+            () => openCheckpoint(answer.checkpoint, pinned));
+          if (!checkpoint) return { proven, checkpoint: null };
+          await checks.run('treeSize', [answer.treeSize], () => {
+            if (BigInt(answer.treeSize) !== checkpoint.size) {
+              fail('treeSize ' + answer.treeSize + ' ≠ checkpoint size ' + checkpoint.size);
+            }
+          });
+          for (const e of [answer.genesis].concat(answer.entries || [])) {
+            const entry = await checks.run('inclusion', [e && e.index],
+              () => proveEntry(e.index, e.entry, e.inclusionProof, checkpoint));
+            if (entry) proven.set(entry.index, entry);
+          }
+          const genesis = proven.get(0);
+          await checks.run('genesis', [], () => {
+            if (!genesis || genesis.submission.kind !== 'ledger.genesis') fail('entry 0 is not the genesis');
+            if (genesis.submission.record.checkpointVerifierKey !== pinned.text) {
+              fail('the genesis names another checkpoint key');
+            }
+          });
+          if (genesis && genesis.submission.kind === 'ledger.genesis') {
+            await checks.run('receipt', [answer.receipt && answer.receipt.keyId], () => checkReceipt(answer, genesis));
+          }
+          await checks.run('question', [], () => {
+            if (!sameQuestion(asked, answer.question || {})) fail('the answer is about another question');
+          });
+          const decided = (answer.entries || []).map((e) => proven.get(e.index)).filter(Boolean);
+          await checks.run('verdict', [answer.verdict], () => endsAgree(answer, decided));
+          return { proven, checkpoint, genesis };
+        }
+
+        /// More entries (history, links) proven against an already opened checkpoint: entry bytes from
+        /// /v1/entries, the audit path from /v1/proofs/inclusion at the checkpoint's size.
+        async function proveFetched(index, checkpoint, getJSON, checks) {
+          return checks.run('inclusion', [index], async () => {
+            const entry = await getJSON('/v1/entries/' + index);
+            const proof = await getJSON('/v1/proofs/inclusion?index=' + index + '&size=' + checkpoint.size);
+            return proveEntry(index, entry.entry, proof.proof, checkpoint);
+          });
+        }
+
+        /// C2SP tlog-proof text of a proven entry, for the receipt.
+        function tlogProof(index, proofB64, checkpointNote) {
+          const hashes = proofB64.map((p) => p + '\n').join('');
+          return 'c2sp.org/tlog-proof@v1\nindex ' + index + '\n' + hashes + '\n' + checkpointNote;
+        }
+
+        window.CertCheck = { CheckError, Checks, parseVerifierKey, openCheckpoint, rootFromProof, proveEntry,
+          proveFetched, checkAnswer, checkReceipt, canonical, sha256, hex, b64decode, b64encode, tlogProof };
+        })();
+
+        """#
+}

@@ -1,0 +1,136 @@
+import CanonicalJSON
+import Foundation
+import LedgerClient
+import LedgerCrypto
+import LedgerServer
+import Registry
+import Testing
+
+/// The verification page (issue #9) in a real browser: Debian's headless Chromium driven by Selenium
+/// (`Tests/Browser/verification_page.py`) against a live development ledger holding a license with its seal and a
+/// link, and a revoked license. The script checks every verdict the issue names, the dropped document (only its
+/// digest leaves the browser), and a proof tampered in transit by its proxy turning the page red; its screenshots
+/// land in `.build/test-output/verification-page/`. Without Chromium, chromedriver or Selenium the test fails and
+/// says to run `Scripts/install-deps`: a browser test that skips silently would prove nothing in CI.
+@Suite(.serialized) struct VerificationPageBrowserTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let chromium = "/usr/bin/chromium"
+    static let chromedriver = "/usr/bin/chromedriver"
+    static var python: String { repository.appendingPathComponent(".build/browser-venv/bin/python3").path }
+    static var script: String { repository.appendingPathComponent("Tests/Browser/verification_page.py").path }
+    static var output: URL { repository.appendingPathComponent(".build/test-output/verification-page") }
+
+    /// A valid USCC nothing in the development ledger is about.
+    static let unknownUSCC = "91110000802100433B"
+    /// The revoked license's holder (valid check characters).
+    static let revokedUSCC = "91350100MA8CL0015G"
+    static let screenshots = ["1-authentic", "1-authentic-phone", "1-authentic-en", "2-revoked", "3-unknown",
+                              "4-document-match", "5-document-mismatch", "6-seal", "7-tampered"]
+
+    /// What the browser test needs, or why it cannot run; the reason always names `Scripts/install-deps`.
+    static func browserStackProblem() -> String? {
+        let fm = FileManager.default
+        for (path, what) in [(chromium, "chromium"), (chromedriver, "chromium-driver"), (python, "the Selenium venv")]
+        where !fm.isExecutableFile(atPath: path) {
+            return "\(what) is missing (\(path)): run Scripts/install-deps"
+        }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: python)
+        probe.arguments = ["-c", "import selenium"]
+        probe.standardError = FileHandle.nullDevice
+        do { try probe.run() } catch { return "\(python) does not run (\(error)): run Scripts/install-deps" }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0 ? nil : "selenium is not importable by \(python): run Scripts/install-deps"
+    }
+
+    /// Fills the ledger: license (its document = `document`) and seal in one bundle, a real-estate link, and
+    /// another license issued then revoked. Returns the holder name the page must show.
+    static func populate(_ server: DevLedgerServer, document: [UInt8]) async throws -> String {
+        let digest = ContentDigest(of: document, algorithm: .sha256).digest.hex
+        let license = try server.signExample("license-issue", as: "demo-amr") {
+            $0["document"] = .object(["algorithm": .string("sha256"), "digest": .string(digest)])
+        }
+        let seal = try server.signExample("seal-issue", as: "demo-psb")
+        let bundle = try await server.post("/v1/submissions", try SubmissionBundle([license, seal]).canonicalBytes)
+        #expect(bundle.status == 201, "\(bundle.text)")
+        let link = try await server.post("/v1/submissions",
+                                         try server.signExample("link-real-estate", as: "demo-bdc").canonicalBytes)
+        #expect(link.status == 201, "\(link.text)")
+        let other = try server.signExample("license-issue", as: "demo-amr") {
+            $0["uscc"] = .string(revokedUSCC)
+            $0["name"] = .string("示例已吊销贸易有限公司")
+        }
+        let issued = try await server.post("/v1/submissions", other.canonicalBytes)
+        #expect(issued.status == 201, "\(issued.text)")
+        let revoke = try server.signExample("license-revoke", as: "demo-amr") {
+            $0["uscc"] = .string(revokedUSCC)
+            $0["subjectPrev"] = .number(13)
+        }
+        let revoked = try await server.post("/v1/submissions", revoke.canonicalBytes)
+        #expect(revoked.status == 201, "\(revoked.text)")
+        return license.json["record"]?["name"]?.stringValue ?? ""
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func page_showsEachVerdict_provesInTheBrowser_andTurnsRedOnATamperedProof() async throws {
+        if let problem = Self.browserStackProblem() {
+            Issue.record("the browser test cannot run: \(problem)")
+            return
+        }
+        let fm = FileManager.default
+        try? fm.removeItem(at: Self.output)
+        try fm.createDirectory(at: Self.output, withIntermediateDirectories: true)
+        let document = Array("%OFD-1.0 示例城市云链科技有限公司 营业执照 第 1 版\n".utf8)
+        let documentPath = Self.output.appendingPathComponent("license-v1.ofd")
+        let otherPath = Self.output.appendingPathComponent("license-forged.ofd")
+        try Data(document).write(to: documentPath)
+        try Data("%OFD-1.0 示例城市云链科技有限公司 营业执照 第 1 版 (altered)\n".utf8).write(to: otherPath)
+
+        let (status, log) = try await DevLedgerServer.run { server in
+            let holderName = try await Self.populate(server, document: document)
+            let scenario: [String: String] = [
+                "authentic": "91350100MA2YDE7W7J", "revoked": Self.revokedUSCC, "unknown": Self.unknownUSCC,
+                "sealId": "35010020260001", "holderName": holderName,
+                "document": documentPath.path, "otherDocument": otherPath.path,
+            ]
+            let scenarioPath = Self.output.appendingPathComponent("scenario.json")
+            try JSONEncoder().encode(scenario).write(to: scenarioPath)
+            return try await Self.runScript(["--server", "http://127.0.0.1:\(server.client.port)",
+                                             "--scenario", scenarioPath.path, "--out", Self.output.path])
+        }
+        #expect(status == 0, "the browser expectations failed:\n\(log)")
+        #expect(log.contains("all browser expectations held"), "\(log)")
+        for name in Self.screenshots {
+            let path = Self.output.appendingPathComponent(name + ".png").path
+            let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            #expect(size > 10_000, "screenshot \(path) missing or empty (\(size) bytes)")
+        }
+    }
+
+    /// Runs the Selenium script without blocking a concurrency thread (the ledger under test needs them), its
+    /// output in `browser.log`; killed after four minutes.
+    static func runScript(_ arguments: [String]) async throws -> (Int32, String) {
+        let logPath = output.appendingPathComponent("browser.log")
+        _ = FileManager.default.createFile(atPath: logPath.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logPath)
+        defer { try? log.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script] + arguments
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(240)
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.waitUntilExit()
+        let text = (try? String(contentsOf: logPath, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, text)
+    }
+}

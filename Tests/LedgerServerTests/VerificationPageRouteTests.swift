@@ -1,0 +1,42 @@
+import Foundation
+@testable import LedgerServer
+import Testing
+
+/// `GET /` and `GET /page/{asset}` over a real socket: the ledger's own checkpoint key pinned in the page, the
+/// security headers, every asset with its type, a refusal for anything else, and the 100 KB budget of issue #9.
+@Suite struct VerificationPageRouteTests {
+    @Test func page_pinsTheLedgersCheckpointKey_withStrictHeaders_andStaysUnder100KB() async throws {
+        try await DevLedgerServer.run { server in
+            let vkey = try String(contentsOfFile: server.folder + "/checkpoint.vkey", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let page = try await server.client.http.send("GET", "/")
+            #expect(page.status == 200)
+            let html = String(decoding: page.body, as: UTF8.self)
+            #expect(html.contains(#"<meta name="certledger-verifier-key" content="\#(vkey)">"#))
+            #expect(html.hasPrefix("<!doctype html>\n<html lang=\"zh-CN\">"))
+            let headers = Dictionary(page.headers.map { ($0.0.lowercased(), $0.1) }) { $1 }
+            #expect(headers["content-type"] == "text/html; charset=utf-8")
+            #expect(headers["content-security-policy"]?.contains("script-src 'self'") == true)
+            #expect(headers["content-security-policy"]?.contains("connect-src 'self'") == true)
+            var total = page.body.count
+            for (asset, type) in [("style.css", "text/css"), ("check.js", "text/javascript"),
+                                  ("text.js", "text/javascript"), ("app.js", "text/javascript")] {
+                #expect(html.contains("/page/\(asset)"), "the page does not load \(asset)")
+                let answer = try await server.client.http.send("GET", "/page/\(asset)")
+                #expect(answer.status == 200)
+                let fields = Dictionary(answer.headers.map { ($0.0.lowercased(), $0.1) }) { $1 }
+                #expect(fields["content-type"] == "\(type); charset=utf-8")
+                total += answer.body.count
+            }
+            #expect(total < 100_000, "the page and its assets weigh \(total) bytes")
+            let missing = try await server.client.http.send("GET", "/page/evil.js")
+            #expect(missing.status == 404)
+        }
+    }
+
+    @Test func pinnedKey_isEscapedForHTML() {
+        let html = VerificationPage.html(verifierKey: #"a"<b>&'+01234567+AA=="#)
+        #expect(html.contains(#"content="a&quot;&lt;b&gt;&amp;&#39;+01234567+AA==""#))
+        #expect(!html.contains(#"a"<b>"#))
+    }
+}
