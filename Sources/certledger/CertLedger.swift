@@ -14,7 +14,7 @@ struct CertLedger: AsyncParsableCommand {
             Exit codes: 0 success (or: authentic / audit passed), 1 not authentic or integrity failure,
             2 usage or configuration error, 3 server unreachable.
             """,
-        subcommands: [Init.self, Keygen.self, Audit.self]
+        subcommands: [Init.self, Keygen.self, Audit.self, CheckProof.self]
     )
 }
 
