@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "CertLedgerBench",
             dependencies: [
-                "LedgerCrypto", "Log", "LogSQLite", "SignedNote",
+                "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
