@@ -18,7 +18,9 @@ extension CertLedger {
                 and for every submission: that it is canonical, that its department was registered and its key
                 current at that index (the key history comes from the log itself), that the signature verifies,
                 that the department's roles allow the kind, that its nonce is new, and that the license/seal
-                state machine accepts it. Memory stays flat apart from the ledger's own state.
+                state machine accepts it. Decoding and signature checks run ahead on every core while the state
+                machine walks the log in order; memory is a bounded window of entries plus the ledger's own state
+                (departments, licenses, seals, nonces).
 
                 With --state FILE the checkpoint verified last time is kept in FILE, and the new one must be
                 consistent with it (an RFC 9162 consistency proof): a ledger that was rolled back, forked or
@@ -89,17 +91,20 @@ extension CertLedger {
             let identity = LogIdentity(origin: verifier.name, hashAlgorithm: hash, verifier: verifier)
             let showProgress = !quiet && !json && isatty(2) == 1
             var lastDraw = ContinuousClock.now
-            let auditor = RegistryAuditor(identity: identity)
-            let visit: (LogEntry) throws -> Void = logOnly ? { _ in } : { entry in try auditor.visit(entry) }
-            let report = try await LogVerifier(store: sqlite, identity: identity).verify(visit: visit,
-                                                                                      progress: { done, total in
+            let progress = { (done: UInt64, total: UInt64) in
                 guard showProgress, ContinuousClock.now - lastDraw > .milliseconds(200) || done == total else { return }
                 lastDraw = .now
                 let percent = total == 0 ? 100 : Int(done * 100 / total)
                 let bar = String(repeating: "#", count: percent / 4) + String(repeating: ".", count: 25 - percent / 4)
                 FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) entries".utf8))
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-            })
+            }
+            // Decoding and signature checks run ahead on both cores; the state machine walks the log in order.
+            let logVerifier = LogVerifier(store: sqlite, identity: identity)
+            let auditor = RegistryAuditor(identity: identity)
+            let report = logOnly ? try await logVerifier.verify(progress: progress)
+                : try await logVerifier.verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:),
+                                            progress: progress)
             var failure = report.failure.map { (index: $0.index, reason: $0.reason) }
             if failure == nil, let state, let checkpoint = report.checkpoint {
                 failure = try await checkAgainstState(state, checkpoint: checkpoint, store: sqlite, identity: identity)

@@ -14,7 +14,10 @@ struct CertLedger: AsyncParsableCommand {
             Exit codes: 0 success (or: authentic / audit passed), 1 not authentic or integrity failure,
             2 usage or configuration error, 3 server unreachable.
             """,
-        subcommands: [Init.self, Keygen.self, Register.self, Sign.self, Submit.self, Verify.self, CheckpointCommand.self, Audit.self]
+        subcommands: [
+            Init.self, Keygen.self, Register.self, Sign.self, Submit.self, Verify.self, CheckProof.self,
+            CheckpointCommand.self, Audit.self,
+        ]
     )
 }
 

@@ -7,6 +7,12 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("Scripts/nightly-integrity-check").path
 
     func runScript(_ env: [String: String]) throws -> Int32 {
+        let process = try startScript(env)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func startScript(_ env: [String: String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Self.script]
@@ -14,8 +20,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return process
     }
 
     @Test func goodThenTamperedLedger_reportsAndAlerts_andLockPreventsOverlap() async throws {

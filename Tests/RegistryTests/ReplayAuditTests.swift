@@ -8,8 +8,9 @@ import Testing
 
 /// Start-up replay and audit (issue #4 item 7): one code path, signatures against the key history at each index.
 @Suite struct ReplayAuditTests {
-    /// A ledger with a rotation, licenses, seals and links; returns it after the sequencer stopped.
-    static func busyLedger() async throws -> LedgerHarness {
+    /// A ledger with a rotation, licenses, seals and links (11 entries, then `moreLinks` link shares by demo-bdc);
+    /// returns it after the sequencer stopped.
+    static func busyLedger(moreLinks: Int = 0) async throws -> LedgerHarness {
         let ledger = try await LedgerHarness()
         try await ledger.run { ledger in
             let issued = try await ledger.submit(ledger.amr(.licenseIssue, ledger.license()))[0]
@@ -24,6 +25,10 @@ import Testing
                                                 as: "demo-amr", key: ledger.demo.amrNextKey))
             try await ledger.submit(ledger.sign(.linkShare, try ledger.demo.record(.linkShare), as: "demo-bdc",
                                                 key: ledger.demo.bdcKey))
+            let link = try ledger.demo.record(.linkShare)
+            for _ in 0..<moreLinks {
+                try await ledger.submit(ledger.sign(.linkShare, link, as: "demo-bdc", key: ledger.demo.bdcKey))
+            }
         }
         return ledger
     }

@@ -5,14 +5,20 @@ public import SignedNote
 /// the checkpoint signature, every entry's envelope and `index`, the `prev` chain, non-decreasing `time`, every
 /// stored hash tile (recomputed from the entries), and the root against the checkpoint.
 ///
-/// Streams the log a tile (256 entries) at a time: memory stays constant whatever the log's size. The first
-/// problem ends the run with its index and reason; a failed check is a result, not a thrown error — errors are
-/// kept for "could not answer" (the store is unreadable).
+/// Two stages (`VerifierChunk`): up to `lookahead` chunks of `chunk` entries are read, decoded, leaf-hashed and
+/// `prepare`d concurrently — the layer above puts its signature checks there — while one sequential walk consumes
+/// the chunks strictly in log order and checks everything that depends on the entries before (index, chain, time,
+/// the `visit` state machine, tiles, root). Memory is bounded by the window (`lookahead` × `chunk` entries)
+/// whatever the log's size. The first problem in log order ends the run with its index and reason; a failed check
+/// is a result, not a thrown error — errors are kept for "could not answer" (the checkpoint is unreadable).
 public struct LogVerifier: Sendable {
     public let store: any LogStore
     public let identity: LogIdentity
-    /// Entries read per store call.
+    /// Entries read and prepared per task.
     public var chunk: Int = TileLayout.width
+    /// Chunks in flight ahead of the sequential walk (at least 1). Two per core keeps both cores busy while the
+    /// walk consumes one chunk and the next is being read.
+    public var lookahead: Int = 4
 
     public init(store: any LogStore, identity: LogIdentity) {
         self.store = store
@@ -45,6 +51,22 @@ public struct LogVerifier: Sendable {
         visit: (LogEntry) throws -> Void = { _ in },
         progress: (UInt64, UInt64) -> Void = { _, _ in }
     ) async throws -> Report {
+        try await verify(preparer: { { @Sendable _ in () } }, visit: { entry, _ in try visit(entry) },
+                         progress: progress)
+    }
+
+    /// Verifies everything, with order-independent work on each entry done ahead, concurrently.
+    ///
+    /// `preparer` is called by the sequential walk each time it starts a chunk ahead, and returns the function
+    /// that chunk's task runs on each well-formed entry: it may capture a snapshot of what the walk knows so far
+    /// (e.g. the keys registered up to the walk's position), but must not rely on entries after that position.
+    /// `visit` then receives each entry with its prepared value, in log order; it must check again, or redo,
+    /// whatever the snapshot could not decide. Throwing from `visit` ends the run with that entry as the failure.
+    public func verify<Prepared: Sendable>(
+        preparer: () -> @Sendable (LogEntry) -> Prepared,
+        visit: (LogEntry, Prepared) throws -> Void,
+        progress: (UInt64, UInt64) -> Void = { _, _ in }
+    ) async throws -> Report {
         guard let head = try await store.head() else {
             return Report(verifiedEntries: 0, checkpoint: nil, failure: nil)
         }
@@ -55,87 +77,54 @@ public struct LogVerifier: Sendable {
             return Report(verifiedEntries: 0, checkpoint: nil,
                           failure: (nil, "the checkpoint does not verify with \(identity.verifier.name): \(error)"))
         }
-        func fail(_ index: UInt64?, _ why: String, done: UInt64) -> Report {
-            Report(verifiedEntries: done, checkpoint: signed, failure: (index, why))
-        }
         guard signed.checkpoint.size == head.size else {
-            return fail(nil, "the stored size is \(head.size), the checkpoint's \(signed.checkpoint.size)", done: 0)
+            return Report(verifiedEntries: 0, checkpoint: signed, failure: (
+                nil, "the stored size is \(head.size), the checkpoint's \(signed.checkpoint.size)"))
         }
-
-        let hasher = MerkleHasher(identity.hashAlgorithm)
-        let writer = TileWriter(hasher: hasher)
-        var edge = TreeEdge()
-        var prev = Hash256.zero
-        var lastTime = Timestamp(millisecondsSinceEpoch: Int64.min)
-        var index: UInt64 = 0
-        while index < head.size {
-            let end = min(head.size, index + UInt64(chunk))
-            let entries: [[UInt8]]
-            do {
-                entries = try await store.entries(index..<end)
-            } catch {
-                return fail(index, "entries \(index)..<\(end) cannot be read: \(error)", done: index)
-            }
-            guard entries.count == Int(end - index) else {
-                return fail(index + UInt64(entries.count), "entry missing below size \(head.size)", done: index)
-            }
-            var leaves: [Hash256] = []
-            leaves.reserveCapacity(entries.count)
-            for (offset, bytes) in entries.enumerated() {
-                let i = index + UInt64(offset)
-                let entry: LogEntry
-                do { entry = try LogEntry(bytes: bytes) } catch {
-                    return fail(i, "the entry does not decode: \(error)", done: i)
+        var walk = VerifierWalk(store: store, hasher: MerkleHasher(identity.hashAlgorithm))
+        let size = head.size, step = UInt64(max(1, chunk)), window = max(1, lookahead)
+        let store = self.store, algorithm = identity.hashAlgorithm
+        let failure: (index: UInt64?, reason: String)? = try await withThrowingTaskGroup(
+            of: VerifierChunk<Prepared>.self
+        ) { group in
+            var launched: UInt64 = 0
+            var ready: [UInt64: VerifierChunk<Prepared>] = [:]
+            func launch() {
+                let start = launched
+                let end = min(size, start + step)
+                let prepare = preparer()
+                group.addTask {
+                    await VerifierChunk.load(start..<end, from: store, hashAlgorithm: algorithm, prepare: prepare)
                 }
-                guard entry.index == i else { return fail(i, "the entry says it is index \(entry.index)", done: i) }
-                guard entry.prev == prev else {
-                    return fail(i, "prev is \(entry.prev.base64) but entry \(i == 0 ? "-" : String(i - 1)) hashes to "
-                        + "\(prev.base64): the chain is broken", done: i)
-                }
-                guard entry.time >= lastTime else {
-                    return fail(i, "time \(entry.time) is earlier than the previous entry's \(lastTime)", done: i)
-                }
-                do { try visit(entry) } catch { return fail(i, "\(error)", done: i) }
-                prev = hasher.leafHash(bytes)
-                lastTime = entry.time
-                leaves.append(prev)
+                launched = end
             }
-            let update: TileUpdate
-            do { update = try writer.append(leaves, to: edge) } catch {
-                return fail(index, "tiles cannot be computed: \(error)", done: index)
-            }
-            for (key, computed) in update.tiles.sorted(by: { $0.key < $1.key }) {
-                let stored: [UInt8]?
-                do { stored = try await store.tile(key) } catch {
-                    return fail(index, "\(key) cannot be read: \(error)", done: index)
+            while launched < size, launched < step * UInt64(window) { launch() }
+            var next: UInt64 = 0
+            while next < size {
+                while ready[next] == nil {
+                    guard let done = try await group.next() else { break }
+                    ready[done.range.lowerBound] = done
                 }
-                guard let stored, stored.count >= computed.count,
-                      stored.prefix(computed.count).elementsEqual(computed) else {
-                    let firstBad = Self.firstDifferingLeaf(key: key, stored: stored ?? [], computed: computed)
-                    return fail(firstBad, "stored \(key) differs from the one recomputed from the entries", done: index)
+                guard let current = ready.removeValue(forKey: next) else {
+                    return (next, "entries from \(next) were never read")
                 }
+                if let failure = try await walk.consume(current, visit: visit) {
+                    group.cancelAll()
+                    return failure
+                }
+                next = current.range.upperBound
+                if launched < size { launch() }
+                progress(next, size)
             }
-            edge = update.edge
-            index = end
-            progress(index, head.size)
+            return nil
         }
-        let root = edge.rootHash(using: hasher)
+        if let failure { return Report(verifiedEntries: walk.verified, checkpoint: signed, failure: failure) }
+        let root = walk.edge.rootHash(using: walk.hasher)
         guard root == signed.checkpoint.rootHash else {
-            return fail(nil, "the entries give root \(root.base64) at size \(head.size), the checkpoint says "
-                + "\(signed.checkpoint.rootHash.base64)", done: head.size)
+            return Report(verifiedEntries: size, checkpoint: signed, failure: (
+                nil, "the entries give root \(root.base64) at size \(size), the checkpoint says "
+                    + "\(signed.checkpoint.rootHash.base64)"))
         }
-        return Report(verifiedEntries: head.size, checkpoint: signed, failure: nil)
-    }
-
-    /// The first leaf index covered by the first differing hash of a tile (for the report).
-    static func firstDifferingLeaf(key: TileKey, stored: [UInt8], computed: [UInt8]) -> UInt64 {
-        var position = 0
-        while position * 32 < computed.count,
-              (position + 1) * 32 <= stored.count,
-              stored[(position * 32)..<((position + 1) * 32)].elementsEqual(computed[(position * 32)..<((position + 1) * 32)]) {
-            position += 1
-        }
-        let leavesPerHash = UInt64(1) << (8 * UInt64(key.level))
-        return (key.index * UInt64(TileLayout.width) + UInt64(position)) * leavesPerHash
+        return Report(verifiedEntries: size, checkpoint: signed, failure: nil)
     }
 }

@@ -1,3 +1,4 @@
+import LedgerCrypto
 public import Log
 import SignedNote
 
@@ -8,14 +9,21 @@ import SignedNote
 /// `visit` closure of `LogVerifier.verify` (which checks the chain, tiles and checkpoint around it):
 ///
 ///     let auditor = RegistryAuditor(identity: identity)
-///     let report = try await LogVerifier(store: store, identity: identity).verify(visit: auditor.visit)
+///     let report = try await LogVerifier(store: store, identity: identity)
+///         .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
 ///
-/// Not thread-safe: one auditor walks one log, in one task.
+/// Not thread-safe: one auditor walks one log, in one task. Its `preparer()` snapshots are immutable and may run on
+/// any task: that is how the audit verifies signatures on both cores while the state machine stays sequential.
 public final class RegistryAuditor {
     /// The state after the entries visited so far.
     public private(set) var state = RegistryState()
     /// When set, the genesis must name this log's origin, hash suite and checkpoint key.
     public let identity: LogIdentity?
+    /// Every key any department has had so far, by key ID: the snapshot `preparer()` hands to the concurrent stage.
+    private var knownKeys: [String: PublicKey] = [:]
+    /// Signatures whose verdict came from the concurrent stage (the rest were checked during the walk: those in the
+    /// first window, and those by keys registered within the window before them).
+    public private(set) var signaturesCheckedAhead: UInt64 = 0
 
     public init(identity: LogIdentity? = nil) {
         self.identity = identity
@@ -26,23 +34,68 @@ public final class RegistryAuditor {
 
     /// Verifies and applies the next entry; throws a `RegistryError` carrying the entry's index and why.
     public func visit(_ entry: LogEntry) throws(RegistryError) {
+        try visit(entry, prepared: nil)
+    }
+
+    /// The function the audit's concurrent stage runs on each entry (`LogVerifier.verify(preparer:visit:)`):
+    /// decoding and the signature check, with the keys the log had registered up to the walk's position now —
+    /// a key registered later in the window is not known yet, and `visit` checks those signatures itself.
+    public func preparer() -> @Sendable (LogEntry) -> PreparedSubmission {
+        let keys = knownKeys, exceptions = state.parameters?.usccExceptions ?? []
+        return { entry in PreparedSubmission(entry, exceptions: exceptions, keys: keys) }
+    }
+
+    /// `visit` with the work of `preparer()` done ahead: the same checks, in the same order, with the same errors.
+    /// Auditing both cores' worth of signatures this way:
+    ///
+    ///     try await LogVerifier(store: store, identity: identity)
+    ///         .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
+    public func visit(_ entry: LogEntry, prepared: PreparedSubmission?) throws(RegistryError) {
         do throws(RegistryError) {
             guard entry.index == state.size else {
                 throw RegistryError(.conflict, "expected entry \(state.size), found entry \(entry.index)")
             }
-            let submission = try Registry.decode(entry, usccExceptions: state.parameters?.usccExceptions ?? [])
+            let exceptions = state.parameters?.usccExceptions ?? []
+            let decoded: PreparedSubmission.Decoded
+            if let prepared, prepared.exceptions == exceptions {
+                decoded = try prepared.decoded.get()
+            } else {
+                let submission = try Registry.decode(entry, usccExceptions: exceptions)
+                decoded = .init(submission: submission, digest: HashAlgorithm.sha256.hash(submission.canonicalBytes))
+            }
+            let submission = decoded.submission
             let key = try state.signingKey(for: submission, at: entry.index)
-            guard submission.verifySignature(with: key) else {
+            let valid: Bool
+            if let early = prepared?.signature, early.key == key {
+                valid = early.valid
+                signaturesCheckedAhead += 1
+            } else {
+                valid = submission.verifySignature(with: key)
+            }
+            guard valid else {
                 throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
                                     + "\(submission.department) does not verify with key \(submission.keyId)")
             }
-            try state.apply(submission, at: entry.index)
+            try state.apply(submission, digest: decoded.digest, at: entry.index)
             if entry.index == 0, let identity, let genesis = state.parameters?.genesis {
                 try Self.check(genesis, against: identity)
             }
+            learnKeys(of: submission)
         } catch {
             throw error.at(index: entry.index)
         }
+    }
+
+    /// Remembers every key of the department an applied entry registered or changed, for later `preparer()`s.
+    private func learnKeys(of submission: Submission) {
+        let department: DepartmentID
+        switch submission.record {
+        case .ledgerGenesis: department = submission.department
+        case .departmentRegister(let record): department = record.id
+        case .departmentRotateKey(let record): department = record.department
+        default: return
+        }
+        for (keyId, span) in state.departments[department.value]?.keys ?? [:] { knownKeys[keyId] = span.key }
     }
 
     /// The genesis must describe the log it is entry 0 of: a genesis copied from another ledger is refused.

@@ -1,0 +1,95 @@
+import Foundation
+import LedgerCrypto
+import Testing
+
+/// `certledger keygen` as a department runs it (issue #6 item 1): each algorithm writes a private key that only
+/// its owner can read — whatever the umask — and a public key whose ID is the one printed; `openssl` reads both.
+@Suite(.serialized) struct KeygenCommandTests {
+    let cli = AuditCommandTests()
+
+    func mode(_ path: String) throws -> Int {
+        try #require((FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue)
+    }
+
+    /// Runs keygen under `umask 000`, so a mode of 0600 can only come from keygen itself.
+    func keygen(_ arguments: [String]) throws -> (Int32, String, String) {
+        let binary = ChildProcess.productsDirectory.appendingPathComponent("certledger").path
+        let quoted = ([binary, "keygen"] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "umask 000; exec \(quoted)"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
+                String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test(arguments: [("ed25519", SignatureAlgorithm.ed25519, "ED25519"),
+                      ("ecdsa-p256", .ecdsaP256SHA256, "prime256v1"),
+                      ("sm2", .sm2SM3, "SM2")])
+    func eachAlgorithm_writesAnOwnerOnlyKeyAndItsPublicHalf(name: String, algorithm: SignatureAlgorithm,
+                                                          opensslName: String) throws {
+        let folder = cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (status, out, err) = try keygen(["--algorithm", name, "--out", folder + "/keys/dept"])
+        try #require(status == 0, "\(err)")
+        let keyPath = folder + "/keys/dept.key", pubPath = folder + "/keys/dept.pub"
+        #expect(try mode(keyPath) == 0o600)
+        #expect(try mode(pubPath) == 0o644)
+
+        let privateKey = try PrivateKey(pem: try String(contentsOfFile: keyPath, encoding: .utf8))
+        let publicKey = try PublicKey(pem: try String(contentsOfFile: pubPath, encoding: .utf8))
+        #expect(privateKey.algorithm == algorithm && publicKey == privateKey.publicKey)
+        #expect(out.contains("keyId     \(publicKey.keyID)"), "\(out)")
+        #expect(out.contains("algorithm \(algorithm.rawValue)"), "\(out)")
+        let message = Array("certledger keygen test".utf8)
+        #expect(publicKey.isValidSignature(try privateKey.sign(message), for: message))
+
+        // The system's openssl reads the private key as the same algorithm.
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "pkey", "-in", keyPath, "-noout", "-text"]
+        let text = Pipe()
+        openssl.standardOutput = text
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        let described = String(decoding: text.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        openssl.waitUntilExit()
+        #expect(openssl.terminationStatus == 0)
+        #expect(described.contains(opensslName), "\(described.prefix(200))")
+    }
+
+    @Test func existingKey_isKeptUnlessForced_andAForcedKeyIsOwnerOnlyAgain() throws {
+        let folder = cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let out = folder + "/dept"
+        try #require(try keygen(["--out", out]).0 == 0)
+        let first = try String(contentsOfFile: out + ".key", encoding: .utf8)
+        let (status, _, err) = try keygen(["--algorithm", "sm2", "--out", out])
+        #expect(status == 2)
+        #expect(err.contains("exists"), "\(err)")
+        #expect(try String(contentsOfFile: out + ".key", encoding: .utf8) == first)
+
+        // Someone loosened the old file's mode; --force replaces the key and closes it again.
+        chmod(out + ".key", 0o644)
+        #expect(try keygen(["--algorithm", "sm2", "--out", out, "--force"]).0 == 0)
+        #expect(try mode(out + ".key") == 0o600)
+        let replaced = try PrivateKey(pem: try String(contentsOfFile: out + ".key", encoding: .utf8))
+        #expect(replaced.algorithm == .sm2SM3)
+    }
+
+    @Test func unknownAlgorithmOrMissingOut_isUsage() throws {
+        let folder = cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (status, _, err) = try keygen(["--algorithm", "rsa", "--out", folder + "/x"])
+        #expect(status == 2)
+        #expect(err.contains("rsa"), "\(err)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/x.key"))
+        #expect(try keygen([]).0 == 2)
+    }
+}
