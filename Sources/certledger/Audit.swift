@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerClient
 import LedgerCrypto
 import Log
 import LogSQLite
@@ -42,6 +43,14 @@ extension CertLedger {
         var store: String?
 
         @Option(help: ArgumentHelp(
+            "A daemon's URL: audit through its public C2SP tiles and checkpoint only (instead of --data).",
+            valueName: "url"))
+        var server: String?
+
+        @Option(help: "The ledger's hash suite with --server (sha256 or sm3; a store records its own).")
+        var hash = "sha256"
+
+        @Option(help: ArgumentHelp(
             "The ledger's checkpoint verifier key (name+id+key), or @FILE to read it from a file.",
             valueName: "vkey"))
         var verifierKey: String
@@ -59,19 +68,38 @@ extension CertLedger {
         var logOnly = false
 
         func validate() throws {
-            guard (data == nil) != (store == nil) else {
-                throw ValidationError("give exactly one of --data DIR or --store FILE")
+            guard [data, store, server].compactMap({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of --data DIR, --store FILE or --server URL")
             }
+            guard HashAlgorithm(rawValue: hash) != nil else { throw ValidationError("--hash must be sha256 or sm3") }
         }
 
         func run() async throws {
-            let storePath = store ?? (data! as NSString).appendingPathComponent("log.sqlite")
             let verifier: any NoteVerifier
             do {
                 verifier = try NoteVerifierKey.parse(try readArgument(verifierKey))
             } catch {
                 throw CLIError("--verifier-key: \(error)")
             }
+            let sqlite: any LogStore
+            let identity: LogIdentity
+            if let server {
+                let client: LedgerHTTPClient
+                do { client = try LedgerHTTPClient(url: server, timeout: .seconds(60)) } catch {
+                    throw CLIError("--server: \(error.message)")
+                }
+                sqlite = try await RemoteLogStore.connect(client)
+                identity = LogIdentity(origin: verifier.name, hashAlgorithm: HashAlgorithm(rawValue: hash) ?? .sha256,
+                                       verifier: verifier)
+            } else {
+                (sqlite, identity) = try await openLocal(verifier: verifier)
+            }
+            try await audit(sqlite, identity: identity)
+        }
+
+        /// The SQLite store of `--data` or `--store`, read-only, and the identity it records.
+        func openLocal(verifier: any NoteVerifier) async throws -> (any LogStore, LogIdentity) {
+            let storePath = store ?? (data! as NSString).appendingPathComponent("log.sqlite")
             let sqlite: SQLiteLogStore
             do {
                 sqlite = try await SQLiteLogStore.openReadOnly(path: storePath)
@@ -88,7 +116,11 @@ extension CertLedger {
             guard let hash = stored.hashAlgorithm else {
                 throw CLIError("\(storePath) has no log identity: not a CertLedger store")
             }
-            let identity = LogIdentity(origin: verifier.name, hashAlgorithm: hash, verifier: verifier)
+            return (sqlite, LogIdentity(origin: verifier.name, hashAlgorithm: hash, verifier: verifier))
+        }
+
+        /// Verifies `sqlite` (local or remote) as `identity`, reports, and keeps the state.
+        func audit(_ sqlite: any LogStore, identity: LogIdentity) async throws {
             let showProgress = !quiet && !json && isatty(2) == 1
             var lastDraw = ContinuousClock.now
             let progress = { (done: UInt64, total: UInt64) in

@@ -52,6 +52,15 @@ import Testing
 
     /// `bytes` with the byte at `offset` replaced by another character of the same class (digit or base64
     /// letter), so that the file still parses and the check itself must catch it.
+    /// `bytes` with the base64 character at `offset` replaced by the next one of the alphabet: still base64 (so the
+    /// proof parses), a different hash. The 3rd character of a hash never touches padding bits.
+    func nextBase64(_ bytes: [UInt8], at offset: Int) -> [UInt8] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var copy = bytes
+        if let position = alphabet.firstIndex(of: copy[offset]) { copy[offset] = alphabet[(position + 1) % 64] }
+        return copy
+    }
+
     func flipped(_ bytes: [UInt8], at offset: Int) -> [UInt8] {
         var copy = bytes
         copy[offset] = copy[offset] == UInt8(ascii: "A") ? UInt8(ascii: "B")
@@ -95,7 +104,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: saved.folder) }
         // Lines: header, "index 4", then the proof hashes: change the first hash's 3rd character.
         let offset = lineStart(saved.proof, afterNewlines: 2) + 2
-        try write(flipped(saved.proof, at: offset), to: saved.proofPath)
+        try write(nextBase64(saved.proof, at: offset), to: saved.proofPath)
         let (status, _, err) = try check(saved)
         #expect(status == 1, "\(err)")
         #expect(err.contains("root mismatch"), "\(err)")

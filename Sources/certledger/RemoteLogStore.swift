@@ -1,0 +1,82 @@
+import LedgerClient
+import Log
+import SignedNote
+
+/// A daemon's public C2SP read paths (`/checkpoint`, `/tile/<L>/<N>[.p/<W>]`, `/tile/entries/<N>[.p/<W>]`) as a
+/// read-only `LogStore`, so that `audit --server` runs exactly the verifier `audit --data` runs — without access to
+/// the daemon's files, and trusting nothing it serves: the checkpoint's signature, every tile, every entry and every
+/// submission are checked as if read from disk. The head is fixed when the store is made (the checkpoint fetched
+/// then); later growth of the log is the next audit's.
+struct RemoteLogStore: LogStore {
+    let client: LedgerHTTPClient
+    let size: UInt64
+    let checkpointNote: [UInt8]
+
+    /// Fetches the current checkpoint (not yet verified: the verifier does that).
+    static func connect(_ client: LedgerHTTPClient) async throws -> RemoteLogStore {
+        let answer = try await client.call("GET", "/checkpoint")
+        guard answer.status == 200 else {
+            throw CLIError("GET /checkpoint: \(describeError(answer))", code: 3)
+        }
+        let checkpoint: Checkpoint
+        do { checkpoint = try Checkpoint(parsing: try Note(parsing: answer.body).text) } catch {
+            throw LogStoreError(.corrupt, "the server's /checkpoint is not a checkpoint note: \(error)")
+        }
+        return RemoteLogStore(client: client, size: checkpoint.size, checkpointNote: answer.body)
+    }
+
+    func head() async throws -> LogHead? { LogHead(size: size, checkpoint: checkpointNote) }
+
+    /// Entries from the entry bundles that cover `range` (each bundle at the width the tree has).
+    func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] {
+        let end = min(range.upperBound, size)
+        guard range.lowerBound < end else { return [] }
+        var result: [[UInt8]] = []
+        var bundle = range.lowerBound / UInt64(TileLayout.width)
+        while bundle * UInt64(TileLayout.width) < end {
+            let width = TileLayout.entryBundleWidth(index: bundle, treeSize: size)
+            let path = try TilePath.entries(index: bundle, width: width).path
+            let bytes = try await fetch(path)
+            guard let bytes else { throw LogStoreError(.corrupt, "the server has no \(path) for size \(size)") }
+            let entries: [[UInt8]]
+            do { entries = try EntryBundle.decode(bytes) } catch {
+                throw LogStoreError(.corrupt, "\(path) is not an entry bundle: \(error)", index: bundle * 256)
+            }
+            let first = bundle * UInt64(TileLayout.width)
+            for (offset, entry) in entries.enumerated() where range.contains(first + UInt64(offset)) {
+                result.append(entry)
+            }
+            bundle += 1
+        }
+        return result
+    }
+
+    /// The hash tile at `key`, at the width the tree of `size` has there.
+    func tile(_ key: TileKey) async throws -> [UInt8]? {
+        let width = TileLayout.width(of: key, treeSize: size)
+        guard width > 0 else { return nil }
+        return try await fetch(try TilePath(level: key.level, index: key.index, width: width).path)
+    }
+
+    func checkpoint(size: UInt64) async throws -> [UInt8]? { size == self.size ? checkpointNote : nil }
+
+    func metadata(_ key: String) async throws -> String? { nil }
+
+    func append(_ batch: LogBatch) async throws {
+        throw LogStoreError(.unavailable, "a remote log is read-only")
+    }
+
+    func setMetadata(_ key: String, _ value: String) async throws {
+        throw LogStoreError(.unavailable, "a remote log is read-only")
+    }
+
+    /// GET `/path`: the body, nil for 404, exit 3 for an unreachable server.
+    private func fetch(_ path: String) async throws -> [UInt8]? {
+        let answer = try await client.call("GET", "/" + path)
+        switch answer.status {
+        case 200: return answer.body
+        case 404: return nil
+        default: throw LogStoreError(.unavailable, "GET /\(path): \(describeError(answer))")
+        }
+    }
+}
