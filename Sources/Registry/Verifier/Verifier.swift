@@ -11,6 +11,8 @@ public struct Verifier: Sendable {
     public let reader: LogReader
     /// The private half of the genesis's `receiptKey`.
     public let receiptKey: PrivateKey
+    /// Proven entries and checkpoints by tree size: immutable facts, read once.
+    let cache = ProofCache()
 
     public init(registry: Registry, reader: LogReader, receiptKey: PrivateKey) {
         self.registry = registry
@@ -46,16 +48,27 @@ public struct Verifier: Sendable {
                                     + "\(ledger.genesis.receiptKey.keyId)")
             }
             // The state's size ends a batch, which has its own checkpoint; between observed chunks it may not.
-            guard let checkpoint = try await reader.store.checkpoint(size: size) else {
+            var found = cache.checkpoint(size: size)
+            if found == nil, let stored = try await reader.store.checkpoint(size: size) {
+                cache.remember(checkpoint: stored, size: size)
+                found = stored
+            }
+            guard let checkpoint = found else {
                 await Task.yield()
                 continue
             }
             var proven: [VerifierAnswer.ProvenEntry] = []
             for index in [0] + decision.deciding {
+                if let known = cache.proven(index: index, size: size) {
+                    proven.append(known)
+                    continue
+                }
                 let entry = try await reader.entry(at: index, treeSize: size)
                 let proof = try await reader.inclusionProof(index: index, size: size, treeSize: size)
-                proven.append(VerifierAnswer.ProvenEntry(index: index, entry: Base64.encode(entry.bytes),
-                                                         inclusionProof: proof.map(\.base64)))
+                let fresh = VerifierAnswer.ProvenEntry(index: index, entry: Base64.encode(entry.bytes),
+                                                       inclusionProof: proof.map(\.base64))
+                cache.remember(fresh, size: size)
+                proven.append(fresh)
             }
             let unsigned = VerifierAnswer(
                 v: 1, question: question, verdict: decision.verdict, reason: decision.reason, asOf: asOf,
