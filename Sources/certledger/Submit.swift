@@ -105,19 +105,6 @@ struct SubmissionSender {
     let verifier: Ed25519NoteVerifier?
     let json: Bool
 
-    struct Answer: Decodable {
-        struct Entry: Decodable {
-            let index: UInt64
-            let entry: String
-            let leafHash: String
-            let inclusionProof: [String]
-        }
-        let checkpoint: String
-        let duplicate: Bool
-        let entries: [Entry]
-        let treeSize: UInt64
-    }
-
     /// Sends one submission or bundle; prints why when the ledger refuses it. Returns whether it was accepted.
     func send(_ body: [UInt8], label: String) async throws -> Bool {
         try FileManager.default.createDirectory(atPath: proofs, withIntermediateDirectories: true)
@@ -133,8 +120,8 @@ struct SubmissionSender {
 
     /// Checks each entry's proof against the answer's checkpoint and saves entry + tlog-proof.
     private func file(_ response: HTTPClientResponse, label: String) throws {
-        let answer: Answer
-        do { answer = try JSONDecoder().decode(Answer.self, from: Data(response.body)) } catch {
+        let answer: SubmissionAnswer
+        do { answer = try JSONDecoder().decode(SubmissionAnswer.self, from: Data(response.body)) } catch {
             throw CLIError("\(label): the daemon's answer is not a submission answer: \(error)", code: 1)
         }
         let note: Note

@@ -11,18 +11,7 @@ import Testing
 /// `POST /v1/submissions`, `GET /v1/licenses|seals/…` and `POST /v1/verify` on a development ledger over a real
 /// socket: the answers, their proofs, idempotency, and every refusal with its status, code and field.
 @Suite struct SubmissionRouteTests {
-    struct Answer: Decodable {
-        struct Entry: Decodable {
-            let index: UInt64
-            let entry: String
-            let leafHash: String
-            let inclusionProof: [String]
-        }
-        let checkpoint: String
-        let duplicate: Bool
-        let entries: [Entry]
-        let treeSize: UInt64
-    }
+    typealias Answer = SubmissionAnswer
 
     static func decode<T: Decodable>(_ type: T.Type, _ response: HTTPClientResponse) throws -> T {
         try JSONDecoder().decode(type, from: Data(response.body))

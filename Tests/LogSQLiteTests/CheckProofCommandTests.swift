@@ -122,7 +122,8 @@ import Testing
         // Checkpoint lines: origin, size, root, blank, signature. Change the size's digit, then a root character.
         for target in [lineStart(Array(saved.proof[checkpoint...]), afterNewlines: 1),
                        lineStart(Array(saved.proof[checkpoint...]), afterNewlines: 2) + 5] {
-            try write(flipped(saved.proof, at: checkpoint + target), to: saved.proofPath)
+            // A digit stays a digit, a base64 character stays base64: the note still parses, the signature fails.
+            try write(nextBase64(saved.proof, at: checkpoint + target), to: saved.proofPath)
             let (status, _, err) = try check(saved)
             #expect(status == 1, "\(err)")
             #expect(err.contains("checkpoint is not signed"), "\(err)")

@@ -102,18 +102,3 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
-
-/// The answer to a submission: each entry with its RFC 9162 inclusion proof against the signed checkpoint of
-/// `treeSize` — enough to check inclusion offline, or to write a C2SP tlog-proof.
-struct SubmissionAnswer: Encodable {
-    struct Entry: Encodable {
-        let index: UInt64
-        let entry: String
-        let leafHash: String
-        let inclusionProof: [String]
-    }
-    let checkpoint: String
-    let duplicate: Bool
-    let entries: [Entry]
-    let treeSize: UInt64
-}

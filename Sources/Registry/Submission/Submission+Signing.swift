@@ -21,17 +21,8 @@ extension Submission {
         } catch {
             throw RegistryError(error, prefix: "record")
         }
-        let unsigned: JSONValue = .object([
-            "kind": .string(kind.rawValue),
-            "department": .string(department.value),
-            "keyId": .string(key.publicKey.keyID),
-            "nonce": .string(nonce.value),
-            "record": recordJSON,
-        ])
-        let signature = try key.sign(signingInput(unsigned))
-        var members = unsigned.objectValue ?? [:]
-        members["signature"] = .string(Base64.encode(signature))
-        return try Submission(json: .object(members), usccExceptions: usccExceptions)
+        return try sign(kind: kind, department: department, key: key, nonce: nonce, recordJSON: recordJSON,
+                        usccExceptions: usccExceptions)
     }
 
     /// Whether `signature` is `key`'s signature over `signingInput`. A key with another ID than `keyId` never

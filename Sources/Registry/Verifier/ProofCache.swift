@@ -1,3 +1,4 @@
+import Log
 import Synchronization
 
 /// What the verifier proves, remembered: an entry's bytes and its inclusion proof in the tree of a given size
@@ -10,45 +11,26 @@ final class ProofCache: Sendable {
         let size: UInt64
     }
 
-    private struct State: ~Copyable {
-        var proven: [Key: VerifierAnswer.ProvenEntry] = [:]
-        var order: [Key] = []
-        var start = 0
-        var checkpoint: (size: UInt64, note: [UInt8])?
-    }
-
-    let capacity: Int
-    private let state = Mutex(State())
+    private let proven: BoundedCache<Key, VerifierAnswer.ProvenEntry>
+    private let latest = Mutex<(size: UInt64, note: [UInt8])?>(nil)
 
     init(capacity: Int = 16_384) {
-        self.capacity = max(1, capacity)
+        proven = BoundedCache(capacity: capacity)
     }
 
     func proven(index: UInt64, size: UInt64) -> VerifierAnswer.ProvenEntry? {
-        state.withLock { $0.proven[Key(index: index, size: size)] }
+        proven[Key(index: index, size: size)]
     }
 
     func remember(_ entry: VerifierAnswer.ProvenEntry, size: UInt64) {
-        let key = Key(index: entry.index, size: size)
-        state.withLock { state in
-            guard state.proven.updateValue(entry, forKey: key) == nil else { return }
-            state.order.append(key)
-            while state.proven.count > capacity {
-                state.proven[state.order[state.start]] = nil
-                state.start += 1
-            }
-            if state.start > capacity {
-                state.order.removeFirst(state.start)
-                state.start = 0
-            }
-        }
+        proven.insert(entry, for: Key(index: entry.index, size: size))
     }
 
     func checkpoint(size: UInt64) -> [UInt8]? {
-        state.withLock { state in state.checkpoint.flatMap { $0.size == size ? $0.note : nil } }
+        latest.withLock { $0.flatMap { $0.size == size ? $0.note : nil } }
     }
 
     func remember(checkpoint note: [UInt8], size: UInt64) {
-        state.withLock { $0.checkpoint = (size, note) }
+        latest.withLock { $0 = (size, note) }
     }
 }

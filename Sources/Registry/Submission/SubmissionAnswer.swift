@@ -1,0 +1,34 @@
+/// The daemon's answer to `POST /v1/submissions` (DESIGN.md §5): each entry with its RFC 9162 inclusion proof
+/// against the signed checkpoint of `treeSize` — enough to check inclusion offline or to write a C2SP tlog-proof.
+/// `duplicate` is true when the request re-sent submissions already in the log (the original entries come back).
+public struct SubmissionAnswer: Codable, Sendable, Equatable {
+    public struct Entry: Codable, Sendable, Equatable {
+        public let index: UInt64
+        /// The entry's bytes, standard base64.
+        public let entry: String
+        /// RFC 9162 leaf hash of the entry, standard base64.
+        public let leafHash: String
+        /// The audit path to `treeSize`, standard base64 hashes.
+        public let inclusionProof: [String]
+
+        public init(index: UInt64, entry: String, leafHash: String, inclusionProof: [String]) {
+            self.index = index
+            self.entry = entry
+            self.leafHash = leafHash
+            self.inclusionProof = inclusionProof
+        }
+    }
+
+    /// The C2SP signed checkpoint note the proofs lead to.
+    public let checkpoint: String
+    public let duplicate: Bool
+    public let entries: [Entry]
+    public let treeSize: UInt64
+
+    public init(checkpoint: String, duplicate: Bool, entries: [Entry], treeSize: UInt64) {
+        self.checkpoint = checkpoint
+        self.duplicate = duplicate
+        self.entries = entries
+        self.treeSize = treeSize
+    }
+}
