@@ -53,33 +53,12 @@ struct DevLedgerServer {
         try await DevelopmentLedger.createIfMissing(config: config, logger: logger)
         let metrics = ServerMetrics()
         let ledger = try await Ledger.open(config: config, metrics: metrics, logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int?.self)
-        let app = try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: logger) {
-            continuation.yield($0)
-        }
-        let group = LedgerServices.group(ledger: ledger.log, server: app, signals: [], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                continuation.finish()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let reported = await iterator.next(), let port = reported else {
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                throw LiveServerError.didNotStart
-            }
-            let client = LiveClient(http: LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port)))
-            let server = DevLedgerServer(folder: folder, client: client, ledger: ledger)
-            let result: T
-            do { result = try await body(server) } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
+        // The daemon's own ServiceGroup: the sequencer and the server, stopped server first.
+        return try await withLiveServer({ onRunning in
+            try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: logger,
+                                 onServerRunning: onRunning)
+        }, group: { LedgerServices.group(ledger: ledger.log, server: $0, signals: [], logger: logger) }) { client in
+            try await body(DevLedgerServer(folder: folder, client: client, ledger: ledger))
         }
     }
 }

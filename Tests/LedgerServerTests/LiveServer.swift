@@ -9,12 +9,15 @@ import ServiceLifecycle
 /// not an in-process router shortcut. `make` builds the application with the callback that reports its port.
 func withLiveServer<App: ApplicationProtocol, T: Sendable>(
     _ make: (_ onServerRunning: @escaping @Sendable (Int?) async -> Void) throws -> App,
+    group makeGroup: (App) -> ServiceGroup = {
+        ServiceGroup(configuration: .init(services: [$0], gracefulShutdownSignals: [],
+                                          logger: Logger(label: "live-test")))
+    },
     _ body: (LiveClient) async throws -> T
 ) async throws -> T {
     let (ports, continuation) = AsyncStream.makeStream(of: Int?.self)
     let app = try make { port in continuation.yield(port) }
-    let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [],
-                                                  logger: Logger(label: "live-test")))
+    let group = makeGroup(app)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask {
             try await group.run()
