@@ -28,7 +28,7 @@ public struct CanonicalJSONDecoder: Sendable {
     /// Decodes a `T` from an already parsed value.
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(JSONError) -> T {
         let state = DecodingState(rejectUnknownKeys: rejectUnknownKeys)
-        let decoder = JSONValueDecoder(value: value, state: state, codingPath: [])
+        let decoder = JSONValueDecoder(value: value, state: state)
         let result: T
         do {
             result = try decoder.decodeGeneric(type)

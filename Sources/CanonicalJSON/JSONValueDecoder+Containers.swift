@@ -43,6 +43,21 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         try child(key).decodeGeneric(type)
     }
 
+    /// One look-up instead of the default's three (`contains`, `decodeNil`, `decode`): absent or null is nil.
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let member = log.members[key.stringValue] else { return nil }
+        log.read.insert(key.stringValue)
+        if member.isNull { return nil }
+        return try decoder.child(member, key: key).decodeGeneric(type)
+    }
+
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        guard let member = log.members[key.stringValue] else { return nil }
+        log.read.insert(key.stringValue)
+        if member.isNull { return nil }
+        return try decoder.child(member, key: key).decodeString()
+    }
+
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {

@@ -22,14 +22,23 @@ public final class Registry: SequencingGate, Sendable {
     private struct Guarded: ~Copyable {
         var state: RegistryState
         /// SHA-256 of the canonical bytes of submissions whose signature `precheck` verified, with the key ID that
-        /// verified it; consumed by `admit`. Bounded: the oldest are forgotten first (their senders must re-send).
-        var verified: [Hash256: KeyID] = [:]
+        /// verified it and the decoded submission, so that `admit` (serial, in the sequencer's loop) finds it by
+        /// digest instead of decoding the payload a second time; consumed by `admit`. Bounded: the oldest are
+        /// forgotten first (their senders must re-send).
+        var verified: [Hash256: Verified] = [:]
         var verifiedOrder: [Hash256] = []
         var verifiedStart = 0
     }
 
-    /// Most verified-but-not-yet-sequenced submissions remembered: far above the sequencer's queue limit.
-    public static let verifiedCapacity = 1 << 16
+    /// A submission whose signature `precheck` verified, waiting for its turn in `admit`.
+    private struct Verified {
+        let keyId: KeyID
+        let submission: Submission
+    }
+
+    /// Most verified-but-not-yet-sequenced submissions remembered: twice the sequencer's default queue limit
+    /// (8,192), and a bound on the memory they hold (a decoded submission is a few KiB).
+    public static let verifiedCapacity = 1 << 14
 
     /// Guards the state and the verified set. Held only for dictionary work — never across a signature check,
     /// I/O or an `await` — so `admit` never waits long behind a reader.
@@ -80,7 +89,7 @@ public final class Registry: SequencingGate, Sendable {
             if let used = guarded.state.nonces[RegistryState.nonceKey(submission.department, submission.nonce)] {
                 return used.index
             }
-            Self.remember(digest, keyId: submission.keyId, in: &guarded)
+            Self.remember(digest, Verified(keyId: submission.keyId, submission: submission), in: &guarded)
             return nil
         }
         if let reused {
@@ -110,8 +119,8 @@ public final class Registry: SequencingGate, Sendable {
         return results
     }
 
-    private static func remember(_ digest: Hash256, keyId: KeyID, in guarded: inout Guarded) {
-        if guarded.verified.updateValue(keyId, forKey: digest) == nil { guarded.verifiedOrder.append(digest) }
+    private static func remember(_ digest: Hash256, _ verified: Verified, in guarded: inout Guarded) {
+        if guarded.verified.updateValue(verified, forKey: digest) == nil { guarded.verifiedOrder.append(digest) }
         while guarded.verified.count > verifiedCapacity, guarded.verifiedStart < guarded.verifiedOrder.count {
             guarded.verified[guarded.verifiedOrder[guarded.verifiedStart]] = nil
             guarded.verifiedStart += 1
@@ -128,9 +137,17 @@ public final class Registry: SequencingGate, Sendable {
     /// payload whose signature `precheck` did not verify. Throws the `RegistryError` of the first bad entry,
     /// its field prefixed with `bundle[i]` when the group has several.
     public func admit(_ entries: [LogEntry]) throws {
+        // A payload `precheck` verified is found by its digest, already decoded (its canonical bytes are the
+        // payload, so the digests agree); any other payload is decoded here, and then refused below as unverified.
+        let digests = entries.map { HashAlgorithm.sha256.hash($0.payload) }
+        let known = guarded.withLock { guarded in digests.map { guarded.verified[$0]?.submission } }
         let exceptions = usccExceptions
         var decoded: [(Submission, Hash256)] = []
         for (position, entry) in entries.enumerated() {
+            if let submission = known[position], submission.canonicalBytes.elementsEqual(entry.payload) {
+                decoded.append((submission, digests[position]))
+                continue
+            }
             do {
                 let submission = try Self.decode(entry, usccExceptions: exceptions)
                 decoded.append((submission, HashAlgorithm.sha256.hash(submission.canonicalBytes)))
@@ -145,7 +162,7 @@ public final class Registry: SequencingGate, Sendable {
                 let index = entries[position].index
                 do throws(RegistryError) {
                     try guarded.state.apply(submission, digest: digest, at: index)
-                    guard guarded.verified[digest] == submission.keyId else {
+                    guard guarded.verified[digest]?.keyId == submission.keyId else {
                         throw RegistryError(.badSignature, field: "signature", "the signature of this submission "
                                             + "was not verified before sequencing (pre-check it, then submit)")
                     }

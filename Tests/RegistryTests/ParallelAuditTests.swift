@@ -99,3 +99,28 @@ import Testing
         #expect(auditor.signaturesCheckedAhead > 0)
     }
 }
+
+/// The start-up replay, which prepares each chunk on every core while the chunk before it is applied: the same state
+/// as the gate built, and the same first bad index, whatever the chunk size (including a key rotated inside a chunk,
+/// whose later signatures the concurrent stage could not check ahead).
+@Suite struct ParallelReplayTests {
+    @Test(arguments: [1, 3, 8, 64, 1_024])
+    func replay_rebuildsTheGatesState_withAnyChunk(chunk: Int) async throws {
+        let ledger = try await ParallelAuditTests.longLedger(links: 150)
+        let registry = try await Registry.replay(store: ledger.store, identity: ledger.identity, chunk: chunk)
+        #expect(registry.snapshot.size == ledger.size)
+        #expect(registry.snapshot.counts == ledger.registry.snapshot.counts)
+        #expect(registry.snapshot.links(about: try USCC(Demo.holder)).count == 151)
+    }
+
+    @Test(arguments: [(1, UInt64(9)), (4, 9), (64, 100), (1_024, 140)])
+    func replay_ofAFlippedSignature_failsAtThatIndex(chunk: Int, index: UInt64) async throws {
+        let ledger = try await ParallelAuditTests.longLedger(links: 150)
+        let store = try await ParallelAuditTests.copy(of: ledger, flippingSignatureAt: index)
+        let error = await #expect(throws: RegistryError.self) {
+            _ = try await Registry.replay(store: store, identity: ledger.identity, chunk: chunk)
+        }
+        #expect(error?.code == .badSignature)
+        #expect(error?.index == index)
+    }
+}

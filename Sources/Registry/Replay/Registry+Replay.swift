@@ -1,3 +1,4 @@
+import Foundation
 public import Log
 
 extension Registry {
@@ -5,30 +6,68 @@ extension Registry {
     /// against the key history at each index, roles, state rules). The daemon must refuse to start when this
     /// throws: the `RegistryError` names the first bad entry (`index`) and why. Store errors pass through.
     ///
-    /// Streams the log `chunk` entries at a time; memory is the state plus one chunk.
-    public static func replay(store: any LogStore, identity: LogIdentity? = nil, chunk: Int = 256,
+    /// Streams the log `chunk` entries at a time; memory is the state plus two chunks. Decoding and signature
+    /// checks of a chunk run on every core (`RegistryAuditor.preparer()`), while the state machine applies the chunk
+    /// before it in log order, as the audit does: start-up after a crash is bounded by the machine's verify rate,
+    /// not one core's.
+    public static func replay(store: any LogStore, identity: LogIdentity? = nil, chunk: Int = 1_024,
                               progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> Registry {
         let size = try await store.head()?.size ?? 0
         let auditor = RegistryAuditor(identity: identity)
+        let chunk = UInt64(max(1, chunk))
         var index: UInt64 = 0
-        while index < size {
-            let end = min(size, index + UInt64(max(1, chunk)))
-            let entries = try await store.entries(index..<end)
-            guard entries.count == Int(end - index) else {
-                throw RegistryError(.notFound, "entries \(index)..<\(end) of \(size) are missing",
-                                    index: index + UInt64(entries.count))
-            }
-            for (offset, bytes) in entries.enumerated() {
-                let at = index + UInt64(offset)
-                let entry: LogEntry
-                do { entry = try LogEntry(bytes: bytes) } catch {
-                    throw RegistryError(.invalid, field: "entry", "the entry does not decode: \(error)", index: at)
-                }
-                try auditor.visit(entry)
+        var next: Task<[(LogEntry, PreparedSubmission)], any Error>?
+        if size > 0 { next = prepare(store: store, range: 0..<min(size, chunk), preparer: auditor.preparer()) }
+        while let current = next {
+            let entries = try await current.value
+            let end = index + UInt64(entries.count)
+            // The next chunk is decoded and checked while this one is applied; its preparer knows the keys
+            // registered up to here (a key registered in this chunk is checked by `visit` itself).
+            next = end < size ? prepare(store: store, range: end..<min(size, end + chunk), preparer: auditor.preparer())
+                : nil
+            do {
+                for (entry, prepared) in entries { try auditor.visit(entry, prepared: prepared) }
+            } catch {
+                next?.cancel()
+                throw error
             }
             index = end
             progress(index, size)
         }
         return Registry(state: auditor.state)
+    }
+
+    /// Reads `range` and prepares its entries on every core, in order.
+    private static func prepare(store: any LogStore, range: Range<UInt64>,
+                                preparer: @escaping @Sendable (LogEntry) -> PreparedSubmission)
+        -> Task<[(LogEntry, PreparedSubmission)], any Error> {
+        Task {
+            let stored = try await store.entries(range)
+            guard stored.count == range.count else {
+                throw RegistryError(.notFound, "entries \(range.lowerBound)..<\(range.upperBound) are missing",
+                                    index: range.lowerBound + UInt64(stored.count))
+            }
+            var entries: [LogEntry] = []
+            entries.reserveCapacity(stored.count)
+            for (offset, bytes) in stored.enumerated() {
+                do { entries.append(try LogEntry(bytes: bytes)) } catch {
+                    throw RegistryError(.invalid, field: "entry", "the entry does not decode: \(error)",
+                                        index: range.lowerBound + UInt64(offset))
+                }
+            }
+            let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, entries.count / 64))
+            let frozen = entries
+            let prepared = await withTaskGroup(of: (Int, [PreparedSubmission]).self) { group in
+                for lane in 0..<lanes {
+                    let part = frozen.indices.dropFirst(lane * frozen.count / lanes)
+                        .prefix((lane + 1) * frozen.count / lanes - lane * frozen.count / lanes)
+                    group.addTask { (lane, part.map { preparer(frozen[$0]) }) }
+                }
+                var parts = [[PreparedSubmission]](repeating: [], count: lanes)
+                for await (lane, part) in group { parts[lane] = part }
+                return parts.flatMap { $0 }
+            }
+            return Array(zip(entries, prepared))
+        }
     }
 }
