@@ -14,7 +14,8 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
     ProofController(ledger: ledger).addRoutes(to: router)
     OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
     if let registry {
-        SubmissionController(ledger: registry).addRoutes(to: router)
+        SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
+                             retryAfter: config.sequencer.retryAfterSeconds).addRoutes(to: router)
         RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
         VerificationPageController(ledger: ledger).addRoutes(to: router)
     }

@@ -82,6 +82,9 @@ extension ServerConfig {
                   sequencer.maxBatchDelayMilliseconds, "0...10000")
         try check(sequencer.queueLimit >= sequencer.maxGroupEntries, "sequencer.queueLimit", sequencer.queueLimit,
                   "at least sequencer.maxGroupEntries (\(sequencer.maxGroupEntries))")
+        try check(sequencer.departmentQueueLimit >= sequencer.maxGroupEntries, "sequencer.departmentQueueLimit",
+                  sequencer.departmentQueueLimit,
+                  "at least sequencer.maxGroupEntries (\(sequencer.maxGroupEntries)), so a full bundle fits")
         try check((1...4_096).contains(sequencer.maxGroupEntries), "sequencer.maxGroupEntries",
                   sequencer.maxGroupEntries, "1...4096")
         try check((1...3_600).contains(sequencer.retryAfterSeconds), "sequencer.retryAfterSeconds",
@@ -157,7 +160,8 @@ extension ServerConfig.LogSettings {
 
 extension ServerConfig.Batching {
     private enum Field: String, CodingKey, CaseIterable {
-        case maxBatchEntries, maxBatchDelayMilliseconds, queueLimit, maxGroupEntries, retryAfterSeconds
+        case maxBatchEntries, maxBatchDelayMilliseconds, queueLimit, departmentQueueLimit, maxGroupEntries
+        case retryAfterSeconds
     }
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
@@ -167,6 +171,7 @@ extension ServerConfig.Batching {
         maxBatchEntries = try c.value(.maxBatchEntries, default: maxBatchEntries)
         maxBatchDelayMilliseconds = try c.value(.maxBatchDelayMilliseconds, default: maxBatchDelayMilliseconds)
         queueLimit = try c.value(.queueLimit, default: queueLimit)
+        departmentQueueLimit = try c.value(.departmentQueueLimit, default: departmentQueueLimit)
         maxGroupEntries = try c.value(.maxGroupEntries, default: maxGroupEntries)
         retryAfterSeconds = try c.value(.retryAfterSeconds, default: retryAfterSeconds)
     }

@@ -90,6 +90,10 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         public var maxBatchDelayMilliseconds = 2
         /// Entries that may wait; beyond it requests get 503 + Retry-After. Default 8,192: never unbounded.
         public var queueLimit = 8_192
+        /// Entries one department may have waiting; beyond it that department's requests get 429 + Retry-After
+        /// while the others' still get through. Default 2,048: a quarter of the queue, so no single department
+        /// (a stuck retry loop, a bulk import) can crowd out the rest.
+        public var departmentQueueLimit = 2_048
         /// Most entries in one atomic bundle. Default 64.
         public var maxGroupEntries = 64
         /// Seconds a client is told to wait (Retry-After) when the queue is full. Default 1.

@@ -45,6 +45,7 @@ enum OpenAPIDocument {
                 '409': {$ref: '#/components/responses/Error'}
                 '413': {$ref: '#/components/responses/Error'}
                 '415': {$ref: '#/components/responses/Error'}
+                '429': {$ref: '#/components/responses/Error'}
                 '503': {$ref: '#/components/responses/Error'}
           /v1/licenses/{uscc}:
             get:
@@ -343,7 +344,8 @@ enum OpenAPIDocument {
             Error:
               description: >-
                 An error (400 malformed, 401 bad signature, 403 role, 404 unknown, 409 state conflict, 413 too
-                large, 415 wrong content type, 503 overloaded or store unavailable, with Retry-After).
+                large, 415 wrong content type, 429 one department's share of the queue is full, 503 overloaded or
+                store unavailable; 429 and 503 with Retry-After).
               content:
                 application/json:
                   schema: {$ref: '#/components/schemas/Error'}

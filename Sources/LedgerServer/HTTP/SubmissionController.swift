@@ -15,9 +15,15 @@ import Registry
 /// original entries and `"duplicate":true`: retrying after a lost answer is always safe.
 public struct SubmissionController<Context: RequestContext>: Sendable {
     let ledger: Ledger
+    let quota: DepartmentQuota
+    let retryAfter: Int
 
-    public init(ledger: Ledger) {
+    /// `departmentQueueLimit` entries of one department may wait for the sequencer at once; beyond that its
+    /// requests get 429 with `Retry-After: retryAfter` (default: every department may use the whole queue).
+    public init(ledger: Ledger, departmentQueueLimit: Int = .max, retryAfter: Int = 1) {
         self.ledger = ledger
+        self.quota = DepartmentQuota(limit: departmentQueueLimit)
+        self.retryAfter = retryAfter
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -40,6 +46,13 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     private func sequence(_ submissions: [Submission],
                           precheck: () throws -> [Registry.Precheck]) async throws -> Response {
         if let originals = Self.duplicates(try precheck()) { return try await answerDuplicate(originals) }
+        let counts = submissions.reduce(into: [String: Int]()) { $0[$1.department.value, default: 0] += 1 }
+        if let (department, waiting) = quota.acquire(counts) {
+            throw APIError(.tooManyRequests, code: "department_busy", "department \(department) has \(waiting) "
+                           + "entries waiting to be sequenced (limit \(quota.limit) per department); retry later",
+                           retryAfter: retryAfter)
+        }
+        defer { quota.release(counts) }
         do {
             let group = try await ledger.log.sequencer.submit(submissions.map(\.canonicalBytes))
             return try Self.json(.created, SubmissionAnswer(
