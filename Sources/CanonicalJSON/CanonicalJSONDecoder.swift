@@ -28,6 +28,8 @@ public struct CanonicalJSONDecoder: Sendable {
     /// Decodes a `T` from an already parsed value.
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(JSONError) -> T {
         let state = DecodingState(rejectUnknownKeys: rejectUnknownKeys)
+        // The read logs point back at decoders, which point at the state: forgetting them breaks that cycle.
+        defer { state.forgetLogs() }
         let decoder = JSONValueDecoder(value: value, state: state)
         let result: T
         do {

@@ -143,6 +143,11 @@ final class DecodingState {
         return log
     }
 
+    /// Drops the read logs once the decode is over (they reference decoders, which reference this state).
+    func forgetLogs() {
+        logs = []
+    }
+
     /// Reports the first member never read, objects in the order they were opened, members in canonical order.
     func checkAllKeysRead() throws(JSONError) {
         for log in logs {
