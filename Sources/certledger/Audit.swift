@@ -67,6 +67,15 @@ extension CertLedger {
         @Flag(help: "Check only the log layer (chain, tiles, root, checkpoint), not the submissions: for a bare log.")
         var logOnly = false
 
+        @Option(help: ArgumentHelp(
+            "Values of each kind (licenses, seals, nonces, …) kept in memory; the rest go to a scratch file.",
+            discussion: "Keeps memory flat however long the ledger is. 0 keeps everything in memory (faster on a "
+                + "ledger that fits)."))
+        var memoryValues = 16_384
+
+        @Option(help: "Folder for the scratch file (default: $TMPDIR or /tmp); deleted when the audit ends.")
+        var scratch: String?
+
         func validate() throws {
             guard [data, store, server].compactMap({ $0 }).count == 1 else {
                 throw ValidationError("give exactly one of --data DIR, --store FILE or --server URL")
@@ -134,9 +143,22 @@ extension CertLedger {
             // Decoding and signature checks run ahead on both cores; the state machine walks the log in order.
             let logVerifier = LogVerifier(store: sqlite, identity: identity)
             let auditor = RegistryAuditor(identity: identity)
+            var scratchFile: SQLiteScratch?
+            if !logOnly, memoryValues > 0 {
+                do { scratchFile = try SQLiteScratch(folder: scratch) } catch {
+                    throw CLIError("cannot create the audit's scratch file in \(scratch ?? NSTemporaryDirectory()): "
+                                   + "\(error)", code: 3)
+                }
+                auditor.spill(to: AuditSpill(scratchFile!), hotCapacity: memoryValues)
+            }
+            defer { scratchFile?.close() }
             let report = logOnly ? try await logVerifier.verify(progress: progress)
                 : try await logVerifier.verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:),
                                             progress: progress)
+            if let error = auditor.state.spillError {
+                throw CLIError("no verdict: the audit's scratch file failed (\(error)); free space in "
+                               + "\(scratch ?? NSTemporaryDirectory()) or give --scratch DIR", code: 3)
+            }
             var failure = report.failure.map { (index: $0.index, reason: $0.reason) }
             if failure == nil, let state, let checkpoint = report.checkpoint {
                 failure = try await checkAgainstState(state, checkpoint: checkpoint, store: sqlite, identity: identity)
@@ -237,4 +259,17 @@ func jsonString(_ text: String) -> String {
         }
     }
     return out + "\""
+}
+
+/// The audit's registry state beyond `--memory-values`, in a scratch SQLite file.
+final class AuditSpill: RegistrySpill {
+    let scratch: SQLiteScratch
+
+    init(_ scratch: SQLiteScratch) {
+        self.scratch = scratch
+    }
+
+    func read(table: Int, key: [UInt8]) throws -> [UInt8]? { try scratch.read(table: table, key: key) }
+
+    func write(table: Int, rows: [(key: [UInt8], value: [UInt8]?)]) throws { try scratch.write(table: table, rows: rows) }
 }

@@ -32,6 +32,13 @@ public final class RegistryAuditor {
     /// Entries visited so far.
     public var size: UInt64 { state.size }
 
+    /// Keeps at most `hotCapacity` recently written values of each kind in memory and the rest in `spill`
+    /// (`RegistryState.spill(to:hotCapacity:)`): an audit of any length in flat memory. Call before the walk; check
+    /// `state.spillError` after it (a verdict reached with a failed spill is no verdict).
+    public func spill(to spill: any RegistrySpill, hotCapacity: Int) {
+        state.spill(to: spill, hotCapacity: hotCapacity)
+    }
+
     /// Verifies and applies the next entry; throws a `RegistryError` carrying the entry's index and why.
     public func visit(_ entry: LogEntry) throws(RegistryError) {
         try visit(entry, prepared: nil)

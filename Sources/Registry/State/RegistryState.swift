@@ -30,19 +30,40 @@ public struct RegistryState: Sendable {
     public internal(set) var size: UInt64 = 0
     var parameters: LedgerParameters?
     var departments: [String: DepartmentState] = [:]
-    var licenses: [String: LicenseState] = [:]
-    var seals: [String: SealState] = [:]
-    var nonces: [String: NonceRecord] = [:]
-    var documents: [ContentDigest: DocumentRef] = [:]
-    var links: [String: [UInt64]] = [:]
+    var licenses = SpillMap<String, LicenseState>()
+    var seals = SpillMap<String, SealState>()
+    var nonces = SpillMap<String, NonceRecord>()
+    var documents = SpillMap<ContentDigest, DocumentRef>()
+    var links = SpillMap<String, [UInt64]>()
     /// The seal ids ever issued to a holder (by USCC), in the order of their first issue: what a look-up of a
     /// license lists beside it, so a clerk sees every seal of the holder without knowing its id.
-    var holderSeals: [String: [SealID]] = [:]
+    var holderSeals = SpillMap<String, [SealID]>()
+    /// Set when the state spills (`spill(to:hotCapacity:)`): the first spill error, if any.
+    private var spillFailure: SpillFailure?
     /// Non-nil while a batch is tentative.
     var journal: StateJournal?
 
     /// The state of an empty log.
     public init() {}
+
+    /// Keeps at most `hotCapacity` recently written values per kind (licenses, seals, nonces, documents, links,
+    /// holders' seals) in memory and the rest in `spill`: the audit of a log of any length in flat memory. Only for
+    /// a state with one owner that is never copied (a spilled state's copies would share one spill). Departments and
+    /// the ledger's parameters stay in memory: there are few.
+    public mutating func spill(to spill: any RegistrySpill, hotCapacity: Int) {
+        let failure = SpillFailure()
+        spillFailure = failure
+        licenses.spill(to: spill, table: 1, hotCapacity: hotCapacity, failure: failure)
+        seals.spill(to: spill, table: 2, hotCapacity: hotCapacity, failure: failure)
+        nonces.spill(to: spill, table: 3, hotCapacity: hotCapacity, failure: failure)
+        documents.spill(to: spill, table: 4, hotCapacity: hotCapacity, failure: failure)
+        links.spill(to: spill, table: 5, hotCapacity: hotCapacity, failure: failure)
+        holderSeals.spill(to: spill, table: 6, hotCapacity: hotCapacity, failure: failure)
+    }
+
+    /// The first error of the spill (a full disk under the scratch file): from then on the state is incomplete and
+    /// the walk must stop.
+    public var spillError: (any Error)? { spillFailure?.error }
 
     // MARK: Queries (committed values only)
 

@@ -1,0 +1,83 @@
+import CSQLite
+import Log
+import Foundation
+import Synchronization
+
+/// A throw-away key-value file for work that must not hold everything in memory (the audit's registry state,
+/// `RegistryState.spill`). Rows are bytes by (table number, key). The file is created fresh in `folder`, used by
+/// one owner at a time, and deleted on `close()` or when the scratch is dropped.
+///
+/// Nothing here needs to survive a crash, so it is written with `journal_mode=OFF` and `synchronous=OFF`, and its
+/// page cache is capped (`cachePages`) so that the process's memory stays flat however big the file grows: the
+/// operating system's file cache, not the heap, keeps the hot pages.
+public final class SQLiteScratch: @unchecked Sendable {
+    /// The file (removed by `close()`).
+    public let path: String
+    private let connection: Mutex<SQLiteConnection?>
+
+    /// Creates a new scratch file in `folder` (nil: the temporary folder, `TMPDIR`). `cacheKiB` bounds SQLite's own page
+    /// cache (default 8 MiB).
+    public init(folder: String? = nil, cacheKiB: Int = 8_192) throws {
+        let path = ((folder ?? NSTemporaryDirectory()) as NSString).appendingPathComponent("certledger-scratch-\(UUID().uuidString).sqlite")
+        let connection = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                              busyTimeoutMilliseconds: 0)
+        do {
+            try connection.exec("PRAGMA journal_mode=OFF")
+            try connection.exec("PRAGMA synchronous=OFF")
+            try connection.exec("PRAGMA cache_size=-\(max(64, cacheKiB))")
+            try connection.exec("PRAGMA temp_store=FILE")
+            try connection.exec("CREATE TABLE rows (tab INTEGER NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, "
+                                + "PRIMARY KEY (tab, key)) WITHOUT ROWID")
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        self.path = path
+        self.connection = Mutex(connection)
+    }
+
+    deinit { close() }
+
+    /// The value of `key` in `table`, nil if there is none.
+    public func read(table: Int, key: [UInt8]) throws -> [UInt8]? {
+        try connection.withLock { connection in
+            guard let connection else { throw Self.closed(path) }
+            var value: [UInt8]?
+            try connection.run("SELECT value FROM rows WHERE tab = ? AND key = ?", [.integer(Int64(table)), .blob(key)])
+            { row in value = row.blob(0) }
+            return value
+        }
+    }
+
+    /// Upserts (or, for nil values, deletes) `rows` in one transaction.
+    public func write(table: Int, rows: [(key: [UInt8], value: [UInt8]?)]) throws {
+        try connection.withLock { connection in
+            guard let connection else { throw Self.closed(path) }
+            let upsert = try connection.prepared("INSERT INTO rows (tab, key, value) VALUES (?, ?, ?) "
+                                                 + "ON CONFLICT (tab, key) DO UPDATE SET value = excluded.value")
+            let delete = try connection.prepared("DELETE FROM rows WHERE tab = ? AND key = ?")
+            try connection.transaction(immediate: true) {
+                for row in rows {
+                    if let value = row.value {
+                        try connection.run(upsert, [.integer(Int64(table)), .blob(row.key), .blob(value)])
+                    } else {
+                        try connection.run(delete, [.integer(Int64(table)), .blob(row.key)])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes and deletes the file. Idempotent.
+    public func close() {
+        let open = connection.withLock { connection -> Bool in
+            defer { connection = nil }
+            return connection != nil
+        }
+        if open { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    private static func closed(_ path: String) -> LogStoreError {
+        LogStoreError(.unavailable, "the scratch file \(path) is closed")
+    }
+}

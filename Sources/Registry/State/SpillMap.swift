@@ -1,0 +1,114 @@
+/// Where a `RegistryState` puts values it no longer keeps in memory: the audit of a large ledger, whose state
+/// (every license, seal, document and nonce ever recorded) would otherwise grow with the log (issue #6: "memory
+/// stays flat as the log grows"). The audit gives it a scratch SQLite file; the daemon keeps its state in memory
+/// and never spills.
+///
+/// Rows are opaque bytes by table; a spill is used by one walk on one task at a time.
+public protocol RegistrySpill: AnyObject, Sendable {
+    /// The value last written for `key` in `table`, nil if none (or deleted).
+    func read(table: Int, key: [UInt8]) throws -> [UInt8]?
+    /// Writes rows (a nil value deletes the key) in one transaction.
+    func write(table: Int, rows: [(key: [UInt8], value: [UInt8]?)]) throws
+}
+
+/// A dictionary of the state that keeps at most `hotCapacity` recently written values in memory when it has a
+/// spill, and every value otherwise (then it is exactly a `Dictionary`). Spilled values are read back on demand.
+///
+/// In spill mode the memory part holds what was written since the last flush (and keys found absent, so a new
+/// key costs one spill read, not two); when it outgrows `hotCapacity` it is written to the spill in one
+/// transaction and dropped. `count` is kept exact by checking each key's presence before it is set.
+struct SpillMap<Key: Hashable & Sendable & SpillKey, Value: Sendable & SpillValue>: Sendable {
+    private var memory: [Key: Value?] = [:]
+    private var spill: Spilled?
+    /// Keys with a value (memory and spill together).
+    private(set) var count = 0
+
+    /// The spill side; a reference, so a state in spill mode must have one owner (the audit's walk).
+    private struct Spilled: @unchecked Sendable {
+        let store: any RegistrySpill
+        let table: Int
+        let hotCapacity: Int
+        let failure: SpillFailure
+        /// The last key read from the spill and what was found: the setter's presence check right after the apply
+        /// code's own read of the same key then costs nothing.
+        let memo: SpillMemo<Key, Value>
+    }
+
+    init() {}
+
+    /// Moves to spill mode (values already in memory are written out at the next flush).
+    mutating func spill(to store: any RegistrySpill, table: Int, hotCapacity: Int, failure: SpillFailure) {
+        spill = Spilled(store: store, table: table, hotCapacity: max(1, hotCapacity), failure: failure,
+                        memo: SpillMemo())
+    }
+
+    subscript(key: Key) -> Value? {
+        get {
+            if let known = memory[key] { return known }
+            guard let spill else { return nil }
+            if let memo = spill.memo.entry, memo.key == key { return memo.value }
+            let value = spill.failure.attempt { try spill.store.read(table: spill.table, key: key.spillKey) }
+                .flatMap { $0 }.flatMap { bytes in spill.failure.attempt { try Value(spill: bytes) } }
+            spill.memo.entry = (key, value)
+            return value
+        }
+        set {
+            let existed = self[key] != nil
+            spill?.memo.entry = nil
+            count += (newValue != nil ? 1 : 0) - (existed ? 1 : 0)
+            guard spill != nil else {
+                if let newValue { memory[key] = .some(newValue) } else { memory[key] = nil }
+                return
+            }
+            memory[key] = .some(newValue)
+            flushIfFull()
+        }
+    }
+
+    subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
+        get { self[key] ?? defaultValue() }
+        set { self[key] = newValue }
+    }
+
+    /// Writes the memory part out once it holds more than `hotCapacity` keys.
+    private mutating func flushIfFull() {
+        guard let spill, memory.count > spill.hotCapacity else { return }
+        let rows = memory.map { (key: $0.key.spillKey, value: $0.value.map { $0.spillBytes }) }
+        spill.failure.attempt { try spill.store.write(table: spill.table, rows: rows) }
+        memory.removeAll(keepingCapacity: true)
+    }
+}
+
+/// One remembered spill read.
+final class SpillMemo<Key: Sendable, Value: Sendable>: @unchecked Sendable {
+    var entry: (key: Key, value: Value?)?
+}
+
+/// The first error of a spill (a full disk under the scratch file): the maps cannot throw from a subscript, so they
+/// record it here and the walk stops at the next entry with it (`RegistryState.spillError`).
+final class SpillFailure: @unchecked Sendable {
+    private(set) var error: (any Error)?
+
+    func attempt<T>(_ body: () throws -> T) -> T? {
+        do { return try body() } catch {
+            if self.error == nil { self.error = error }
+            return nil
+        }
+    }
+}
+
+/// A key's bytes in a spill.
+protocol SpillKey {
+    var spillKey: [UInt8] { get }
+}
+
+/// A value's bytes in a spill, and back. Spilled bytes were written by this process, but are still read with checks
+/// (a scratch file is a file): a bad one throws.
+protocol SpillValue {
+    var spillBytes: [UInt8] { get }
+    init(spill: [UInt8]) throws
+}
+
+extension String: SpillKey {
+    var spillKey: [UInt8] { Array(utf8) }
+}
