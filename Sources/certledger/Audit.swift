@@ -20,15 +20,16 @@ extension CertLedger {
                 current at that index (the key history comes from the log itself), that the signature verifies,
                 that the department's roles allow the kind, that its nonce is new, and that the license/seal
                 state machine accepts it. Decoding and signature checks run ahead on every core while the state
-                machine walks the log in order; memory is a bounded window of entries plus the ledger's own state
-                (departments, licenses, seals, nonces).
+                machine walks the log in order. Memory stays flat as the ledger grows: a bounded window of entries,
+                and of the ledger's state (licenses, seals, documents, nonces) only the --memory-values most recent
+                of each kind; the rest is kept in a scratch file (--scratch, deleted at the end).
 
                 With --state FILE the checkpoint verified last time is kept in FILE, and the new one must be
                 consistent with it (an RFC 9162 consistency proof): a ledger that was rolled back, forked or
                 rewritten since the last audit fails even if it is self-consistent now.
 
                 Exit codes: 0 all good, 1 integrity failure (the first bad index and why), 2 usage or
-                configuration error, 3 store unreachable.
+                configuration error, 3 store unreachable (or the scratch file failed: no verdict).
 
                 Example (the nightly job, Scripts/nightly-integrity-check, runs this):
                   certledger audit --data /var/lib/certledger --verifier-key @/etc/certledger/checkpoint.vkey \\
@@ -71,7 +72,7 @@ extension CertLedger {
             "Values of each kind (licenses, seals, nonces, …) kept in memory; the rest go to a scratch file.",
             discussion: "Keeps memory flat however long the ledger is. 0 keeps everything in memory (faster on a "
                 + "ledger that fits)."))
-        var memoryValues = 16_384
+        var memoryValues = 4_096
 
         @Option(help: "Folder for the scratch file (default: $TMPDIR or /tmp); deleted when the audit ends.")
         var scratch: String?
