@@ -24,6 +24,7 @@ public final class SQLiteScratch: @unchecked Sendable {
         do {
             try connection.exec("PRAGMA journal_mode=OFF")
             try connection.exec("PRAGMA synchronous=OFF")
+            try connection.exec("PRAGMA locking_mode=EXCLUSIVE")   // one lock for the run, not one per read
             try connection.exec("PRAGMA cache_size=-\(max(64, cacheKiB))")
             try connection.exec("PRAGMA temp_store=FILE")
             try connection.exec("CREATE TABLE rows (tab INTEGER NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, "
