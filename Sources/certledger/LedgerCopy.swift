@@ -62,7 +62,8 @@ struct LedgerCopy {
                 do {
                     update = try writer.append(entries.map { hasher.leafHash($0) }, to: edge)
                 } catch {
-                    throw IntegrityFailure(index: edge.size, reason: "the entries cannot be added to the tree: \(error)")
+                    throw IntegrityFailure(index: edge.size,
+                                           reason: "the entries cannot be added to the tree: \(error)")
                 }
                 // Tiles first: a level-0 tile names the exact entry that changed, a wrong root only the batch.
                 for (key, tile) in update.tiles.sorted(by: { $0.key < $1.key }) {

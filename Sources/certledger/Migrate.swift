@@ -10,30 +10,30 @@ extension CertLedger {
             abstract: "Copy a ledger into a new store (SQLite ⇄ PostgreSQL) and prove the copy.",
             discussion: """
                 Stop every daemon that writes to the ledger first. migrate then:
-                  1. opens the source read-only and creates the target: a new SQLite file, or a new PostgreSQL
-                     schema (an existing schema or file is used only if it holds nothing at all);
-                  2. copies the ledger batch by batch — every entry, hash tile and checkpoint — checking each
-                     batch before it is written: the entries must hash to the source's tiles and to the root of
-                     the source's checkpoint, which must carry the ledger's signature;
-                  3. proves the copy: the target's latest checkpoint is byte-identical to the source's, the whole
-                     target passes the audit's verification (as `certledger audit --store`), and consistency
-                     proofs computed from the target tie the source's checkpoints to the target's;
-                  4. prints the `store:` lines for Config/certledgerd.yaml. Point the daemons at the copy and
-                     start them; keep the source until they run.
+                  1. opens the source read-only and creates the target: a new SQLite file, or a new PostgreSQL \
+                schema (an existing schema or file is used only if it holds nothing at all);
+                  2. copies the ledger batch by batch — every entry, hash tile and checkpoint — checking each \
+                batch before it is written: the entries must hash to the source's tiles and to the root of \
+                the source's checkpoint, which must carry the ledger's signature;
+                  3. proves the copy: the target's latest checkpoint is byte-identical to the source's, the whole \
+                target passes the audit's verification (as `certledger audit --store`), and consistency \
+                proofs computed from the target tie the source's checkpoints to the target's;
+                  4. prints the `store:` lines for Config/certledgerd.yaml. Point the daemons at the copy and \
+                start them; keep the source until they run.
 
-                The PostgreSQL password comes from CERTLEDGER_PG_PASSWORD only (never from the URL). A copy that
-                fails is incomplete: delete the target (the file, or DROP SCHEMA name CASCADE) before migrating
+                The PostgreSQL password comes from CERTLEDGER_PG_PASSWORD only (never from the URL). A copy that \
+                fails is incomplete: delete the target (the file, or DROP SCHEMA name CASCADE) before migrating \
                 again. Progress is shown on a terminal.
 
-                Exit codes: 0 copied and proven, 1 integrity failure (the first bad index and why), 2 usage or
+                Exit codes: 0 copied and proven, 1 integrity failure (the first bad index and why), 2 usage or \
                 configuration error (including a target that is not empty), 3 a store cannot be reached.
 
                 Example:
                   systemctl stop certledgerd
                   export CERTLEDGER_PG_PASSWORD=…
                   certledger migrate --from sqlite:/var/lib/certledger/log.sqlite \\
-                      --to 'postgres://certledger@db.example:5432/ledger?schema=certledger' \\
-                      --verifier-key @/var/lib/certledger/checkpoint.vkey
+                 --to 'postgres://certledger@db.example:5432/ledger?schema=certledger' \\
+                 --verifier-key @/var/lib/certledger/checkpoint.vkey
                 """
         )
 

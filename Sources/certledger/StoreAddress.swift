@@ -28,7 +28,8 @@ enum StoreAddress: CustomStringConvertible {
         } else if barePath, !text.isEmpty, !text.contains("://") {
             self = .sqlite(path: text)
         } else {
-            throw CLIError("\(option): \"\(text.prefix(60))\" is neither sqlite:PATH nor postgres://USER@HOST/DB?schema=…")
+            throw CLIError("\(option): \"\(text.prefix(60))\" is neither sqlite:PATH nor "
+                + "postgres://USER@HOST/DB?schema=…")
         }
     }
 
