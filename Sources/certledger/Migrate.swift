@@ -90,6 +90,7 @@ extension CertLedger {
             }
             let target = try await emptyTarget(targetAddress, origin: identity.origin)
             let clock = ContinuousClock(), began = clock.now
+            var copied = began
             let result: LedgerCopy.Result
             let proof: MigrationProof.Result
             do {
@@ -97,6 +98,7 @@ extension CertLedger {
                 let copying = ProgressLine("copying  ", quiet: quiet)
                 result = try await LedgerCopy(source: source, target: target, identity: identity, head: head)
                     .run { done, total, batches in copying.update(done, of: total, "\(batches) batches") }
+                copied = clock.now
                 let verifying = ProgressLine("verifying", quiet: quiet)
                 proof = try await MigrationProof(source: source, target: target, identity: identity, head: head,
                                                  checkpointSizes: result.checkpointSizes)
@@ -106,18 +108,21 @@ extension CertLedger {
                 throw incomplete(error, targetAddress)
             }
             await target.close()
-            let elapsed = clock.now - began
+            let finished = clock.now
             guard !quiet else { return }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let rate = seconds > 0 ? Int(Double(result.entries) / seconds) : 0
+            func seconds(_ duration: Duration) -> Double {
+                Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            }
+            let copying = seconds(copied - began), proving = seconds(finished - copied)
+            let rate = copying > 0 ? Int(Double(result.entries) / copying) : 0
             let checkpoint = proof.checkpoint.checkpoint
             print("""
                 migrated ledger \(identity.origin)
                   from         \(sourceAddress)
                   to           \(targetAddress)
                   copied       \(result.entries) entries, \(result.checkpointSizes.count) checkpoints, \
-                \(result.tileWrites) tile writes in \(String(format: "%.1f", seconds)) s (\(rate) entries/s, \
-                verification included)
+                \(result.tileWrites) tile writes in \(String(format: "%.1f", copying)) s (\(rate) entries/s); \
+                proof \(String(format: "%.1f", proving)) s
                   checkpoint   identical: size \(checkpoint.size), root \(checkpoint.rootHash.base64)
                   verified     \(proof.verifiedEntries) entries in the copy (\(logOnly ? "log only" : "log and "
                     + "registry")), checkpoint key \(trusted ? "given" : "recorded in the source")
