@@ -75,6 +75,24 @@ import Testing
         }
     }
 
+    /// The configuration `init --store` writes is one the real daemon starts from: it opens the store named there,
+    /// checks the ledger's identity and keys, and replays the log (here an SQLite file outside the data folder; the
+    /// `store.postgres` block is the daemon's to read).
+    @Test func initWithAnotherSQLiteFile_writesAConfigTheRealDaemonStartsFrom() async throws {
+        let folder = try temporaryFolder("init-sqlite")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let common = try Self.departments(in: folder)
+        let data = folder + "/data", log = folder + "/elsewhere.sqlite"
+        try await CertLedger.Init.parse(["--data", data, "--store", "sqlite:" + log] + common).run()
+        #expect(FileManager.default.fileExists(atPath: log))
+        #expect(!FileManager.default.fileExists(atPath: data + "/log.sqlite"))
+        let config = try String(contentsOfFile: data + "/certledgerd.yaml", encoding: .utf8)
+        #expect(config.contains("store:\n  sqlite: \"\(URL(fileURLWithPath: log).standardizedFileURL.path)\"\n"),
+                "\(config)")
+        let daemon = try await startAndStopDaemon(["--config", data + "/certledgerd.yaml", "--port", "0"])
+        #expect(daemon.status == 0, "\(daemon.listening)")
+    }
+
     @Test func initWithUnreachableServerOrPasswordInTheURL_writesNothing() async throws {
         let folder = try temporaryFolder("init-down")
         defer { try? FileManager.default.removeItem(atPath: folder) }
