@@ -43,6 +43,13 @@ import Testing
             #expect(sourceCheckpoints.count > 9, "the fixture is written in many batches")
             #expect(sourceCheckpoints.last?.size == UInt64(LedgerFixture.submissions + 4))
             try await Self.expectIdentical(target, to: source)
+            // Listing pages of PostgreSQL and SQLite alike: sizes from a bound, at most `limit`, ascending.
+            for store in [target, source] as [any ListedLogStore] {
+                let from = sourceCheckpoints[2].size
+                #expect(try await store.checkpoints(from: from, limit: 3) == Array(sourceCheckpoints[2..<5]))
+                #expect(try await store.checkpoints(from: from + 1, limit: 2) == Array(sourceCheckpoints[3..<5]))
+                #expect(try await store.checkpoints(from: (sourceCheckpoints.last?.size ?? 0) + 1, limit: 5).isEmpty)
+            }
 
             // The audit takes the PostgreSQL URL and passes the whole Registry-level check on the copy.
             let audit = await exitStatus {
