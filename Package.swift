@@ -132,7 +132,8 @@ let package = Package(
         .executableTarget(
             name: "certledger",
             dependencies: [
-                "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry", "CanonicalJSON", "LedgerClient",
+                "LedgerCrypto", "Log", "LogSQLite", "LogPostgres", "SignedNote", "Registry", "CanonicalJSON",
+                "LedgerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -168,6 +169,15 @@ let package = Package(
             dependencies: [
                 "LogPostgres", "PostgresTestSupport", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The `certledger` commands called as types (and the built binary) against real SQLite and PostgreSQL.
+        .testTarget(
+            name: "CertLedgerCLITests",
+            dependencies: [
+                "certledger", "LogSQLite", "LogPostgres", "PostgresTestSupport", "Log", "Registry", "SignedNote",
+                "LedgerCrypto", "CSQLite",
             ],
             swiftSettings: strict
         ),

@@ -23,7 +23,7 @@ public final class SQLiteLogStore: LogStore {
     public var isReadOnly: Bool { writer == nil }
 
     private let writer: SQLiteWorker?
-    private let readers: SQLiteReaderPool
+    let readers: SQLiteReaderPool
 
     private init(path: String, writer: SQLiteWorker?, readers: [SQLiteWorker]) {
         self.path = path

@@ -34,13 +34,19 @@ extension CertLedger {
                 Example (the nightly job, Scripts/nightly-integrity-check, runs this):
                   certledger audit --data /var/lib/certledger --verifier-key @/etc/certledger/checkpoint.vkey \\
                       --state /var/lib/certledger-audit/last-checkpoint
+                A ledger in PostgreSQL (the password only from the environment):
+                  CERTLEDGER_PG_PASSWORD=… certledger audit --verifier-key @checkpoint.vkey \\
+                      --store 'postgres://certledger@db.example:5432/ledger?schema=certledger'
                 """
         )
 
         @Option(help: "The daemon's data folder (the store is <data>/log.sqlite).")
         var data: String?
 
-        @Option(help: "The SQLite store file itself (instead of --data).")
+        @Option(help: ArgumentHelp(
+            "The store itself (instead of --data): an SQLite file (PATH or sqlite:PATH) or a PostgreSQL schema "
+                + "(postgres://USER@HOST:PORT/DB?schema=NAME; password from CERTLEDGER_PG_PASSWORD).",
+            valueName: "store"))
         var store: String?
 
         @Option(help: ArgumentHelp(
@@ -107,59 +113,37 @@ extension CertLedger {
             try await audit(sqlite, identity: identity)
         }
 
-        /// The SQLite store of `--data` or `--store`, read-only, and the identity it records.
+        /// The store of `--data` or `--store` (an SQLite file, or a PostgreSQL schema by URL), opened for reading,
+        /// and the identity it records.
         func openLocal(verifier: any NoteVerifier) async throws -> (any LogStore, LogIdentity) {
-            let storePath = store ?? (data! as NSString).appendingPathComponent("log.sqlite")
-            let sqlite: SQLiteLogStore
+            let address = try store.map { try StoreAddress($0, option: "--store", barePath: true) }
+                ?? .sqlite(path: (data! as NSString).appendingPathComponent("log.sqlite"))
+            let opened: any LogStore
             do {
-                sqlite = try await SQLiteLogStore.openReadOnly(path: storePath)
+                opened = try await address.openExisting()
             } catch let error as LogStoreError where error.code == .corrupt {
                 // A store that contradicts its own checkpoint (entries deleted or added behind its back) is an
                 // integrity failure of the ledger, not an unreachable one.
                 emit(checkpoint: nil, verifiedEntries: 0,
                      failure: (index: error.index, reason: "the store contradicts itself: \(error.reason)"))
                 throw CLIExit.notAuthentic
+            } catch let error as LogStoreError where error.code == .conflict {
+                throw CLIError("cannot open the store \(address): \(error.reason)")
             } catch {
-                throw CLIError("cannot open the store: \(error)", code: 3)
+                throw CLIError("cannot open the store \(address): \(error)", code: 3)
             }
-            let stored = try await LogIdentity.stored(in: sqlite)
+            let stored = try await LogIdentity.stored(in: opened)
             guard let hash = stored.hashAlgorithm else {
-                throw CLIError("\(storePath) has no log identity: not a CertLedger store")
+                throw CLIError("\(address) has no log identity: not a CertLedger store")
             }
-            return (sqlite, LogIdentity(origin: verifier.name, hashAlgorithm: hash, verifier: verifier))
+            return (opened, LogIdentity(origin: verifier.name, hashAlgorithm: hash, verifier: verifier))
         }
 
         /// Verifies `sqlite` (local or remote) as `identity`, reports, and keeps the state.
         func audit(_ sqlite: any LogStore, identity: LogIdentity) async throws {
-            let showProgress = !quiet && !json && isatty(2) == 1
-            var lastDraw = ContinuousClock.now
-            let progress = { (done: UInt64, total: UInt64) in
-                guard showProgress, ContinuousClock.now - lastDraw > .milliseconds(200) || done == total else { return }
-                lastDraw = .now
-                let percent = total == 0 ? 100 : Int(done * 100 / total)
-                let bar = String(repeating: "#", count: percent / 4) + String(repeating: ".", count: 25 - percent / 4)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) entries".utf8))
-                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-            }
-            // Decoding and signature checks run ahead on both cores; the state machine walks the log in order.
-            let logVerifier = LogVerifier(store: sqlite, identity: identity)
-            let auditor = RegistryAuditor(identity: identity)
-            var scratchFile: SQLiteScratch?
-            if !logOnly, memoryValues > 0 {
-                do { scratchFile = try SQLiteScratch(folder: scratch) } catch {
-                    throw CLIError("cannot create the audit's scratch file in \(scratch ?? NSTemporaryDirectory()): "
-                                   + "\(error)", code: 3)
-                }
-                auditor.spill(to: AuditSpill(scratchFile!), hotCapacity: memoryValues)
-            }
-            defer { scratchFile?.close() }
-            let report = logOnly ? try await logVerifier.verify(progress: progress)
-                : try await logVerifier.verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:),
-                                            progress: progress)
-            if let error = auditor.state.spillError {
-                throw CLIError("no verdict: the audit's scratch file failed (\(error)); free space in "
-                               + "\(scratch ?? NSTemporaryDirectory()) or give --scratch DIR", code: 3)
-            }
+            let progress = ProgressLine("", quiet: quiet || json)
+            let report = try await verifyLedger(sqlite, identity: identity, logOnly: logOnly, progress: progress,
+                                                memoryValues: memoryValues, scratch: scratch)
             var failure = report.failure.map { (index: $0.index, reason: $0.reason) }
             if failure == nil, let state, let checkpoint = report.checkpoint {
                 failure = try await checkAgainstState(state, checkpoint: checkpoint, store: sqlite, identity: identity)

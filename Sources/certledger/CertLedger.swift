@@ -16,7 +16,7 @@ struct CertLedger: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, Keygen.self, Register.self, Sign.self, Submit.self, Verify.self, CheckProof.self,
-            CheckpointCommand.self, Audit.self,
+            CheckpointCommand.self, Audit.self, Migrate.self,
         ]
     )
 }
@@ -39,6 +39,14 @@ struct CLIError: Error, CustomStringConvertible {
     }
 }
 
+/// The ledger failed a check (exit 1): the first bad log index, when there is one, and why.
+struct IntegrityFailure: Error, CustomStringConvertible {
+    let index: UInt64?
+    let reason: String
+
+    var description: String { "FAILED at \(index.map { "index \($0)" } ?? "checkpoint"): \(reason)" }
+}
+
 @main
 enum Main {
     /// Runs the command, mapping every failure onto the documented exit codes (ArgumentParser alone would use 64).
@@ -52,6 +60,9 @@ enum Main {
             }
         } catch let exit as CLIExit {
             Foundation.exit(exit.code)
+        } catch let failure as IntegrityFailure {
+            FileHandle.standardError.write(Data("certledger: \(failure.description)\n".utf8))
+            Foundation.exit(1)
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("certledger: \(error.description)\n".utf8))
             Foundation.exit(error.code)
