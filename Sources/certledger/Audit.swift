@@ -13,26 +13,27 @@ extension CertLedger {
         static let configuration = CommandConfiguration(
             abstract: "Verify the whole ledger: signatures, roles, state, hash chain, every tile and the root.",
             discussion: """
-                Reads the store read-only and checks, entry by entry: the checkpoint's signature against the
-                trusted verifier key, each entry's form and index, the `prev` hash chain, that time never goes
-                back, every stored hash tile recomputed from the entries, and the root against the checkpoint;
-                and for every submission: that it is canonical, that its department was registered and its key
-                current at that index (the key history comes from the log itself), that the signature verifies,
-                that the department's roles allow the kind, that its nonce is new, and that the license/seal
-                state machine accepts it. Decoding and signature checks run ahead on every core while the state
-                machine walks the log in order. Memory stays flat as the ledger grows: a bounded window of entries,
-                and of the ledger's state (licenses, seals, documents, nonces) only the --memory-values most recent
+                Reads the store read-only and checks, entry by entry: the checkpoint's signature against the \
+                trusted verifier key, each entry's form and index, the `prev` hash chain, that time never goes \
+                back, every stored hash tile recomputed from the entries, and the root against the checkpoint; \
+                and for every submission: that it is canonical, that its department was registered and its key \
+                current at that index (the key history comes from the log itself), that the signature verifies, \
+                that the department's roles allow the kind, that its nonce is new, and that the license/seal \
+                state machine accepts it. Decoding and signature checks run ahead on every core while the state \
+                machine walks the log in order. Memory stays flat as the ledger grows: a bounded window of entries, \
+                and of the ledger's state (licenses, seals, documents, nonces) only the --memory-values most recent \
                 of each kind; the rest is kept in a scratch file (--scratch, deleted at the end).
 
-                With --state FILE the checkpoint verified last time is kept in FILE, and the new one must be
-                consistent with it (an RFC 9162 consistency proof): a ledger that was rolled back, forked or
+                With --state FILE the checkpoint verified last time is kept in FILE, and the new one must be \
+                consistent with it (an RFC 9162 consistency proof): a ledger that was rolled back, forked or \
                 rewritten since the last audit fails even if it is self-consistent now.
 
-                Exit codes: 0 all good, 1 integrity failure (the first bad index and why), 2 usage or
+                Exit codes: 0 all good, 1 integrity failure (the first bad index and why), 2 usage or \
                 configuration error, 3 store unreachable (or the scratch file failed: no verdict).
 
                 Example (the nightly job, Scripts/nightly-integrity-check, runs this):
-                  certledger audit --data /var/lib/certledger --verifier-key @/etc/certledger/checkpoint.vkey \\
+                  certledger audit --data /var/lib/certledger \\
+                      --verifier-key @/etc/certledger/checkpoint.vkey \\
                       --state /var/lib/certledger-audit/last-checkpoint
                 A ledger in PostgreSQL (the password only from the environment):
                   CERTLEDGER_PG_PASSWORD=… certledger audit --verifier-key @checkpoint.vkey \\

@@ -12,17 +12,17 @@ extension CertLedger {
             commandName: "check-proof",
             abstract: "Check a saved tlog-proof and the entry it proves, offline, against a trusted checkpoint key.",
             discussion: """
-                PROOF is a C2SP tlog-proof file (c2sp.org/tlog-proof@v1: the entry's index, the inclusion proof
-                hashes, a blank line, the signed checkpoint), as `certledger submit` and `certledger verify` save
+                PROOF is a C2SP tlog-proof file (c2sp.org/tlog-proof@v1: the entry's index, the inclusion proof \
+                hashes, a blank line, the signed checkpoint), as `certledger submit` and `certledger verify` save \
                 them. --entry names the file with the exact bytes of the log entry it proves.
 
-                Checked, in order: the checkpoint is signed by the trusted key (whose name is the ledger's
-                origin); the entry's leaf hash, H(0x00 ‖ entry), leads through the proof hashes to the
-                checkpoint's root at its tree size (RFC 9162 §2.1.3.2); and the entry is a ledger entry that
-                says it is at the proof's index. Nothing else in the files is trusted (the proof's `extra` line
+                Checked, in order: the checkpoint is signed by the trusted key (whose name is the ledger's \
+                origin); the entry's leaf hash, H(0x00 ‖ entry), leads through the proof hashes to the \
+                checkpoint's root at its tree size (RFC 9162 §2.1.3.2); and the entry is a ledger entry that \
+                says it is at the proof's index. Nothing else in the files is trusted (the proof's `extra` line \
                 never is).
 
-                Exit codes: 0 the proof holds, 1 it does not (the reason is printed), 2 usage error (a file
+                Exit codes: 0 the proof holds, 1 it does not (the reason is printed), 2 usage error (a file \
                 cannot be read, the key is not a verifier key).
 
                 Example:

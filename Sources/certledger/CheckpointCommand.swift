@@ -10,7 +10,7 @@ extension CertLedger {
             commandName: "checkpoint",
             abstract: "Print the ledger's latest signed checkpoint (C2SP tlog-checkpoint note).",
             discussion: """
-                With --verifier-key the signature is checked first (exit 1 if it fails) and the size and root are
+                With --verifier-key the signature is checked first (exit 1 if it fails) and the size and root are \
                 printed after the note. Exit codes: 0 ok, 1 signature fails, 2 usage, 3 unreachable.
                 """
         )

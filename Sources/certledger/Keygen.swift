@@ -8,8 +8,8 @@ extension CertLedger {
         static let configuration = CommandConfiguration(
             abstract: "Generate a signing key pair for a department.",
             discussion: """
-                Writes the private key (PKCS#8 PEM, readable by its owner only: mode 0600) and the public key
-                (SPKI PEM). Give the public key and the printed key ID to the ledger operator so the department
+                Writes the private key (PKCS#8 PEM, readable by its owner only: mode 0600) and the public key \
+                (SPKI PEM). Give the public key and the printed key ID to the ledger operator so the department \
                 can be registered; keep the private key on the department's own machine.
 
                 Example:

@@ -11,9 +11,9 @@ extension CertLedger {
         static let configuration = CommandConfiguration(
             abstract: "Register a department in the ledger (operator only).",
             discussion: """
-                Builds the department.register record from the options, checks it as the ledger will, signs it
-                with the operator's key and submits it. Roles: license-issuer, seal-issuer, or link:<kind> with
-                kind one of real-estate, housing-fund, public-resource-trading, taxation, social-insurance,
+                Builds the department.register record from the options, checks it as the ledger will, signs it \
+                with the operator's key and submits it. Roles: license-issuer, seal-issuer, or link:<kind> with \
+                kind one of real-estate, housing-fund, public-resource-trading, taxation, social-insurance, \
                 medical-insurance, bank-account.
 
                 Example (a development ledger, whose operator is demo-ledger):

@@ -11,10 +11,10 @@ extension CertLedger {
         static let configuration = CommandConfiguration(
             abstract: "Sign a record with a department key and print the signed submission (JSON).",
             discussion: """
-                FILE (or - for standard input) holds {"kind": "...", "record": {...}} and optionally "nonce";
-                see Config/examples/ and docs/records.md. The record is checked exactly as the ledger will check
-                it before anything is signed; an error names the field. A fresh random nonce is drawn unless the
-                file or --nonce gives one (re-sending the same signed submission is always safe: the ledger
+                FILE (or - for standard input) holds {"kind": "...", "record": {...}} and optionally "nonce"; \
+                see Config/examples/ and docs/records.md. The record is checked exactly as the ledger will check \
+                it before anything is signed; an error names the field. A fresh random nonce is drawn unless the \
+                file or --nonce gives one (re-sending the same signed submission is always safe: the ledger \
                 answers with the original entry).
 
                 Example (a development ledger from `certledgerd --dev`):

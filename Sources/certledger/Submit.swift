@@ -14,17 +14,17 @@ extension CertLedger {
         static let configuration = CommandConfiguration(
             abstract: "Submit records to the ledger and save the proof of each entry.",
             discussion: """
-                Each FILE is a signed submission (from `certledger sign`) or, with --department and --key, an
-                unsigned record file that is signed here. Without --bundle each file is sent on its own; with
-                --bundle they are sequenced atomically at consecutive indices, all or none (e.g. a license by
+                Each FILE is a signed submission (from `certledger sign`) or, with --department and --key, an \
+                unsigned record file that is signed here. Without --bundle each file is sent on its own; with \
+                --bundle they are sequenced atomically at consecutive indices, all or none (e.g. a license by \
                 market regulation with its seals by public security).
 
-                For every entry the ledger returns, the inclusion proof is checked against the returned checkpoint
-                (and its signature, given --verifier-key), then <proofs>/<index>.entry (the entry's bytes) and
-                <proofs>/<index>.tlog-proof (C2SP tlog-proof) are written: `certledger check-proof` checks them
+                For every entry the ledger returns, the inclusion proof is checked against the returned checkpoint \
+                (and its signature, given --verifier-key), then <proofs>/<index>.entry (the entry's bytes) and \
+                <proofs>/<index>.tlog-proof (C2SP tlog-proof) are written: `certledger check-proof` checks them \
                 offline later. Re-sending is safe: the ledger answers with the original entries.
 
-                Exit codes: 0 all accepted, 1 refused by the ledger (the reason is printed) or a proof that does
+                Exit codes: 0 all accepted, 1 refused by the ledger (the reason is printed) or a proof that does \
                 not check, 2 usage, 3 daemon unreachable.
 
                 Example:

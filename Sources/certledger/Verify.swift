@@ -14,13 +14,13 @@ extension CertLedger {
         static let configuration = CommandConfiguration(
             abstract: "Is this license, seal or document real and current? Checked locally, not taken on trust.",
             discussion: """
-                The daemon's answer names the verdict (authentic, revoked, cancelled, expired, mismatch, unknown)
-                and carries the entries that decide it with inclusion proofs, the signed checkpoint and a receipt.
-                This command checks all of that against --verifier-key (the ledger's checkpoint verifier key,
-                from its operator: a string or @FILE) before printing the verdict. --save keeps the whole answer
+                The daemon's answer names the verdict (authentic, revoked, cancelled, expired, mismatch, unknown) \
+                and carries the entries that decide it with inclusion proofs, the signed checkpoint and a receipt. \
+                This command checks all of that against --verifier-key (the ledger's checkpoint verifier key, \
+                from its operator: a string or @FILE) before printing the verdict. --save keeps the whole answer \
                 (e.g. for the case file); --proofs writes each deciding entry's C2SP tlog-proof.
 
-                Exit codes: 0 authentic, 1 not authentic (any other verdict) or an answer that fails the checks,
+                Exit codes: 0 authentic, 1 not authentic (any other verdict) or an answer that fails the checks, \
                 2 usage, 3 daemon unreachable.
 
                 Examples:

@@ -16,7 +16,7 @@ struct CertLedgerDaemon: AsyncParsableCommand {
         abstract: "Serve a CertLedger ledger over HTTP.",
         discussion: """
             Without --dev, the ledger must exist (create it with `certledger init`). With --dev, a DEVELOPMENT \
-            ledger is created in --dev-folder (default ./dev-ledger) on first run; it is for trying things out only.
+            ledger is created in --dev-folder (default ./dev-ledger) on first run; it is for trying things out only. \
             Exit codes: 0 graceful shutdown, 2 configuration or start-up error.
             """
     )
