@@ -1,3 +1,4 @@
+import FuzzSupport
 import LedgerCrypto
 import Log
 @testable import Registry
@@ -33,7 +34,7 @@ final class MemorySpill: RegistrySpill {
 @Suite struct SpillMapTests {
     @Test(arguments: [1, 3, 50])
     func randomOperations_answerAsADictionaryDoes(capacity: Int) {
-        var generator = SplitMix(seed: UInt64(capacity))
+        var generator = Mutator.Generator(seed: UInt64(capacity))
         let spill = MemorySpill()
         var map = SpillMap<String, [UInt64]>()
         map.spill(to: spill, table: 5, hotCapacity: capacity, failure: SpillFailure())
@@ -118,18 +119,5 @@ final class MemorySpill: RegistrySpill {
         _ = try await LogVerifier(store: ledger.store, identity: ledger.identity)
             .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
         #expect(auditor.state.spillError is MemorySpill.Full)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing sequence can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
