@@ -7,18 +7,7 @@ import Testing
 @Suite(.serialized) struct AuditCommandTests {
     /// Runs a built product to completion; returns (exit status, stdout, stderr).
     func run(_ product: String, _ arguments: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = ChildProcess.productsDirectory.appendingPathComponent(product)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
-                String(decoding: errData, as: UTF8.self))
+        try ChildProcess.runToCompletion(ChildProcess.productsDirectory.appendingPathComponent(product), arguments)
     }
 
     /// A log of a few hundred entries written by `certledger-bench log-writer`, killed with SIGKILL.

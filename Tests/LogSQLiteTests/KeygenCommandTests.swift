@@ -15,18 +15,7 @@ import Testing
     func keygen(_ arguments: [String]) throws -> (Int32, String, String) {
         let binary = ChildProcess.productsDirectory.appendingPathComponent("certledger").path
         let quoted = ([binary, "keygen"] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "umask 000; exec \(quoted)"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
-                String(decoding: errData, as: UTF8.self))
+        return try ChildProcess.runToCompletion(URL(fileURLWithPath: "/bin/sh"), ["-c", "umask 000; exec \(quoted)"])
     }
 
     @Test(arguments: [("ed25519", SignatureAlgorithm.ed25519, "ED25519"),
