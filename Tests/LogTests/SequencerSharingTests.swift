@@ -54,6 +54,25 @@ import LogStoreContract
         #expect(try await memory.head()?.size == 3, "nothing of ours was written")
     }
 
+    @Test func storeOfferingTurns_retriesInATurn_whereTheBusyPeerCannotOvertakeAgain() async throws {
+        let memory = MemoryLogStore()
+        let peerLog = try TestLog(store: memory)
+        let peer = try await peerLog.sequencer()
+        // The peer wins every optimistic race; only a turn gets this sequencer's batch in.
+        let racing = RacingStore(memory, races: .max) { n in _ = try await peer.submit([payload(n, "peer")]) }
+        let store = TurnTakingStore(racing)
+        let log = try TestLog(sharing: store, with: peerLog)
+        let gate = RecordingGate()
+        let ours = try await log.sequencer(gate: gate)
+        let group = try await withRunning(peer) { try await withRunning(ours) { try await ours.submit([payload(0)]) } }
+        #expect(group.items.first?.entry.index == 1)
+        #expect(store.turns == 1 && racing.appends == 1, "one lost race, then one turn")
+        #expect(gate.events == ["admit [0]", "abort", "observe [0]", "admit [1]", "commit"])
+        #expect(try await memory.head()?.size == 2)
+        let report = try await LogVerifier(store: memory, identity: log.identity).verify()
+        #expect(report.isValid, "\(report)")
+    }
+
     @Test func groupTheGateRefusesOnTheNewHead_getsTheGateErrorNotStoreFailed() async throws {
         let memory = MemoryLogStore()
         let peerLog = try TestLog(store: memory)

@@ -86,3 +86,31 @@ final class RecordingGate: SequencingGate, @unchecked Sendable {
     /// What the gate was told, in order (empty commits of batches that admitted nothing included).
     var events: [String] { lock.withLock { log } }
 }
+
+/// A `RacingStore` that also offers turns: a plain append may lose to the peer, an append inside a turn never
+/// does (nobody appends during a turn), as with PostgreSQL's row lock.
+final class TurnTakingStore: AppendTurnStore, @unchecked Sendable {
+    let racing: RacingStore
+    /// Guards `turnCount`.
+    private let lock = NSLock()
+    private var turnCount = 0
+
+    init(_ racing: RacingStore) { self.racing = racing }
+
+    /// Turns taken.
+    var turns: Int { lock.withLock { turnCount } }
+
+    func withAppendTurn<T: Sendable>(_ body: (AppendTurn) async throws -> T) async throws -> T {
+        lock.withLock { turnCount += 1 }
+        let inner = racing.inner
+        return try await body(AppendTurn { batch in try await inner.append(batch) })
+    }
+
+    func append(_ batch: LogBatch) async throws { try await racing.append(batch) }
+    func head() async throws -> LogHead? { try await racing.head() }
+    func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] { try await racing.entries(range) }
+    func tile(_ key: TileKey) async throws -> [UInt8]? { try await racing.tile(key) }
+    func checkpoint(size: UInt64) async throws -> [UInt8]? { try await racing.checkpoint(size: size) }
+    func metadata(_ key: String) async throws -> String? { try await racing.metadata(key) }
+    func setMetadata(_ key: String, _ value: String) async throws { try await racing.setMetadata(key, value) }
+}

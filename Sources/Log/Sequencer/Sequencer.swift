@@ -193,12 +193,21 @@ public final class Sequencer: Service, Sendable {
     }
 
     /// Sequences one batch and answers every waiter. A lost race (another writer appended first: the store wrote
-    /// nothing) is retried on the store's new head, the gate asked again, up to `sharing.conflictAttempts` times.
+    /// nothing) is retried on the store's new head, the gate asked again, up to `sharing.conflictAttempts` times;
+    /// a store that offers turns (`AppendTurnStore`) is asked for one for the retries, so that a busy winner
+    /// cannot overtake this batch again and again.
     private func process(_ batch: [Pending]) async {
         var waiting = batch
         var attempt = 1
         while true {
-            guard case .lostRace(let groups, let start, let error) = await sequence(waiting) else { return }
+            let outcome: Attempt
+            if attempt > 1, let turns = store as? any AppendTurnStore {
+                outcome = await sequenceInTurn(waiting, turns: turns)
+            } else {
+                let store = self.store
+                outcome = await sequence(waiting) { try await store.append($0) }
+            }
+            guard case .lostRace(let groups, let start, let error) = outcome else { return }
             // The store is the truth: take its head and let the gate see the winner's entries, then try again.
             let synced = await resynchronize(from: start)
             guard synced, attempt < sharing.conflictAttempts else {
@@ -228,8 +237,30 @@ public final class Sequencer: Service, Sendable {
         case lostRace([Pending], start: TreeHead, error: LogStoreError)
     }
 
-    /// One attempt: gate, entries, tiles, checkpoint, durable append, answers, on top of the current head.
-    private func sequence(_ batch: [Pending]) async -> Attempt {
+    /// One attempt inside the store's append turn: catch up with everything appended before the turn began (no
+    /// one can append during it), then sequence. If the turn cannot be had, the waiters are failed.
+    private func sequenceInTurn(_ batch: [Pending], turns: any AppendTurnStore) async -> Attempt {
+        var ran = false
+        do {
+            return try await turns.withAppendTurn { turn in
+                ran = true
+                await resynchronize(from: head)
+                return await sequence(batch, append: turn.append)
+            }
+        } catch {
+            guard !ran else { return .finished }   // the attempt ran and answered its waiters
+            logger.error("batch not stored: no append turn; nothing acknowledged", metadata: ["error": "\(error)"])
+            let failure = LogError(.storeFailed, "the batch was not stored: waiting for the append turn failed: "
+                + "\(error)")
+            for pending in batch { pending.continuation.resume(throwing: failure) }
+            return .finished
+        }
+    }
+
+    /// One attempt: gate, entries, tiles, checkpoint, durable append (through `append`), answers, on top of the
+    /// current head.
+    private func sequence(_ batch: [Pending], append: @escaping @Sendable (LogBatch) async throws -> Void) async
+        -> Attempt {
         let start = head
         var tree = start
         let time = max(Timestamp.now(), tree.lastTime)  // `time` never decreases along the log, even if the clock does
@@ -278,7 +309,7 @@ public final class Sequencer: Service, Sendable {
             let batchToStore = LogBatch(firstIndex: start.size, entries: entriesBytes, tiles: update.tiles,
                                         checkpoint: checkpoint)
             let store = self.store
-            async let durable: Void = store.append(batchToStore)
+            async let durable: Void = append(batchToStore)
             let proofs: Result<[[Hash256]], any Error>
             do {
                 proofs = .success(try await Self.inclusionProofs(first: start.size, count: count, update: update,
@@ -356,9 +387,21 @@ public final class Sequencer: Service, Sendable {
     /// Reloads the head from the store (after a failed batch, a lost race, or when following). If the store moved
     /// past `known` (a shared store, or an append that failed after committing), the gate observes the entries in
     /// between, in order, before the new head is published, so reads never see a head the gate has not applied.
+    /// The fast way chains and hashes the new entries onto `known` and checks the result against the store's signed
+    /// checkpoint (`catchUp`); if that fails, the head is loaded and proven from scratch (`TreeHead.load`).
     /// Returns whether the store's head was loaded.
     @discardableResult
     private func resynchronize(from known: TreeHead) async -> Bool {
+        do {
+            if let head = try await catchUp(from: known) {
+                publish(head, after: known)
+                return true
+            }
+        } catch {
+            logger.warning("could not follow the store's new entries; loading its head afresh", metadata: [
+                "from": "\(known.size)", "error": "\(error)",
+            ])
+        }
         do {
             let head = try await TreeHead.load(from: store, identity: identity)
             guard head.size != known.size else { return true }
@@ -370,14 +413,42 @@ public final class Sequencer: Service, Sendable {
                     index = end
                 }
             }
-            committed.withLock { $0 = head }
-            logger.notice("sequencer resynchronized with the store", metadata: [
-                "from": "\(known.size)", "to": "\(head.size)",
-            ])
+            publish(head, after: known)
             return true
         } catch {
             logger.error("could not resynchronize with the store", metadata: ["error": "\(error)"])
             return false
         }
+    }
+
+    /// The store's head reached from `known` by the entries appended since (read in chunks of 256, each observed
+    /// by the gate once it is chained onto the tree), sealed with the store's checkpoint; nil if the store has not
+    /// grown. Throws if the store shrank or anything fails to chain or to match the checkpoint.
+    private func catchUp(from known: TreeHead) async throws -> TreeHead? {
+        guard let stored = try await store.head() else {
+            if known.size == 0 { return nil }
+            throw LogError(.inconsistent, "the store is empty but this sequencer knows \(known.size) entries")
+        }
+        guard stored.size != known.size else { return nil }
+        guard stored.size > known.size else {
+            throw LogError(.inconsistent, "the store holds \(stored.size) entries, fewer than \(known.size)")
+        }
+        let hasher = MerkleHasher(identity.hashAlgorithm)
+        var tree = known
+        while tree.size < stored.size {
+            let end = min(stored.size, tree.size + 256)
+            let (next, entries) = try tree.extended(with: try await store.entries(tree.size..<end), hasher: hasher)
+            gate?.observe(entries)
+            tree = next
+        }
+        return try tree.sealed(with: stored.checkpoint, identity: identity)
+    }
+
+    /// Makes `head` (ahead of `known`, its entries already observed by the gate) the head reads answer from.
+    private func publish(_ head: TreeHead, after known: TreeHead) {
+        committed.withLock { $0 = head }
+        logger.notice("sequencer resynchronized with the store", metadata: [
+            "from": "\(known.size)", "to": "\(head.size)",
+        ])
     }
 }
