@@ -107,6 +107,29 @@ import LogStoreContract
         #expect(gate.events == ["admit [0]", "abort"])
     }
 
+    @Test func follower_catchesUpBeforeEachBatch_soItsGateJudgesTheCurrentLogAndNoRaceIsLost() async throws {
+        let memory = MemoryLogStore()
+        let peerLog = try TestLog(store: memory)
+        let peer = try await peerLog.sequencer()
+        let store = RacingStore(memory, races: 0) { _ in }
+        let log = try TestLog(sharing: store, with: peerLog)
+        let gate = RecordingGate()
+        // An interval far beyond the test: only the look before the batch can have caught up.
+        let ours = try await log.sequencer(gate: gate, sharing: SequencerSharing(followInterval: .seconds(600)))
+        let (refused, fresh) = try await withRunning(peer) {
+            try await withRunning(ours) {
+                _ = try await peer.submit([payload(0, "peer")])
+                // The same payload the peer just stored: a gate that saw the log refuses it.
+                let refused = await #expect(throws: LogError.self) { _ = try await ours.submit([payload(0, "peer")]) }
+                return (refused, try await ours.submit([payload(1)]))
+            }
+        }
+        #expect(refused?.code == .rejected)
+        #expect(fresh.items.first?.entry.index == 1)
+        #expect(gate.events == ["observe [0]", "reject 1", "commit", "admit [1]", "commit"])
+        #expect(store.appends == 1, "no append was built on a stale head")
+    }
+
     @Test func idleFollower_seesTheOtherWritersEntriesInOrder_andANonFollowerDoesNot() async throws {
         let memory = MemoryLogStore()
         let peerLog = try TestLog(store: memory)

@@ -1,3 +1,4 @@
+public import Log
 public import LogPostgres
 
 extension ServerConfig.Postgres {
@@ -13,5 +14,14 @@ extension ServerConfig.Postgres {
             throw LedgerServerError(.invalidConfig, field: field, "\(field): \(error.reason) (\(error.code.rawValue), "
                 + "URL part \(error.field))")
         }
+    }
+}
+
+extension ServerConfig {
+    /// How the sequencer shares its store: a PostgreSQL ledger may have other daemons appending, so lost races are
+    /// retried (always on) and an idle daemon follows the others every `store.postgres.followIntervalMilliseconds`.
+    /// SQLite has a single writer: nothing to follow.
+    public var sequencerSharing: SequencerSharing {
+        SequencerSharing(followInterval: store.postgres?.followInterval)
     }
 }

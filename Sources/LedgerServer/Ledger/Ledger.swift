@@ -57,7 +57,7 @@ public struct Ledger: Sendable {
         let gate = MeteredGate(wrapping: registry, metrics: metrics)
         let log = try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer,
                                 head: opened.head, gate: gate, config: config.sequencer.sequencerConfig,
-                                logger: logger)
+                                sharing: config.sequencerSharing, logger: logger)
         return Ledger(log: log, registry: registry, receiptKey: receiptKey)
     }
 

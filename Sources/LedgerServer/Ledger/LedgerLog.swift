@@ -23,11 +23,12 @@ public struct LedgerLog: Sendable {
     /// Wraps an already opened store and its loaded head (tests and `open`).
     public init(store: any LogStore, identity: LogIdentity, signer: any NoteSigner, head: TreeHead,
                 gate: (any SequencingGate)? = nil, config: SequencerConfig = SequencerConfig(),
+                sharing: SequencerSharing = SequencerSharing(),
                 logger: Logger = Logger(label: "certledger.sequencer")) throws {
         self.store = store
         self.identity = identity
         self.sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: gate,
-                                   config: config, logger: logger)
+                                   config: config, sharing: sharing, logger: logger)
         let empty = try Checkpoint(origin: identity.origin, size: 0,
                                    rootHash: MerkleHasher(identity.hashAlgorithm).emptyRoot())
         self.emptyCheckpoint = try SignedCheckpoint.sign(empty, with: signer).bytes
@@ -51,7 +52,8 @@ public struct LedgerLog: Sendable {
                             logger: Logger) async throws -> LedgerLog {
         let opened = try await openStore(config: config)
         return try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer, head: opened.head,
-                             gate: gate, config: config.sequencer.sequencerConfig, logger: logger)
+                             gate: gate, config: config.sequencer.sequencerConfig, sharing: config.sequencerSharing,
+                             logger: logger)
     }
 
     /// The store, identity, signer and proven head of the configured ledger, before any sequencer exists: the

@@ -197,6 +197,9 @@ public final class Sequencer: Service, Sendable {
     /// a store that offers turns (`AppendTurnStore`) is asked for one for the retries, so that a busy winner
     /// cannot overtake this batch again and again.
     private func process(_ batch: [Pending]) async {
+        // A follower (a shared store) first looks whether other writers appended: one small read, where a batch
+        // built on a stale head would be judged by a stale gate and then lose the race anyway.
+        if sharing.followInterval != nil { await follow() }
         var waiting = batch
         var attempt = 1
         while true {
@@ -371,8 +374,8 @@ public final class Sequencer: Service, Sendable {
         return proofs
     }
 
-    /// Looks at the store's head when idle (`SequencerSharing.followInterval`) and catches up if another writer
-    /// moved it. One small read when nothing changed.
+    /// Looks at the store's head (when idle, and before each batch, if `SequencerSharing.followInterval` is set)
+    /// and catches up if another writer moved it. One small read when nothing changed.
     private func follow() async {
         let known = head
         let stored: LogHead?

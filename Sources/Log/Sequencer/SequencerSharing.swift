@@ -7,7 +7,9 @@
 ///   per batch. Only then, or on any other failure, are the waiters told `storeFailed`.
 /// - Following: with `followInterval` set, an idle sequencer asks the store for its head that often and, when
 ///   another writer moved it, loads it and feeds the new entries to its gate in log order, so that reads answered
-///   from this daemon (checkpoint, tiles, the Registry's look-ups and verdicts) include the others' entries.
+///   from this daemon (checkpoint, tiles, the Registry's look-ups and verdicts) include the others' entries. It
+///   also looks before every batch, so that the gate judges a batch against the current log (a link to a license
+///   another daemon issued a moment ago) and the batch is not built on a head already known to be stale.
 public struct SequencerSharing: Sendable, Equatable {
     /// Tries per batch when the store keeps reporting another writer's append first. Default 8: each lost race
     /// means another daemon committed a whole batch meanwhile, so eight in a row means the store is far busier
