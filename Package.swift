@@ -142,6 +142,7 @@ let package = Package(
             name: "CertLedgerBench",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry", "CanonicalJSON", "LedgerClient",
+                "LedgerServer", "LogPostgres", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
