@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "LedgerServer",
             dependencies: [
-                "Log", "LogSQLite", "SignedNote", "LedgerCrypto", "Registry", "CanonicalJSON",
+                "Log", "LogSQLite", "LogPostgres", "SignedNote", "LedgerCrypto", "Registry", "CanonicalJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -143,6 +143,7 @@ let package = Package(
             name: "CertLedgerBench",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry", "CanonicalJSON", "LedgerClient",
+                "LedgerServer", "LogPostgres", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -157,7 +158,7 @@ let package = Package(
             name: "LedgerServerTests",
             dependencies: [
                 "LedgerServer", "LedgerClient", "Log", "LogSQLite", "SignedNote", "LedgerCrypto", "Registry",
-                "CanonicalJSON",
+                "CanonicalJSON", "LogPostgres", "PostgresTestSupport", "LogStoreContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

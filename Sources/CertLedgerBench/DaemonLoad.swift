@@ -15,7 +15,8 @@ extension CertLedgerBench {
             commandName: "daemon-load",
             abstract: "Submissions/s and verifications/s against a running certledgerd --dev.")
 
-        @Option(help: "The daemon.") var server = "http://127.0.0.1:8080"
+        @Option(help: "The daemon, or several sharing one ledger (comma-separated): clients are spread over them.")
+        var server = "http://127.0.0.1:8080"
         @Option(help: "The development ledger's folder (for the demo department keys).") var devFolder: String
         @Option(help: "Config/examples (the license to issue first).") var examples = "Config/examples"
         @Option(help: "Concurrency levels for submissions, comma-separated.") var concurrency = "1,8,32,128"
@@ -26,20 +27,24 @@ extension CertLedgerBench {
         @Option(help: "Concurrency of the verification queries.") var verifyConcurrency = 32
 
         func run() async throws {
-            let client = try LedgerHTTPClient(url: server, timeout: .seconds(60))
+            let clients = try server.split(separator: ",").map {
+                try LedgerHTTPClient(url: String($0), timeout: .seconds(60))
+            }
+            guard let client = clients.first else { throw ValidationError("--server names no daemon") }
             guard let signatureAlgorithm = SignatureAlgorithm(rawValue: algorithm) else {
                 throw ValidationError("--algorithm must be ed25519, ecdsa-p256-sha256 or sm2-sm3")
             }
             let demo = try DemoSigner(devFolder: devFolder, algorithm: signatureAlgorithm)
             try await demo.issueLicense(client: client, examples: examples)
             try await demo.registerLinker(client: client)
+            try await Self.waitUntilAllKnowTheLicense(clients)
             let levels = concurrency.split(separator: ",").compactMap { Int($0) }
             print("| concurrency | submissions | submissions/s | p50 ms | p99 ms |")
             print("| --- | --- | --- | --- | --- |")
             var best = 0.0
             for level in levels {
                 let bodies = try (0..<submissions).map { _ in try demo.link().canonicalBytes }
-                let result = try await drive(client: client, level: level, count: bodies.count) { i in
+                let result = try await drive(clients: clients, level: level, count: bodies.count) { i in
                     ("/v1/submissions", bodies[i], [201])
                 }
                 best = max(best, result.rate)
@@ -48,7 +53,7 @@ extension CertLedgerBench {
             }
             print("BEST_SUBMISSIONS_PER_SECOND \(Int(best))")
             let question = Array(#"{"subject":"license","uscc":"91350100MA2YDE7W7J"}"#.utf8)
-            let verified = try await drive(client: client, level: verifyConcurrency, count: verifications) { _ in
+            let verified = try await drive(clients: clients, level: verifyConcurrency, count: verifications) { _ in
                 ("/v1/verify", question, [200])
             }
             print("")
@@ -66,14 +71,29 @@ extension CertLedgerBench {
             let p99: String
         }
 
-        /// `level` clients, each on its own keep-alive connection, take request numbers from a shared counter until
-        /// `count` are done; every answer's status is checked.
-        private func drive(client: LedgerHTTPClient, level: Int, count: Int,
+        /// Daemons sharing a ledger learn of each other's entries by following the store: the load starts once
+        /// every one of them knows the license (and the linker registered with it).
+        static func waitUntilAllKnowTheLicense(_ clients: [LedgerHTTPClient]) async throws {
+            let deadline = ContinuousClock.now + .seconds(30)
+            for client in clients.dropFirst() {
+                while try await client.send("GET", "/v1/licenses/91350100MA2YDE7W7J").status != 200 {
+                    guard ContinuousClock.now < deadline else {
+                        throw ValidationError("\(client.endpoint) never learned of the license: not sharing a ledger?")
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+
+        /// `level` clients, each on its own keep-alive connection to one of the daemons (round robin), take request
+        /// numbers from a shared counter until `count` are done; every answer's status is checked.
+        private func drive(clients: [LedgerHTTPClient], level: Int, count: Int,
                            request: @escaping @Sendable (Int) -> (String, [UInt8], [Int])) async throws -> Result {
             let counter = RequestCounter()
             let start = ContinuousClock.now
             let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for _ in 0..<level {
+                for number in 0..<level {
+                    let client = clients[number % clients.count]
                     group.addTask {
                         try await client.withConnection { connection throws(HTTPClientError) in
                             var mine: [Double] = []

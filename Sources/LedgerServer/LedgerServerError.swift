@@ -15,6 +15,9 @@ public struct LedgerServerError: Error, Sendable, Equatable, CustomStringConvert
         /// The store exists but cannot be served: another ledger's identity, or a tree inconsistent with its
         /// checkpoint (DESIGN.md §6).
         case refusedStore = "refused_store"
+        /// The configured store's server cannot be reached or refused the connection (PostgreSQL): the reason
+        /// names the endpoint and the cause. Often transient; the ledger itself was not judged.
+        case unreachableStore = "unreachable_store"
         /// A configured feature needs a part that is not built yet.
         case unsupported
     }

@@ -72,7 +72,7 @@ final class PostgresConnectionPool: Sendable {
 
     private enum Grant { case connection(PostgresConnection), slot, wait(UInt64), closed }
 
-    private func lease() async throws -> PostgresConnection {
+    func lease() async throws -> PostgresConnection {
         while true {
             let grant = state.withLock { s -> Grant in
                 if s.closed { return .closed }
@@ -136,7 +136,7 @@ final class PostgresConnectionPool: Sendable {
 
     /// Returns a connection: to the longest waiter, to the idle list, or — if it broke or the pool is closed —
     /// closes it and frees its slot.
-    private func release(_ connection: PostgresConnection) {
+    func release(_ connection: PostgresConnection) {
         guard !connection.isClosed else {
             freeSlot()
             return

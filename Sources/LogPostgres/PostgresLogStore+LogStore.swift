@@ -1,4 +1,5 @@
 public import Log
+import Logging
 import PostgresNIO
 
 /// The `LogStore` contract (Sources/Log/Store/LogStore.swift) in SQL; statements in `PostgresSchema`.
@@ -19,6 +20,17 @@ extension PostgresLogStore {
 
     /// One statement, one transaction: compare-and-swap the size on the `log` row, write everything, commit.
     public func append(_ batch: LogBatch) async throws {
+        let query = try await appendQuery(for: batch)
+        // One statement in autocommit: committed (and, with synchronous_commit on, flushed) when it returns.
+        let swapped = try await run("appending the batch at index \(batch.firstIndex)") { connection in
+            try await Self.execute(query, on: connection, logger: logger)
+        }
+        guard swapped else { throw try await conflict(batch) }
+    }
+
+    /// The append statement for `batch` (`PostgresSchema.appendBatch`), after the checks that must come before the
+    /// server is asked anything.
+    func appendQuery(for batch: LogBatch) async throws -> PostgresQuery {
         // Checked before the server is even asked, so an oversized entry can never leave a trace.
         for (offset, entry) in batch.entries.enumerated() where entry.count > Self.maxEntryBytes {
             throw LogStoreError(.outOfRange,
@@ -45,25 +57,27 @@ extension PostgresLogStore {
         binds.append(tiles.map(\.2))
         binds.append(first + Int64(batch.entries.count))
         binds.append(ByteBuffer(bytes: batch.checkpoint))
-        let query = PostgresQuery(unsafeSQL: schema.appendBatch(republishing: batch.entries.isEmpty), binds: binds)
+        return PostgresQuery(unsafeSQL: schema.appendBatch(republishing: batch.entries.isEmpty), binds: binds)
+    }
 
-        // One statement in autocommit: committed (and, with synchronous_commit on, flushed) when it returns.
-        let swapped = try await run("appending the batch at index \(batch.firstIndex)") { connection in
-            var swapped = false
-            for try await done in try await connection.query(query, logger: logger).decode(Bool.self) { swapped = done }
-            return swapped
+    /// Runs an append statement; true if its compare-and-swap happened (and so everything was written).
+    static func execute(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws
+        -> Bool {
+        var swapped = false
+        for try await done in try await connection.query(query, logger: logger).decode(Bool.self) { swapped = done }
+        return swapped
+    }
+
+    /// The `.conflict` for a batch whose swap did not happen. The size is read after the fact, for the message
+    /// only; the refusal itself was decided under the row lock.
+    func conflict(_ batch: LogBatch) async throws -> LogStoreError {
+        let size = try await run("reading the size") { connection in
+            var size: Int64 = 0
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: schema.selectSize), logger: logger)
+            for try await value in rows.decode(Int64.self) { size = value }
+            return size
         }
-        guard swapped else {
-            // Read after the fact for the message only; the refusal itself was decided under the row lock.
-            let size = try await run("reading the size") { connection in
-                var size: Int64 = 0
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: schema.selectSize), logger: logger)
-                for try await value in rows.decode(Int64.self) { size = value }
-                return size
-            }
-            throw LogStoreError(.conflict,
-                "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
-        }
+        return LogStoreError(.conflict, "batch starts at index \(batch.firstIndex) but the log holds \(size) entries")
     }
 
     public func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] {

@@ -103,6 +103,10 @@ struct PostgresSchema: Sendable {
 
     var selectSize: String { "SELECT size FROM \(q).log WHERE id = 1" }
 
+    /// Takes the `log` row's lock for the rest of the transaction: the turn of `withAppendTurn`. Appenders queue
+    /// for this lock in arrival order (PostgreSQL grants row locks first come, first served).
+    var lockLogRow: String { "SELECT size FROM \(q).log WHERE id = 1 FOR UPDATE" }
+
     var selectHead: String {
         "SELECT l.size, c.note FROM \(q).log l JOIN \(q).checkpoints c ON c.size = l.size"
     }

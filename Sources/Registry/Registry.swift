@@ -28,6 +28,9 @@ public final class Registry: SequencingGate, Sendable {
         var verified: [Hash256: Verified] = [:]
         var verifiedOrder: [Hash256] = []
         var verifiedStart = 0
+        /// Verified digests `admit` consumed for the open batch: given back by `abort`, so that a batch the
+        /// sequencer retries after losing a race to another writer passes the gate again without a re-send.
+        var consumed: [(Hash256, KeyID)] = []
     }
 
     /// A submission whose signature `precheck` verified, waiting for its turn in `admit`.
@@ -171,16 +174,28 @@ public final class Registry: SequencingGate, Sendable {
                     throw Self.locate(error, position: position, of: entries.count)
                 }
             }
-            for (_, digest) in decoded { guarded.verified[digest] = nil }
+            for (submission, digest) in decoded {
+                guarded.verified[digest] = nil
+                guarded.consumed.append((digest, submission.keyId))
+            }
         }
     }
 
     public func commit() {
-        guarded.withLock { $0.state.commitBatch() }
+        guarded.withLock {
+            $0.state.commitBatch()
+            $0.consumed.removeAll(keepingCapacity: true)
+        }
     }
 
+    /// Drops the batch's tentative state and gives its verified signatures back (nothing of it reached the log;
+    /// the sequencer may sequence the same payloads again).
     public func abort() {
-        guarded.withLock { $0.state.abortBatch() }
+        guarded.withLock { guarded in
+            guarded.state.abortBatch()
+            for (digest, keyId) in guarded.consumed { Self.remember(digest, keyId: keyId, in: &guarded) }
+            guarded.consumed.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Applies entries that are in the log without this gate's `commit`. They are the log: a failure here means

@@ -34,7 +34,7 @@ import Testing
         #expect(state.entryIndex(department: revoke.department, nonce: revoke.nonce) == 6)
     }
 
-    @Test func abortedBatch_isForgotten_andMustBePrecheckedAgain() async throws {
+    @Test func abortedBatch_isForgotten_andItsVerifiedSubmissionsMayBeAdmittedAgain() async throws {
         let ledger = try await Self.ledger()
         let registry = ledger.registry
         let amend = try ledger.amr(.licenseAmend, ledger.license(version: 2, subjectPrev: 5, document: "v2"))
@@ -44,12 +44,13 @@ import Testing
         let state = registry.snapshot
         #expect(try state.size == 6 && state.license(USCC(Demo.holder))?.version == 1)
         #expect(state.document(LedgerHarness.document("v2")) == nil)
-        // The verified signature was used up by the admit; the sender re-sends, which pre-checks it again.
-        #expect(throws: RegistryError.self) { try registry.admit([Self.entry(amend, at: 6)]) }
-        _ = try registry.precheck(amend)
+        // The abort gave the verified signature back: the sequencer retries the batch (e.g. after losing a race
+        // to another daemon) without the sender pre-checking again. A commit uses it up for good.
         try registry.admit([Self.entry(amend, at: 6)])
         registry.commit()
         #expect(registry.snapshot.license(try USCC(Demo.holder))?.version == 2)
+        registry.abort()
+        #expect(throws: RegistryError.self) { try registry.admit([Self.entry(amend, at: 7)]) }
     }
 
     @Test func failingGroup_isUndoneAlone_earlierGroupsOfTheBatchStay() async throws {

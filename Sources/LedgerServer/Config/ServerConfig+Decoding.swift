@@ -1,4 +1,5 @@
 import Foundation
+import LogPostgres
 import Yams
 
 /// Strict YAML decoding: unknown keys are rejected with their path, absent keys keep their documented default,
@@ -99,6 +100,14 @@ extension ServerConfig {
             throw LedgerServerError(.invalidConfig, field: "listen.host", "listen.host is empty")
         }
         guard !data.isEmpty else { throw LedgerServerError(.invalidConfig, field: "data", "data is empty") }
+        if let postgres = store.postgres {
+            try check((1...PostgresStoreOptions.maxPoolSize).contains(postgres.poolSize), "store.postgres.poolSize",
+                      postgres.poolSize, "1...\(PostgresStoreOptions.maxPoolSize)")
+            try check((0...60_000).contains(postgres.followIntervalMilliseconds),
+                      "store.postgres.followIntervalMilliseconds", postgres.followIntervalMilliseconds,
+                      "0...60000 (0: do not follow other daemons)")
+            _ = try postgres.storeOptions(environment: [:])
+        }
         guard log.hash == "sha256" || log.hash == "sm3" else {
             throw LedgerServerError(.invalidConfig, field: "log.hash",
                                     "log.hash is \"\(log.hash)\"; allowed: sha256, sm3")
@@ -124,13 +133,35 @@ extension ServerConfig.Listen {
 }
 
 extension ServerConfig.Store {
-    private enum Field: String, CodingKey, CaseIterable { case sqlite }
-    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
+    private enum Field: String, CodingKey, CaseIterable { case sqlite, postgres }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults; `sqlite` and
+    /// `postgres` together are refused (which store is served must be unambiguous).
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
         let c = try decoder.container(keyedBy: Field.self)
         self.init()
+        if c.contains(.sqlite) && c.contains(.postgres) {
+            throw LedgerServerError(.invalidConfig, field: "store",
+                "store names both sqlite and postgres; a daemon serves one store: keep one of them")
+        }
         sqlite = try c.value(.sqlite, default: sqlite)
+        postgres = try c.decodeIfPresent(ServerConfig.Postgres.self, forKey: .postgres)
+    }
+}
+
+extension ServerConfig.Postgres {
+    private enum Field: String, CodingKey, CaseIterable { case url, poolSize, followIntervalMilliseconds }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults; `url` is required.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        guard let url = try c.decodeIfPresent(String.self, forKey: .url) else {
+            throw LedgerServerError(.invalidConfig, field: "store.postgres.url",
+                "store.postgres needs a url (postgres://USER@HOST:PORT/DATABASE?schema=NAME)")
+        }
+        self.init(url: url)
+        poolSize = try c.value(.poolSize, default: poolSize)
+        followIntervalMilliseconds = try c.value(.followIntervalMilliseconds, default: followIntervalMilliseconds)
     }
 }
 

@@ -49,13 +49,48 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         public init() {}
     }
 
-    /// The log store (DESIGN.md §6). Only SQLite exists so far.
+    /// The log store (DESIGN.md §6): the embedded SQLite file (default), or a PostgreSQL schema shared by several
+    /// daemons when `postgres` is set. Naming both in one file is an error: which one a daemon serves must never
+    /// depend on a precedence rule.
     public struct Store: Sendable, Equatable, Decodable {
         /// The SQLite file. Default `log.sqlite` inside `data`. The daemon opens it and never creates it
-        /// (except a `--dev` ledger): a typo'd path is an error, not a new empty ledger.
+        /// (except a `--dev` ledger): a typo'd path is an error, not a new empty ledger. Unused when `postgres`
+        /// is set.
         public var sqlite = "log.sqlite"
+        /// The shared PostgreSQL store. Default none (SQLite).
+        public var postgres: Postgres?
         /// Every default.
         public init() {}
+
+        /// The YAML key path of the store in use, for errors about it.
+        public var field: String { postgres == nil ? "store.sqlite" : "store.postgres" }
+    }
+
+    /// A ledger in one PostgreSQL schema, shared by any number of daemons (`LogPostgres`). The daemon opens the
+    /// schema and never creates it: `certledger init --store postgres://…` does.
+    public struct Postgres: Sendable, Equatable, Decodable {
+        /// `postgres://USER@HOST[:PORT][/DATABASE][?schema=NAME&sslmode=MODE&connect_timeout=SECONDS]`. Required.
+        /// No password: it comes from the environment variable `CERTLEDGER_PG_PASSWORD` only, so this file can be
+        /// committed and logged. Default `sslmode` is `prefer` (TLS verified when the server offers it).
+        public var url: String
+        /// Connections this daemon keeps open at most. Default 4: one append in flight plus reads overlapping it.
+        /// Every daemon brings its own pool: `daemons × poolSize` must stay below the server's `max_connections`.
+        public var poolSize = 4
+        /// How often an idle daemon asks the store whether other daemons appended, so that its reads (checkpoint,
+        /// tiles, look-ups, verify) follow theirs. Default 200 ms: a cheap one-row read, and a reader elsewhere
+        /// sees a peer's entry here at most that much later. 0 turns following off (only for a daemon that is the
+        /// sole writer: otherwise its look-ups lag until its own next append).
+        public var followIntervalMilliseconds = 200
+
+        /// A store at `url` with the other defaults.
+        public init(url: String) {
+            self.url = url
+        }
+
+        /// How often to follow, nil when off.
+        public var followInterval: Duration? {
+            followIntervalMilliseconds == 0 ? nil : .milliseconds(followIntervalMilliseconds)
+        }
     }
 
     /// Key files. Private keys are read once at start; the files should be mode 0600 and owned by the daemon.

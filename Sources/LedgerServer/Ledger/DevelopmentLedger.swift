@@ -1,7 +1,7 @@
 import Foundation
 import LedgerCrypto
 public import Logging
-import Log
+public import Log
 import LogSQLite
 import Registry
 import SignedNote
@@ -54,12 +54,39 @@ public enum DevelopmentLedger {
     public static func createIfMissing(config: ServerConfig, logger: Logger) async throws -> Bool {
         let fm = FileManager.default
         let storePath = config.resolve(config.store.sqlite)
-        let keyPath = config.resolve(config.keys.checkpoint)
         guard !fm.fileExists(atPath: storePath) else { return false }
-        guard !fm.fileExists(atPath: keyPath) else {
-            throw LedgerServerError(.refusedStore, field: "keys.checkpoint",
-                "\(keyPath) exists but \(storePath) does not; refusing to pair an old key with a new ledger")
+        try checkNoKey(config: config, store: storePath)
+        do {
+            try fm.createDirectory(atPath: config.data, withIntermediateDirectories: true,
+                                   attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw LedgerServerError(.fileUnreadable, field: "data", "cannot create \(config.data): \(error)")
         }
+        let store: SQLiteLogStore
+        do { store = try await SQLiteLogStore.create(path: storePath) } catch {
+            throw LedgerServerError(.fileUnreadable, field: "store.sqlite",
+                                    "cannot create the development ledger in \(config.data): \(error)")
+        }
+        do {
+            try await create(config: config, in: store, logger: logger)
+        } catch {
+            await store.close()
+            for file in [storePath, storePath + "-wal", storePath + "-shm"] { try? fm.removeItem(atPath: file) }
+            throw error
+        }
+        await store.close()
+        return true
+    }
+
+    /// Writes a development ledger's key files into `config.data` (which must not hold a checkpoint key yet) and
+    /// its genesis and demo departments into `store`, an empty store just created by the caller — SQLite for
+    /// `--dev`, or a PostgreSQL schema for tests and benchmarks of several daemons sharing one ledger. Goes
+    /// through the same `LedgerBootstrap.write` as `certledger init`. On failure the key files are removed; the
+    /// store is the caller's to drop. The store is left open.
+    public static func create(config: ServerConfig, in store: any LogStore, logger: Logger) async throws {
+        let fm = FileManager.default
+        try checkNoKey(config: config, store: "\(config.store.field) of this ledger")
+        let keyPath = config.resolve(config.keys.checkpoint)
         let departmentsFolder = (config.data as NSString).appendingPathComponent("departments")
         do {
             try fm.createDirectory(atPath: departmentsFolder, withIntermediateDirectories: true,
@@ -97,21 +124,13 @@ public enum DevelopmentLedger {
             let bootstrap = try LedgerBootstrap(operatorDepartment: try DepartmentID(validating: operatorID),
                                                 operatorKey: operatorKey, genesis: genesis,
                                                 departments: registrations)
-            written += [storePath, storePath + "-wal", storePath + "-shm"]
-            let store = try await SQLiteLogStore.create(path: storePath)
             let identity = LogIdentity(origin: origin, hashAlgorithm: .sha256, verifier: signer.verifier)
-            do {
-                _ = try await bootstrap.write(to: store, identity: identity, signer: signer,
-                                              verifierKey: signer.verifier.verifierKey)
-            } catch {
-                await store.close()
-                throw error
-            }
-            await store.close()
+            _ = try await bootstrap.write(to: store, identity: identity, signer: signer,
+                                          verifierKey: signer.verifier.verifierKey)
         } catch {
             for file in written { try? fm.removeItem(atPath: file) }
             if let error = error as? LedgerServerError { throw error }
-            throw LedgerServerError(.fileUnreadable, field: "store.sqlite",
+            throw LedgerServerError(.fileUnreadable, field: config.store.field,
                                     "cannot create the development ledger in \(config.data): \(error)")
         }
         logger.warning("""
@@ -119,7 +138,15 @@ public enum DevelopmentLedger {
             departments (\(departments.map(\.id).joined(separator: ", "))) whose PRIVATE keys are in \
             \(departmentsFolder); its checkpoint key lies next to it. Never use it for real records.
             """)
-        return true
+    }
+
+    /// A new ledger never pairs with an old checkpoint key.
+    private static func checkNoKey(config: ServerConfig, store: String) throws {
+        let keyPath = config.resolve(config.keys.checkpoint)
+        guard !FileManager.default.fileExists(atPath: keyPath) else {
+            throw LedgerServerError(.refusedStore, field: "keys.checkpoint",
+                "\(keyPath) exists but \(store) does not; refusing to pair an old key with a new ledger")
+        }
     }
 
     private static func write(_ path: String, _ text: String, mode: Int, into written: inout [String]) throws {

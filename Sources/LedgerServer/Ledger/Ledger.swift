@@ -33,8 +33,8 @@ public struct Ledger: Sendable {
                 }
             }
         } catch {
-            await opened.store.close()
-            throw LedgerServerError(.refusedStore, field: "store.sqlite",
+            await LedgerLog.close(opened.store)
+            throw LedgerServerError(.refusedStore, field: config.store.field,
                                     "refusing to serve: the stored log fails the registry's checks: \(error)")
         }
         let state = registry.snapshot
@@ -43,9 +43,13 @@ public struct Ledger: Sendable {
             "licenses": "\(state.counts.licenses)", "seals": "\(state.counts.seals)",
             "seconds": "\((ContinuousClock.now - start).seconds)",
         ])
-        let receiptKey = try readReceiptKey(path: config.resolve(config.keys.receipt))
+        let receiptKey: PrivateKey
+        do { receiptKey = try readReceiptKey(path: config.resolve(config.keys.receipt)) } catch {
+            await LedgerLog.close(opened.store)
+            throw error
+        }
         if let genesis = state.ledger, genesis.receiptKey != receiptKey.publicKey {
-            await opened.store.close()
+            await LedgerLog.close(opened.store)
             throw LedgerServerError(.invalidConfig, field: "keys.receipt",
                 "\(config.keys.receipt) is key \(receiptKey.publicKey.keyID), but the genesis names receipt key "
                 + "\(genesis.genesis.receiptKey.keyId)")
@@ -53,7 +57,7 @@ public struct Ledger: Sendable {
         let gate = MeteredGate(wrapping: registry, metrics: metrics)
         let log = try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer,
                                 head: opened.head, gate: gate, config: config.sequencer.sequencerConfig,
-                                logger: logger)
+                                sharing: config.sequencerSharing, logger: logger)
         return Ledger(log: log, registry: registry, receiptKey: receiptKey)
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import LedgerCrypto
 public import Log
-import LogSQLite
 public import Logging
 public import SignedNote
 
@@ -9,7 +8,7 @@ public import SignedNote
 /// consistent before the first request (DESIGN.md §6). The HTTP layer reads through `reader` at the sequencer's
 /// last durable head, so every answer refers to a signed checkpoint.
 public struct LedgerLog: Sendable {
-    /// The store every read goes to (SQLite in the daemon).
+    /// The store every read goes to: SQLite, or PostgreSQL shared with other daemons.
     public let store: any LogStore
     /// Origin, hash suite and checkpoint verifier, checked against the store at open.
     public let identity: LogIdentity
@@ -24,11 +23,12 @@ public struct LedgerLog: Sendable {
     /// Wraps an already opened store and its loaded head (tests and `open`).
     public init(store: any LogStore, identity: LogIdentity, signer: any NoteSigner, head: TreeHead,
                 gate: (any SequencingGate)? = nil, config: SequencerConfig = SequencerConfig(),
+                sharing: SequencerSharing = SequencerSharing(),
                 logger: Logger = Logger(label: "certledger.sequencer")) throws {
         self.store = store
         self.identity = identity
         self.sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: gate,
-                                   config: config, logger: logger)
+                                   config: config, sharing: sharing, logger: logger)
         let empty = try Checkpoint(origin: identity.origin, size: 0,
                                    rootHash: MerkleHasher(identity.hashAlgorithm).emptyRoot())
         self.emptyCheckpoint = try SignedCheckpoint.sign(empty, with: signer).bytes
@@ -46,23 +46,28 @@ public struct LedgerLog: Sendable {
         return (head, head.size == 0 ? emptyCheckpoint : head.checkpoint)
     }
 
-    /// Opens the ledger in the configured data folder: reads the checkpoint key, opens the SQLite store (never
-    /// creating it), checks the store's identity and loads the head, refusing a store it cannot prove consistent.
+    /// Opens the configured ledger: reads the checkpoint key, opens the store (SQLite or PostgreSQL, never creating
+    /// it), checks the store's identity and loads the head, refusing a store it cannot prove consistent.
     public static func open(config: ServerConfig, gate: (any SequencingGate)? = nil,
                             logger: Logger) async throws -> LedgerLog {
         let opened = try await openStore(config: config)
         return try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer, head: opened.head,
-                             gate: gate, config: config.sequencer.sequencerConfig, logger: logger)
+                             gate: gate, config: config.sequencer.sequencerConfig, sharing: config.sequencerSharing,
+                             logger: logger)
     }
 
-    /// The store, identity, signer and proven head of the configured ledger, before any sequencer exists.
-    static func openStore(config: ServerConfig) async throws
-        -> (store: SQLiteLogStore, identity: LogIdentity, signer: Ed25519NoteSigner, head: TreeHead) {
-        let storePath = config.resolve(config.store.sqlite)
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            throw LedgerServerError(.noLedger, field: "store.sqlite",
-                "no ledger at \(storePath); create one with `certledger init` (or run `certledgerd --dev` for a "
-                + "development ledger)")
+    /// The store, identity, signer and proven head of the configured ledger, before any sequencer exists: the
+    /// SQLite file, or the PostgreSQL schema when `store.postgres` is set (`LedgerLog+Stores.swift`). Neither is
+    /// ever created here. Errors name the store's key (`store.sqlite` / `store.postgres`).
+    static func openStore(config: ServerConfig, environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws -> (store: any LogStore, identity: LogIdentity, signer: Ed25519NoteSigner, head: TreeHead) {
+        if config.store.postgres == nil {
+            let storePath = config.resolve(config.store.sqlite)
+            guard FileManager.default.fileExists(atPath: storePath) else {
+                throw LedgerServerError(.noLedger, field: "store.sqlite",
+                    "no ledger at \(storePath); create one with `certledger init` (or run `certledgerd --dev` for a "
+                    + "development ledger)")
+            }
         }
         let signer = try readSigner(path: config.resolve(config.keys.checkpoint))
         if let origin = config.log.origin, origin != signer.name {
@@ -73,17 +78,15 @@ public struct LedgerLog: Sendable {
             throw LedgerServerError(.invalidConfig, field: "log.hash", "unknown hash suite \(config.log.hash)")
         }
         let identity = LogIdentity(origin: signer.name, hashAlgorithm: hash, verifier: signer.verifier)
-        let store: SQLiteLogStore
-        do { store = try await SQLiteLogStore.open(path: storePath) } catch {
-            throw LedgerServerError(.refusedStore, field: "store.sqlite", "cannot open \(storePath): \(error)")
-        }
+        let (store, place) = try await openConfiguredStore(config: config, origin: signer.name,
+                                                           environment: environment)
         let head: TreeHead
         do {
             try await identity.check(store, verifierKey: signer.verifier.verifierKey)
             head = try await TreeHead.load(from: store, identity: identity)
         } catch {
-            await store.close()
-            throw LedgerServerError(.refusedStore, field: "store.sqlite", "refusing to serve \(storePath): \(error)")
+            await close(store)
+            throw LedgerServerError(.refusedStore, field: config.store.field, "refusing to serve \(place): \(error)")
         }
         return (store, identity, signer, head)
     }

@@ -10,6 +10,10 @@ import Synchronization
 ///
 /// It is a swift-service-lifecycle `Service`: `run()` is the loop; graceful shutdown stops intake, finishes the
 /// queued batches and their checkpoints, then returns. The queue is bounded: a full queue answers `overloaded`.
+///
+/// "Single writer" is per process: several daemons may share a store (PostgreSQL) and the store's compare-and-swap
+/// decides between them. A batch that loses is sequenced again on the winner's head (`SequencerSharing`), and an
+/// idle sequencer can follow the others' appends so that its head and gate stay current.
 public final class Sequencer: Service, Sendable {
     private struct Pending {
         let payloads: [[UInt8]]
@@ -21,11 +25,15 @@ public final class Sequencer: Service, Sendable {
         var pending: [Pending] = []
         var queuedEntries = 0
         var stopping = false
+        /// The follower's tick arrived: when idle, look for other writers' entries (`SequencerSharing`).
+        var followDue = false
         /// The loop, parked while there is nothing to do.
         var waiter: CheckedContinuation<Void, Never>?
     }
 
     public let config: SequencerConfig
+    /// Retries after lost races and following of other writers (`SequencerSharing`).
+    public let sharing: SequencerSharing
     private let store: any LogStore
     private let gate: (any SequencingGate)?
     private let identity: LogIdentity
@@ -41,7 +49,7 @@ public final class Sequencer: Service, Sendable {
     public init(
         store: any LogStore, head: TreeHead, identity: LogIdentity, signer: any NoteSigner,
         gate: (any SequencingGate)? = nil, config: SequencerConfig = SequencerConfig(),
-        logger: Logger = Logger(label: "certledger.sequencer")
+        sharing: SequencerSharing = SequencerSharing(), logger: Logger = Logger(label: "certledger.sequencer")
     ) {
         precondition(signer.name == identity.origin, "the checkpoint key's name must be the log's origin")
         self.store = store
@@ -50,6 +58,7 @@ public final class Sequencer: Service, Sendable {
         self.signer = signer
         self.gate = gate
         self.config = config
+        self.sharing = sharing
         self.logger = logger
     }
 
@@ -86,12 +95,22 @@ public final class Sequencer: Service, Sendable {
         }
     }
 
-    /// The loop. Returns after a graceful shutdown once everything queued has been sequenced (or failed).
+    /// The loop. Returns after a graceful shutdown once everything queued has been sequenced (or failed). With
+    /// `sharing.followInterval` set, a child task ticks the idle loop to look for other writers' entries.
     public func run() async throws {
         logger.info("sequencer started", metadata: ["size": "\(head.size)"])
         await withGracefulShutdownHandler {
-            while let batch = await nextBatch() {
-                await process(batch)
+            await withDiscardingTaskGroup { group in
+                if let interval = sharing.followInterval {
+                    group.addTask { await self.tick(every: interval) }
+                }
+                while let work = await nextWork() {
+                    switch work {
+                    case .batch(let batch): await process(batch)
+                    case .follow: await follow()
+                    }
+                }
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             self.stopIntake()
@@ -109,26 +128,50 @@ public final class Sequencer: Service, Sendable {
         waiter?.resume()
     }
 
+    /// What the loop does next.
+    private enum Work {
+        case batch([Pending])
+        /// Nothing queued and the follower's tick came: look at the store's head.
+        case follow
+    }
+
     /// Waits for work; lingers up to `maxBatchDelay` for the batch to fill; nil once stopping and drained.
-    private func nextBatch() async -> [Pending]? {
+    private func nextWork() async -> Work? {
         while true {
-            let state = queue.withLock { q in (q.pending.first?.arrival, q.queuedEntries, q.stopping) }
+            let state = queue.withLock { q in
+                defer { if q.pending.isEmpty { q.followDue = false } }
+                return (q.pending.first?.arrival, q.queuedEntries, q.stopping, q.pending.isEmpty && q.followDue)
+            }
             if let oldest = state.0 {
                 let deadline = oldest.advanced(by: config.maxBatchDelay)
                 if state.1 < config.maxBatchEntries, !state.2, deadline > .now {
                     try? await Task.sleep(until: deadline, clock: .continuous)
                 }
-                return takeBatch()
+                return .batch(takeBatch())
             }
             if state.2 { return nil }
+            if state.3 { return .follow }
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let ready = queue.withLock { q -> Bool in
-                    if !q.pending.isEmpty || q.stopping { return true }
+                    if !q.pending.isEmpty || q.stopping || q.followDue { return true }
                     q.waiter = c
                     return false
                 }
                 if ready { c.resume() }
             }
+        }
+    }
+
+    /// The follower's clock: every `interval` marks a follow as due and wakes an idle loop. Ends when cancelled.
+    private func tick(every interval: Duration) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            let waiter = queue.withLock { q -> CheckedContinuation<Void, Never>? in
+                q.followDue = true
+                defer { q.waiter = nil }
+                return q.waiter
+            }
+            waiter?.resume()
         }
     }
 
@@ -149,8 +192,78 @@ public final class Sequencer: Service, Sendable {
         }
     }
 
-    /// Sequences one batch: gate, entries, tiles, checkpoint, durable append, answers. Answers every waiter.
+    /// Sequences one batch and answers every waiter. A lost race (another writer appended first: the store wrote
+    /// nothing) is retried on the store's new head, the gate asked again, up to `sharing.conflictAttempts` times;
+    /// a store that offers turns (`AppendTurnStore`) is asked for one for the retries, so that a busy winner
+    /// cannot overtake this batch again and again.
     private func process(_ batch: [Pending]) async {
+        // A follower (a shared store) first looks whether other writers appended: one small read, where a batch
+        // built on a stale head would be judged by a stale gate and then lose the race anyway.
+        if sharing.followInterval != nil { await follow() }
+        var waiting = batch
+        var attempt = 1
+        while true {
+            let outcome: Attempt
+            if attempt > 1, let turns = store as? any AppendTurnStore {
+                outcome = await sequenceInTurn(waiting, turns: turns)
+            } else {
+                let store = self.store
+                outcome = await sequence(waiting) { try await store.append($0) }
+            }
+            guard case .lostRace(let groups, let start, let error) = outcome else { return }
+            // The store is the truth: take its head and let the gate see the winner's entries, then try again.
+            let synced = await resynchronize(from: start)
+            guard synced, attempt < sharing.conflictAttempts else {
+                logger.error("batch not stored: lost the race to other writers; nothing acknowledged", metadata: [
+                    "firstIndex": "\(start.size)", "attempts": "\(attempt)", "error": "\(error)",
+                ])
+                let failure = LogError(.storeFailed, "the batch was not stored: other writers appended first "
+                    + "\(attempt) time(s) (last at index \(start.size): \(error))"
+                    + (synced ? "" : ", and the store's new head could not be loaded"))
+                for pending in groups { pending.continuation.resume(throwing: failure) }
+                return
+            }
+            logger.info("lost the race to another writer; sequencing the batch again", metadata: [
+                "firstIndex": "\(start.size)", "now": "\(head.size)", "attempt": "\(attempt + 1)",
+            ])
+            attempt += 1
+            waiting = groups
+        }
+    }
+
+    /// How one attempt at a batch ended.
+    private enum Attempt {
+        /// Every waiter was answered (stored, rejected by the gate, or failed).
+        case finished
+        /// The append found another writer's batch at its index and wrote nothing: these groups (the ones the gate
+        /// admitted) are still waiting; the gate has been told `abort`.
+        case lostRace([Pending], start: TreeHead, error: LogStoreError)
+    }
+
+    /// One attempt inside the store's append turn: catch up with everything appended before the turn began (no
+    /// one can append during it), then sequence. If the turn cannot be had, the waiters are failed.
+    private func sequenceInTurn(_ batch: [Pending], turns: any AppendTurnStore) async -> Attempt {
+        var ran = false
+        do {
+            return try await turns.withAppendTurn { turn in
+                ran = true
+                await resynchronize(from: head)
+                return await sequence(batch, append: turn.append)
+            }
+        } catch {
+            guard !ran else { return .finished }   // the attempt ran and answered its waiters
+            logger.error("batch not stored: no append turn; nothing acknowledged", metadata: ["error": "\(error)"])
+            let failure = LogError(.storeFailed, "the batch was not stored: waiting for the append turn failed: "
+                + "\(error)")
+            for pending in batch { pending.continuation.resume(throwing: failure) }
+            return .finished
+        }
+    }
+
+    /// One attempt: gate, entries, tiles, checkpoint, durable append (through `append`), answers, on top of the
+    /// current head.
+    private func sequence(_ batch: [Pending], append: @escaping @Sendable (LogBatch) async throws -> Void) async
+        -> Attempt {
         let start = head
         var tree = start
         let time = max(Timestamp.now(), tree.lastTime)  // `time` never decreases along the log, even if the clock does
@@ -182,7 +295,7 @@ public final class Sequencer: Service, Sendable {
         }
         guard !accepted.isEmpty else {
             gate?.commit()
-            return
+            return .finished
         }
 
         do {
@@ -199,7 +312,7 @@ public final class Sequencer: Service, Sendable {
             let batchToStore = LogBatch(firstIndex: start.size, entries: entriesBytes, tiles: update.tiles,
                                         checkpoint: checkpoint)
             let store = self.store
-            async let durable: Void = store.append(batchToStore)
+            async let durable: Void = append(batchToStore)
             let proofs: Result<[[Hash256]], any Error>
             do {
                 proofs = .success(try await Self.inclusionProofs(first: start.size, count: count, update: update,
@@ -217,7 +330,7 @@ public final class Sequencer: Service, Sendable {
                 let failure = LogError(.storeFailed, "stored at \(start.size)..<\(tree.size), but the inclusion "
                     + "proofs could not be computed; ask for the entry again")
                 for (pending, _) in accepted { pending.continuation.resume(throwing: failure) }
-                return
+                return .finished
             }
             var next = 0
             for (pending, items) in accepted {
@@ -228,6 +341,11 @@ public final class Sequencer: Service, Sendable {
                 pending.continuation.resume(returning: SequencedGroup(items: answered, treeSize: tree.size,
                                                                       checkpoint: checkpoint))
             }
+            return .finished
+        } catch let error as LogStoreError where error.code == .conflict {
+            // The compare-and-swap lost: by the store contract nothing of this batch was written.
+            gate?.abort()
+            return .lostRace(accepted.map(\.0), start: start, error: error)
         } catch {
             gate?.abort()
             logger.error("batch not stored; nothing acknowledged", metadata: [
@@ -235,9 +353,10 @@ public final class Sequencer: Service, Sendable {
             ])
             let failure = LogError(.storeFailed, "the batch at index \(start.size) was not stored: \(error)")
             for (pending, _) in accepted { pending.continuation.resume(throwing: failure) }
-            // A conflict (another writer) or an unknown outcome (the append failed after its commit): the store
-            // is the truth. Take its head and let the gate see whatever entered the log meanwhile.
+            // An unknown outcome (the append may have failed after its commit): the store is the truth. Take its
+            // head and let the gate see whatever entered the log meanwhile.
             await resynchronize(from: start)
+            return .finished
         }
     }
 
@@ -255,12 +374,40 @@ public final class Sequencer: Service, Sendable {
         return proofs
     }
 
-    /// Reloads the head from the store after a failed batch. If the store moved past `known` (a shared store, or
-    /// an append that failed after committing), the gate observes the entries in between, in order.
-    private func resynchronize(from known: TreeHead) async {
+    /// Looks at the store's head (when idle, and before each batch, if `SequencerSharing.followInterval` is set)
+    /// and catches up if another writer moved it. One small read when nothing changed.
+    private func follow() async {
+        let known = head
+        let stored: LogHead?
+        do { stored = try await store.head() } catch {
+            logger.warning("could not read the store's head to follow other writers", metadata: ["error": "\(error)"])
+            return
+        }
+        guard let stored, stored.size > known.size else { return }
+        await resynchronize(from: known)
+    }
+
+    /// Reloads the head from the store (after a failed batch, a lost race, or when following). If the store moved
+    /// past `known` (a shared store, or an append that failed after committing), the gate observes the entries in
+    /// between, in order, before the new head is published, so reads never see a head the gate has not applied.
+    /// The fast way chains and hashes the new entries onto `known` and checks the result against the store's signed
+    /// checkpoint (`catchUp`); if that fails, the head is loaded and proven from scratch (`TreeHead.load`).
+    /// Returns whether the store's head was loaded.
+    @discardableResult
+    private func resynchronize(from known: TreeHead) async -> Bool {
+        do {
+            if let head = try await catchUp(from: known) {
+                publish(head, after: known)
+                return true
+            }
+        } catch {
+            logger.warning("could not follow the store's new entries; loading its head afresh", metadata: [
+                "from": "\(known.size)", "error": "\(error)",
+            ])
+        }
         do {
             let head = try await TreeHead.load(from: store, identity: identity)
-            guard head.size != known.size else { return }
+            guard head.size != known.size else { return true }
             if head.size > known.size, let gate {
                 var index = known.size
                 while index < head.size {
@@ -269,12 +416,42 @@ public final class Sequencer: Service, Sendable {
                     index = end
                 }
             }
-            committed.withLock { $0 = head }
-            logger.notice("sequencer resynchronized with the store", metadata: [
-                "from": "\(known.size)", "to": "\(head.size)",
-            ])
+            publish(head, after: known)
+            return true
         } catch {
             logger.error("could not resynchronize with the store", metadata: ["error": "\(error)"])
+            return false
         }
+    }
+
+    /// The store's head reached from `known` by the entries appended since (read in chunks of 256, each observed
+    /// by the gate once it is chained onto the tree), sealed with the store's checkpoint; nil if the store has not
+    /// grown. Throws if the store shrank or anything fails to chain or to match the checkpoint.
+    private func catchUp(from known: TreeHead) async throws -> TreeHead? {
+        guard let stored = try await store.head() else {
+            if known.size == 0 { return nil }
+            throw LogError(.inconsistent, "the store is empty but this sequencer knows \(known.size) entries")
+        }
+        guard stored.size != known.size else { return nil }
+        guard stored.size > known.size else {
+            throw LogError(.inconsistent, "the store holds \(stored.size) entries, fewer than \(known.size)")
+        }
+        let hasher = MerkleHasher(identity.hashAlgorithm)
+        var tree = known
+        while tree.size < stored.size {
+            let end = min(stored.size, tree.size + 256)
+            let (next, entries) = try tree.extended(with: try await store.entries(tree.size..<end), hasher: hasher)
+            gate?.observe(entries)
+            tree = next
+        }
+        return try tree.sealed(with: stored.checkpoint, identity: identity)
+    }
+
+    /// Makes `head` (ahead of `known`, its entries already observed by the gate) the head reads answer from.
+    private func publish(_ head: TreeHead, after known: TreeHead) {
+        committed.withLock { $0 = head }
+        logger.notice("sequencer resynchronized with the store", metadata: [
+            "from": "\(known.size)", "to": "\(head.size)",
+        ])
     }
 }

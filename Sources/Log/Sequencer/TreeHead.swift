@@ -27,11 +27,11 @@ public struct TreeHead: Sendable {
     /// decodes, has the right index and hashes to the last leaf of the tiles; nothing is stored beyond it.
     ///
     /// Cost: a handful of reads, independent of the log's size. `LogVerifier` checks everything.
+    ///
+    /// On a shared store the head may move while it is being loaded; the head returned is then the one that was
+    /// read and proven (older than the store's by then, which the sequencer finds out at its next append or
+    /// follow), never a mixture.
     public static func load(from store: any LogStore, identity: LogIdentity) async throws -> TreeHead {
-        try await load(from: store, identity: identity, attempt: 0)
-    }
-
-    private static func load(from store: any LogStore, identity: LogIdentity, attempt: Int) async throws -> TreeHead {
         guard let head = try await store.head() else { return .empty(hashAlgorithm: identity.hashAlgorithm) }
         func inconsistent(_ why: String) -> LogError { LogError(.inconsistent, why) }
         let signed: SignedCheckpoint
@@ -81,12 +81,12 @@ public struct TreeHead: Sendable {
         }
         if let extra = try? await store.entries(head.size..<(head.size + 1)), !extra.isEmpty {
             // On a shared store (PostgreSQL, several daemons) another writer may have appended since `head()`:
-            // then the head has moved too and the tree is loaded again. Only an entry beyond an unmoved head is
-            // damage.
-            if let moved = try await store.head(), moved.size > head.size, attempt < 8 {
-                return try await load(from: store, identity: identity, attempt: attempt + 1)
+            // then the stored size has moved past the head too, and everything read so far (checkpoint, right-edge
+            // tile prefixes, last entry) still proves the head at `head.size`. Reloading instead could chase a busy
+            // peer for ever. Only an entry beyond an unmoved head is damage.
+            guard let moved = try await store.head(), moved.size > head.size else {
+                throw inconsistent("an entry is stored at index \(head.size), beyond the checkpoint's size")
             }
-            throw inconsistent("an entry is stored at index \(head.size), beyond the checkpoint's size")
         }
         return TreeHead(size: head.size, root: root, lastLeafHash: leaf, lastTime: entry.time,
                         checkpoint: head.checkpoint, edge: edge)

@@ -11,7 +11,7 @@
 ///   the store, not the caller, decides who wins.
 /// - Reads see only committed batches, and never a torn one.
 ///
-/// Implementations: `SQLiteLogStore` (embedded default, target `LogSQLite`), a PostgreSQL store (later), and an
+/// Implementations: `SQLiteLogStore` (embedded default, target `LogSQLite`), `PostgresLogStore` (`LogPostgres`), and an
 /// in-memory store with fault hooks in `LogStoreContract` for tests. All of them run the contract suite in
 /// `LogStoreContract`.
 public protocol LogStore: Sendable {
