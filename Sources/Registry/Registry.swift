@@ -30,7 +30,7 @@ public final class Registry: SequencingGate, Sendable {
         var verifiedStart = 0
         /// Verified digests `admit` consumed for the open batch: given back by `abort`, so that a batch the
         /// sequencer retries after losing a race to another writer passes the gate again without a re-send.
-        var consumed: [(Hash256, KeyID)] = []
+        var consumed: [(Hash256, Verified)] = []
     }
 
     /// A submission whose signature `precheck` verified, waiting for its turn in `admit`.
@@ -176,7 +176,7 @@ public final class Registry: SequencingGate, Sendable {
             }
             for (submission, digest) in decoded {
                 guarded.verified[digest] = nil
-                guarded.consumed.append((digest, submission.keyId))
+                guarded.consumed.append((digest, Verified(keyId: submission.keyId, submission: submission)))
             }
         }
     }
@@ -193,7 +193,7 @@ public final class Registry: SequencingGate, Sendable {
     public func abort() {
         guarded.withLock { guarded in
             guarded.state.abortBatch()
-            for (digest, keyId) in guarded.consumed { Self.remember(digest, keyId: keyId, in: &guarded) }
+            for (digest, verified) in guarded.consumed { Self.remember(digest, verified, in: &guarded) }
             guarded.consumed.removeAll(keepingCapacity: true)
         }
     }
