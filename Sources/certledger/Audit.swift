@@ -107,7 +107,7 @@ extension CertLedger {
                 // A store that contradicts its own checkpoint (entries deleted or added behind its back) is an
                 // integrity failure of the ledger, not an unreachable one.
                 emit(checkpoint: nil, verifiedEntries: 0,
-                     failure: (index: error.index, reason: "the store contradicts itself: \(error.reason)"))
+                     failure: (index: error.index, reason: "the store is damaged or contradicts itself: \(error.reason)"))
                 throw CLIExit.notAuthentic
             } catch {
                 throw CLIError("cannot open the store: \(error)", code: 3)
