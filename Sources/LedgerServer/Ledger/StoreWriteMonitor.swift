@@ -110,7 +110,7 @@ public final class StoreWriteMonitor: LogStore {
     }
 
     /// The likely cause in an operator's words, from the store's (and the operating system's) error text.
-    static func diagnosis(_ text: String) -> String {
+    public static func diagnosis(_ text: String) -> String {
         let lower = text.lowercased()
         if lower.contains("read-only") || lower.contains("readonly") {
             return "the data folder is read-only (remounted after an I/O error?); check the file system and dmesg"
