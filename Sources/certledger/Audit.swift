@@ -104,10 +104,12 @@ extension CertLedger {
             do {
                 sqlite = try await SQLiteLogStore.openReadOnly(path: storePath)
             } catch let error as LogStoreError where error.code == .corrupt {
-                // A store that contradicts its own checkpoint (entries deleted or added behind its back) is an
+                // A store that contradicts its own checkpoint (entries deleted or added behind its back), or a
+                // damaged file (truncated, a page of garbage: PRAGMA quick_check at open), is an
                 // integrity failure of the ledger, not an unreachable one.
                 emit(checkpoint: nil, verifiedEntries: 0,
-                     failure: (index: error.index, reason: "the store is damaged or contradicts itself: \(error.reason)"))
+                     failure: (index: error.index,
+                               reason: "the store is damaged or contradicts itself: \(error.reason)"))
                 throw CLIExit.notAuthentic
             } catch {
                 throw CLIError("cannot open the store: \(error)", code: 3)

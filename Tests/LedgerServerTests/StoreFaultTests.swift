@@ -64,7 +64,9 @@ final class SwitchableStore: LogStore {
                     }
                 }
                 func metricsText() async throws -> String {
-                    try await client.execute(uri: "/metrics", method: .get) { String(decoding: $0.body.bytes, as: UTF8.self) }
+                    try await client.execute(uri: "/metrics", method: .get) {
+                        String(decoding: $0.body.bytes, as: UTF8.self)
+                    }
                 }
                 _ = try await sequencer.submit([payload(0)])
                 #expect(try await health().1.contains(#""status":"ok""#))
@@ -105,7 +107,11 @@ final class SwitchableStore: LogStore {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledgerd-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let sqlite = try await SQLiteLogStore.create(path: folder + ".sqlite")
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: folder + ".sqlite" + suffix) } }
+        defer {
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: folder + ".sqlite" + suffix)
+            }
+        }
         let monitor = StoreWriteMonitor(wrapping: sqlite, logger: Logger(label: "test"))
         // firstIndex 5 on an empty store: the store refuses it as a conflict (someone else's size).
         await #expect(throws: LogStoreError.self) {
