@@ -1,5 +1,10 @@
 import CSQLite
 import Log
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One libsqlite3 connection and its prepared-statement cache.
 ///
@@ -95,8 +100,19 @@ final class SQLiteConnection {
     }
 
     /// The store error for result code `rc`, carrying SQLite's own message and what we were doing.
+    ///
+    /// For failures of the storage itself SQLite's message is generic ("disk I/O error"); what the store finds
+    /// about its storage (a read-only or full file system, a file size limit reached: `StorageProbe`) is appended,
+    /// which is what an operator needs to read in the log.
     func error(_ rc: Int32, _ context: String) -> LogStoreError {
-        Self.mapError(rc, message: String(cString: sqlite3_errmsg(handle)), context: "\(path): \(context)")
+        var message = String(cString: sqlite3_errmsg(handle))
+        let primary = rc & 0xff
+        if [SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM].contains(primary) {
+            let system = sqlite3_system_errno(handle)
+            if system != 0 { message += "; the system says: \(String(cString: strerror(system)))" }
+            if let found = StorageProbe.explain(storeAt: path) { message += "; \(found)" }
+        }
+        return Self.mapError(rc, message: message, context: "\(path): \(context)")
     }
 
     /// Maps a result code to the store's error codes (https://sqlite.org/rescode.html).

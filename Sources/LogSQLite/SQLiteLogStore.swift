@@ -59,7 +59,8 @@ public final class SQLiteLogStore: LogStore {
     }
 
     /// Opens an existing log file for appending; throws `.unavailable` naming the path if there is none, and
-    /// `.corrupt` if the file is not a CertLedger log (another SQLite database, or not a database at all).
+    /// `.corrupt` if the file is not a CertLedger log (another SQLite database, or not a database at all) or is
+    /// damaged (every page is checked: `PRAGMA quick_check`).
     public static func open(path: String, options: Options = Options()) async throws -> SQLiteLogStore {
         try requireExisting(path)
         let timeout = options.busyTimeoutMilliseconds
@@ -69,9 +70,11 @@ public final class SQLiteLogStore: LogStore {
             try SQLiteSchema.verify(on: db)   // before any PRAGMA that would modify a foreign file
             // SQLite quietly falls back to read-only for a file it may not write; say so now, not at the first append.
             guard sqlite3_db_readonly(db.handle, "main") == 0 else {
-                throw LogStoreError(.unavailable, "log store at \(path) is not writable by this process")
+                let why = access(path, W_OK) == 0 ? "" : " (\(String(cString: strerror(errno))))"
+                throw LogStoreError(.unavailable, "log store at \(path) is not writable by this process\(why)")
             }
             try SQLiteSchema.configureWriter(db)
+            try SQLiteLogQueries.checkPages(db)
             try SQLiteLogQueries.checkConsistency(db)
             return db
         }
@@ -83,7 +86,8 @@ public final class SQLiteLogStore: LogStore {
         }
     }
 
-    /// Opens an existing log file for reading only (auditors): every connection is `SQLITE_OPEN_READONLY`.
+    /// Opens an existing log file for reading only (auditors): every connection is `SQLITE_OPEN_READONLY`. Like
+    /// `open`, it refuses a damaged file (`.corrupt`).
     public static func openReadOnly(path: String, options: Options = Options()) async throws -> SQLiteLogStore {
         try requireExisting(path)
         return try await finishOpening(path: path, writer: nil, options: options)
@@ -163,6 +167,7 @@ public final class SQLiteLogStore: LogStore {
                     try SQLiteSchema.configureReader(db)
                     if writer == nil, number == 0 {
                         try SQLiteSchema.verify(on: db)
+                        try SQLiteLogQueries.checkPages(db)
                         try SQLiteLogQueries.checkConsistency(db)
                     }
                     return db

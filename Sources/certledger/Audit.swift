@@ -123,10 +123,12 @@ extension CertLedger {
             do {
                 opened = try await address.openExisting()
             } catch let error as LogStoreError where error.code == .corrupt {
-                // A store that contradicts its own checkpoint (entries deleted or added behind its back) is an
+                // A store that contradicts its own checkpoint (entries deleted or added behind its back), or a
+                // damaged file (truncated, a page of garbage: PRAGMA quick_check at open), is an
                 // integrity failure of the ledger, not an unreachable one.
                 emit(checkpoint: nil, verifiedEntries: 0,
-                     failure: (index: error.index, reason: "the store contradicts itself: \(error.reason)"))
+                     failure: (index: error.index,
+                               reason: "the store is damaged or contradicts itself: \(error.reason)"))
                 throw CLIExit.notAuthentic
             } catch let error as LogStoreError where error.code == .conflict {
                 throw CLIError("cannot open the store \(address): \(error.reason)")

@@ -41,6 +41,10 @@ struct CertLedgerDaemon: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A file size limit (RLIMIT_FSIZE, systemd LimitFSIZE=) would kill the daemon with SIGXFSZ in the middle of a
+        // batch; ignored, the write fails with EFBIG instead and the batch is refused like on a full disk (503,
+        // nothing acknowledged), and the daemon keeps serving reads.
+        signal(SIGXFSZ, SIG_IGN)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "certledgerd")
         logger.logLevel = .info

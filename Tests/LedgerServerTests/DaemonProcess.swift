@@ -17,12 +17,18 @@ final class DaemonProcess: @unchecked Sendable {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("certledgerd")
     }
 
-    init(arguments: [String], directory: String) throws {
+    /// `launcher` runs the daemon through another program that execs it (e.g. `prlimit --fsize=N --`).
+    init(arguments: [String], directory: String, launcher: [String] = []) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
             throw DaemonProcessError("\(Self.executable.path) is not built; `swift build --product certledgerd` first")
         }
-        process.executableURL = Self.executable
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [Self.executable.path] + arguments
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = stdout
         process.standardError = stderr

@@ -245,7 +245,7 @@ enum OpenAPIDocument {
               summary: Tree size and checkpoint age; 503 when the store does not answer.
               responses:
                 '200':
-                  description: Healthy.
+                  description: Healthy (ok), or degraded - reads served, writes refused by the store.
                   content:
                     application/json:
                       schema: {$ref: '#/components/schemas/Health'}
@@ -308,7 +308,7 @@ enum OpenAPIDocument {
               type: object
               required: [status, treeSize]
               properties:
-                status: {type: string, enum: [ok, unavailable]}
+                status: {type: string, enum: [ok, degraded, unavailable]}
                 treeSize: {type: integer}
                 checkpointAgeSeconds: {type: number}
                 reason: {type: string}

@@ -38,7 +38,16 @@ public struct OpsController<Context: RequestContext>: Sendable {
 
     func metricsText() -> String {
         let head = ledger.snapshot.head
-        return metrics.render(treeSize: head.size, checkpointAgeSeconds: checkpointAge(head))
+        let writable = ledger.writes.failure == nil ? 1 : 0
+        return metrics.render(treeSize: head.size, checkpointAgeSeconds: checkpointAge(head)) + """
+            # HELP certledger_store_writable 1 while the log store accepts batches, 0 while it refuses them.
+            # TYPE certledger_store_writable gauge
+            certledger_store_writable \(writable)
+            # HELP certledger_store_write_failures_total Batches the log store refused (disk full, read-only, I/O).
+            # TYPE certledger_store_write_failures_total counter
+            certledger_store_write_failures_total \(ledger.writes.totalFailures)
+
+            """
     }
 
     struct Health: Encodable {
@@ -50,10 +59,19 @@ public struct OpsController<Context: RequestContext>: Sendable {
 
     /// 200 while the store answers a read; 503 (+Retry-After) when it does not, so a balancer takes this
     /// instance out of rotation instead of sending it requests it would fail.
+    ///
+    /// A store that answers reads but refuses writes (disk full, read-only) is `"degraded"` with the reason, still
+    /// 200: reads are served, and a balancer that dropped the instance would stop the very submissions whose
+    /// success ends the degraded state. `/metrics` has it as `certledger_store_writable 0` for alerting.
     func health() async throws -> Response {
         let head = ledger.snapshot.head
         var status = HTTPResponse.Status.ok
         var health = Health(status: "ok", treeSize: head.size, checkpointAgeSeconds: checkpointAge(head), reason: nil)
+        if let failure = ledger.writes.failure {
+            health = Health(status: "degraded", treeSize: head.size, checkpointAgeSeconds: health.checkpointAgeSeconds,
+                            reason: "the log store refuses writes since \(failure.since) (\(failure.failedBatches) "
+                                + "batches): \(StoreWriteMonitor.diagnosis(failure.lastError)); submissions get 503")
+        }
         do {
             _ = try await ledger.store.head()
         } catch {

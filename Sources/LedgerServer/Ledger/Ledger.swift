@@ -54,6 +54,15 @@ public struct Ledger: Sendable {
                 "\(config.keys.receipt) is key \(receiptKey.publicKey.keyID), but the genesis names receipt key "
                 + "\(genesis.genesis.receiptKey.keyId)")
         }
+        // `time` never decreases along the log (DESIGN.md §3): with the clock behind the last entry (stepped back,
+        // or the ledger moved from a machine whose clock ran ahead), new entries keep the last entry's time.
+        let behind = opened.head.lastTime.millisecondsSinceEpoch - Timestamp.now().millisecondsSinceEpoch
+        if behind > 1_000 {
+            logger.warning("""
+                the system clock is \(behind / 1_000) s behind the log's last entry (\(opened.head.lastTime)): new \
+                entries carry that time until the clock catches up, because time never decreases along the log
+                """)
+        }
         let gate = MeteredGate(wrapping: registry, metrics: metrics)
         let log = try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer,
                                 head: opened.head, gate: gate, config: config.sequencer.sequencerConfig,

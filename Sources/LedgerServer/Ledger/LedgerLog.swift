@@ -14,6 +14,8 @@ public struct LedgerLog: Sendable {
     public let identity: LogIdentity
     /// The single writer; its `head` is the tree every read answers against.
     public let sequencer: Sequencer
+    /// The sequencer's appends, watched: whether the store refuses writes right now (disk full, read-only).
+    public let writes: StoreWriteMonitor
     /// The checkpoint of the empty tree, signed once at open: C2SP clients need a checkpoint before the first
     /// batch, and Ed25519 signing is deterministic, so this is the same note every time.
     let emptyCheckpoint: [UInt8]
@@ -27,7 +29,8 @@ public struct LedgerLog: Sendable {
                 logger: Logger = Logger(label: "certledger.sequencer")) throws {
         self.store = store
         self.identity = identity
-        self.sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: gate,
+        self.writes = StoreWriteMonitor(wrapping: store, logger: logger)
+        self.sequencer = Sequencer(store: writes, head: head, identity: identity, signer: signer, gate: gate,
                                    config: config, sharing: sharing, logger: logger)
         let empty = try Checkpoint(origin: identity.origin, size: 0,
                                    rootHash: MerkleHasher(identity.hashAlgorithm).emptyRoot())

@@ -266,7 +266,7 @@ public final class Sequencer: Service, Sendable {
         -> Attempt {
         let start = head
         var tree = start
-        let time = max(Timestamp.now(), tree.lastTime)  // `time` never decreases along the log, even if the clock does
+        let time = max(config.clock(), tree.lastTime)  // `time` never decreases along the log, even if the clock does
         let hasher = MerkleHasher(identity.hashAlgorithm)
         var accepted: [(Pending, [(entry: LogEntry, leaf: Hash256)])] = []
         var leafHashes: [Hash256] = []

@@ -21,5 +21,11 @@ public struct SequencerConfig: Sendable {
     /// Seconds a client is told to wait when the queue is full. Default 1.
     public var retryAfterSeconds: Int = 1
 
+    /// Where entries' `time` comes from. Default `Timestamp.now` (the system's real-time clock). The sequencer
+    /// never lets `time` decrease along the log whatever this returns (DESIGN.md §3), so a clock stepped backwards
+    /// (NTP, a VM restored from a snapshot) only holds `time` at the last entry's until the clock catches up.
+    /// Tests inject a clock that jumps to prove exactly that.
+    public var clock: @Sendable () -> Timestamp = { Timestamp.now() }
+
     public init() {}
 }
