@@ -137,13 +137,21 @@ struct PostgresCluster {
     /// `posix_spawn` rather than Foundation's `Process`: on Linux `Process` learns that a child ended from an fd the
     /// child inherits, and `pg_ctl start` leaves the server (its grandchild) holding that fd — the wait would last
     /// as long as the server. Standard input is /dev/null, output and errors go to `output`.
-    private static func spawn(_ command: [String], output: String) throws -> pid_t {
+    static func spawn(_ command: [String], output: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else: other tests run concurrently in this process and hold pipes to their own children. A server
+        // or watchdog that inherited the write end of such a pipe would keep it open for the whole run, and the test
+        // reading it to EOF would wait forever (seen in CI: a keygen test stuck on a finished `openssl`).
+        // (glibc ≥ 2.34 has the call, but its header hides it from Swift: it is looked up by name.)
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        }
         var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
