@@ -15,7 +15,8 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
     OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
     if let registry {
         SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
-                             retryAfter: config.sequencer.retryAfterSeconds).addRoutes(to: router)
+                             retryAfter: config.sequencer.retryAfterSeconds,
+                             readOnly: config.store.postgres?.readOnly ?? false).addRoutes(to: router)
         RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
         VerificationPageController(ledger: ledger).addRoutes(to: router)
     }

@@ -42,6 +42,28 @@ struct PostgresCluster {
         throw PostgresTestServerError("the throw-away PostgreSQL cluster did not start: \(lastFailure)")
     }
 
+    /// A hot standby of `primary`: `pg_basebackup -R` of it into a fresh folder, started on a port of its own. The
+    /// primary's `initdb --auth=trust` already lets local replication connections in.
+    static func startStandby(of primary: PostgresCluster) async throws -> PostgresCluster {
+        let bin = try binDirectory()
+        let account = try serverAccount()
+        let folder = try makeFolder(owner: account)
+        let data = folder + "/data"
+        let wrap = account.map { ["/usr/sbin/runuser", "-u", $0.name, "--"] } ?? []
+        let address = primary.url.split(separator: "@").last?.split(separator: "/").first ?? ""
+        let parts = address.split(separator: ":")
+        guard parts.count == 2 else { throw PostgresTestServerError("cannot read host:port from \(primary.url)") }
+        try await run(wrap + ["\(bin)/pg_basebackup", "-h", String(parts[0]), "-p", String(parts[1]), "-U", user,
+                              "-D", data, "-R", "-X", "stream", "--no-sync"],
+                      log: folder + "/basebackup.out", what: "pg_basebackup")
+        let port = try freePort()
+        let options = "-h 127.0.0.1 -p \(port) -k \(folder) -c fsync=on -c max_connections=200 -c hot_standby=on"
+        try await run(wrap + ["\(bin)/pg_ctl", "-D", data, "-l", folder + "/server.log", "-o", options,
+                              "-w", "-t", "60", "start"], log: folder + "/pg_ctl.out", what: "pg_ctl start (standby)")
+        try startWatchdog(bin: bin, wrap: wrap, data: data, folder: folder)
+        return PostgresCluster(url: "postgres://\(user)@127.0.0.1:\(port)/postgres")
+    }
+
     /// `CERTLEDGER_PG_BINDIR`, else the newest `/usr/lib/postgresql/N/bin` (Debian), else `initdb` on the PATH.
     static func binDirectory() throws -> String {
         let environment = ProcessInfo.processInfo.environment

@@ -13,8 +13,11 @@ struct PostgresTestLedger {
     let config: ServerConfig
     let options: PostgresStoreOptions
 
-    static func make(followIntervalMilliseconds: Int = 200) async throws -> PostgresTestLedger {
-        let server = try await PostgresTestServer.shared()
+    /// A new ledger on the tests' shared server, or on the server at `serverURL`.
+    static func make(serverURL: String? = nil, followIntervalMilliseconds: Int = 200) async throws
+        -> PostgresTestLedger {
+        let sharedURL = serverURL == nil ? try await PostgresTestServer.shared().url : nil
+        let server = (url: serverURL ?? sharedURL ?? "", isThrowAway: true)
         let schema = PostgresTestServer.uniqueSchema("d")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-pg-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

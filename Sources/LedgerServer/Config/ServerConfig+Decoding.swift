@@ -107,6 +107,11 @@ extension ServerConfig {
                       "store.postgres.followIntervalMilliseconds", postgres.followIntervalMilliseconds,
                       "0...60000 (0: do not follow other daemons)")
             _ = try postgres.storeOptions(environment: [:])
+            if postgres.readOnly, postgres.followIntervalMilliseconds == 0 {
+                throw LedgerServerError(.invalidConfig, field: "store.postgres.followIntervalMilliseconds",
+                    "a readOnly daemon must follow the replica (followIntervalMilliseconds > 0), or it would serve "
+                    + "the tree it saw at start forever")
+            }
         }
         guard log.hash == "sha256" || log.hash == "sm3" else {
             throw LedgerServerError(.invalidConfig, field: "log.hash",
@@ -150,7 +155,7 @@ extension ServerConfig.Store {
 }
 
 extension ServerConfig.Postgres {
-    private enum Field: String, CodingKey, CaseIterable { case url, poolSize, followIntervalMilliseconds }
+    private enum Field: String, CodingKey, CaseIterable { case url, poolSize, followIntervalMilliseconds, readOnly }
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults; `url` is required.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Field.self)
@@ -162,6 +167,7 @@ extension ServerConfig.Postgres {
         self.init(url: url)
         poolSize = try c.value(.poolSize, default: poolSize)
         followIntervalMilliseconds = try c.value(.followIntervalMilliseconds, default: followIntervalMilliseconds)
+        readOnly = try c.value(.readOnly, default: readOnly)
     }
 }
 

@@ -81,6 +81,12 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         /// sees a peer's entry here at most that much later. 0 turns following off (only for a daemon that is the
         /// sole writer: otherwise its look-ups lag until its own next append).
         public var followIntervalMilliseconds = 200
+        /// Serve reads only: for a daemon on a PostgreSQL streaming replica (hot standby), which the server lets
+        /// nobody write. It follows the replica as the primary's entries arrive (`followIntervalMilliseconds`) and
+        /// serves the checkpoint, tiles, entries, proofs, look-ups and `POST /v1/verify` from it — every answer
+        /// carries its proofs and the ledger's signed checkpoint, so a replica needs no more trust than the primary.
+        /// Submissions get 503 `read_only` naming this. Default false.
+        public var readOnly = false
 
         /// A store at `url` with the other defaults.
         public init(url: String) {

@@ -17,13 +17,16 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     let ledger: Ledger
     let quota: DepartmentQuota
     let retryAfter: Int
+    let readOnly: Bool
 
     /// `departmentQueueLimit` entries of one department may wait for the sequencer at once; beyond that its
     /// requests get 429 with `Retry-After: retryAfter` (default: every department may use the whole queue).
-    public init(ledger: Ledger, departmentQueueLimit: Int = .max, retryAfter: Int = 1) {
+    /// A `readOnly` daemon (on a streaming replica) refuses every submission with 503 `read_only`.
+    public init(ledger: Ledger, departmentQueueLimit: Int = .max, retryAfter: Int = 1, readOnly: Bool = false) {
         self.ledger = ledger
         self.quota = DepartmentQuota(limit: departmentQueueLimit)
         self.retryAfter = retryAfter
+        self.readOnly = readOnly
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -31,6 +34,10 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     }
 
     func submit(_ request: Request) async throws -> Response {
+        guard !readOnly else {
+            throw APIError(.serviceUnavailable, code: "read_only", "this daemon serves a read-only replica of the "
+                           + "ledger (store.postgres.readOnly); send submissions to a daemon on the primary")
+        }
         try JSONBody.requireJSON(request)
         let bytes = try await JSONBody.collect(request, limit: SubmissionBundle.maxInputBytes)
         let exceptions = ledger.registry.usccExceptions
