@@ -33,21 +33,15 @@ extension PostgresLogStore: AppendTurnStore {
             do {
                 swapped = try await Self.execute(query, on: connection, logger: logger)
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw PostgresFailure.map(error, doing: "appending the batch at index \(batch.firstIndex) in a turn",
                                           options: options)
             }
             guard swapped else {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw try await conflict(batch)
             }
-            do {
-                try await connection.query("COMMIT", logger: logger)
-            } catch {
-                try? await connection.close()
-                let cause = PostgresFailure.map(error, doing: "COMMIT", options: options)
-                throw LogStoreError(.unavailable, "the outcome is unknown (reload the head): \(cause.reason)")
-            }
+            try await PostgresSession.commit(connection, options: options, logger: logger)
         }
         let result: Result<T, any Error>
         do { result = .success(try await body(turn)) } catch { result = .failure(error) }

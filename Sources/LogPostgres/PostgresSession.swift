@@ -67,6 +67,14 @@ enum PostgresSession {
             do { try await connection.query("ROLLBACK", logger: logger) } catch { try? await connection.close() }
             throw error
         }
+        try await commit(connection, options: options, logger: logger)
+        return result
+    }
+
+    /// COMMITs the open transaction. A COMMIT that fails leaves the outcome unknown: the connection is closed and
+    /// the failure reported as `.unavailable`, so that the caller reloads the head from the store.
+    static func commit(_ connection: PostgresConnection, options: PostgresStoreOptions, logger: Logger)
+        async throws {
         do {
             try await connection.query("COMMIT", logger: logger)
         } catch {
@@ -74,7 +82,6 @@ enum PostgresSession {
             let cause = PostgresFailure.map(error, doing: "COMMIT", options: options)
             throw LogStoreError(.unavailable, "the outcome is unknown (reload the head): \(cause.reason)")
         }
-        return result
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {
