@@ -4,6 +4,15 @@
 struct CanonicalWriter {
     private(set) var bytes: [UInt8] = []
 
+    mutating func reserve(_ capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Bytes that are already canonical JSON (or a prefix outside it), copied as they are.
+    mutating func appendRaw(_ raw: [UInt8]) {
+        bytes += raw
+    }
+
     mutating func write(_ value: JSONValue) {
         switch value {
         case .null:
@@ -84,9 +93,10 @@ struct CanonicalWriter {
 extension JSONValue {
     /// Members in RFC 8785 §3.2.3 order: names compared as arrays of UTF-16 code units, so that every platform
     /// (and ECMAScript's own `sort`) agrees, whatever the Unicode normalization or locale.
-    static func canonicalOrder(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+    static func canonicalOrder<Value>(_ members: some Collection<(key: String, value: Value)>)
+        -> [(key: String, value: Value)] {
         // With ASCII names (nearly always), UTF-16 order is byte order: sort without copying the names.
-        if members.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+        if members.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } }) {
             return members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
                 .map { (key: $0.key, value: $0.value) }
         }

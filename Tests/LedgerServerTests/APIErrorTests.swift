@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LedgerClient
 import LedgerServer
 import Log
 import Testing
@@ -52,6 +53,7 @@ import Testing
             try await Task.sleep(for: .seconds(30))
             return "too late"
         }
+        router.get("/fast") { _, _ -> String in "in time" }
         router.get("/metrics") { _, _ in metrics.render(treeSize: 0, checkpointAgeSeconds: nil) }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                            onServerRunning: { await onServerRunning($0.localAddress?.port) })
@@ -81,6 +83,19 @@ import Testing
                 #expect(body.error.code == "timeout")
             }
             #expect(ContinuousClock.now - start < .seconds(10))
+        }
+    }
+
+    /// A timeout cancels the request, not the connection: the next request on the same kept-alive connection is
+    /// answered normally (cancelling the connection's own task would leave every later request cancelled).
+    @Test func afterATimeout_theSameKeptAliveConnectionServesTheNextRequest() async throws {
+        try await withLiveServer({ testApplication(timeout: .milliseconds(100), onServerRunning: $0) }) { client in
+            let answers = try await client.http.withConnection { connection throws(HTTPClientError) in
+                [try await connection.send("GET", "/slow"), try await connection.send("GET", "/fast"),
+                 try await connection.send("GET", "/fast")]
+            }
+            #expect(answers[0].status == 503 && answers[0].text.contains("\"timeout\""))
+            #expect(answers.dropFirst().allSatisfy { $0.status == 200 && $0.text == "in time" })
         }
     }
 }

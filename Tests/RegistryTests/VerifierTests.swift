@@ -44,9 +44,13 @@ import Testing
     /// Asks, then checks the answer offline from its JSON bytes; returns what the check yields.
     func ask(_ ledger: LedgerHarness, _ question: VerifierQuestion) async throws -> VerifierAnswerCheck.Checked {
         let verifier = Verifier(registry: ledger.registry, reader: ledger.reader, receiptKey: ledger.demo.receiptKey)
-        let answer = try await verifier.answer(question)
+        let now = Timestamp.now()
+        let answer = try await verifier.answer(question, now: now)
+        // What the route sends (assembled from members written once) is the answer's plain canonical encoding.
+        let sent = try await verifier.answerBytes(question, now: now)
+        #expect(sent == (try answer.canonicalBytes()))
         let check = try VerifierAnswerCheck(verifierKey: ledger.signer.verifier.verifierKey)
-        let checked = try check.check(try answer.canonicalBytes())
+        let checked = try check.check(sent)
         #expect(checked.answer == answer)
         #expect(checked.checkpoint.checkpoint.size == ledger.size)
         // Every deciding entry also comes as a C2SP tlog-proof that parses back to the same proof.

@@ -1,15 +1,19 @@
 public import Hummingbird
 
 /// Request limits (DESIGN.md §5): a declared body above `bodyLimit` is refused with 413 before a byte of it is
-/// read, and a handler running longer than `timeout` is answered 503 with `Retry-After`.
+/// read, and a handler running longer than `timeout` is cancelled and answered 503 with `Retry-After`.
 public struct LimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     let bodyLimit: Int
     let timeout: Duration
+    /// Enforces `timeout` for every request through this middleware.
+    let sweeper: DeadlineSweeper
 
     /// `bodyLimit` in bytes (`http.bodyLimitBytes`), `timeout` per request (`http.requestTimeoutSeconds`).
     public init(bodyLimit: Int, timeout: Duration) {
         self.bodyLimit = bodyLimit
         self.timeout = timeout
+        // A deadline is enforced within a quarter of the timeout, at most 250 ms, after it falls due.
+        sweeper = DeadlineSweeper(interval: min(timeout / 4, .milliseconds(250)))
     }
 
     /// Refuses an oversized declared body, then runs `next` against the clock.
@@ -20,25 +24,18 @@ public struct LimitsMiddleware<Context: RequestContext>: RouterMiddleware {
                            "the request body is \(declared) bytes; the limit is \(bodyLimit)", field: "body")
         }
         let timeout = self.timeout
-        // `next` may run in a child task: the task group ends before this call returns, so it never outlives
-        // the call, and the router's responder behind it is Sendable (the signature just does not say so).
+        let sweeper = self.sweeper
+        // The handler runs in a child task, so that a timeout cancels this request and not the connection's task
+        // (cancellation cannot be undone: the next request on a kept-alive connection would inherit it). The child
+        // ends before this call returns, so `next` never outlives it, and the router's responder behind it is
+        // Sendable (the signature just does not say so).
         return try await withoutActuallyEscaping(next) { next in
             nonisolated(unsafe) let next = next
-            return try await withThrowingTaskGroup(of: Response?.self) { group in
-                group.addTask { try await next(request, context) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                // The first to finish decides. A timed-out handler is cancelled; the answer goes out once it has
-                // stopped (every handler here awaits cancellable or short work).
-                guard let first = try await group.next(), let response = first else {
-                    throw APIError(.serviceUnavailable, code: "timeout",
-                                   "the request took longer than \(timeout)", retryAfter: 1)
-                }
-                return response
-            }
+            async let response = sweeper.run(timeout: timeout, onTimeout: {
+                APIError(.serviceUnavailable, code: "timeout", "the request took longer than \(timeout)",
+                         retryAfter: 1)
+            }, { try await next(request, context) })
+            return try await response
         }
     }
 }

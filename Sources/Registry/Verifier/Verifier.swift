@@ -50,14 +50,16 @@ public struct Verifier: Sendable {
             // The state's size ends a batch, which has its own checkpoint; between observed chunks it may not.
             var found = cache.checkpoint(size: size)
             if found == nil, let stored = try await reader.store.checkpoint(size: size) {
-                cache.remember(checkpoint: stored, size: size)
-                found = stored
+                let text = String(decoding: stored, as: UTF8.self)
+                let written = ProofCache.Written(value: text, canonical: JSONValue.string(text).canonicalBytes())
+                cache.remember(checkpoint: written, size: size)
+                found = written
             }
             guard let checkpoint = found else {
                 await Task.yield()
                 continue
             }
-            var proven: [VerifierAnswer.ProvenEntry] = []
+            var proven: [ProofCache.Written<VerifierAnswer.ProvenEntry>] = []
             for index in [0] + decision.deciding {
                 if let known = cache.proven(index: index, size: size) {
                     proven.append(known)
@@ -67,38 +69,71 @@ public struct Verifier: Sendable {
                 let proof = try await reader.inclusionProof(index: index, size: size, treeSize: size)
                 let fresh = VerifierAnswer.ProvenEntry(index: index, entry: Base64.encode(entry.bytes),
                                                        inclusionProof: proof.map(\.base64))
-                cache.remember(fresh, size: size)
-                proven.append(fresh)
+                let written = ProofCache.Written(value: fresh, canonical: try Self.canonical(fresh, "entries"))
+                cache.remember(written, size: size)
+                proven.append(written)
             }
             let unsigned = VerifierAnswer(
                 v: 1, question: question, verdict: decision.verdict, reason: decision.reason, asOf: asOf,
                 answeredAt: RecordTime(now), license: decision.license.map(Self.summary),
-                seal: decision.seal.map(Self.summary), holder: Self.holder(decision), entries: Array(proven.dropFirst()),
-                genesis: proven[0], treeSize: size, checkpoint: String(decoding: checkpoint, as: UTF8.self),
-                receipt: nil)
-            return try sign(unsigned)
+                seal: decision.seal.map(Self.summary), holder: Self.holder(decision),
+                entries: proven.dropFirst().map(\.value), genesis: proven[0].value, treeSize: size,
+                checkpoint: checkpoint.value, receipt: nil)
+            return try sign(unsigned, entries: proven.dropFirst().map(\.canonical), genesis: proven[0].canonical,
+                            checkpoint: checkpoint.canonical)
         }
         throw RegistryError(.notFound, "no checkpoint matches the registry's size; retry")
     }
 
-    /// Signs the answer's canonical JSON and adds the receipt to that same JSON value, so the answer is encoded
-    /// once (the encoding is most of a verification's CPU, more than the signature).
-    private func sign(_ answer: VerifierAnswer) throws -> (answer: VerifierAnswer, bytes: [UInt8]) {
-        let json: JSONValue
-        let receiptJSON: JSONValue
-        do { json = try CanonicalJSONEncoder().encodeValue(answer) } catch {
+    /// Signs the answer's canonical JSON and adds the receipt. The members are written once each — the proven
+    /// entries and the checkpoint come already written from the cache — and the object is assembled twice from
+    /// them: without `receipt` for the signing input, with it for the body. (Encoding, not the signature, was
+    /// most of a verification's CPU when the answer was canonicalized as a whole, twice.) `VerifierTests` checks
+    /// the bytes against the plain `Codable` encoding of the answer.
+    private func sign(_ answer: VerifierAnswer, entries: [[UInt8]], genesis: [UInt8],
+                      checkpoint: [UInt8]) throws -> (answer: VerifierAnswer, bytes: [UInt8]) {
+        var object = CanonicalObject()
+        do {
+            try object.set("v", answer.v)
+            try object.set("question", answer.question)
+            try object.set("verdict", answer.verdict)
+            try object.set("reason", answer.reason)
+            try object.set("asOf", answer.asOf)
+            try object.set("answeredAt", answer.answeredAt)
+            try object.setIfPresent("license", answer.license)
+            try object.setIfPresent("seal", answer.seal)
+            try object.setIfPresent("holder", answer.holder)
+            try object.set("treeSize", answer.treeSize)
+        } catch {
             throw RegistryError(error, prefix: "answer")
         }
-        let signature = try receiptKey.sign(VerifierAnswer.receiptSigningInput(json))
+        object.set("entries", canonical: Self.array(entries))
+        object.set("genesis", canonical: genesis)
+        object.set("checkpoint", canonical: checkpoint)
+        let signature = try receiptKey.sign(object.bytes(prefix: VerifierAnswer.receiptPrefix))
         let receipt = VerifierAnswer.Receipt(
             keyId: try KeyID(validating: receiptKey.publicKey.keyID), algorithm: receiptKey.algorithm,
             signature: Base64.encode(signature))
-        do { receiptJSON = try CanonicalJSONEncoder().encodeValue(receipt) } catch {
-            throw RegistryError(error, prefix: "receipt")
+        object.set("receipt", canonical: try Self.canonical(receipt, "receipt"))
+        return (answer.with(receipt: receipt), object.bytes())
+    }
+
+    static func canonical<T: Encodable>(_ value: T, _ field: String) throws(RegistryError) -> [UInt8] {
+        do { return try CanonicalJSONEncoder().encode(value) } catch {
+            throw RegistryError(error, prefix: field)
         }
-        var members = json.objectValue ?? [:]
-        members["receipt"] = receiptJSON
-        return (answer.with(receipt: receipt), JSONValue.object(members).canonicalBytes())
+    }
+
+    /// A JSON array of canonical values.
+    static func array(_ elements: [[UInt8]]) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        bytes.reserveCapacity(2 + elements.reduce(0) { $0 + $1.count + 1 })
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += element
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return bytes
     }
 
     /// A question names exactly what its subject needs.
