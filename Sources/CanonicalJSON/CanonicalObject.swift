@@ -19,6 +19,21 @@ public struct CanonicalObject: Sendable {
         }
     }
 
+    /// Sets member `name` to a string, without the `Encodable` machinery.
+    public mutating func set(_ name: String, string: String) {
+        var writer = CanonicalWriter()
+        writer.writeString(string)
+        set(name, canonical: writer.bytes)
+    }
+
+    /// Sets member `name` to an integer, which must lie within ±(2^53 − 1) like every integer the encoder writes.
+    public mutating func set(_ name: String, integer: Int64) throws(JSONError) {
+        guard integer.magnitude <= 1 << 53 - 1 else {
+            throw JSONError(.integerOutOfRange, path: name, "\(integer) is beyond ±(2^53 − 1)")
+        }
+        set(name, canonical: Array(String(integer).utf8))
+    }
+
     /// Sets member `name` to the canonical encoding of `value`.
     public mutating func set<T: Encodable>(_ name: String, _ value: T) throws(JSONError) {
         set(name, canonical: try CanonicalJSONEncoder().encode(value))

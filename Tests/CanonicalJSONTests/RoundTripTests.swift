@@ -59,7 +59,7 @@ import Testing
 
     // MARK: Generators
 
-    private func randomValue(depth: Int, using rng: inout SplitMix64) -> JSONValue {
+    func randomValue(depth: Int, using rng: inout SplitMix64) -> JSONValue {
         let pick = depth >= 4 ? rng.next() % 4 : rng.next() % 6
         switch pick {
         case 0: return rng.next() % 5 == 0 ? .null : .bool(rng.next() % 2 == 0)

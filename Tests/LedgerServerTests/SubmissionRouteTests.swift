@@ -116,10 +116,16 @@ import Testing
             let text = try await server.post("/v1/submissions", license.canonicalBytes, contentType: "text/plain")
             #expect(text.status == 415)
             #expect(try ErrorBody(bytes: text.body).error.field == "Content-Type")
+            for type in ["application/jsonx", "application/json-seq", "application/js", "json", ""] {
+                let refused = try await server.post("/v1/submissions", license.canonicalBytes, contentType: type)
+                #expect(refused.status == 415, "\(type)")
+            }
             #expect(try await server.client.http.send("GET", "/v1/licenses/91350100MA2YDE7W7X").status == 400)
             #expect(try await server.client.http.send("GET", "/v1/licenses/91350100MA2YDE7W7J").status == 404)
             // The valid license goes in; issuing it again under a new nonce is a state conflict: 409.
-            #expect(try await server.post("/v1/submissions", license.canonicalBytes).status == 201)
+            // The media type is matched case-insensitively, spaces and parameters aside.
+            #expect(try await server.post("/v1/submissions", license.canonicalBytes,
+                                          contentType: " Application/JSON ; charset=UTF-8").status == 201)
             let twice = try await server.post("/v1/submissions",
                                               try server.signExample("license-issue", as: "demo-amr").canonicalBytes)
             #expect(twice.status == 409)

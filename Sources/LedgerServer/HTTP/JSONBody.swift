@@ -8,8 +8,10 @@ enum JSONBody {
     /// 415 unless the request says it is JSON (any charset parameter is accepted; JSON is UTF-8 by RFC 8259).
     static func requireJSON(_ request: Request) throws {
         let type = request.headers[.contentType] ?? ""
-        let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard media == "application/json" else {
+        // ASCII work only (this runs on every write and query; Foundation's trimming and lower-casing cost 3% of a
+        // verification's CPU): the media type before any parameter, without spaces or tabs, case-insensitively.
+        let media = type.utf8.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != 0x20 && $0 != 0x09 }
+        guard media.count == 16, media.elementsEqual("application/json".utf8, by: { $0 | 0x20 == $1 }) else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
                            "the body must be application/json; got \(type.isEmpty ? "no Content-Type" : type)",
                            field: "Content-Type")

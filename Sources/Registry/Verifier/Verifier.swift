@@ -94,16 +94,16 @@ public struct Verifier: Sendable {
                       checkpoint: [UInt8]) throws -> (answer: VerifierAnswer, bytes: [UInt8]) {
         var object = CanonicalObject()
         do {
-            try object.set("v", answer.v)
+            try object.set("v", integer: Int64(answer.v))
             try object.set("question", answer.question)
-            try object.set("verdict", answer.verdict)
-            try object.set("reason", answer.reason)
-            try object.set("asOf", answer.asOf)
-            try object.set("answeredAt", answer.answeredAt)
+            object.set("verdict", string: answer.verdict.rawValue)
+            object.set("reason", string: answer.reason)
+            object.set("asOf", string: answer.asOf.value)
+            object.set("answeredAt", string: answer.answeredAt.value)
             try object.setIfPresent("license", answer.license)
             try object.setIfPresent("seal", answer.seal)
             try object.setIfPresent("holder", answer.holder)
-            try object.set("treeSize", answer.treeSize)
+            try object.set("treeSize", integer: Int64(clamping: answer.treeSize))
         } catch {
             throw RegistryError(error, prefix: "answer")
         }
