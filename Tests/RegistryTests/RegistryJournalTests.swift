@@ -72,6 +72,36 @@ import Testing
         #expect(state.document(LedgerHarness.document("v2")) == nil)
     }
 
+    /// Links are kept in shared chunks (`IndexList`): a tentative batch's links across a chunk boundary stay
+    /// invisible to readers, an abort restores the committed list exactly, and a commit shows them in log order.
+    @Test func linksOfATentativeBatch_areInvisibleUntilCommit_andAnAbortRestoresTheList() async throws {
+        let ledger = try await Self.ledger()
+        let registry = ledger.registry
+        let holder = try USCC(Demo.holder)
+        let record = try #require(try ledger.demo.record(.linkShare) as? LinkShareRecord)
+        let links = try (0..<70).map { _ in
+            try ledger.sign(.linkShare, record, as: "demo-bdc", key: ledger.demo.bdcKey)
+        }
+        for link in links { _ = try registry.precheck(link) }
+        for (offset, link) in links.prefix(60).enumerated() {
+            try registry.admit([Self.entry(link, at: 6 + UInt64(offset))])
+        }
+        registry.commit()
+        let committed = (6..<66).map { UInt64($0) }
+        #expect(registry.snapshot.links(about: holder) == committed)
+        for (offset, link) in links.dropFirst(60).enumerated() {
+            try registry.admit([Self.entry(link, at: 66 + UInt64(offset))])
+        }
+        #expect(registry.snapshot.size == 76 && registry.snapshot.links(about: holder) == committed)
+        registry.abort()
+        #expect(registry.snapshot.links(about: holder) == committed)
+        for (offset, link) in links.dropFirst(60).enumerated() {
+            try registry.admit([Self.entry(link, at: 66 + UInt64(offset))])
+        }
+        registry.commit()
+        #expect(registry.snapshot.links(about: holder) == (6..<76).map { UInt64($0) })
+    }
+
     @Test func observedEntries_areApplied() async throws {
         let ledger = try await Self.ledger()
         let registry = ledger.registry

@@ -102,7 +102,9 @@ extension RegistryState {
                                 + "\(record.sourceDepartment) and \(record.targetDepartment); only they may")
         }
         willChange(.links(record.holder.value))
-        links[record.holder.value, default: []].append(index)
+        var list = links[record.holder.value] ?? IndexList()
+        list.append(index)
+        links[record.holder.value] = list
     }
 
     private func liveLicense(_ uscc: USCC, field: String = "record.uscc") throws(RegistryError) -> LicenseState {

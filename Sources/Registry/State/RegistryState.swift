@@ -34,7 +34,7 @@ public struct RegistryState: Sendable {
     var seals = SpillMap<String, SealState>()
     var nonces = SpillMap<String, NonceRecord>()
     var documents = SpillMap<ContentDigest, DocumentRef>()
-    var links = SpillMap<String, [UInt64]>()
+    var links = SpillMap<String, IndexList>()
     /// The seal ids ever issued to a holder (by USCC), in the order of their first issue: what a look-up of a
     /// license lists beside it, so a clerk sees every seal of the holder without knowing its id.
     var holderSeals = SpillMap<String, [SealID]>()
@@ -99,8 +99,8 @@ public struct RegistryState: Sendable {
 
     /// The `link.share` entries about `holder`, in log order.
     public func links(about holder: USCC) -> [UInt64] {
-        if case .links(let old)? = journal?.committed(.links(holder.value)) { return old ?? [] }
-        return links[holder.value] ?? []
+        if case .links(let old)? = journal?.committed(.links(holder.value)) { return old?.array ?? [] }
+        return links[holder.value]?.array ?? []
     }
 
     /// The ids of the seals ever issued to `holder`, in the order of their first issue. A seal id reissued to

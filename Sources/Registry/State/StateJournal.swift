@@ -25,7 +25,7 @@ struct StateJournal: Sendable {
         case seal(SealState?)
         case nonce(RegistryState.NonceRecord?)
         case document(RegistryState.DocumentRef?)
-        case links([UInt64]?)
+        case links(IndexList?)
         case holderSeals([SealID]?)
     }
 
