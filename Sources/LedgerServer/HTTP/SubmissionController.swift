@@ -68,7 +68,7 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
                     SubmissionAnswer.Entry(index: $0.entry.index, entry: Base64.encode($0.entry.bytes),
                                            leafHash: $0.leafHash.base64, inclusionProof: $0.inclusionProof.map(\.base64))
                 },
-                treeSize: group.treeSize))
+                treeSize: group.treeSize).canonicalBytes())
         } catch let error as RegistryError where error.code == .conflict {
             // Two identical re-sends raced: the first was sequenced between this one's pre-check and its turn in
             // the gate. If that is what happened, this one is a duplicate like any other.
@@ -112,13 +112,17 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
                                                   inclusionProof: proof.map(\.base64)))
         }
         return try Self.json(.ok, SubmissionAnswer(checkpoint: String(decoding: checkpoint, as: UTF8.self),
-                                                   duplicate: true, entries: entries, treeSize: head.size))
+                                                   duplicate: true, entries: entries, treeSize: head.size)
+            .canonicalBytes())
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
-        let bytes = try CanonicalJSONEncoder().encode(value)
-        return Response(status: status,
-                        headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        json(status, try CanonicalJSONEncoder().encode(value))
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+        Response(status: status,
+                 headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
