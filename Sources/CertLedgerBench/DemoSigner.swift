@@ -35,7 +35,8 @@ struct DemoSigner: Sendable {
         guard linker.value != "demo-bdc" else { return }
         let record = DepartmentRegisterRecord(id: linker, nameZh: "基准测试部门", nameEn: "Benchmark department",
                                               roles: [.link(.realEstate)], keys: [try KeyRecord(linkKey.publicKey)])
-        let submission = try Submission.sign(kind: .departmentRegister, department: DepartmentID(validating: "demo-ledger"),
+        let submission = try Submission.sign(kind: .departmentRegister,
+                                             department: DepartmentID(validating: "demo-ledger"),
                                              key: operatorKey, nonce: .random(), record: record)
         let answer = try await client.send("POST", "/v1/submissions", headers: [("Content-Type", "application/json")],
                                            body: submission.canonicalBytes)
@@ -46,7 +47,8 @@ struct DemoSigner: Sendable {
 
     /// Issues the example license (the holder every link is about) under a fixed nonce: a re-run is a duplicate.
     func issueLicense(client: LedgerHTTPClient, examples: String) async throws {
-        let license = try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: examples + "/license-issue.json"))))
+        let file = URL(fileURLWithPath: examples + "/license-issue.json")
+        let license = try JSONValue.parse(Array(try Data(contentsOf: file)))
         let issue = try Submission.sign(kind: .licenseIssue, department: DepartmentID(validating: "demo-amr"),
                                         key: amr, nonce: Nonce(validating: "bench-license-issue-0001"),
                                         recordJSON: license["record"] ?? .null)
