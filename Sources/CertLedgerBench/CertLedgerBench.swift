@@ -9,7 +9,7 @@ struct CertLedgerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certledger-bench",
         abstract: "Measure CertLedger's throughput.",
-        subcommands: [Crypto.self, LogBench.self, LogWriter.self, DaemonLoad.self, CrashLoad.self, FaultLoad.self,
-                      AuditLedger.self, PostgresDevLedger.self]
+        subcommands: [Crypto.self, LogBench.self, LogWriter.self, DaemonLoad.self, SignSubmissions.self, CrashLoad.self,
+                      FaultLoad.self, AuditLedger.self, PostgresDevLedger.self]
     )
 }
