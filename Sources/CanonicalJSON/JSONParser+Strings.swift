@@ -46,7 +46,9 @@ extension JSONParser {
         switch letter {
         case UInt8(ascii: "\""): buffer.append(0x22)
         case UInt8(ascii: "\\"): buffer.append(0x5C)
-        case UInt8(ascii: "/"): buffer.append(0x2F)
+        case UInt8(ascii: "/"):
+            buffer.append(0x2F)
+            isCanonical = false  // RFC 8785 writes '/' as is
         case UInt8(ascii: "b"): buffer.append(0x08)
         case UInt8(ascii: "f"): buffer.append(0x0C)
         case UInt8(ascii: "n"): buffer.append(0x0A)
@@ -55,6 +57,9 @@ extension JSONParser {
         case UInt8(ascii: "u"):
             let unit = try parseHex4(escapeStart: start)
             var scalar = UInt32(unit)
+            if isCanonical, !Self.isCanonicalEscape(unit, spelled: input[(start + 2)..<(start + 6)]) {
+                isCanonical = false
+            }
             if (0xDC00...0xDFFF).contains(unit) {
                 throw error(.loneSurrogate, at: start,
                             "low surrogate \\u\(hex4(unit)) without a high surrogate before it")
@@ -101,6 +106,14 @@ extension JSONParser {
             position += 1
         }
         return value
+    }
+
+    /// Whether `\u` + `digits` is how RFC 8785 §3.2.2.2 writes `unit`: only control characters without a
+    /// two-character escape are written as `\u00xx`, in lower-case hex.
+    private static func isCanonicalEscape(_ unit: UInt16, spelled digits: ArraySlice<UInt8>) -> Bool {
+        guard unit < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(unit) else { return false }
+        let hex = Array("0123456789abcdef".utf8)
+        return digits.elementsEqual([UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(unit >> 4)], hex[Int(unit & 0x0F)]])
     }
 
     private func hex4(_ unit: UInt16) -> String {

@@ -47,20 +47,28 @@ public struct Submission: Sendable, Hashable {
 
     /// Parses a submission sent as JSON text (any valid spelling; see `init(json:usccExceptions:at:)`).
     public init(bytes: [UInt8], usccExceptions: Set<String> = []) throws(RegistryError) {
-        let value: JSONValue
+        let parsed: (value: JSONValue, isCanonical: Bool)
         do {
-            value = try JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))
+            parsed = try JSONValue.parseCheckingCanonical(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))
         } catch {
             throw RegistryError(error, prefix: "")
         }
-        try self.init(json: value, usccExceptions: usccExceptions)
+        // Bytes already in canonical form (every payload of the log) are their own canonical form.
+        try self.init(json: parsed.value, canonical: parsed.isCanonical ? bytes : nil, usccExceptions: usccExceptions,
+                      at: "")
     }
 
     /// Checks a parsed submission, in the order a server wants to refuse it: size (413), then the envelope's
     /// members, then the record of its kind. `path` prefixes every field an error names (`bundle[2]`). The
     /// signature is decoded but not verified: that needs the key history (`verifySignature(with:)`).
     public init(json: JSONValue, usccExceptions: Set<String> = [], at path: String = "") throws(RegistryError) {
-        let canonical = json.canonicalBytes()
+        try self.init(json: json, canonical: nil, usccExceptions: usccExceptions, at: path)
+    }
+
+    /// `init(json:usccExceptions:at:)` with `json`'s canonical bytes, when the caller has them, not written again.
+    private init(json: JSONValue, canonical known: [UInt8]?, usccExceptions: Set<String>,
+                 at path: String) throws(RegistryError) {
+        let canonical = known ?? json.canonicalBytes()
         guard canonical.count <= Self.maxBytes else {
             throw RegistryError(.tooLarge, field: path.isEmpty ? nil : path,
                                 "the submission is \(canonical.count) bytes of canonical JSON; at most "
