@@ -4,6 +4,10 @@ extension JSONParser {
     mutating func parseString() throws(JSONError) -> String {
         let start = position
         position += 1
+        let contentStart = position
+        // Until the first escape the value is the input itself (validated as it is scanned), and is made from it
+        // in one go at the closing quote; from the first escape on, it is assembled in `buffer`.
+        var escaped = false
         var buffer: [UInt8] = []
         while true {
             // Copy the longest run of bytes that need no attention in one go.
@@ -13,7 +17,7 @@ extension JSONParser {
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
                 position += 1
             }
-            buffer.append(contentsOf: input[runStart..<position])
+            if escaped { buffer.append(contentsOf: input[runStart..<position]) }
             guard position < input.count else {
                 throw error(.unexpectedEnd, at: position, "the string that starts at byte \(start) is not closed")
             }
@@ -21,15 +25,20 @@ extension JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
+                if !escaped { return String(decoding: input[contentStart..<(position - 1)], as: UTF8.self) }
                 return String(decoding: buffer, as: UTF8.self)
             case UInt8(ascii: "\\"):
+                if !escaped {
+                    buffer.append(contentsOf: input[contentStart..<position])
+                    escaped = true
+                }
                 try parseEscape(into: &buffer)
             case 0..<0x20:
                 throw error(.controlCharacter, at: position,
                             "unescaped control character 0x\(JSONParser.hex(byte)) inside a string")
             default:
                 let length = try validateUTF8Sequence()
-                buffer.append(contentsOf: input[position..<(position + length)])
+                if escaped { buffer.append(contentsOf: input[position..<(position + length)]) }
                 position += length
             }
         }
