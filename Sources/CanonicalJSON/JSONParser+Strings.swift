@@ -4,6 +4,10 @@ extension JSONParser {
     mutating func parseString() throws(JSONError) -> String {
         let start = position
         position += 1
+        let contentStart = position
+        // Until the first escape the value is the input itself (validated as it is scanned), and is made from it
+        // in one go at the closing quote; from the first escape on, it is assembled in `buffer`.
+        var escaped = false
         var buffer: [UInt8] = []
         while true {
             // Copy the longest run of bytes that need no attention in one go.
@@ -13,7 +17,7 @@ extension JSONParser {
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
                 position += 1
             }
-            buffer.append(contentsOf: input[runStart..<position])
+            if escaped { buffer.append(contentsOf: input[runStart..<position]) }
             guard position < input.count else {
                 throw error(.unexpectedEnd, at: position, "the string that starts at byte \(start) is not closed")
             }
@@ -21,15 +25,20 @@ extension JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
+                if !escaped { return String(decoding: input[contentStart..<(position - 1)], as: UTF8.self) }
                 return String(decoding: buffer, as: UTF8.self)
             case UInt8(ascii: "\\"):
+                if !escaped {
+                    buffer.append(contentsOf: input[contentStart..<position])
+                    escaped = true
+                }
                 try parseEscape(into: &buffer)
             case 0..<0x20:
                 throw error(.controlCharacter, at: position,
                             "unescaped control character 0x\(JSONParser.hex(byte)) inside a string")
             default:
                 let length = try validateUTF8Sequence()
-                buffer.append(contentsOf: input[position..<(position + length)])
+                if escaped { buffer.append(contentsOf: input[position..<(position + length)]) }
                 position += length
             }
         }
@@ -46,7 +55,9 @@ extension JSONParser {
         switch letter {
         case UInt8(ascii: "\""): buffer.append(0x22)
         case UInt8(ascii: "\\"): buffer.append(0x5C)
-        case UInt8(ascii: "/"): buffer.append(0x2F)
+        case UInt8(ascii: "/"):
+            buffer.append(0x2F)
+            isCanonical = false  // RFC 8785 writes '/' as is
         case UInt8(ascii: "b"): buffer.append(0x08)
         case UInt8(ascii: "f"): buffer.append(0x0C)
         case UInt8(ascii: "n"): buffer.append(0x0A)
@@ -55,6 +66,9 @@ extension JSONParser {
         case UInt8(ascii: "u"):
             let unit = try parseHex4(escapeStart: start)
             var scalar = UInt32(unit)
+            if isCanonical, !Self.isCanonicalEscape(unit, spelled: input[(start + 2)..<(start + 6)]) {
+                isCanonical = false
+            }
             if (0xDC00...0xDFFF).contains(unit) {
                 throw error(.loneSurrogate, at: start,
                             "low surrogate \\u\(hex4(unit)) without a high surrogate before it")
@@ -101,6 +115,14 @@ extension JSONParser {
             position += 1
         }
         return value
+    }
+
+    /// Whether `\u` + `digits` is how RFC 8785 §3.2.2.2 writes `unit`: only control characters without a
+    /// two-character escape are written as `\u00xx`, in lower-case hex.
+    private static func isCanonicalEscape(_ unit: UInt16, spelled digits: ArraySlice<UInt8>) -> Bool {
+        guard unit < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(unit) else { return false }
+        let hex = Array("0123456789abcdef".utf8)
+        return digits.elementsEqual([UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(unit >> 4)], hex[Int(unit & 0x0F)]])
     }
 
     private func hex4(_ unit: UInt16) -> String {

@@ -10,6 +10,10 @@ struct JSONParser {
     var position = 0
     var depth = 0
     var path = JSONPath()
+    /// Whether everything read so far is exactly in RFC 8785 form, i.e. whether writing the parsed value back
+    /// canonically would give the bytes read (no white space, members in canonical order, each string and number
+    /// spelled as `CanonicalWriter` spells it). Lets a reader of stored canonical JSON skip re-serializing it.
+    var isCanonical = true
 
     init(_ input: [UInt8], limits: JSONLimits) {
         self.input = input
@@ -53,7 +57,12 @@ struct JSONParser {
             try parseLiteral("null")
             return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return .number(try parseNumber())
+            let start = position
+            let number = try parseNumber()
+            if isCanonical, !input[start..<position].elementsEqual(ShortestDecimal(number).ecmaScriptBytes) {
+                isCanonical = false
+            }
+            return .number(number)
         case let byte:
             throw error(.unexpectedByte, at: position, "\(describe(byte)) where a value was expected")
         }
@@ -63,6 +72,8 @@ struct JSONParser {
         try enterContainer()
         position += 1
         var members: [String: JSONValue] = [:]
+        /// The previous member's name, while the object is still in canonical order (RFC 8785 §3.2.3).
+        var previousKey: String?
         skipWhitespace()
         if try peek(expecting: "a member name or '}'") == UInt8(ascii: "}") {
             position += 1
@@ -84,6 +95,10 @@ struct JSONParser {
                     : "is canonically equivalent to the earlier name \(earlier.debugDescription)"
                 throw JSONError(.duplicateKey, offset: keyStart, path: path.appending(.key(key)).description,
                                 "member name \(key.debugDescription) \(how)")
+            }
+            if isCanonical {
+                if let previousKey, !previousKey.utf16.lexicographicallyPrecedes(key.utf16) { isCanonical = false }
+                previousKey = key
             }
             skipWhitespace()
             guard try peek(expecting: "':'") == UInt8(ascii: ":") else {
@@ -173,6 +188,7 @@ struct JSONParser {
         while position < input.count {
             switch input[position] {
             case 0x20, 0x09, 0x0A, 0x0D:
+                isCanonical = false
                 position += 1
             default:
                 return

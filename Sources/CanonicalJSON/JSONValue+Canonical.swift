@@ -10,6 +10,18 @@ extension JSONValue {
         return try parser.parseDocument()
     }
 
+    /// Parses `bytes` as `parse(_:limits:)` does and tells whether they are already the value's canonical form:
+    /// `isCanonical` is exactly `value.canonicalBytes() == bytes`, found while parsing (no white space, members
+    /// in RFC 8785 §3.2.3 order, strings and numbers spelled as §3.2.2 writes them). A reader of stored canonical
+    /// JSON (the audit reads every submission of the log) then need not serialize each value again to check it.
+    public static func parseCheckingCanonical(_ bytes: [UInt8], limits: JSONLimits = .default)
+        throws(JSONError) -> (value: JSONValue, isCanonical: Bool)
+    {
+        var parser = JSONParser(bytes, limits: limits)
+        let value = try parser.parseDocument()
+        return (value, parser.isCanonical)
+    }
+
     /// Parses the UTF-8 bytes of `text`; see `parse(_:limits:)`.
     public static func parse(_ text: String, limits: JSONLimits = .default) throws(JSONError) -> JSONValue {
         try parse(Array(text.utf8), limits: limits)

@@ -15,17 +15,30 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     /// The child decoder for `key`, marking the member as read; a missing member is `missingKey`.
     private func child(_ key: Key) throws(JSONError) -> JSONValueDecoder {
-        log.read.insert(key.stringValue)
-        guard let member = log.members[key.stringValue] else {
-            let path = JSONPath(codingPath: codingPath + [key]).description
-            throw JSONError(.missingKey, path: path, "required member \"\(key.stringValue)\" is missing")
-        }
-        return decoder.child(member, key: key)
+        decoder.child(try member(key), key: key)
     }
 
-    func decodeNil(forKey key: Key) throws -> Bool { try child(key).value.isNull }
+    /// The member named `key`, marked read; only members that exist are marked, so the read names are always a
+    /// subset of the members (`DecodingState.checkAllKeysRead` counts on it).
+    private func member(_ key: Key) throws(JSONError) -> JSONValue {
+        let name = key.stringValue
+        guard let member = log.members[name] else {
+            let path = JSONPath(codingPath: codingPath + [key]).description
+            throw JSONError(.missingKey, path: path, "required member \"\(name)\" is missing")
+        }
+        log.read.insert(name)
+        return member
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try member(key).isNull }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).decodeBool() }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).decodeString() }
+
+    /// Strings are most of a record's members: read in place, with a child decoder made only for the error.
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        let value = try member(key)
+        if case .string(let text) = value { return text }
+        return try decoder.child(value, key: key).decodeString()
+    }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).decodeDouble() }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try child(key).decodeFloat() }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try child(key).decodeInteger(type) }
@@ -54,6 +67,7 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
         guard let member = log.members[key.stringValue] else { return nil }
         log.read.insert(key.stringValue)
+        if case .string(let text) = member { return text }
         if member.isNull { return nil }
         return try decoder.child(member, key: key).decodeString()
     }
@@ -69,13 +83,13 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     }
 
     func superDecoder() throws -> any Decoder {
-        log.read.insert("super")
+        if log.members["super"] != nil { log.read.insert("super") }
         let key = JSONNameKey("super")
         return decoder.child(log.members["super"] ?? .null, key: key)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        log.read.insert(key.stringValue)
+        if log.members[key.stringValue] != nil { log.read.insert(key.stringValue) }
         return decoder.child(log.members[key.stringValue] ?? .null, key: key)
     }
 }

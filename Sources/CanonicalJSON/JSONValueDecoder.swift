@@ -153,7 +153,9 @@ final class DecodingState {
         for log in logs {
             // The common case, every member read, needs no sorting; the canonical order only picks which unknown
             // member an error names.
-            if log.members.keys.allSatisfy(log.read.contains) { continue }
+            // `read` holds only names of members (the containers mark nothing else), so equal counts mean every
+            // member was read.
+            if log.read.count == log.members.count { continue }
             for (key, _) in JSONValue.canonicalOrder(log.members) where !log.read.contains(key) {
                 let path = JSONPath(codingPath: log.codingPath).appending(.key(key))
                 throw JSONError(.unknownKey, path: path.description,

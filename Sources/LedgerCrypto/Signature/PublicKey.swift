@@ -20,6 +20,8 @@ public final class PublicKey: @unchecked Sendable, Equatable {
     let pkey: OpaquePointer
     /// Prepared verification contexts, for ECDSA keys only (see `ECDSAContextPool` for why).
     private let ecdsa: ECDSAContextPool?
+    /// Reused verification contexts, for Ed25519 keys only (see `Ed25519VerifyPool` for why).
+    private let ed25519: Ed25519VerifyPool?
 
     /// Takes ownership of `pkey` (freeing it if it is refused) and checks it is a key of `requested`.
     init(adopting pkey: OpaquePointer, requested: SignatureAlgorithm?, field: String) throws {
@@ -49,6 +51,7 @@ public final class PublicKey: @unchecked Sendable, Equatable {
                                   "\(actual.rawValue) key re-encodes to an unexpected \(spki.count)-byte SPKI")
             }
             ecdsa = actual == .ecdsaP256SHA256 ? try ECDSAContextPool(key: pkey, operation: .verify) : nil
+            ed25519 = actual == .ed25519 ? try Ed25519VerifyPool(key: pkey) : nil
             algorithm = actual
             spkiDER = spki
             rawBytes = Array(spki[prefix.count...])
@@ -115,6 +118,7 @@ public final class PublicKey: @unchecked Sendable, Equatable {
     /// foreign signature is simply not valid.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         if let ecdsa { return ecdsa.verify(signature, message: message) }
+        if let ed25519 { return ed25519.verify(signature, message: message) }
         guard let context = try? SignatureContext() else {
             ERR_clear_error()
             return false

@@ -2,10 +2,10 @@ internal import COpenSSL
 
 /// One signing or verifying operation over an `EVP_MD_CTX` (OpenSSL 3 `EVP_DigestSign*` / `EVP_DigestVerify*`).
 ///
-/// The path for Ed25519 and SM2 (where the GM/T ID must be set on the context `EVP_DigestSignInit_ex` returns);
-/// ECDSA keys go through `ECDSAContextPool`, and this path stays as its reference in the tests. Contexts are
-/// never shared between threads; keys are. Setting one up costs a few per cent of an Ed25519 or SM2 operation
-/// (measured by `certledger-bench crypto`), so each call makes its own.
+/// The path for Ed25519 signing and SM2 (where the GM/T ID must be set on the context `EVP_DigestSignInit_ex`
+/// returns), and the deciding check behind `Ed25519VerifyPool`, which reuses verification contexts (setting one up
+/// costs about an eighth of an Ed25519 verification); ECDSA keys go through `ECDSAContextPool`, and this path stays
+/// as its reference in the tests. Contexts are never shared between threads; keys are.
 final class SignatureContext {
     private let pointer: OpaquePointer
 

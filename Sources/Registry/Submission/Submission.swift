@@ -47,30 +47,42 @@ public struct Submission: Sendable, Hashable {
 
     /// Parses a submission sent as JSON text (any valid spelling; see `init(json:usccExceptions:at:)`).
     public init(bytes: [UInt8], usccExceptions: Set<String> = []) throws(RegistryError) {
-        let value: JSONValue
+        let parsed: (value: JSONValue, isCanonical: Bool)
         do {
-            value = try JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))
+            parsed = try JSONValue.parseCheckingCanonical(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))
         } catch {
             throw RegistryError(error, prefix: "")
         }
-        try self.init(json: value, usccExceptions: usccExceptions)
+        // Bytes already in canonical form (every payload of the log) are their own canonical form.
+        try self.init(json: parsed.value, canonical: parsed.isCanonical ? bytes : nil, usccExceptions: usccExceptions,
+                      at: "")
     }
 
     /// Checks a parsed submission, in the order a server wants to refuse it: size (413), then the envelope's
     /// members, then the record of its kind. `path` prefixes every field an error names (`bundle[2]`). The
     /// signature is decoded but not verified: that needs the key history (`verifySignature(with:)`).
     public init(json: JSONValue, usccExceptions: Set<String> = [], at path: String = "") throws(RegistryError) {
-        let canonical = json.canonicalBytes()
+        try self.init(json: json, canonical: nil, usccExceptions: usccExceptions, at: path)
+    }
+
+    /// `init(json:usccExceptions:at:)` with `json`'s canonical bytes, when the caller has them, not written again.
+    private init(json: JSONValue, canonical known: [UInt8]?, usccExceptions: Set<String>,
+                 at path: String) throws(RegistryError) {
+        let canonical = known ?? json.canonicalBytes()
         guard canonical.count <= Self.maxBytes else {
             throw RegistryError(.tooLarge, field: path.isEmpty ? nil : path,
                                 "the submission is \(canonical.count) bytes of canonical JSON; at most "
                                 + "\(Self.maxBytes) fit in a \(LogEntry.maxBytes)-byte entry with its envelope")
         }
         let envelope: Envelope
-        do {
-            envelope = try CanonicalJSONDecoder(rejectUnknownKeys: true).decode(Envelope.self, from: json)
-        } catch {
-            throw RegistryError(error, prefix: path)
+        if let direct = Envelope(wellFormed: json) {
+            envelope = direct
+        } else {
+            do {
+                envelope = try CanonicalJSONDecoder(rejectUnknownKeys: true).decode(Envelope.self, from: json)
+            } catch {
+                throw RegistryError(error, prefix: path)
+            }
         }
         guard let signature = Base64.decode(envelope.signature),
               (1...Self.maxSignatureBytes).contains(signature.count) else {
@@ -125,6 +137,27 @@ public struct Submission: Sendable, Hashable {
         let nonce: Nonce
         let record: JSONValue
         let signature: String
+
+        /// The envelope read straight from the members when it is well-formed — exactly the six members, five
+        /// valid strings and a record — which is what the strict decoder would return for it, without its
+        /// machinery (every submission of an audit goes through here). Nil otherwise: the strict decoder then
+        /// names what is wrong.
+        init?(wellFormed json: JSONValue) {
+            guard case .object(let members) = json, members.count == 6,
+                  case .string(let kind)? = members["kind"], case .string(let department)? = members["department"],
+                  case .string(let keyId)? = members["keyId"], case .string(let nonce)? = members["nonce"],
+                  case .string(let signature)? = members["signature"], let record = members["record"],
+                  let kindValue = try? SubmissionKind(validating: kind),
+                  let departmentValue = try? DepartmentID(validating: department),
+                  let keyIdValue = try? KeyID(validating: keyId), let nonceValue = try? Nonce(validating: nonce)
+            else { return nil }
+            self.kind = kindValue
+            self.department = departmentValue
+            self.keyId = keyIdValue
+            self.nonce = nonceValue
+            self.record = record
+            self.signature = signature
+        }
 
         /// `json` without its `signature` member.
         static func unsigned(_ json: JSONValue) -> JSONValue {
