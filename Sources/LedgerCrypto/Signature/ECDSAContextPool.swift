@@ -33,41 +33,22 @@ final class ECDSAContextPool: @unchecked Sendable {
 
     private let pkey: OpaquePointer
     private let operation: Operation
-    /// Guards `idle`.
-    private let lock: UnsafeMutableRawPointer
-    /// Contexts not in use; at most `capacity`, more are made on demand and dropped when returned.
-    private var idle: [Context] = []
-    private let capacity = 8
+    private let shelf: ContextShelf<Context>
 
     /// `pkey` must outlive the pool: the owning key holds both.
     init(key pkey: OpaquePointer, operation: Operation) throws {
-        guard let lock = CRYPTO_THREAD_lock_new() else { throw CryptoError.openssl("CRYPTO_THREAD_lock_new") }
         self.pkey = pkey
         self.operation = operation
-        self.lock = lock
+        shelf = try ContextShelf()
     }
-
-    deinit { CRYPTO_THREAD_lock_free(lock) }
 
     /// Runs `body` with a context no other thread is using. The context goes back to the pool only when
     /// `body` reports it still usable.
     func withContext<R>(_ body: (OpaquePointer) -> (result: R, reusable: Bool)) throws -> R {
-        let context = try checkOut() ?? Context(key: pkey, operation: operation)
+        let context = try shelf.take() ?? Context(key: pkey, operation: operation)
         let (result, reusable) = body(context.pointer)
-        if reusable { checkIn(context) }
+        if reusable { shelf.putBack(context) }
         return result
-    }
-
-    private func checkOut() -> Context? {
-        guard CRYPTO_THREAD_write_lock(lock) == 1 else { return nil }
-        defer { CRYPTO_THREAD_unlock(lock) }
-        return idle.popLast()
-    }
-
-    private func checkIn(_ context: Context) {
-        guard CRYPTO_THREAD_write_lock(lock) == 1 else { return }
-        defer { CRYPTO_THREAD_unlock(lock) }
-        if idle.count < capacity { idle.append(context) }
     }
 }
 

@@ -30,29 +30,22 @@ final class Ed25519VerifyPool: @unchecked Sendable {
     }
 
     private let pkey: OpaquePointer
-    /// Guards `idle`.
-    private let lock: UnsafeMutableRawPointer
-    /// Contexts not in use; at most `capacity`, more are made on demand and dropped when returned.
-    private var idle: [Context] = []
-    private let capacity = 8
+    private let shelf: ContextShelf<Context>
 
     /// `pkey` must outlive the pool: the owning `PublicKey` holds both.
     init(key pkey: OpaquePointer) throws {
-        guard let lock = CRYPTO_THREAD_lock_new() else { throw CryptoError.openssl("CRYPTO_THREAD_lock_new") }
         self.pkey = pkey
-        self.lock = lock
+        shelf = try ContextShelf()
     }
-
-    deinit { CRYPTO_THREAD_lock_free(lock) }
 
     /// True only for a valid Ed25519 `signature` over `message`.
     func verify(_ signature: [UInt8], message: [UInt8]) -> Bool {
-        if let context = checkOut() ?? (try? Context(key: pkey)) {
+        if let context = shelf.take() ?? (try? Context(key: pkey)) {
             let verdict = withCBytes(signature) { sig, sigCount in
                 withCBytes(message) { data, count in EVP_DigestVerify(context.pointer, sig, sigCount, data, count) }
             }
             if verdict == 1 {
-                checkIn(context)
+                shelf.putBack(context)
                 return true
             }
         }
@@ -63,17 +56,5 @@ final class Ed25519VerifyPool: @unchecked Sendable {
             return false
         }
         return fresh.verify(signature, message: message, key: pkey, algorithm: .ed25519)
-    }
-
-    private func checkOut() -> Context? {
-        guard CRYPTO_THREAD_write_lock(lock) == 1 else { return nil }
-        defer { CRYPTO_THREAD_unlock(lock) }
-        return idle.popLast()
-    }
-
-    private func checkIn(_ context: Context) {
-        guard CRYPTO_THREAD_write_lock(lock) == 1 else { return }
-        defer { CRYPTO_THREAD_unlock(lock) }
-        if idle.count < capacity { idle.append(context) }
     }
 }
