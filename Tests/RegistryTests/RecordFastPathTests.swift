@@ -4,7 +4,7 @@ import FuzzSupport
 @testable import Registry
 import Testing
 
-/// Licenses, seals and links are read without `Codable` first (`init?(direct:usccExceptions:)`); whenever that
+/// Records about licenses, seals and links are read without `Codable` first (`init?(direct:…)`); whenever that
 /// read answers, the strict decoder must accept the same JSON and give an equal record, or the audit and the
 /// daemon would accept records the strict schema refuses.
 @Suite struct RecordFastPathTests {
@@ -35,7 +35,10 @@ import Testing
     static let readers: [Reader] = [
         .of(.licenseIssue, LicenseRecord.self) { LicenseRecord(direct: $0, usccExceptions: $1) },
         .of(.licenseAmend, LicenseRecord.self) { LicenseRecord(direct: $0, usccExceptions: $1) },
+        .of(.licenseRevoke, LicenseEndRecord.self) { LicenseEndRecord(direct: $0, usccExceptions: $1) },
+        .of(.licenseCancel, LicenseEndRecord.self) { LicenseEndRecord(direct: $0, usccExceptions: $1) },
         .of(.sealIssue, SealIssueRecord.self) { SealIssueRecord(direct: $0, usccExceptions: $1) },
+        .of(.sealRevoke, SealRevokeRecord.self) { json, _ in SealRevokeRecord(direct: json) },
         .of(.linkShare, LinkShareRecord.self) { LinkShareRecord(direct: $0, usccExceptions: $1) },
     ]
 
@@ -58,7 +61,7 @@ import Testing
 
     @Test func validRecordsOfEveryCoveredKind_readTheSameAsTheStrictDecoder() throws {
         let seeds = try Self.seeds()
-        #expect(seeds.count >= 7)  // four demo records and at least the three examples of these kinds
+        #expect(seeds.count >= 11)  // seven demo records and at least the four examples of these kinds
         for (reader, record) in seeds {
             let fast = try #require(reader.direct(record, []), "\(reader.kind)")
             let reference = try #require(reader.strict(record, []), "\(reader.kind)")
@@ -72,7 +75,8 @@ import Testing
         let legacy = "91350100MA2YDE7W7A"  // right alphabet and length, wrong check character
         #expect(USCC.problem(legacy) == .check)
         for (reader, record) in try Self.seeds() {
-            let member = reader.kind == .licenseIssue || reader.kind == .licenseAmend ? "uscc" : "holder"
+            guard reader.kind != .sealRevoke else { continue }  // names no USCC
+            let member = [.sealIssue, .linkShare].contains(reader.kind) ? "holder" : "uscc"
             let json = record.setting([member], to: .string(legacy))
             #expect(reader.direct(json, []) == nil, "\(reader.kind)")
             #expect(reader.strict(json, []) == nil, "\(reader.kind)")

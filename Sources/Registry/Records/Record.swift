@@ -49,7 +49,8 @@ public enum Record: Sendable, Hashable {
     /// Decodes and validates the record of a `kind` submission strictly: unknown members, missing members,
     /// wrong types, bad formats and broken cross-field rules are all `invalid` with the field's JSON path under
     /// `path` (e.g. `record.registeredCapital.amount`). USCCs listed in `usccExceptions` skip their check
-    /// characters (the genesis's list). Licenses, seals and links — most of a ledger — are first read without
+    /// characters (the genesis's list). Records about licenses, seals and links — all but the department and
+    /// genesis records — are first read without
     /// `Codable` (`init?(direct:usccExceptions:)`, only ever the value the strict decoder would give).
     public static func decode(kind: SubmissionKind, from value: JSONValue, usccExceptions: Set<String> = [],
                               at path: String = "record") throws(RegistryError) -> Record {
@@ -83,12 +84,16 @@ public enum Record: Sendable, Hashable {
         case .licenseAmend:
             return .licenseAmend(try body(LicenseRecord.self,
                                           direct: LicenseRecord(direct: value, usccExceptions: usccExceptions)))
-        case .licenseRevoke: return .licenseRevoke(try body(LicenseEndRecord.self))
-        case .licenseCancel: return .licenseCancel(try body(LicenseEndRecord.self))
+        case .licenseRevoke:
+            return .licenseRevoke(try body(LicenseEndRecord.self,
+                                           direct: LicenseEndRecord(direct: value, usccExceptions: usccExceptions)))
+        case .licenseCancel:
+            return .licenseCancel(try body(LicenseEndRecord.self,
+                                           direct: LicenseEndRecord(direct: value, usccExceptions: usccExceptions)))
         case .sealIssue:
             return .sealIssue(try body(SealIssueRecord.self,
                                        direct: SealIssueRecord(direct: value, usccExceptions: usccExceptions)))
-        case .sealRevoke: return .sealRevoke(try body(SealRevokeRecord.self))
+        case .sealRevoke: return .sealRevoke(try body(SealRevokeRecord.self, direct: SealRevokeRecord(direct: value)))
         case .linkShare:
             return .linkShare(try body(LinkShareRecord.self,
                                        direct: LinkShareRecord(direct: value, usccExceptions: usccExceptions)))
