@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// Business term (营业期限): from a date to a date, or from a date with no end (长期). `to` is null exactly when
 /// `longTerm` is true, so the two never disagree; otherwise `from` ≤ `to`.
 public struct BusinessTerm: Codable, Sendable, Hashable {
@@ -28,5 +30,24 @@ public struct BusinessTerm: Codable, Sendable, Hashable {
         default:
             return
         }
+    }
+}
+
+extension BusinessTerm {
+    /// The term read straight from `{"from","longTerm","to"}` (see `DirectMembers`). Nil when `to` and `longTerm`
+    /// disagree too: the memberwise initializer cannot hold that value, and `validate` must refuse it.
+    init?(direct value: JSONValue?) {
+        guard let m = DirectMembers(value, count: 3), let from = m.validated("from", as: CalendarDate.self),
+              let longTerm = m.bool("longTerm") else { return nil }
+        let to: CalendarDate?
+        switch m.members["to"] {
+        case .null?: to = nil
+        case .string(let text)?:
+            guard let date = try? CalendarDate(validating: text) else { return nil }
+            to = date
+        default: return nil
+        }
+        guard longTerm == (to == nil) else { return nil }
+        self.init(from: from, to: to)
     }
 }

@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// The end of a license: `license.revoke` (吊销, a sanction by the authority) or `license.cancel` (注销, the
 /// entity dissolved). Both name the entry they end through `subjectPrev`; nothing follows but a new issue.
 public struct LicenseEndRecord: RecordBody {
@@ -22,5 +24,16 @@ public struct LicenseEndRecord: RecordBody {
 
     public func validate(as kind: SubmissionKind, at path: String) throws(RegistryError) {
         try FieldCheck.text(reason, FieldCheck.join(path, "reason"), RecordLimits.reason)
+    }
+}
+
+extension LicenseEndRecord {
+    /// The record read straight from its four members when each is what the strict decoder would accept (see
+    /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
+    init?(direct value: JSONValue, usccExceptions: Set<String>) {
+        guard let m = DirectMembers(value, count: 4), let uscc = m.uscc("uscc", exceptions: usccExceptions),
+              let reason = m.string("reason"), let effectiveOn = m.validated("effectiveOn", as: CalendarDate.self),
+              let subjectPrev = m.integer("subjectPrev", as: UInt64.self) else { return nil }
+        self.init(uscc: uscc, reason: reason, effectiveOn: effectiveOn, subjectPrev: subjectPrev)
     }
 }

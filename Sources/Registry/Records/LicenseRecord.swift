@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// The full data of a business license (营业执照), the record of `license.issue` and `license.amend`. An amend
 /// carries the complete new data, not a difference, so that every entry alone says what the license was.
 ///
@@ -81,5 +83,28 @@ public struct LicenseRecord: RecordBody {
             break
         }
         try Self.checkSubjectPrev(subjectPrev, allowNull: kind == .licenseIssue, kind: kind, at: path)
+    }
+}
+
+extension LicenseRecord {
+    /// The license read straight from its fourteen members when each is what the strict decoder would accept
+    /// (see `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
+    init?(direct value: JSONValue, usccExceptions: Set<String>) {
+        guard let m = DirectMembers(value, count: 14), let uscc = m.uscc("uscc", exceptions: usccExceptions),
+              let name = m.string("name"), let entityType = m.string("entityType"),
+              let legalRepresentative = m.string("legalRepresentative"),
+              let capital = RegisteredCapital(direct: m.members["registeredCapital"]),
+              let establishedOn = m.validated("establishedOn", as: CalendarDate.self),
+              let businessTerm = BusinessTerm(direct: m.members["businessTerm"]),
+              let domicile = m.string("domicile"), let businessScope = m.string("businessScope"),
+              let authority = RegistrationAuthority(direct: m.members["authority"]),
+              let approvedOn = m.validated("approvedOn", as: CalendarDate.self),
+              let document = m.contentDigest("document"), let version = m.integer("version", as: Int.self),
+              let subjectPrev = m.nullableInteger("subjectPrev", as: UInt64.self)
+        else { return nil }
+        self.init(uscc: uscc, name: name, entityType: entityType, legalRepresentative: legalRepresentative,
+                  registeredCapital: capital, establishedOn: establishedOn, businessTerm: businessTerm,
+                  domicile: domicile, businessScope: businessScope, authority: authority, approvedOn: approvedOn,
+                  document: document, version: version, subjectPrev: subjectPrev)
     }
 }

@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// A department's statement that it shared data about a license holder with another department (`link.share`,
 /// DESIGN.md §4), under one of the seven link kinds.
 ///
@@ -47,5 +49,22 @@ public struct LinkShareRecord: RecordBody {
                                 "a reference is 1–64 printable ASCII characters without spaces, found \"\(reference)\"")
         }
         try FieldCheck.text(purpose, FieldCheck.join(path, "purpose"), RecordLimits.purpose)
+    }
+}
+
+extension LinkShareRecord {
+    /// The record read straight from its eight members when each is what the strict decoder would accept (see
+    /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
+    init?(direct value: JSONValue, usccExceptions: Set<String>) {
+        guard let m = DirectMembers(value, count: 8),
+              let linkKind = m.validated("linkKind", as: LinkKind.self),
+              let holder = m.uscc("holder", exceptions: usccExceptions),
+              let source = m.validated("sourceDepartment", as: DepartmentID.self),
+              let target = m.validated("targetDepartment", as: DepartmentID.self),
+              let reference = m.string("reference"), let dataDigest = m.saltedDigest("dataDigest"),
+              let purpose = m.string("purpose"), let sharedAt = m.validated("sharedAt", as: RecordTime.self)
+        else { return nil }
+        self.init(linkKind: linkKind, holder: holder, sourceDepartment: source, targetDepartment: target,
+                  reference: reference, dataDigest: dataDigest, purpose: purpose, sharedAt: sharedAt)
     }
 }

@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// Registered capital (注册资本): a decimal amount in the currency's major unit (yuan, not 万元) and its
 /// ISO 4217 currency. The amount is a string so that no float ever rounds it: up to 15 integer digits without
 /// leading zeros and at most 2 decimals (`"1000000"`, `"350.5"`, `"0.01"`).
@@ -50,4 +52,13 @@ public struct RegisteredCapital: Codable, Sendable, Hashable {
         THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR \
         ZMW ZWG ZWL
         """.split(separator: " ").map(String.init))
+}
+
+extension RegisteredCapital {
+    /// The capital read straight from `{"amount","currency"}` (see `DirectMembers`); `validate` checks both.
+    init?(direct value: JSONValue?) {
+        guard let m = DirectMembers(value, count: 2), let amount = m.string("amount"),
+              let currency = m.string("currency") else { return nil }
+        self.init(amount: amount, currency: currency)
+    }
 }

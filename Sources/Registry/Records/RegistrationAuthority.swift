@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// The registration authority (登记机关): its name and its 6-digit administrative division code (GB/T 2260),
 /// e.g. `350100` for Fuzhou.
 public struct RegistrationAuthority: Codable, Sendable, Hashable {
@@ -18,5 +20,15 @@ public struct RegistrationAuthority: Codable, Sendable, Hashable {
             throw RegistryError(.invalid, field: FieldCheck.join(path, "code"),
                                 "an authority code is a 6-digit division code, found \"\(code)\"")
         }
+    }
+}
+
+extension RegistrationAuthority {
+    /// The authority read straight from `{"code","name"}` (see `DirectMembers`); `validate` checks both.
+    init?(direct value: JSONValue?) {
+        guard let m = DirectMembers(value, count: 2), let name = m.string("name"), let code = m.string("code") else {
+            return nil
+        }
+        self.init(name: name, code: code)
     }
 }

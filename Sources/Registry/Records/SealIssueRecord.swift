@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// An e-seal (电子印章) filed for a license holder: `seal.issue`. The ledger holds digests of the seal image and
 /// of the seal's signing certificate, never the image or key themselves.
 ///
@@ -45,5 +47,22 @@ public struct SealIssueRecord: RecordBody {
             throw RegistryError(.invalid, field: FieldCheck.join(path, "validTo"),
                                 "the seal's validity ends (\(validTo)) before it starts (\(validFrom))")
         }
+    }
+}
+
+extension SealIssueRecord {
+    /// The seal read straight from its nine members when each is what the strict decoder would accept (see
+    /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
+    init?(direct value: JSONValue, usccExceptions: Set<String>) {
+        guard let m = DirectMembers(value, count: 9), let sealId = m.validated("sealId", as: SealID.self),
+              let holder = m.uscc("holder", exceptions: usccExceptions),
+              let sealType = m.validated("sealType", as: SealType.self), let name = m.string("name"),
+              let validFrom = m.validated("validFrom", as: CalendarDate.self),
+              let validTo = m.validated("validTo", as: CalendarDate.self),
+              let image = m.contentDigest("image"), let certificate = m.contentDigest("certificate"),
+              let subjectPrev = m.nullableInteger("subjectPrev", as: UInt64.self)
+        else { return nil }
+        self.init(sealId: sealId, holder: holder, sealType: sealType, name: name, validFrom: validFrom,
+                  validTo: validTo, image: image, certificate: certificate, subjectPrev: subjectPrev)
     }
 }

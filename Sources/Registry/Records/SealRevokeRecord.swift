@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// The revocation of an e-seal: `seal.revoke`, naming the seal's previous entry through `subjectPrev`.
 public struct SealRevokeRecord: RecordBody {
     public static let kinds: Set<SubmissionKind> = [.sealRevoke]
@@ -21,5 +23,16 @@ public struct SealRevokeRecord: RecordBody {
 
     public func validate(as kind: SubmissionKind, at path: String) throws(RegistryError) {
         try FieldCheck.text(reason, FieldCheck.join(path, "reason"), RecordLimits.reason)
+    }
+}
+
+extension SealRevokeRecord {
+    /// The record read straight from its four members when each is what the strict decoder would accept (see
+    /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
+    init?(direct value: JSONValue) {
+        guard let m = DirectMembers(value, count: 4), let sealId = m.validated("sealId", as: SealID.self),
+              let reason = m.string("reason"), let effectiveOn = m.validated("effectiveOn", as: CalendarDate.self),
+              let subjectPrev = m.integer("subjectPrev", as: UInt64.self) else { return nil }
+        self.init(sealId: sealId, reason: reason, effectiveOn: effectiveOn, subjectPrev: subjectPrev)
     }
 }

@@ -1,0 +1,86 @@
+import CanonicalJSON
+import LedgerCrypto
+
+/// The members of one record object, read without `Codable` (the fast read of the common record kinds, which an
+/// audit decodes once per entry). Every reader answers nil for anything the strict decoder would not turn into
+/// the same value — a missing member, another JSON type, a value its validating initializer refuses — so a
+/// fast read either equals the strict decode or gives up and leaves the strict decoder to name the problem.
+///
+/// The object must have exactly the expected number of members: with every expected name then read, there is
+/// no room for an unknown one (`rejectUnknownKeys`).
+struct DirectMembers {
+    let members: [String: JSONValue]
+
+    /// Nil unless `value` is an object of exactly `count` members.
+    init?(_ value: JSONValue?, count: Int) {
+        guard case .object(let members)? = value, members.count == count else { return nil }
+        self.members = members
+    }
+
+    func string(_ name: String) -> String? {
+        if case .string(let text)? = members[name] { return text }
+        return nil
+    }
+
+    func bool(_ name: String) -> Bool? {
+        if case .bool(let flag)? = members[name] { return flag }
+        return nil
+    }
+
+    /// A `ValidatedString` member, through the type's own `init(validating:)` (what its `init(from:)` calls).
+    func validated<T: ValidatedString>(_ name: String, as type: T.Type = T.self) -> T? {
+        guard let text = string(name) else { return nil }
+        return try? T(validating: text)
+    }
+
+    /// A USCC member, with the genesis's exceptions passed directly instead of through the task-local.
+    func uscc(_ name: String, exceptions: Set<String>) -> USCC? {
+        guard let text = string(name) else { return nil }
+        return try? USCC(text, exceptions: exceptions)
+    }
+
+    /// An integer member under the strict decoder's rules: a whole number within ±(2^53 − 1) that `I` holds.
+    func integer<I: FixedWidthInteger>(_ name: String, as type: I.Type = I.self) -> I? {
+        guard case .number(let number)? = members[name] else { return nil }
+        return Self.integer(number)
+    }
+
+    /// An `@ExplicitNull` integer member: `.some(nil)` for a present `null`, nil when absent or not an integer.
+    func nullableInteger<I: FixedWidthInteger>(_ name: String, as type: I.Type = I.self) -> I?? {
+        switch members[name] {
+        case .null?: return .some(nil)
+        case .number(let number)?: return Self.integer(number).map { .some($0) }
+        default: return nil
+        }
+    }
+
+    /// A `ContentDigest` member (`{"algorithm","digest"}`).
+    func contentDigest(_ name: String) -> ContentDigest? {
+        guard let object = DirectMembers(members[name], count: 2), let (algorithm, digest) = object.digest() else {
+            return nil
+        }
+        return ContentDigest(algorithm: algorithm, digest: digest)
+    }
+
+    /// A `SaltedDigest` member (`{"algorithm","digest","salted":true}`).
+    func saltedDigest(_ name: String) -> SaltedDigest? {
+        guard let object = DirectMembers(members[name], count: 3), object.bool("salted") == true,
+              let (algorithm, digest) = object.digest() else { return nil }
+        return SaltedDigest(algorithm: algorithm, digest: digest)
+    }
+
+    /// `algorithm` and `digest` of this object as `ContentDigest.decodeDigest` reads them: a known algorithm and
+    /// exactly its output length in lower-case hex.
+    private func digest() -> (HashAlgorithm, Hash256)? {
+        guard let name = string("algorithm"), let algorithm = HashAlgorithm(rawValue: name),
+              let text = string("digest"), text.utf8.count == algorithm.digestByteCount * 2,
+              text.utf8.allSatisfy(FieldCheck.isLowerHex), let hash = Hash256(hex: text) else { return nil }
+        return (algorithm, hash)
+    }
+
+    /// The strict decoder's integer conversion: no fraction, within ±(2^53 − 1), in range for `I`.
+    private static func integer<I: FixedWidthInteger>(_ number: Double) -> I? {
+        guard number.rounded(.towardZero) == number, number.magnitude <= 9_007_199_254_740_991 else { return nil }
+        return I(exactly: number)
+    }
+}
