@@ -1,4 +1,5 @@
 import CanonicalJSON
+import FuzzSupport
 import Registry
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite struct SubmissionAnswerTests {
     @Test(arguments: 0..<40)
     func canonicalBytes_equalTheEncodersBytes(seed: Int) throws {
-        var rng = SystemRandomNumberGenerator()
+        var rng = Mutator.Generator(seed: 0xA5_5E00 + UInt64(seed))
         let entries = (0..<(seed % 5)).map { position in
             SubmissionAnswer.Entry(
                 index: UInt64(seed * 1_000 + position) << (seed % 3 == 0 ? 30 : 0),
