@@ -12,16 +12,8 @@ import Testing
 
     /// Runs a program to completion; returns its exit status and standard output.
     func run(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let run = try ProgramRun(program, arguments)
+        return (run.status, run.output)
     }
 
     func load(port: Int, folder: String, _ extra: [String]) throws -> [String] {

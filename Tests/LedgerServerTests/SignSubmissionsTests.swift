@@ -24,16 +24,8 @@ import Testing
         guard FileManager.default.isExecutableFile(atPath: Self.bench.path) else {
             throw DaemonProcessError("\(Self.bench.path) is not built; `swift build --product certledger-bench` first")
         }
-        let process = Process()
-        process.executableURL = Self.bench
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+        let run = try ProgramRun(Self.bench.path, arguments)
+        return (run.status, run.errors)
     }
 
     private func post(_ client: LedgerHTTPClient, _ path: String, _ body: [UInt8]) async throws -> HTTPClientResponse {

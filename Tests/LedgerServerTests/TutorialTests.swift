@@ -63,7 +63,7 @@ import Testing
             }
         }
         #expect(sawBuild && sawCron)
-        let run = try ShellRun(script: script.joined(separator: "\n"), directory: folder,
+        let run = try ProgramRun(script: script.joined(separator: "\n"), directory: folder,
                                environment: ["CERTLEDGER_SERVER": "http://127.0.0.1:\(port)"])
         #expect(run.status == 0, "tutorial failed:\n\(run.output)\n\(run.errors)\n--- daemon:\n\(daemon.standardError)")
         let out = run.output
@@ -115,36 +115,5 @@ import Testing
         }
         #expect(UInt64(leaves.count) == checkpoint.size)
         #expect(hasher.rootHash(of: leaves) == checkpoint.rootHash)
-    }
-}
-
-/// A bash script run to completion, its outputs captured.
-struct ShellRun {
-    let status: Int32
-    let output: String
-    let errors: String
-
-    init(script: String, directory: String, environment: [String: String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        // stderr goes to a file and stdout is read to its end before waiting: a chatty script never blocks.
-        let errorPath = directory + "/.stderr-\(UUID())"
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
-        let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = errorHandle
-        try process.run()
-        let outputBytes = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? errorHandle.close()
-        status = process.terminationStatus
-        output = String(decoding: outputBytes, as: UTF8.self)
-        let errorBytes = FileManager.default.contents(atPath: errorPath) ?? Data()
-        try? FileManager.default.removeItem(atPath: errorPath)
-        errors = String(decoding: errorBytes, as: UTF8.self)
     }
 }
