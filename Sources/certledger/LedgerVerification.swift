@@ -27,7 +27,7 @@ func verifyLedger(_ store: any LogStore, identity: LogIdentity, logOnly: Bool, p
         auditor.spill(to: AuditSpill(scratchFile!), hotCapacity: memoryValues)
     }
     defer { scratchFile?.close() }
-    let verified = try await logVerifier.verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:),
+    let verified = try await logVerifier.verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:),
                                                 progress: report)
     if let error = auditor.state.spillError {
         throw CLIError("no verdict: the audit's scratch file failed (\(error)); free space in "

@@ -51,8 +51,8 @@ public struct LogVerifier: Sendable {
         visit: (LogEntry) throws -> Void = { _ in },
         progress: (UInt64, UInt64) -> Void = { _, _ in }
     ) async throws -> Report {
-        try await verify(preparer: { { @Sendable _ in () } }, visit: { entry, _ in try visit(entry) },
-                         progress: progress)
+        try await verify(chunkPreparer: { { @Sendable entries in entries.map { _ in () } } },
+                         visit: { entry, _ in try visit(entry) }, progress: progress)
     }
 
     /// Verifies everything, with order-independent work on each entry done ahead, concurrently.
@@ -64,6 +64,20 @@ public struct LogVerifier: Sendable {
     /// whatever the snapshot could not decide. Throwing from `visit` ends the run with that entry as the failure.
     public func verify<Prepared: Sendable>(
         preparer: () -> @Sendable (LogEntry) -> Prepared,
+        visit: (LogEntry, Prepared) throws -> Void,
+        progress: (UInt64, UInt64) -> Void = { _, _ in }
+    ) async throws -> Report {
+        try await verify(chunkPreparer: {
+            let prepare = preparer()
+            return { @Sendable entries in entries.map(prepare) }
+        }, visit: visit, progress: progress)
+    }
+
+    /// `verify(preparer:visit:progress:)` with the concurrent work given a chunk's well-formed entries at once (in
+    /// log order; it must answer one value per entry, in the same order), so like work can be done together —
+    /// the Registry decodes a whole chunk, then checks its signatures back to back.
+    public func verify<Prepared: Sendable>(
+        chunkPreparer preparer: () -> @Sendable ([LogEntry]) -> [Prepared],
         visit: (LogEntry, Prepared) throws -> Void,
         progress: (UInt64, UInt64) -> Void = { _, _ in }
     ) async throws -> Report {

@@ -22,7 +22,7 @@ struct VerifierChunk<Prepared: Sendable>: Sendable {
 
     /// Reads `range` and prepares every entry (runs in a child task of the verifier).
     static func load(_ range: Range<UInt64>, from store: any LogStore, hashAlgorithm: HashAlgorithm,
-                     prepare: @Sendable (LogEntry) -> Prepared) async -> VerifierChunk {
+                     prepare: @Sendable ([LogEntry]) -> [Prepared]) async -> VerifierChunk {
         let raw: [[UInt8]]
         do {
             raw = try await store.entries(range)
@@ -30,13 +30,26 @@ struct VerifierChunk<Prepared: Sendable>: Sendable {
             return VerifierChunk(range: range, items: [], readError: "\(error)")
         }
         let hasher = MerkleHasher(hashAlgorithm)
-        var items: [Item] = []
-        items.reserveCapacity(raw.count)
+        var decoded: [Result<LogEntry, LogError>] = []
+        var leafHashes: [Hash256] = []
+        var wellFormed: [LogEntry] = []
+        decoded.reserveCapacity(raw.count)
+        leafHashes.reserveCapacity(raw.count)
+        wellFormed.reserveCapacity(raw.count)
         for bytes in raw {
             if Task.isCancelled { break }
             let entry = Result(catching: { () throws(LogError) in try LogEntry(bytes: bytes) })
-            items.append(Item(entry: entry, leafHash: hasher.leafHash(bytes),
-                              prepared: (try? entry.get()).map(prepare)))
+            decoded.append(entry)
+            leafHashes.append(hasher.leafHash(bytes))
+            if case .success(let good) = entry { wellFormed.append(good) }
+        }
+        // The layer above sees the chunk's well-formed entries at once (it may batch like work together).
+        var prepared = prepare(wellFormed).makeIterator()
+        var items: [Item] = []
+        items.reserveCapacity(decoded.count)
+        for (entry, leafHash) in zip(decoded, leafHashes) {
+            let mine: Prepared? = if case .success = entry { prepared.next() } else { nil }
+            items.append(Item(entry: entry, leafHash: leafHash, prepared: mine))
         }
         return VerifierChunk(range: range, items: items, readError: nil)
     }

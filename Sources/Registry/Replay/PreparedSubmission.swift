@@ -20,19 +20,31 @@ public struct PreparedSubmission: Sendable {
     /// The submission, or why the payload is not one.
     let decoded: Result<Decoded, RegistryError>
     /// The key the signature was checked with and the verdict; nil when the key was not known yet.
-    let signature: (key: PublicKey, valid: Bool)?
+    private(set) var signature: (key: PublicKey, valid: Bool)?
 
     /// Decodes `entry`'s payload and checks its signature with the key of that ID in `keys`, if there is one.
     init(_ entry: LogEntry, exceptions: Set<String>, keys: [String: PublicKey]) {
+        self.init(decoding: entry, exceptions: exceptions)
+        checkSignature(keys: keys)
+    }
+
+    /// Decodes `entry`'s payload; the signature is not checked yet (`checkSignature(keys:)`).
+    init(decoding entry: LogEntry, exceptions: Set<String>) {
         self.exceptions = exceptions
+        signature = nil
         do throws(RegistryError) {
             let submission = try Registry.decode(entry, usccExceptions: exceptions)
             decoded = .success(Decoded(submission: submission,
                                        digest: HashAlgorithm.sha256.hash(submission.canonicalBytes)))
-            signature = keys[submission.keyId.value].map { key in (key, submission.verifySignature(with: key)) }
         } catch {
             decoded = .failure(error)
-            signature = nil
         }
+    }
+
+    /// Checks the signature of a decoded submission with the key of its ID in `keys`, if there is one.
+    mutating func checkSignature(keys: [String: PublicKey]) {
+        guard case .success(let decoded) = decoded else { return }
+        let submission = decoded.submission
+        signature = keys[submission.keyId.value].map { key in (key, submission.verifySignature(with: key)) }
     }
 }

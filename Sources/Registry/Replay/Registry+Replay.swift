@@ -17,13 +17,14 @@ extension Registry {
         let chunk = UInt64(max(1, chunk))
         var index: UInt64 = 0
         var next: Task<[(LogEntry, PreparedSubmission)], any Error>?
-        if size > 0 { next = prepare(store: store, range: 0..<min(size, chunk), preparer: auditor.preparer()) }
+        if size > 0 { next = prepare(store: store, range: 0..<min(size, chunk), preparer: auditor.chunkPreparer()) }
         while let current = next {
             let entries = try await current.value
             let end = index + UInt64(entries.count)
             // The next chunk is decoded and checked while this one is applied; its preparer knows the keys
             // registered up to here (a key registered in this chunk is checked by `visit` itself).
-            next = end < size ? prepare(store: store, range: end..<min(size, end + chunk), preparer: auditor.preparer())
+            next = end < size ? prepare(store: store, range: end..<min(size, end + chunk),
+                                               preparer: auditor.chunkPreparer())
                 : nil
             do {
                 for (entry, prepared) in entries { try auditor.visit(entry, prepared: prepared) }
@@ -39,7 +40,7 @@ extension Registry {
 
     /// Reads `range` and prepares its entries on every core, in order.
     private static func prepare(store: any LogStore, range: Range<UInt64>,
-                                preparer: @escaping @Sendable (LogEntry) -> PreparedSubmission)
+                                preparer: @escaping @Sendable ([LogEntry]) -> [PreparedSubmission])
         -> Task<[(LogEntry, PreparedSubmission)], any Error> {
         Task {
             let stored = try await store.entries(range)
@@ -61,7 +62,7 @@ extension Registry {
                 for lane in 0..<lanes {
                     let part = frozen.indices.dropFirst(lane * frozen.count / lanes)
                         .prefix((lane + 1) * frozen.count / lanes - lane * frozen.count / lanes)
-                    group.addTask { (lane, part.map { preparer(frozen[$0]) }) }
+                    group.addTask { (lane, preparer(part.map { frozen[$0] })) }
                 }
                 var parts = [[PreparedSubmission]](repeating: [], count: lanes)
                 for await (lane, part) in group { parts[lane] = part }
