@@ -38,13 +38,20 @@ import Testing
         return store
     }
 
+    /// The audit through the per-chunk preparer (what `certledger audit` runs), checked against the per-entry one:
+    /// both must reach the same report and the same number of verdicts decided ahead.
     func audit(_ store: any LogStore, _ identity: LogIdentity, chunk: Int, lookahead: Int) async throws
         -> (LogVerifier.Report, RegistryAuditor) {
         var verifier = LogVerifier(store: store, identity: identity)
         verifier.chunk = chunk
         verifier.lookahead = lookahead
         let auditor = RegistryAuditor(identity: identity)
-        let report = try await verifier.verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
+        let report = try await verifier.verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
+        let perEntry = RegistryAuditor(identity: identity)
+        let reference = try await verifier.verify(preparer: perEntry.preparer, visit: perEntry.visit(_:prepared:))
+        #expect(report.description == reference.description)
+        #expect(report.verifiedEntries == reference.verifiedEntries)
+        #expect(auditor.signaturesCheckedAhead == perEntry.signaturesCheckedAhead)
         return (report, auditor)
     }
 

@@ -25,6 +25,16 @@ import Testing
         #expect(try SubmissionBundle(members) == bundle)
     }
 
+    @Test func canonicalBytes_equalTheEncodersFormOfTheBundle_forOneToManyMembers() throws {
+        let kinds: [SubmissionKind] = [.licenseIssue, .sealIssue, .linkShare, .licenseRevoke]
+        let members = try kinds.map { try demo.submission($0) }
+        for count in 1...members.count {
+            let bundle = try SubmissionBundle(Array(members.prefix(count)))
+            #expect(bundle.canonicalBytes == body(bundle.submissions.map(\.json)))
+            #expect(try JSONValue.parse(bundle.canonicalBytes).canonicalBytes() == bundle.canonicalBytes)
+        }
+    }
+
     @Test func emptyOrOversizedBundle_isRejected() throws {
         #expect(registryError { _ = try SubmissionBundle(bytes: body([])) }?.field == "bundle")
         let template = try demo.submission(.licenseRevoke).json

@@ -7,6 +7,24 @@ enum FieldCheck {
     /// characters (C0, DEL, C1), which have no place in a register and can hide text in a terminal; no leading or
     /// trailing white space, so that one name has one spelling.
     static func text(_ value: String, _ field: String, _ bounds: ClosedRange<Int>) throws(RegistryError) {
+        // One pass over the UTF-8 bytes answers the common case (length in bounds, no control character): scalars
+        // are the bytes that are not continuation bytes; C0 and DEL are single bytes, C1 is 0xC2 0x80–0x9F.
+        var scalars = 0, control = false, previous: UInt8 = 0
+        for byte in value.utf8 {
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { control = true }
+            previous = byte
+        }
+        if !control, bounds.contains(scalars), let first = value.utf8.first, let last = value.utf8.last {
+            // An end that is an ASCII scalar other than white space starts a character that is not white space
+            // (the last character may also begin with a prepended mark, which is not white space either); any
+            // other end is asked of its `Character`, as below.
+            let plainFirst = first < 0x80 && !Self.isASCIIWhitespace(first)
+            let plainLast = last < 0x80 && !Self.isASCIIWhitespace(last)
+            if (plainFirst || value.first?.isWhitespace == false) && (plainLast || value.last?.isWhitespace == false) {
+                return
+            }
+        }
         let count = value.unicodeScalars.count
         guard bounds.contains(count) else {
             throw RegistryError(.invalid, field: field,
@@ -20,6 +38,11 @@ enum FieldCheck {
         if let first = value.first, let last = value.last, first.isWhitespace || last.isWhitespace {
             throw RegistryError(.invalid, field: field, "must not start or end with white space")
         }
+    }
+
+    /// `Character.isWhitespace` for a one-byte character: space, tab, LF, VT, FF, CR.
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

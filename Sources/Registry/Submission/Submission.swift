@@ -42,8 +42,12 @@ public struct Submission: Sendable, Hashable {
     public let canonicalBytes: [UInt8]
     /// Exactly what the signature covers.
     public let signingInput: [UInt8]
-    /// The submission as a JSON value, e.g. to embed in a bundle.
-    public let json: JSONValue
+    /// The submission as a JSON value (read again from `canonicalBytes` when asked: an audit decodes every entry's
+    /// submission and never needs the tree, so none is kept). The bytes were parsed or written by this type, so
+    /// they parse; `.null` would only stand for a broken invariant, never for a submission.
+    public var json: JSONValue {
+        (try? JSONValue.parse(canonicalBytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))) ?? .null
+    }
 
     /// Parses a submission sent as JSON text (any valid spelling; see `init(json:usccExceptions:at:)`).
     public init(bytes: [UInt8], usccExceptions: Set<String> = []) throws(RegistryError) {
@@ -97,7 +101,6 @@ public struct Submission: Sendable, Hashable {
         nonce = envelope.nonce
         self.signature = signature
         canonicalBytes = canonical
-        self.json = json
         signingInput = Self.signingInput(canonical: canonical, signature: envelope.signature)
             ?? Self.signingInput(Envelope.unsigned(json))
     }

@@ -38,9 +38,17 @@ public struct SubmissionBundle: Sendable, Hashable {
         try self.init(submissions)
     }
 
-    /// The bundle body as RFC 8785 canonical JSON.
+    /// The bundle body as RFC 8785 canonical JSON: `{"bundle":[` the submissions' canonical bytes, comma-separated,
+    /// `]}` — the canonical form of a one-member object holding an array is exactly that concatenation.
     public var canonicalBytes: [UInt8] {
-        JSONValue.object(["bundle": .array(submissions.map(\.json))]).canonicalBytes()
+        var out = Array(#"{"bundle":["#.utf8)
+        out.reserveCapacity(out.count + submissions.reduce(2) { $0 + $1.canonicalBytes.count + 1 })
+        for (position, submission) in submissions.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out += submission.canonicalBytes
+        }
+        out += Array("]}".utf8)
+        return out
     }
 
     struct Body: Decodable {

@@ -1,0 +1,50 @@
+@testable import Registry
+import FuzzSupport
+import Testing
+
+/// `FieldCheck.text`'s one-pass byte check must decide exactly as the scalar and `Character` rules it shortcuts:
+/// compared with those rules, written out plainly here, on strings built from the scalars where they differ.
+@Suite struct FieldCheckTextTests {
+    /// The rule as stated: scalar count in bounds, no C0/DEL/C1, first and last `Character` not white space.
+    static func reference(_ value: String, _ bounds: ClosedRange<Int>) -> String? {
+        let count = value.unicodeScalars.count
+        guard bounds.contains(count) else {
+            return "must be \(bounds.lowerBound)–\(bounds.upperBound) characters, found \(count)"
+        }
+        if let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            let hex = String(bad.value, radix: 16, uppercase: true)
+            return "contains the control character U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        if let first = value.first, let last = value.last, first.isWhitespace || last.isWhitespace {
+            return "must not start or end with white space"
+        }
+        return nil
+    }
+
+    /// ASCII, spaces of several kinds, CJK, a combining mark, a prepended mark (U+0600), C1 and DEL, NBSP, an
+    /// ideographic space, an emoji with ZWJ, CR/LF, a two-byte letter.
+    static let pieces: [String] = [
+        "a", "Z", "0", " ", "\t", "\n", "\r", "\r\n", "基", "公司", "\u{301}", "\u{600}", "\u{85}", "\u{9F}",
+        "\u{7F}", "\u{A0}", "\u{3000}", "👩\u{200D}💻", "é", "\u{1}", "-", "\u{2028}",
+    ]
+
+    @Test func byteCheck_decidesAsTheScalarAndCharacterRules_onRandomStrings() {
+        var generator = Mutator.Generator(seed: 0x5EED_F1E1D)
+        for round in 0..<20_000 {
+            let length = Int.random(in: 0...6, using: &generator)
+            let value = (0..<length).map { _ in Self.pieces.randomElement(using: &generator)! }.joined()
+            let bounds = round % 3 == 0 ? 1...3 : 1...40
+            var got: String?
+            do { try FieldCheck.text(value, "name", bounds) } catch { got = error.reason }
+            #expect(got == Self.reference(value, bounds), "\(value.unicodeScalars.map { $0.value })")
+        }
+    }
+
+    @Test func commonNames_passAndEdgesAreRefused() throws {
+        try FieldCheck.text("基准科技有限公司0", "name", 1...200)
+        try FieldCheck.text("Acme Ltd.", "name", 1...200)
+        for bad in [" 基准", "基准 ", "\u{3000}基准", "基准\u{A0}", "a\u{85}b"] {
+            #expect(throws: RegistryError.self) { try FieldCheck.text(bad, "name", 1...200) }
+        }
+    }
+}
