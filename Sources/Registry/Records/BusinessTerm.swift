@@ -36,16 +36,17 @@ public struct BusinessTerm: Codable, Sendable, Hashable {
 extension BusinessTerm {
     /// The term read straight from `{"from","longTerm","to"}` (see `DirectMembers`). Nil when `to` and `longTerm`
     /// disagree too: the memberwise initializer cannot hold that value, and `validate` must refuse it.
-    init?(direct value: JSONValue?) {
+    init?<Value: DirectJSON>(direct value: Value?) {
         guard let m = DirectMembers(value, count: 3), let from = m.validated("from", as: CalendarDate.self),
               let longTerm = m.bool("longTerm") else { return nil }
         let to: CalendarDate?
-        switch m.members["to"] {
-        case .null?: to = nil
-        case .string(let text)?:
-            guard let date = try? CalendarDate(validating: text) else { return nil }
+        guard let member = m.member("to") else { return nil }
+        if member.directIsNull {
+            to = nil
+        } else if let text = member.directString, let date = try? CalendarDate(validating: text) {
             to = date
-        default: return nil
+        } else {
+            return nil
         }
         guard longTerm == (to == nil) else { return nil }
         self.init(from: from, to: to)

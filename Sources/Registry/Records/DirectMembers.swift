@@ -1,6 +1,37 @@
 import CanonicalJSON
 import LedgerCrypto
 
+/// A JSON value as the fast record readers see it: a parsed `JSONValue`, or a value of a `CanonicalTape` (the
+/// stored canonical bytes, read without a tree). One set of readers serves both.
+protocol DirectJSON {
+    /// The member count when this is an object, else nil.
+    var directObjectCount: Int? { get }
+    /// The member named `name` when this is an object that has one.
+    func directMember(_ name: String) -> Self?
+    var directString: String? { get }
+    var directBool: Bool? { get }
+    var directNumber: Double? { get }
+    var directIsNull: Bool { get }
+}
+
+extension JSONValue: DirectJSON {
+    var directObjectCount: Int? { objectValue?.count }
+    func directMember(_ name: String) -> JSONValue? { objectValue?[name] }
+    var directString: String? { stringValue }
+    var directBool: Bool? { boolValue }
+    var directNumber: Double? { numberValue }
+    var directIsNull: Bool { isNull }
+}
+
+extension CanonicalTape.Value: DirectJSON {
+    var directObjectCount: Int? { kind == .object ? count : nil }
+    func directMember(_ name: String) -> CanonicalTape.Value? { member(name) }
+    var directString: String? { string }
+    var directBool: Bool? { bool }
+    var directNumber: Double? { number }
+    var directIsNull: Bool { isNull }
+}
+
 /// The members of one record object, read without `Codable` (the fast read of the common record kinds, which an
 /// audit decodes once per entry). Every reader answers nil for anything the strict decoder would not turn into
 /// the same value — a missing member, another JSON type, a value its validating initializer refuses — so a
@@ -8,24 +39,21 @@ import LedgerCrypto
 ///
 /// The object must have exactly the expected number of members: with every expected name then read, there is
 /// no room for an unknown one (`rejectUnknownKeys`).
-struct DirectMembers {
-    let members: [String: JSONValue]
+struct DirectMembers<Value: DirectJSON> {
+    let object: Value
 
     /// Nil unless `value` is an object of exactly `count` members.
-    init?(_ value: JSONValue?, count: Int) {
-        guard case .object(let members)? = value, members.count == count else { return nil }
-        self.members = members
+    init?(_ value: Value?, count: Int) {
+        guard let value, value.directObjectCount == count else { return nil }
+        object = value
     }
 
-    func string(_ name: String) -> String? {
-        if case .string(let text)? = members[name] { return text }
-        return nil
-    }
+    /// The member named `name`, of any type.
+    func member(_ name: String) -> Value? { object.directMember(name) }
 
-    func bool(_ name: String) -> Bool? {
-        if case .bool(let flag)? = members[name] { return flag }
-        return nil
-    }
+    func string(_ name: String) -> String? { member(name)?.directString }
+
+    func bool(_ name: String) -> Bool? { member(name)?.directBool }
 
     /// A `ValidatedString` member, through the type's own `init(validating:)` (what its `init(from:)` calls).
     func validated<T: ValidatedString>(_ name: String, as type: T.Type = T.self) -> T? {
@@ -41,22 +69,21 @@ struct DirectMembers {
 
     /// An integer member under the strict decoder's rules: a whole number within ±(2^53 − 1) that `I` holds.
     func integer<I: FixedWidthInteger>(_ name: String, as type: I.Type = I.self) -> I? {
-        guard case .number(let number)? = members[name] else { return nil }
+        guard let number = member(name)?.directNumber else { return nil }
         return Self.integer(number)
     }
 
     /// An `@ExplicitNull` integer member: `.some(nil)` for a present `null`, nil when absent or not an integer.
     func nullableInteger<I: FixedWidthInteger>(_ name: String, as type: I.Type = I.self) -> I?? {
-        switch members[name] {
-        case .null?: return .some(nil)
-        case .number(let number)?: return Self.integer(number).map { .some($0) }
-        default: return nil
-        }
+        guard let value = member(name) else { return nil }
+        if value.directIsNull { return .some(nil) }
+        guard let number = value.directNumber else { return nil }
+        return Self.integer(number).map { .some($0) }
     }
 
     /// A `ContentDigest` member (`{"algorithm","digest"}`).
     func contentDigest(_ name: String) -> ContentDigest? {
-        guard let object = DirectMembers(members[name], count: 2), let (algorithm, digest) = object.digest() else {
+        guard let object = DirectMembers(member(name), count: 2), let (algorithm, digest) = object.digest() else {
             return nil
         }
         return ContentDigest(algorithm: algorithm, digest: digest)
@@ -64,7 +91,7 @@ struct DirectMembers {
 
     /// A `SaltedDigest` member (`{"algorithm","digest","salted":true}`).
     func saltedDigest(_ name: String) -> SaltedDigest? {
-        guard let object = DirectMembers(members[name], count: 3), object.bool("salted") == true,
+        guard let object = DirectMembers(member(name), count: 3), object.bool("salted") == true,
               let (algorithm, digest) = object.digest() else { return nil }
         return SaltedDigest(algorithm: algorithm, digest: digest)
     }

@@ -89,15 +89,15 @@ public struct LicenseRecord: RecordBody {
 extension LicenseRecord {
     /// The license read straight from its fourteen members when each is what the strict decoder would accept
     /// (see `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
-    init?(direct value: JSONValue, usccExceptions: Set<String>) {
+    init?<Value: DirectJSON>(direct value: Value, usccExceptions: Set<String>) {
         guard let m = DirectMembers(value, count: 14), let uscc = m.uscc("uscc", exceptions: usccExceptions),
               let name = m.string("name"), let entityType = m.string("entityType"),
               let legalRepresentative = m.string("legalRepresentative"),
-              let capital = RegisteredCapital(direct: m.members["registeredCapital"]),
+              let capital = RegisteredCapital(direct: m.member("registeredCapital")),
               let establishedOn = m.validated("establishedOn", as: CalendarDate.self),
-              let businessTerm = BusinessTerm(direct: m.members["businessTerm"]),
+              let businessTerm = BusinessTerm(direct: m.member("businessTerm")),
               let domicile = m.string("domicile"), let businessScope = m.string("businessScope"),
-              let authority = RegistrationAuthority(direct: m.members["authority"]),
+              let authority = RegistrationAuthority(direct: m.member("authority")),
               let approvedOn = m.validated("approvedOn", as: CalendarDate.self),
               let document = m.contentDigest("document"), let version = m.integer("version", as: Int.self),
               let subjectPrev = m.nullableInteger("subjectPrev", as: UInt64.self)

@@ -55,7 +55,7 @@ public struct LinkShareRecord: RecordBody {
 extension LinkShareRecord {
     /// The record read straight from its eight members when each is what the strict decoder would accept (see
     /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
-    init?(direct value: JSONValue, usccExceptions: Set<String>) {
+    init?<Value: DirectJSON>(direct value: Value, usccExceptions: Set<String>) {
         guard let m = DirectMembers(value, count: 8),
               let linkKind = m.validated("linkKind", as: LinkKind.self),
               let holder = m.uscc("holder", exceptions: usccExceptions),

@@ -99,4 +99,31 @@ public enum Record: Sendable, Hashable {
                                        direct: LinkShareRecord(direct: value, usccExceptions: usccExceptions)))
         }
     }
+
+    /// The record of a `kind` submission read only through the fast readers (licenses, seals, links) and validated;
+    /// nil for any other kind and whenever the fast read gives up or validation fails — the caller then decodes
+    /// strictly with `decode(kind:from:usccExceptions:at:)`, which accepts the same records and names every problem.
+    static func decodeDirect<Value: DirectJSON>(kind: SubmissionKind, from value: Value, usccExceptions: Set<String>,
+                                                at path: String = "record") -> Record? {
+        func checked<T: RecordBody>(_ body: T?) -> T? {
+            guard let body, (try? body.validate(as: kind, at: path)) != nil else { return nil }
+            return body
+        }
+        switch kind {
+        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire: return nil
+        case .licenseIssue:
+            return checked(LicenseRecord(direct: value, usccExceptions: usccExceptions)).map { .licenseIssue($0) }
+        case .licenseAmend:
+            return checked(LicenseRecord(direct: value, usccExceptions: usccExceptions)).map { .licenseAmend($0) }
+        case .licenseRevoke:
+            return checked(LicenseEndRecord(direct: value, usccExceptions: usccExceptions)).map { .licenseRevoke($0) }
+        case .licenseCancel:
+            return checked(LicenseEndRecord(direct: value, usccExceptions: usccExceptions)).map { .licenseCancel($0) }
+        case .sealIssue:
+            return checked(SealIssueRecord(direct: value, usccExceptions: usccExceptions)).map { .sealIssue($0) }
+        case .sealRevoke: return checked(SealRevokeRecord(direct: value)).map { .sealRevoke($0) }
+        case .linkShare:
+            return checked(LinkShareRecord(direct: value, usccExceptions: usccExceptions)).map { .linkShare($0) }
+        }
+    }
 }

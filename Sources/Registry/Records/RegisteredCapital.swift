@@ -56,7 +56,7 @@ public struct RegisteredCapital: Codable, Sendable, Hashable {
 
 extension RegisteredCapital {
     /// The capital read straight from `{"amount","currency"}` (see `DirectMembers`); `validate` checks both.
-    init?(direct value: JSONValue?) {
+    init?<Value: DirectJSON>(direct value: Value?) {
         guard let m = DirectMembers(value, count: 2), let amount = m.string("amount"),
               let currency = m.string("currency") else { return nil }
         self.init(amount: amount, currency: currency)

@@ -25,7 +25,7 @@ public struct RegistrationAuthority: Codable, Sendable, Hashable {
 
 extension RegistrationAuthority {
     /// The authority read straight from `{"code","name"}` (see `DirectMembers`); `validate` checks both.
-    init?(direct value: JSONValue?) {
+    init?<Value: DirectJSON>(direct value: Value?) {
         guard let m = DirectMembers(value, count: 2), let name = m.string("name"), let code = m.string("code") else {
             return nil
         }

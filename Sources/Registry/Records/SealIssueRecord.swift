@@ -53,7 +53,7 @@ public struct SealIssueRecord: RecordBody {
 extension SealIssueRecord {
     /// The seal read straight from its nine members when each is what the strict decoder would accept (see
     /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
-    init?(direct value: JSONValue, usccExceptions: Set<String>) {
+    init?<Value: DirectJSON>(direct value: Value, usccExceptions: Set<String>) {
         guard let m = DirectMembers(value, count: 9), let sealId = m.validated("sealId", as: SealID.self),
               let holder = m.uscc("holder", exceptions: usccExceptions),
               let sealType = m.validated("sealType", as: SealType.self), let name = m.string("name"),

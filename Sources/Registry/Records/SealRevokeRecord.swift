@@ -29,7 +29,7 @@ public struct SealRevokeRecord: RecordBody {
 extension SealRevokeRecord {
     /// The record read straight from its four members when each is what the strict decoder would accept (see
     /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
-    init?(direct value: JSONValue) {
+    init?<Value: DirectJSON>(direct value: Value) {
         guard let m = DirectMembers(value, count: 4), let sealId = m.validated("sealId", as: SealID.self),
               let reason = m.string("reason"), let effectiveOn = m.validated("effectiveOn", as: CalendarDate.self),
               let subjectPrev = m.integer("subjectPrev", as: UInt64.self) else { return nil }

@@ -51,6 +51,11 @@ public struct Submission: Sendable, Hashable {
 
     /// Parses a submission sent as JSON text (any valid spelling; see `init(json:usccExceptions:at:)`).
     public init(bytes: [UInt8], usccExceptions: Set<String> = []) throws(RegistryError) {
+        // Stored payloads (and canonical request bodies) of the common kinds are read without a JSON tree.
+        if let fast = Submission(canonical: bytes, usccExceptions: usccExceptions) {
+            self = fast
+            return
+        }
         let parsed: (value: JSONValue, isCanonical: Bool)
         do {
             parsed = try JSONValue.parseCheckingCanonical(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))
@@ -60,6 +65,28 @@ public struct Submission: Sendable, Hashable {
         // Bytes already in canonical form (every payload of the log) are their own canonical form.
         try self.init(json: parsed.value, canonical: parsed.isCanonical ? bytes : nil, usccExceptions: usccExceptions,
                       at: "")
+    }
+
+    /// `init(bytes:usccExceptions:)` for bytes already canonical in `CanonicalTape`'s plain subset whose record the
+    /// fast readers take (`Record.decodeDirect`): the same checks, without a JSON tree. Nil for anything else,
+    /// including anything the strict path would refuse; that path then decides and names the problem.
+    init?(canonical bytes: [UInt8], usccExceptions: Set<String>) {
+        guard bytes.count <= Self.maxBytes,
+              let tape = CanonicalTape(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes)),
+              let envelope = Envelope.members(of: tape.root),
+              let signature = Base64.decode(envelope.signature), (1...Self.maxSignatureBytes).contains(signature.count),
+              let record = Record.decodeDirect(kind: envelope.kind, from: envelope.record,
+                                               usccExceptions: usccExceptions),
+              let signingInput = Self.signingInput(canonical: bytes, signature: envelope.signature)
+        else { return nil }
+        kind = envelope.kind
+        department = envelope.department
+        keyId = envelope.keyId
+        nonce = envelope.nonce
+        self.record = record
+        self.signature = signature
+        canonicalBytes = bytes
+        self.signingInput = signingInput
     }
 
     /// Checks a parsed submission, in the order a server wants to refuse it: size (413), then the envelope's
@@ -146,20 +173,30 @@ public struct Submission: Sendable, Hashable {
         /// machinery (every submission of an audit goes through here). Nil otherwise: the strict decoder then
         /// names what is wrong.
         init?(wellFormed json: JSONValue) {
-            guard case .object(let members) = json, members.count == 6,
-                  case .string(let kind)? = members["kind"], case .string(let department)? = members["department"],
-                  case .string(let keyId)? = members["keyId"], case .string(let nonce)? = members["nonce"],
-                  case .string(let signature)? = members["signature"], let record = members["record"],
+            guard let members = Self.members(of: json) else { return nil }
+            kind = members.kind
+            department = members.department
+            keyId = members.keyId
+            nonce = members.nonce
+            record = members.record
+            signature = members.signature
+        }
+
+        /// The six members of a well-formed envelope (see `init?(wellFormed:)`), from a tree or a tape.
+        static func members<Value: DirectJSON>(of json: Value) -> (kind: SubmissionKind, department: DepartmentID,
+                                                                  keyId: KeyID, nonce: Nonce, record: Value,
+                                                                  signature: String)? {
+            guard json.directObjectCount == 6, let kind = json.directMember("kind")?.directString,
+                  let department = json.directMember("department")?.directString,
+                  let keyId = json.directMember("keyId")?.directString,
+                  let nonce = json.directMember("nonce")?.directString,
+                  let signature = json.directMember("signature")?.directString,
+                  let record = json.directMember("record"),
                   let kindValue = try? SubmissionKind(validating: kind),
                   let departmentValue = try? DepartmentID(validating: department),
                   let keyIdValue = try? KeyID(validating: keyId), let nonceValue = try? Nonce(validating: nonce)
             else { return nil }
-            self.kind = kindValue
-            self.department = departmentValue
-            self.keyId = keyIdValue
-            self.nonce = nonceValue
-            self.record = record
-            self.signature = signature
+            return (kindValue, departmentValue, keyIdValue, nonceValue, record, signature)
         }
 
         /// `json` without its `signature` member.

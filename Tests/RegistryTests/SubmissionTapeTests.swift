@@ -1,0 +1,84 @@
+import CanonicalJSON
+import FuzzSupport
+@testable import Registry
+import Testing
+
+/// `Submission(bytes:)` first reads canonical bytes through `CanonicalTape` and the fast record readers
+/// (`Submission(canonical:usccExceptions:)`), without a JSON tree; that is how an audit reads every stored payload.
+/// Whenever that read answers, the strict path (parse, strict envelope and record decoding, canonical form) must
+/// accept the same bytes as canonical and give the same submission, member by member.
+@Suite struct SubmissionTapeTests {
+    /// The strict path alone, for bytes that must already be canonical.
+    private func strict(_ bytes: [UInt8], exceptions: Set<String> = []) -> Submission? {
+        guard let json = try? JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: Submission.maxInputBytes)),
+              let submission = try? Submission(json: json, usccExceptions: exceptions),
+              submission.canonicalBytes == bytes else { return nil }
+        return submission
+    }
+
+    private func same(_ a: Submission, _ b: Submission) -> Bool {
+        a.kind == b.kind && a.department == b.department && a.keyId == b.keyId && a.nonce == b.nonce
+            && a.record == b.record && a.signature == b.signature && a.canonicalBytes == b.canonicalBytes
+            && a.signingInput == b.signingInput
+    }
+
+    static let fastKinds: [SubmissionKind] = [
+        .licenseIssue, .licenseAmend, .licenseRevoke, .licenseCancel, .sealIssue, .sealRevoke, .linkShare,
+    ]
+
+    @Test func validSubmissionsOfTheCommonKinds_areReadWithoutATree_andEqualTheStrictPath() throws {
+        let demo = try Demo()
+        for kind in Self.fastKinds {
+            let bytes = try demo.submission(kind).canonicalBytes
+            let fast = try #require(Submission(canonical: bytes, usccExceptions: []), "\(kind)")
+            let reference = try #require(strict(bytes), "\(kind)")
+            #expect(same(fast, reference), "\(kind)")
+            #expect(try same(Submission(bytes: bytes), reference), "\(kind)")
+        }
+    }
+
+    @Test func otherKindsAndOtherSpellings_areLeftToTheStrictPath() throws {
+        let demo = try Demo()
+        let register = try demo.submission(.departmentRegister)
+        #expect(Submission(canonical: register.canonicalBytes, usccExceptions: []) == nil)
+        let license = try demo.submission(.licenseIssue)
+        // Pretty-printed, or with an escaped character: valid, but not the plain canonical subset.
+        #expect(Submission(canonical: Array(license.json.pretty().utf8), usccExceptions: []) == nil)
+        let escaped = license.json.setting(["record", "name"], to: "名称\"引号\"").canonicalBytes()
+        #expect(Submission(canonical: escaped, usccExceptions: []) == nil)
+        #expect(try Submission(bytes: escaped).canonicalBytes == escaped)
+        // A record the schema refuses is refused by the strict path, with its field named.
+        let bad = license.json.setting(["record", "uscc"], to: "91350100MA2YDE7W7X").canonicalBytes()
+        #expect(Submission(canonical: bad, usccExceptions: []) == nil)
+        #expect(registryError { _ = try Submission(bytes: bad) }?.field == "record.uscc")
+    }
+
+    @Test func usccExceptions_areHonouredOnTheFastPath() throws {
+        let demo = try Demo()
+        let exempt = "91350100MA2YDE7W7X"  // right alphabet and length, wrong check character
+        let bytes = try demo.submission(.licenseIssue).json.setting(["record", "uscc"], to: .string(exempt))
+            .canonicalBytes()
+        #expect(Submission(canonical: bytes, usccExceptions: []) == nil)
+        let fast = try #require(Submission(canonical: bytes, usccExceptions: [exempt]))
+        let reference = try #require(strict(bytes, exceptions: [exempt]))
+        #expect(same(fast, reference))
+    }
+
+    @Test func mutatedSubmissions_areReadOnlyWhenTheStrictPathAgrees() throws {
+        let demo = try Demo()
+        let seeds = try Self.fastKinds.map { try demo.submission($0).canonicalBytes }
+        var rng = Mutator.Generator(seed: 0x7A9E_5B01)
+        var answered = 0
+        for (s, seed) in seeds.enumerated() {
+            let other = seeds[(s + 1) % seeds.count]
+            for iteration in 0..<Mutator.iterations(default: 2_000) {
+                let mutant = Mutator.mutate(seed, other: other, using: &rng)
+                guard let fast = Submission(canonical: mutant, usccExceptions: []) else { continue }
+                answered += 1
+                let reference = strict(mutant)
+                #expect(reference.map { same(fast, $0) } == true, "seed \(s) iteration \(iteration)")
+            }
+        }
+        #expect(answered > 50)
+    }
+}
