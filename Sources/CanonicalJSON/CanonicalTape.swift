@@ -96,16 +96,28 @@ public final class CanonicalTape: Sendable {
         public func member(_ name: String) -> Value? {
             let node = node
             guard node.kind == .object else { return nil }
-            var child = index + 1
-            for _ in 0..<node.count {
-                let key = tape.nodes[child]
-                if key.end - key.start == Int32(name.utf8.count),
-                   tape.bytes[Int(key.start)..<Int(key.end)].elementsEqual(name.utf8) {
-                    return Value(tape: tape, index: child + 1)
+            var name = name
+            let found: Int? = name.withUTF8 { wanted in
+                tape.bytes.withUnsafeBufferPointer { bytes in
+                    tape.nodes.withUnsafeBufferPointer { nodes in
+                        var child = index + 1
+                        for _ in 0..<node.count {
+                            let key = nodes[child]
+                            if Int(key.end - key.start) == wanted.count,
+                               Self.equal(bytes, from: Int(key.start), wanted) { return child + 1 }
+                            child = Int(nodes[child + 1].next)
+                        }
+                        return nil
+                    }
                 }
-                child = Int(tape.nodes[child + 1].next)
             }
-            return nil
+            return found.map { Value(tape: tape, index: $0) }
+        }
+
+        private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                  _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+            for offset in 0..<wanted.count where bytes[start + offset] != wanted[offset] { return false }
+            return true
         }
 
         /// The elements of an array, in order; nil when not an array.

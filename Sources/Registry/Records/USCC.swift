@@ -49,16 +49,26 @@ public struct USCC: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The first problem found, or nil for a valid code.
     public static func problem(_ text: String, exempt: Bool = false) -> Problem? {
-        let c = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { problem($0, exempt: exempt) }
+    }
+
+    /// Each byte's value in `alphabet`, or -1 (the look-up `problem` makes 18 times per code).
+    static let values: [Int8] = (0..<256).map { byte in
+        alphabet.firstIndex(of: UInt8(byte)).map { Int8($0) } ?? -1
+    }
+
+    private static func problem(_ c: UnsafeBufferPointer<UInt8>, exempt: Bool) -> Problem? {
         guard c.count == 18 else { return .length }
-        var values = [Int]()
-        for ch in c {
-            guard let v = alphabet.firstIndex(of: ch) else { return .character }
-            values.append(v)
+        var total = 0
+        for i in 0..<18 {
+            let value = Int(values[Int(c[i])])
+            guard value >= 0 else { return .character }
+            if i < 17 { total += value * weights[i] }
         }
         if exempt { return nil }
         guard authorities.contains(c[0]) else { return .authority }
-        guard c[2...7].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return .division }
+        for i in 2...7 where !(0x30...0x39).contains(c[i]) { return .division }
         // GB 11714: digits are their value, letters A=10 … Z=35; check 11 − (Σ mod 11), 10 → X, 11 → 0.
         var sum = 0
         for i in 0..<8 {
@@ -69,9 +79,8 @@ public struct USCC: Sendable, Hashable, Codable, CustomStringConvertible {
         let orgCheck = 11 - sum % 11
         let expectedOrg: UInt8 = orgCheck == 10 ? UInt8(ascii: "X") : orgCheck == 11 ? 0x30 : UInt8(0x30 + orgCheck)
         guard c[16] == expectedOrg else { return .organisationCheck }
-        let total = (0..<17).reduce(0) { $0 + values[$1] * weights[$1] }
         let check = (31 - total % 31) % 31
-        guard values[17] == check else { return .check }
+        guard Int(values[Int(c[17])]) == check else { return .check }
         return nil
     }
 
