@@ -28,7 +28,7 @@ public struct CanonicalObject: Sendable {
 
     /// Sets member `name` to an integer, which must lie within ±(2^53 − 1) like every integer the encoder writes.
     public mutating func set(_ name: String, integer: Int64) throws(JSONError) {
-        guard integer.magnitude <= 1 << 53 - 1 else {
+        guard integer.magnitude <= JSONInteger.maxExact.magnitude else {
             throw JSONError(.integerOutOfRange, path: name, "\(integer) is beyond ±(2^53 − 1)")
         }
         set(name, canonical: Array(String(integer).utf8))

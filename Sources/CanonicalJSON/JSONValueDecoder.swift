@@ -111,7 +111,7 @@ final class JSONValueDecoder: Decoder {
             throw JSONError(.notAnInteger, path: pathString,
                             "\(spelled(number)) has a fractional part where an integer (\(I.self)) is expected")
         }
-        guard number.magnitude <= Double(JSONValueEncoder.maxExactInteger) else {
+        guard number.magnitude <= Double(JSONInteger.maxExact) else {
             throw JSONError(.integerOutOfRange, path: pathString,
                             "\(spelled(number)) is outside ±9007199254740991 (2^53 − 1); larger integers "
                                 + "are not exact in JSON (RFC 7493 §2.2)")

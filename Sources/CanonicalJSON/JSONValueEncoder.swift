@@ -96,11 +96,8 @@ final class JSONValueEncoder: Encoder {
         }
     }
 
-    /// ±(2^53 − 1): the integers every IEEE-754 double reader holds exactly (RFC 7493 §2.2).
-    static let maxExactInteger: Int64 = (1 << 53) - 1
-
     func number<I: BinaryInteger>(_ value: I) throws(JSONError) -> JSONValue {
-        guard let wide = Int64(exactly: value), wide.magnitude <= JSONValueEncoder.maxExactInteger.magnitude else {
+        guard let wide = Int64(exactly: value), wide.magnitude <= JSONInteger.maxExact.magnitude else {
             throw JSONError(.integerOutOfRange, path: pathString,
                             "integer \(value) is outside ±9007199254740991 (2^53 − 1), the range a JSON number "
                                 + "holds exactly (RFC 7493 §2.2)")

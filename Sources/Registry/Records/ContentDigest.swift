@@ -38,18 +38,30 @@ public struct ContentDigest: Codable, Sendable, Hashable {
     /// truncated, padded or upper-case spelling is refused where it appears.
     static func decodeDigest<K: CodingKey>(_ c: KeyedDecodingContainer<K>, key: K,
                                            algorithm: HashAlgorithm) throws -> Hash256 {
-        let text = try c.decode(String.self, forKey: key)
-        let want = algorithm.digestByteCount * 2
-        func corrupt(_ why: String) -> DecodingError {
-            .dataCorrupted(.init(codingPath: c.codingPath + [key], debugDescription: why))
+        switch hash(hex: try c.decode(String.self, forKey: key), algorithm: algorithm) {
+        case .success(let hash): return hash
+        case .failure(let problem):
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [key], debugDescription: problem.reason))
         }
+    }
+
+    /// Why a text is not a digest (`hash(hex:algorithm:)`).
+    struct HexProblem: Error {
+        let reason: String
+    }
+
+    /// The one digest spelling rule, for the strict decoder and the fast record readers alike: lower-case hex of
+    /// exactly `algorithm`'s output length.
+    static func hash(hex text: String, algorithm: HashAlgorithm) -> Result<Hash256, HexProblem> {
+        let want = algorithm.digestByteCount * 2
         guard text.utf8.count == want else {
-            throw corrupt("a \(algorithm.rawValue) digest is \(want) hex digits, found \(text.utf8.count)")
+            return .failure(HexProblem(
+                reason: "a \(algorithm.rawValue) digest is \(want) hex digits, found \(text.utf8.count)"))
         }
         guard text.utf8.allSatisfy(FieldCheck.isLowerHex), let hash = Hash256(hex: text) else {
-            throw corrupt("a digest is written in lower-case hex (0-9, a-f)")
+            return .failure(HexProblem(reason: "a digest is written in lower-case hex (0-9, a-f)"))
         }
-        return hash
+        return .success(hash)
     }
 }
 

@@ -70,7 +70,7 @@ struct DirectMembers<Value: DirectJSON> {
     /// An integer member under the strict decoder's rules: a whole number within ±(2^53 − 1) that `I` holds.
     func integer<I: FixedWidthInteger>(_ name: String, as type: I.Type = I.self) -> I? {
         guard let number = member(name)?.directNumber else { return nil }
-        return Self.integer(number)
+        return JSONInteger.exact(number)
     }
 
     /// An `@ExplicitNull` integer member: `.some(nil)` for a present `null`, nil when absent or not an integer.
@@ -78,7 +78,7 @@ struct DirectMembers<Value: DirectJSON> {
         guard let value = member(name) else { return nil }
         if value.directIsNull { return .some(nil) }
         guard let number = value.directNumber else { return nil }
-        return Self.integer(number).map { .some($0) }
+        return JSONInteger.exact(number).map { .some($0) }
     }
 
     /// A `ContentDigest` member (`{"algorithm","digest"}`).
@@ -100,14 +100,8 @@ struct DirectMembers<Value: DirectJSON> {
     /// exactly its output length in lower-case hex.
     private func digest() -> (HashAlgorithm, Hash256)? {
         guard let name = string("algorithm"), let algorithm = HashAlgorithm(rawValue: name),
-              let text = string("digest"), text.utf8.count == algorithm.digestByteCount * 2,
-              text.utf8.allSatisfy(FieldCheck.isLowerHex), let hash = Hash256(hex: text) else { return nil }
+              let text = string("digest"), case .success(let hash) = ContentDigest.hash(hex: text, algorithm: algorithm)
+        else { return nil }
         return (algorithm, hash)
-    }
-
-    /// The strict decoder's integer conversion: no fraction, within ±(2^53 − 1), in range for `I`.
-    private static func integer<I: FixedWidthInteger>(_ number: Double) -> I? {
-        guard number.rounded(.towardZero) == number, number.magnitude <= 9_007_199_254_740_991 else { return nil }
-        return I(exactly: number)
     }
 }
