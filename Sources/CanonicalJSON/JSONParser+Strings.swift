@@ -119,7 +119,7 @@ extension JSONParser {
 
     /// Whether `\u` + `digits` is how RFC 8785 §3.2.2.2 writes `unit`: only control characters without a
     /// two-character escape are written as `\u00xx`, in lower-case hex.
-    private static func isCanonicalEscape(_ unit: UInt16, spelled digits: ArraySlice<UInt8>) -> Bool {
+    private static func isCanonicalEscape(_ unit: UInt16, spelled digits: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard unit < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(unit) else { return false }
         let hex = Array("0123456789abcdef".utf8)
         return digits.elementsEqual([UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(unit >> 4)], hex[Int(unit & 0x0F)]])
