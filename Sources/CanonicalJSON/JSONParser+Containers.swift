@@ -36,18 +36,14 @@ extension JSONParser {
             pendingMembers.removeSubrange(base...)
             throw error
         }
-        var members: [String: JSONValue] = [:]
-        members.reserveCapacity(pendingMembers.count - base)
-        for index in base..<pendingMembers.count {
-            var value = JSONValue.null
-            swap(&value, &pendingMembers[index].value)
-            if members.updateValue(value, forKey: pendingMembers[index].key) != nil {
-                // The dictionary keeps the first of equal names; it is the earliest one equal to this.
-                let key = pendingMembers[index].key
-                let earlier = pendingMembers[base..<index].first { $0.key == key }?.key ?? key
-                throw duplicateName(at: index, earlier: earlier, base: base)
-            }
+        // One insertion per member into a dictionary allocated at its final size; a duplicate is merged away here
+        // and then reported by `firstDuplicate`, which compares names with the same `String` equality.
+        var hasDuplicate = false
+        let members = [String: JSONValue](pendingMembers[base...].lazy.map { ($0.key, $0.value) }) { first, _ in
+            hasDuplicate = true
+            return first
         }
+        if hasDuplicate, let duplicate = firstDuplicate(from: base) { throw duplicate }
         pendingMembers.removeSubrange(base...)
         return .object(members)
     }

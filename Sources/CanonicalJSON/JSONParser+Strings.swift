@@ -10,12 +10,19 @@ extension JSONParser {
         var escaped = false
         var buffer: [UInt8] = []
         while true {
-            // Copy the longest run of bytes that need no attention in one go.
+            // Copy the longest run of bytes that need no attention in one go: ASCII other than quote, backslash and
+            // controls, and the common well-formed 2- and 3-byte sequences. The rest goes to the checks below.
             let runStart = position
             while position < input.count {
                 let byte = input[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
-                position += 1
+                if byte < 0x80 {
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    position += 1
+                } else {
+                    let length = commonUTF8SequenceLength(lead: byte)
+                    if length == 0 { break }
+                    position += length
+                }
             }
             if escaped { buffer.append(contentsOf: input[runStart..<position]) }
             guard position < input.count else {
@@ -145,6 +152,24 @@ extension JSONParser {
             buffer.append(0x80 | UInt8((scalar >> 12) & 0x3F))
             buffer.append(0x80 | UInt8((scalar >> 6) & 0x3F))
             buffer.append(0x80 | UInt8(scalar & 0x3F))
+        }
+    }
+
+    /// The length of the sequence at `position` if it is a well-formed 2-byte sequence (lead C2...DF) or 3-byte
+    /// sequence with an unrestricted second byte (lead E1...EC, EE, EF: Table 3-7 of Unicode §3.9), which is most
+    /// non-ASCII text; 0 for anything else, valid or not, which `validateUTF8Sequence` then judges.
+    @inline(__always)
+    private func commonUTF8SequenceLength(lead: UInt8) -> Int {
+        func isContinuation(_ offset: Int) -> Bool {
+            position + offset < input.count && input[position + offset] & 0xC0 == 0x80
+        }
+        switch lead {
+        case 0xC2...0xDF:
+            return isContinuation(1) ? 2 : 0
+        case 0xE1...0xEC, 0xEE, 0xEF:
+            return isContinuation(1) && isContinuation(2) ? 3 : 0
+        default:
+            return 0
         }
     }
 
