@@ -50,6 +50,12 @@ extension JSONParser {
 
     /// Reads the members after `{` up to and including `}` into `pendingMembers`.
     private mutating func readMembers(base: Int, readingValue: inout Bool) throws(JSONError) {
+        if pendingMembers.capacity == 0 {
+            // Room for a submission's nesting (about 20 names pending at once) without growing several times.
+            pendingMembers.reserveCapacity(32)
+        }
+        /// Where the previous name's bytes are in the input, if it was written without escapes.
+        var previousVerbatim: Range<Int>?
         while true {
             skipWhitespace()
             let keyStart = position
@@ -58,11 +64,20 @@ extension JSONParser {
                             "\(describe(input[position])) where a quoted member name was expected")
             }
             let key = try parseString()
+            let verbatim = lastStringWasVerbatim ? (keyStart + 1)..<(position - 1) : nil
             // RFC 8785 §3.2.3: members sorted by their names' UTF-16 code units.
-            if isCanonical, pendingMembers.count > base,
-               !Self.precedesInUTF16(pendingMembers[pendingMembers.count - 1].key, key) {
-                isCanonical = false
+            if isCanonical, pendingMembers.count > base {
+                let inOrder: Bool
+                if let previousVerbatim, let verbatim {
+                    inOrder = Self.precedesInUTF16(UnsafeBufferPointer(rebasing: input[previousVerbatim]),
+                                                   UnsafeBufferPointer(rebasing: input[verbatim]))
+                        ?? Self.precedesInUTF16(pendingMembers[pendingMembers.count - 1].key, key)
+                } else {
+                    inOrder = Self.precedesInUTF16(pendingMembers[pendingMembers.count - 1].key, key)
+                }
+                if !inOrder { isCanonical = false }
             }
+            previousVerbatim = verbatim
             pendingMembers.append(PendingMember(key: key, keyStart: keyStart, value: .null))
             skipWhitespace()
             guard try peek(expecting: "':'") == UInt8(ascii: ":") else {
@@ -145,20 +160,23 @@ extension JSONParser {
         }
     }
 
-    /// Whether `a` sorts before `b` by UTF-16 code units (RFC 8785 §3.2.3), compared on their UTF-8 bytes where
-    /// that gives the same answer: UTF-8 byte order is code point order, which differs from UTF-16 order only
-    /// between U+E000...U+FFFF (lead bytes EE, EF) and U+10000 and above (lead bytes F0...F4).
+    /// Whether `a` sorts before `b` by UTF-16 code units (RFC 8785 §3.2.3).
     static func precedesInUTF16(_ a: String, _ b: String) -> Bool {
         let answer = a.utf8.withContiguousStorageIfAvailable { a in
-            b.utf8.withContiguousStorageIfAvailable { b -> Bool? in
-                let shared = min(a.count, b.count)
-                var index = 0
-                while index < shared, a[index] == b[index] { index += 1 }
-                if index == shared { return a.count < b.count }
-                if a[index] >= 0xEE || b[index] >= 0xEE { return nil }
-                return a[index] < b[index]
-            } ?? nil
+            b.utf8.withContiguousStorageIfAvailable { b in precedesInUTF16(a, b) } ?? nil
         } ?? nil
         return answer ?? a.utf16.lexicographicallyPrecedes(b.utf16)
+    }
+
+    /// `precedesInUTF16` on two names' UTF-8 bytes, where those give the answer: UTF-8 byte order is code point
+    /// order, which differs from UTF-16 order only between U+E000...U+FFFF (lead bytes EE, EF) and U+10000 and
+    /// above (lead bytes F0...F4); `nil` when the first difference is such a lead byte.
+    static func precedesInUTF16(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        let shared = min(a.count, b.count)
+        var index = 0
+        while index < shared, a[index] == b[index] { index += 1 }
+        if index == shared { return a.count < b.count }
+        if a[index] >= 0xEE || b[index] >= 0xEE { return nil }
+        return a[index] < b[index]
     }
 }

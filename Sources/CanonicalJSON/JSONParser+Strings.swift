@@ -32,6 +32,7 @@ extension JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
+                lastStringWasVerbatim = !escaped
                 if !escaped { return String(decoding: input[contentStart..<(position - 1)], as: UTF8.self) }
                 return String(decoding: buffer, as: UTF8.self)
             case UInt8(ascii: "\\"):

@@ -25,6 +25,9 @@ struct JSONParser {
     /// canonically would give the bytes read (no white space, members in canonical order, each string and number
     /// spelled as `CanonicalWriter` spells it). Lets a reader of stored canonical JSON skip re-serializing it.
     var isCanonical = true
+    /// Whether the string `parseString` last returned was written without escapes, i.e. is the input's bytes
+    /// between its quotes (which lets member names be ordered by comparing those bytes).
+    var lastStringWasVerbatim = false
 
     private init(_ input: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
         self.input = input
@@ -132,6 +135,7 @@ struct JSONParser {
     }
 
     /// RFC 8259 §2: the four insignificant whitespace bytes, nothing else (no BOM, no NBSP, no comments).
+    @inline(__always)
     mutating func skipWhitespace() {
         while position < input.count {
             switch input[position] {
