@@ -51,8 +51,8 @@ extension CertLedgerBench {
             }
             wall.sort()
             cpu.sort()
-            let line = String(format: "%d documents, %.0f bytes each on average, %d rounds: "
-                                  + "wall min %.0f median %.0f ns/document, thread CPU min %.0f median %.0f ns/document",
+            let line = String(format: "%d documents, %.0f bytes each on average, %d rounds: wall min %.0f median "
+                                  + "%.0f ns/document, thread CPU min %.0f median %.0f ns/document",
                               documents.count, Double(bytes) / Double(documents.count), rounds,
                               wall[0], wall[wall.count / 2], cpu[0], cpu[cpu.count / 2])
             print(line)

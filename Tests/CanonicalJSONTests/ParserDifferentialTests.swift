@@ -94,6 +94,27 @@ import Testing
         #expect(accepted > 500 && rejected > 500 && duplicates > 100)
     }
 
+    /// Strings are scanned 8 bytes at a time: every byte that needs attention must stop the scan wherever it falls
+    /// in a word, and plain bytes (space, `!`, DEL) must not.
+    @Test func eachKindOfByte_atEveryOffsetOfALongString_getsTheReferenceAnswer() {
+        let inserts: [[UInt8]] = [[0x22], [0x5C], [0x5C, 0x6E], [0x00], [0x09], [0x1F], [0x20], [0x21], [0x7F],
+                                  [0x80], [0xC3], [0xFF], Array("é".utf8), Array("中".utf8), Array("😀".utf8)]
+        let plain = Array("abcdefghijklmnopqrstuvwx".utf8)
+        var checked = 0
+        for insert in inserts {
+            for offset in 0...17 {
+                let text: [UInt8] = Array(plain[..<offset]) + insert + Array(plain[offset...])
+                let documents: [[UInt8]] = [[0x22] + text + [0x22], Array(#"{"k":""#.utf8) + text + Array(#""}"#.utf8)]
+                for document in documents {
+                    let difference = Self.disagreement(document)
+                    #expect(difference == nil, "\(insert) at \(offset): \(String(decoding: document, as: UTF8.self))")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 15 * 18 * 2)
+    }
+
     @Test func mutantsOfSubmissions_getTheReferenceAnswers() {
         let seeds = [
             #"{"department":"bench-amr","keyId":"3eafd1d0","kind":"license.issue","nonce":"n-0","record":"#
@@ -107,7 +128,8 @@ import Testing
             for iteration in 0..<Mutator.iterations(default: 4_000) {
                 let mutant = Mutator.mutate(seed, other: seeds[(s + 1) % seeds.count], using: &rng)
                 let difference = Self.disagreement(mutant)
-                #expect(difference == nil, "seed \(s) iteration \(iteration): \(String(decoding: mutant, as: UTF8.self))")
+                let text = String(decoding: mutant, as: UTF8.self)
+                #expect(difference == nil, "seed \(s) iteration \(iteration): \(text)")
             }
         }
     }

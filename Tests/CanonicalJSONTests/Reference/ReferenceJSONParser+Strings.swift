@@ -41,7 +41,7 @@ extension ReferenceJSONParser {
                 try parseEscape(into: &buffer)
             case 0..<0x20:
                 throw error(.controlCharacter, at: position,
-                            "unescaped control character 0x\(ReferenceJSONParser.hex(byte)) inside a string")
+                            "unescaped control character 0x\(Self.hex(byte)) inside a string")
             default:
                 let length = try validateUTF8Sequence()
                 if escaped { buffer.append(contentsOf: input[position..<(position + length)]) }
@@ -132,7 +132,7 @@ extension ReferenceJSONParser {
     }
 
     private func hex4(_ unit: UInt16) -> String {
-        ReferenceJSONParser.hex(UInt8(unit >> 8)) + ReferenceJSONParser.hex(UInt8(unit & 0xFF))
+        Self.hex(UInt8(unit >> 8)) + Self.hex(UInt8(unit & 0xFF))
     }
 
     private func appendUTF8(_ scalar: UInt32, to buffer: inout [UInt8]) {
@@ -163,10 +163,10 @@ extension ReferenceJSONParser {
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
         case 0x80...0xBF:
-            throw error(.invalidUTF8, at: position, "continuation byte 0x\(ReferenceJSONParser.hex(lead)) without a lead byte")
+            throw error(.invalidUTF8, at: position, "continuation byte 0x\(Self.hex(lead)) without a lead byte")
         case 0xC0, 0xC1:
             throw error(.invalidUTF8, at: position,
-                        "lead byte 0x\(ReferenceJSONParser.hex(lead)) starts an overlong 2-byte encoding")
+                        "lead byte 0x\(Self.hex(lead)) starts an overlong 2-byte encoding")
         case 0xC2...0xDF:
             length = 2
         case 0xE0:
@@ -187,7 +187,7 @@ extension ReferenceJSONParser {
             secondRange = 0x80...0x8F
         default:
             throw error(.invalidUTF8, at: position,
-                        "byte 0x\(ReferenceJSONParser.hex(lead)) never occurs in UTF-8 (it would encode above U+10FFFF)")
+                        "byte 0x\(Self.hex(lead)) never occurs in UTF-8 (it would encode above U+10FFFF)")
         }
         for index in 1..<length {
             guard position + index < input.count else {
@@ -201,13 +201,13 @@ extension ReferenceJSONParser {
                 throw error(.invalidUTF8, at: position, secondByteReason(lead: lead, second: byte))
             }
             throw error(.invalidUTF8, at: position,
-                        "\(length)-byte UTF-8 sequence truncated: byte \(index + 1) is 0x\(ReferenceJSONParser.hex(byte))")
+                        "\(length)-byte UTF-8 sequence truncated: byte \(index + 1) is 0x\(Self.hex(byte))")
         }
         return length
     }
 
     private func secondByteReason(lead: UInt8, second: UInt8) -> String {
-        let pair = "0x\(ReferenceJSONParser.hex(lead)) 0x\(ReferenceJSONParser.hex(second))"
+        let pair = "0x\(Self.hex(lead)) 0x\(Self.hex(second))"
         switch lead {
         case 0xE0, 0xF0: return "overlong encoding starting \(pair)"
         case 0xED: return "UTF-16 surrogate encoded in UTF-8 starting \(pair)"

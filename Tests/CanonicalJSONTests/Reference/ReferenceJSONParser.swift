@@ -208,7 +208,7 @@ struct ReferenceJSONParser {
 
     /// A byte as a reader would want to see it in an error message.
     func describe(_ byte: UInt8) -> String {
-        let hex = ReferenceJSONParser.hex(byte)
+        let hex = Self.hex(byte)
         if byte >= 0x21 && byte < 0x7F {
             return "byte '\(Character(Unicode.Scalar(byte)))' (0x\(hex))"
         }
