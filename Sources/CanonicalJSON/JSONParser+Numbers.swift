@@ -9,6 +9,7 @@
 /// that overflow to infinity (`1e400`) or underflow to zero while not being zero (`1e-400`) are rejected.
 extension JSONParser {
     mutating func parseNumber() throws(JSONError) -> Double {
+        if let integer = parseShortSafeInteger() { return integer }
         let start = position
         var decimal = DecimalLiteral()
         if input[position] == UInt8(ascii: "-") {
@@ -64,7 +65,7 @@ extension JSONParser {
         return value
     }
 
-    private func checkRange(_ value: Double, decimal: DecimalLiteral, literal: ArraySlice<UInt8>,
+    private func checkRange(_ value: Double, decimal: DecimalLiteral, literal: Slice<UnsafeBufferPointer<UInt8>>,
                             start: Int) throws(JSONError) {
         if !value.isFinite {
             throw error(.numberOutOfRange, at: start,
@@ -88,12 +89,52 @@ extension JSONParser {
         }
     }
 
+    /// The fast path for the common number: an integer literal of at most 15 digits (so exactly a double, and
+    /// written by RFC 8785 just as it is read, unless it is `-0`), with no fraction or exponent. Returns `nil`
+    /// and leaves `position` alone for anything else, including every malformed literal.
+    private mutating func parseShortSafeInteger() -> Double? {
+        var index = position
+        let negative = input[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        let digitsStart = index
+        var magnitude = 0
+        while index < input.count, isDigit(input[index]), index - digitsStart < 16 {
+            magnitude = magnitude * 10 + Int(input[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        let count = index - digitsStart
+        guard count > 0, count <= 15, count == 1 || input[digitsStart] != UInt8(ascii: "0") else { return nil }
+        if index < input.count {
+            switch input[index] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+                return nil
+            default:
+                break
+            }
+        }
+        position = index
+        return negative ? -Double(magnitude) : Double(magnitude)
+    }
+
+    /// Whether `range` holds an integer literal that RFC 8785 writes exactly so: up to 15 digits, no leading zero,
+    /// not `-0`. Lets the canonical check skip spelling the number out for the common case.
+    func isShortSafeInteger(_ range: Range<Int>) -> Bool {
+        var start = range.lowerBound
+        if input[start] == UInt8(ascii: "-") { start += 1 }
+        let count = range.upperBound - start
+        guard count >= 1, count <= 15 else { return false }
+        if input[start] == UInt8(ascii: "0") {
+            return count == 1 && start == range.lowerBound
+        }
+        return input[start..<range.upperBound].allSatisfy(isDigit)
+    }
+
     private func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
     /// The literal for an error message, shortened so that a megabyte of digits does not become the message.
-    private func quote(_ literal: ArraySlice<UInt8>) -> String {
+    private func quote(_ literal: Slice<UnsafeBufferPointer<UInt8>>) -> String {
         if literal.count <= 40 { return String(decoding: literal, as: UTF8.self) }
         return String(decoding: literal.prefix(32), as: UTF8.self) + "…(\(literal.count) bytes)"
     }

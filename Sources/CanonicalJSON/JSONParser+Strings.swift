@@ -10,12 +10,21 @@ extension JSONParser {
         var escaped = false
         var buffer: [UInt8] = []
         while true {
-            // Copy the longest run of bytes that need no attention in one go.
+            // Copy the longest run of bytes that need no attention in one go: ASCII other than quote, backslash and
+            // controls, and the common well-formed 2- and 3-byte sequences. The rest goes to the checks below.
             let runStart = position
             while position < input.count {
+                skipPlainASCIIWords()
+                guard position < input.count else { break }
                 let byte = input[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
-                position += 1
+                if byte < 0x80 {
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    position += 1
+                } else {
+                    let length = commonUTF8SequenceLength(lead: byte)
+                    if length == 0 { break }
+                    position += length
+                }
             }
             if escaped { buffer.append(contentsOf: input[runStart..<position]) }
             guard position < input.count else {
@@ -25,6 +34,7 @@ extension JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
+                lastStringWasVerbatim = !escaped
                 if !escaped { return String(decoding: input[contentStart..<(position - 1)], as: UTF8.self) }
                 return String(decoding: buffer, as: UTF8.self)
             case UInt8(ascii: "\\"):
@@ -119,7 +129,7 @@ extension JSONParser {
 
     /// Whether `\u` + `digits` is how RFC 8785 §3.2.2.2 writes `unit`: only control characters without a
     /// two-character escape are written as `\u00xx`, in lower-case hex.
-    private static func isCanonicalEscape(_ unit: UInt16, spelled digits: ArraySlice<UInt8>) -> Bool {
+    private static func isCanonicalEscape(_ unit: UInt16, spelled digits: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard unit < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(unit) else { return false }
         let hex = Array("0123456789abcdef".utf8)
         return digits.elementsEqual([UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(unit >> 4)], hex[Int(unit & 0x0F)]])
@@ -145,6 +155,42 @@ extension JSONParser {
             buffer.append(0x80 | UInt8((scalar >> 12) & 0x3F))
             buffer.append(0x80 | UInt8((scalar >> 6) & 0x3F))
             buffer.append(0x80 | UInt8(scalar & 0x3F))
+        }
+    }
+
+    /// Advances `position` over whole 8-byte words of ASCII that is neither a quote, a backslash nor a control
+    /// character (most of a ledger's strings: digests, signatures, identifiers), testing a word at once.
+    @inline(__always)
+    private mutating func skipPlainASCIIWords() {
+        guard let base = input.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        while position + 8 <= input.count {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            // A byte is zero in `x` exactly when `(x - 1) & ~x` has its high bit ("has zero byte"); likewise
+            // `(x - 0x20) & ~x` flags a byte below 0x20 when no byte has its high bit, checked separately.
+            let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+            let flags = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                | ((word &- ones &* 0x20) & ~word) | word
+            if flags & high != 0 { return }
+            position += 8
+        }
+    }
+
+    /// The length of the sequence at `position` if it is a well-formed 2-byte sequence (lead C2...DF) or 3-byte
+    /// sequence with an unrestricted second byte (lead E1...EC, EE, EF: Table 3-7 of Unicode §3.9), which is most
+    /// non-ASCII text; 0 for anything else, valid or not, which `validateUTF8Sequence` then judges.
+    @inline(__always)
+    private func commonUTF8SequenceLength(lead: UInt8) -> Int {
+        func isContinuation(_ offset: Int) -> Bool {
+            position + offset < input.count && input[position + offset] & 0xC0 == 0x80
+        }
+        switch lead {
+        case 0xC2...0xDF:
+            return isContinuation(1) ? 2 : 0
+        case 0xE1...0xEC, 0xEE, 0xEF:
+            return isContinuation(1) && isContinuation(2) ? 3 : 0
+        default:
+            return 0
         }
     }
 

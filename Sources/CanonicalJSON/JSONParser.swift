@@ -4,29 +4,58 @@
 ///
 /// Recursive descent; the recursion depth is bounded by `JSONLimits.maxDepth` (itself capped), so hostile nesting
 /// costs a typed error, not the stack.
+///
+/// The audit parses every submission of the log (issue #6), so the path to a value is not kept while parsing:
+/// errors are thrown with an empty path, each container on the way out adds its component to `errorPath`, and
+/// `parseDocument` renders it once.
 struct JSONParser {
-    let input: [UInt8]
+    /// The bytes being parsed. Points into the caller's array, so it is valid only inside the closure of
+    /// `parse(_:limits:)`, the one place a parser is made; read without bounds checks in release builds, so every
+    /// read is guarded by `position < input.count` (debug builds, where the tests run, still check).
+    let input: UnsafeBufferPointer<UInt8>
     let limits: JSONLimits
     var position = 0
     var depth = 0
-    var path = JSONPath()
+    /// The path of the error being thrown, innermost component first; empty unless an error is propagating.
+    var errorPath: [JSONPath.Component] = []
+    /// Members of the objects being read, outermost object's first; one buffer for all levels, so that an object
+    /// costs no array of its own and its dictionary is built once at its size (`JSONParser+Containers`).
+    var pendingMembers: [PendingMember] = []
     /// Whether everything read so far is exactly in RFC 8785 form, i.e. whether writing the parsed value back
     /// canonically would give the bytes read (no white space, members in canonical order, each string and number
     /// spelled as `CanonicalWriter` spells it). Lets a reader of stored canonical JSON skip re-serializing it.
     var isCanonical = true
+    /// Whether the string `parseString` last returned was written without escapes, i.e. is the input's bytes
+    /// between its quotes (which lets member names be ordered by comparing those bytes).
+    var lastStringWasVerbatim = false
 
-    init(_ input: [UInt8], limits: JSONLimits) {
+    private init(_ input: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
         self.input = input
         self.limits = limits
     }
 
+    /// Parses `bytes` as one JSON text; tells whether they are in RFC 8785 form (see `isCanonical`).
+    static func parse(_ bytes: [UInt8], limits: JSONLimits) throws(JSONError) -> (value: JSONValue, isCanonical: Bool) {
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONError) in
+            var parser = JSONParser(buffer, limits: limits)
+            let value = try parser.parseDocument()
+            return (value, parser.isCanonical)
+        }
+    }
+
     /// RFC 8259 §2: `JSON-text = ws value ws`, and nothing else.
-    mutating func parseDocument() throws(JSONError) -> JSONValue {
+    private mutating func parseDocument() throws(JSONError) -> JSONValue {
         guard input.count <= limits.maxInputBytes else {
             throw error(.inputTooLarge, at: 0,
                         "input of \(input.count) bytes exceeds the limit of \(limits.maxInputBytes) bytes")
         }
-        let value = try parseValue()
+        let value: JSONValue
+        do {
+            value = try parseValue()
+        } catch {
+            throw JSONError(error.code, offset: error.offset, path: JSONPath(errorPath.reversed()).description,
+                            error.reason)
+        }
         skipWhitespace()
         if position < input.count {
             throw error(.trailingData, at: position,
@@ -59,7 +88,8 @@ struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let start = position
             let number = try parseNumber()
-            if isCanonical, !input[start..<position].elementsEqual(ShortestDecimal(number).ecmaScriptBytes) {
+            if isCanonical, !isShortSafeInteger(start..<position),
+               !input[start..<position].elementsEqual(ShortestDecimal(number).ecmaScriptBytes) {
                 isCanonical = false
             }
             return .number(number)
@@ -68,90 +98,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseObject() throws(JSONError) -> JSONValue {
-        try enterContainer()
-        position += 1
-        var members: [String: JSONValue] = [:]
-        /// The previous member's name, while the object is still in canonical order (RFC 8785 §3.2.3).
-        var previousKey: String?
-        skipWhitespace()
-        if try peek(expecting: "a member name or '}'") == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            let keyStart = position
-            guard try peek(expecting: "a member name") == UInt8(ascii: "\"") else {
-                throw error(.unexpectedByte, at: position,
-                            "\(describe(input[position])) where a quoted member name was expected")
-            }
-            let key = try parseString()
-            if let index = members.index(forKey: key) {
-                let earlier = members[index].key
-                let how = earlier.unicodeScalars.elementsEqual(key.unicodeScalars)
-                    ? "appears twice in one object"
-                    : "is canonically equivalent to the earlier name \(earlier.debugDescription)"
-                throw JSONError(.duplicateKey, offset: keyStart, path: path.appending(.key(key)).description,
-                                "member name \(key.debugDescription) \(how)")
-            }
-            if isCanonical {
-                if let previousKey, !previousKey.utf16.lexicographicallyPrecedes(key.utf16) { isCanonical = false }
-                previousKey = key
-            }
-            skipWhitespace()
-            guard try peek(expecting: "':'") == UInt8(ascii: ":") else {
-                throw error(.unexpectedByte, at: position,
-                            "\(describe(input[position])) where ':' was expected after a member name")
-            }
-            position += 1
-            path.append(.key(key))
-            members[key] = try parseValue()
-            path.removeLast()
-            skipWhitespace()
-            switch try peek(expecting: "',' or '}'") {
-            case UInt8(ascii: ","):
-                position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                depth -= 1
-                return .object(members)
-            case let byte:
-                throw error(.unexpectedByte, at: position, "\(describe(byte)) where ',' or '}' was expected")
-            }
-        }
-    }
-
-    private mutating func parseArray() throws(JSONError) -> JSONValue {
-        try enterContainer()
-        position += 1
-        var elements: [JSONValue] = []
-        skipWhitespace()
-        if try peek(expecting: "a value or ']'") == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
-            path.append(.index(elements.count))
-            elements.append(try parseValue())
-            path.removeLast()
-            skipWhitespace()
-            switch try peek(expecting: "',' or ']'") {
-            case UInt8(ascii: ","):
-                position += 1
-            case UInt8(ascii: "]"):
-                position += 1
-                depth -= 1
-                return .array(elements)
-            case let byte:
-                throw error(.unexpectedByte, at: position, "\(describe(byte)) where ',' or ']' was expected")
-            }
-        }
-    }
-
-    private mutating func enterContainer() throws(JSONError) {
+    mutating func enterContainer() throws(JSONError) {
         depth += 1
         if depth > limits.maxDepth {
             throw error(.tooDeep, at: position,
@@ -176,14 +123,19 @@ struct JSONParser {
     }
 
     /// The byte at the current position, or an `unexpectedEnd` error naming what was expected.
-    private func peek(expecting what: String) throws(JSONError) -> UInt8 {
-        guard position < input.count else {
-            throw error(.unexpectedEnd, at: position, "input ended at byte \(position) where \(what) was expected")
-        }
+    @inline(__always)
+    func peek(expecting what: StaticString) throws(JSONError) -> UInt8 {
+        guard position < input.count else { throw endOfInput(expecting: what) }
         return input[position]
     }
 
+    @inline(never)
+    private func endOfInput(expecting what: StaticString) -> JSONError {
+        error(.unexpectedEnd, at: position, "input ended at byte \(position) where \(what) was expected")
+    }
+
     /// RFC 8259 §2: the four insignificant whitespace bytes, nothing else (no BOM, no NBSP, no comments).
+    @inline(__always)
     mutating func skipWhitespace() {
         while position < input.count {
             switch input[position] {
@@ -196,8 +148,9 @@ struct JSONParser {
         }
     }
 
+    /// An error without its path: the containers it passes through add theirs (see `errorPath`).
     func error(_ code: JSONError.Code, at offset: Int, _ reason: String) -> JSONError {
-        JSONError(code, offset: offset, path: path.description, reason)
+        JSONError(code, offset: offset, reason)
     }
 
     /// A byte as a reader would want to see it in an error message.

@@ -6,8 +6,7 @@ extension JSONValue {
     ///
     /// - Throws: `JSONError` with the byte offset and the JSON path of the first problem.
     public static func parse(_ bytes: [UInt8], limits: JSONLimits = .default) throws(JSONError) -> JSONValue {
-        var parser = JSONParser(bytes, limits: limits)
-        return try parser.parseDocument()
+        try JSONParser.parse(bytes, limits: limits).value
     }
 
     /// Parses `bytes` as `parse(_:limits:)` does and tells whether they are already the value's canonical form:
@@ -17,9 +16,7 @@ extension JSONValue {
     public static func parseCheckingCanonical(_ bytes: [UInt8], limits: JSONLimits = .default)
         throws(JSONError) -> (value: JSONValue, isCanonical: Bool)
     {
-        var parser = JSONParser(bytes, limits: limits)
-        let value = try parser.parseDocument()
-        return (value, parser.isCanonical)
+        try JSONParser.parse(bytes, limits: limits)
     }
 
     /// Parses the UTF-8 bytes of `text`; see `parse(_:limits:)`.

@@ -5,7 +5,8 @@ import Testing
 /// The strict decoder keeps, per decode, a log of which members each object's type read (for the unknown-key
 /// check) and the path of each value (for errors) as a chain of decoders. Neither may outlive the decode: an audit
 /// decodes millions of submissions, and one retained decoder tree per entry grew its memory 3× before this test.
-@Suite struct DecoderLifetimeTests {
+/// Serialized: both tests decode types that report to the one static `tracker`, whose count the first checks.
+@Suite(.serialized) struct DecoderLifetimeTests {
     /// Remembers, weakly, every decoder it was decoded from.
     final class Tracker: Sendable {
         private let decoders = Mutex<[WeakDecoder]>([])
