@@ -12,14 +12,17 @@ final class MemorySpill: RegistrySpill {
     private let rows = Mutex<[Int: [[UInt8]: [UInt8]]]>([:])
     private let failing = Atomic<Bool>(false)
     private let writes = Atomic<Int>(0)
+    private let reads = Atomic<Int>(0)
 
     var writeCount: Int { writes.load(ordering: .relaxed) }
+    var readCount: Int { reads.load(ordering: .relaxed) }
     var rowCount: Int { rows.withLock { $0.values.map(\.count).reduce(0, +) } }
 
     func failFromNowOn() { failing.store(true, ordering: .relaxed) }
 
     func read(table: Int, key: [UInt8]) throws -> [UInt8]? {
-        rows.withLock { $0[table]?[key] }
+        reads.add(1, ordering: .relaxed)
+        return rows.withLock { $0[table]?[key] }
     }
 
     func write(table: Int, rows newRows: [(key: [UInt8], value: [UInt8]?)]) throws {
