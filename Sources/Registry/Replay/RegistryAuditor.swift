@@ -57,9 +57,8 @@ public final class RegistryAuditor {
     public func chunkPreparer() -> @Sendable ([LogEntry]) -> [PreparedSubmission] {
         let keys = knownKeys, exceptions = state.parameters?.usccExceptions ?? []
         return { entries in
-            var prepared = entries.map { PreparedSubmission(decoding: $0, exceptions: exceptions) }
-            for position in prepared.indices { prepared[position].checkSignature(keys: keys) }
-            return prepared
+            let decoded = entries.map { PreparedSubmission.Decoded.decode($0, exceptions: exceptions) }
+            return decoded.map { PreparedSubmission(exceptions: exceptions, decoded: $0, keys: keys) }
         }
     }
 
@@ -78,8 +77,7 @@ public final class RegistryAuditor {
             if let prepared, prepared.exceptions == exceptions {
                 decoded = try prepared.decoded.get()
             } else {
-                let submission = try Registry.decode(entry, usccExceptions: exceptions)
-                decoded = .init(submission: submission, digest: HashAlgorithm.sha256.hash(submission.canonicalBytes))
+                decoded = try PreparedSubmission.Decoded.decode(entry, exceptions: exceptions).get()
             }
             let submission = decoded.submission
             let key = try state.signingKey(for: submission, at: entry.index)
@@ -94,7 +92,7 @@ public final class RegistryAuditor {
                 throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
                                     + "\(submission.department) does not verify with key \(submission.keyId)")
             }
-            try state.apply(submission, digest: decoded.digest, at: entry.index)
+            try state.apply(submission, digest: decoded.digest, at: entry.index, signingKeyChecked: true)
             if entry.index == 0, let identity, let genesis = state.parameters?.genesis {
                 try Self.check(genesis, against: identity)
             }
