@@ -52,9 +52,7 @@ public final class SQLiteScratch: @unchecked Sendable {
             return try key.withUnsafeBytes { key in
                 var rc = sqlite3_bind_int64(statement, 1, Int64(table))
                 if rc == SQLITE_OK {
-                    // A nil pointer would bind NULL, which matches no row; a key is never empty.
-                    rc = sqlite3_bind_blob(statement, 2, key.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
-                                           Int32(clamping: key.count), nil)
+                    rc = sqlite3_bind_blob(statement, 2, Self.address(key), Int32(clamping: key.count), nil)
                 }
                 guard rc == SQLITE_OK else { throw connection.error(rc, "binding a scratch read") }
                 rc = sqlite3_step(statement)
@@ -73,11 +71,24 @@ public final class SQLiteScratch: @unchecked Sendable {
             let delete = try connection.prepared(Self.delete)
             try connection.transaction(immediate: true) {
                 for row in rows {
-                    if let value = row.value {
-                        try connection.run(upsert, [.integer(Int64(table)), .blob(row.key), .blob(value)])
-                    } else {
-                        try connection.run(delete, [.integer(Int64(table)), .blob(row.key)])
+                    // Bound in place (SQLITE_STATIC: the bytes outlive the step), as in `read`.
+                    let statement = row.value == nil ? delete.handle : upsert.handle
+                    defer { sqlite3_reset(statement) }
+                    let rc = try row.key.withUnsafeBytes { key in
+                        try (row.value ?? []).withUnsafeBytes { value in
+                            var rc = sqlite3_bind_int64(statement, 1, Int64(table))
+                            if rc == SQLITE_OK {
+                                rc = sqlite3_bind_blob(statement, 2, Self.address(key), Int32(clamping: key.count), nil)
+                            }
+                            if rc == SQLITE_OK, row.value != nil {
+                                rc = sqlite3_bind_blob(statement, 3, Self.address(value), Int32(clamping: value.count),
+                                                       nil)
+                            }
+                            guard rc == SQLITE_OK else { throw connection.error(rc, "binding a scratch write") }
+                            return sqlite3_step(statement)
+                        }
                     }
+                    guard rc == SQLITE_DONE else { throw connection.error(rc, "writing the scratch file") }
                 }
             }
         }
@@ -96,6 +107,12 @@ public final class SQLiteScratch: @unchecked Sendable {
     private static let upsert = "INSERT INTO rows (tab, key, value) VALUES (?, ?, ?) "
         + "ON CONFLICT (tab, key) DO UPDATE SET value = excluded.value"
     private static let delete = "DELETE FROM rows WHERE tab = ? AND key = ?"
+
+    /// Where bytes to bind start; an empty buffer has no address, and a nil pointer would bind NULL, not an empty
+    /// blob, so any non-nil address stands in (SQLite reads none of its zero bytes).
+    private static func address(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer {
+        bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+    }
 
     private static func closed(_ path: String) -> LogStoreError {
         LogStoreError(.unavailable, "the scratch file \(path) is closed")

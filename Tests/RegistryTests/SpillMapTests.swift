@@ -113,6 +113,32 @@ final class MemorySpill: RegistrySpill {
         #expect(report.failure?.index == 30)
     }
 
+    @Test func anAuditWithoutQueryIndexes_reachesTheSameVerdicts_andKeepsNoIndexOnlyValues() async throws {
+        let ledger = try await ParallelAuditTests.longLedger(links: 40)
+        let auditor = RegistryAuditor(identity: ledger.identity)
+        auditor.dropQueryIndexes()
+        auditor.spill(to: MemorySpill(), hotCapacity: 2)
+        let report = try await LogVerifier(store: ledger.store, identity: ledger.identity)
+            .verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
+        #expect(report.isValid, "\(report)")
+        let gate = ledger.registry.snapshot, audited = auditor.state
+        #expect(audited.counts == gate.counts)
+        let holder = try USCC(Demo.holder), seal = try SealID(validating: Demo.sealId)
+        let license = try #require(gate.license(holder))
+        #expect(audited.license(holder) == license && audited.seal(seal) == gate.seal(seal))
+        // The query-only indices are what is left out.
+        #expect(gate.document(license.document) != nil && audited.document(license.document) == nil)
+        #expect(!gate.links(about: holder).isEmpty && audited.links(about: holder).isEmpty)
+        #expect(!gate.seals(heldBy: holder).isEmpty && audited.seals(heldBy: holder).isEmpty)
+
+        let tampered = try await ParallelAuditTests.copy(of: ledger, flippingSignatureAt: 30)
+        let again = RegistryAuditor(identity: ledger.identity)
+        again.dropQueryIndexes()
+        let failed = try await LogVerifier(store: tampered, identity: ledger.identity)
+            .verify(chunkPreparer: again.chunkPreparer, visit: again.visit(_:prepared:))
+        #expect(failed.failure?.index == 30)
+    }
+
     @Test func aFailingSpill_isReportedAsTheStatesSpillError() async throws {
         let ledger = try await ParallelAuditTests.longLedger(links: 20)
         let auditor = RegistryAuditor(identity: ledger.identity)

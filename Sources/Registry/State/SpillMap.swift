@@ -74,8 +74,7 @@ struct SpillMap<Key: Hashable & Sendable & SpillKey, Value: Sendable & SpillValu
         set { self[key] = newValue }
     }
 
-    /// Writes the memory part out once it holds more than `hotCapacity` keys, in key order (neighbouring keys share
-    /// B-tree pages of the scratch file, so the inserts touch each page once).
+    /// Writes the memory part out once it holds more than `hotCapacity` keys.
     private mutating func flushIfFull() {
         guard let spill, memory.count > spill.hotCapacity else { return }
         var rows: [(key: [UInt8], value: [UInt8]?)] = []
@@ -84,7 +83,6 @@ struct SpillMap<Key: Hashable & Sendable & SpillKey, Value: Sendable & SpillValu
             if value != nil { filter.insert(key) }
             rows.append((key.spillKey, value.map { $0.spillBytes }))
         }
-        rows.sort { $0.key.lexicographicallyPrecedes($1.key) }
         spill.failure.attempt { try spill.store.write(table: spill.table, rows: rows) }
         memory.removeAll(keepingCapacity: true)
     }
