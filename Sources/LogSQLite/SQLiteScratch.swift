@@ -40,13 +40,26 @@ public final class SQLiteScratch: @unchecked Sendable {
     deinit { close() }
 
     /// The value of `key` in `table`, nil if there is none.
+    ///
+    /// The audit's hot path (a read per look-up the state's filter cannot rule out): the statement is bound and
+    /// stepped directly, the key bound in place (`SQLITE_STATIC`, it outlives the step) instead of copied.
     public func read(table: Int, key: [UInt8]) throws -> [UInt8]? {
         try connection.withLock { connection in
             guard let connection else { throw Self.closed(path) }
-            var value: [UInt8]?
-            try connection.run("SELECT value FROM rows WHERE tab = ? AND key = ?", [.integer(Int64(table)), .blob(key)])
-            { row in value = row.blob(0) }
-            return value
+            let select = try connection.prepared(Self.select)
+            let statement = select.handle
+            defer { sqlite3_reset(statement) }
+            return try key.withUnsafeBytes { key in
+                var rc = sqlite3_bind_int64(statement, 1, Int64(table))
+                if rc == SQLITE_OK {
+                    rc = sqlite3_bind_blob(statement, 2, Self.address(key), Int32(clamping: key.count), nil)
+                }
+                guard rc == SQLITE_OK else { throw connection.error(rc, "binding a scratch read") }
+                rc = sqlite3_step(statement)
+                if rc == SQLITE_DONE { return nil }
+                guard rc == SQLITE_ROW else { throw connection.error(rc, "reading the scratch file") }
+                return SQLiteRow(statement: statement).blob(0)
+            }
         }
     }
 
@@ -54,16 +67,28 @@ public final class SQLiteScratch: @unchecked Sendable {
     public func write(table: Int, rows: [(key: [UInt8], value: [UInt8]?)]) throws {
         try connection.withLock { connection in
             guard let connection else { throw Self.closed(path) }
-            let upsert = try connection.prepared("INSERT INTO rows (tab, key, value) VALUES (?, ?, ?) "
-                                                 + "ON CONFLICT (tab, key) DO UPDATE SET value = excluded.value")
-            let delete = try connection.prepared("DELETE FROM rows WHERE tab = ? AND key = ?")
+            let upsert = try connection.prepared(Self.upsert)
+            let delete = try connection.prepared(Self.delete)
             try connection.transaction(immediate: true) {
                 for row in rows {
-                    if let value = row.value {
-                        try connection.run(upsert, [.integer(Int64(table)), .blob(row.key), .blob(value)])
-                    } else {
-                        try connection.run(delete, [.integer(Int64(table)), .blob(row.key)])
+                    // Bound in place (SQLITE_STATIC: the bytes outlive the step), as in `read`.
+                    let statement = row.value == nil ? delete.handle : upsert.handle
+                    defer { sqlite3_reset(statement) }
+                    let rc = try row.key.withUnsafeBytes { key in
+                        try (row.value ?? []).withUnsafeBytes { value in
+                            var rc = sqlite3_bind_int64(statement, 1, Int64(table))
+                            if rc == SQLITE_OK {
+                                rc = sqlite3_bind_blob(statement, 2, Self.address(key), Int32(clamping: key.count), nil)
+                            }
+                            if rc == SQLITE_OK, row.value != nil {
+                                rc = sqlite3_bind_blob(statement, 3, Self.address(value), Int32(clamping: value.count),
+                                                       nil)
+                            }
+                            guard rc == SQLITE_OK else { throw connection.error(rc, "binding a scratch write") }
+                            return sqlite3_step(statement)
+                        }
                     }
+                    guard rc == SQLITE_DONE else { throw connection.error(rc, "writing the scratch file") }
                 }
             }
         }
@@ -76,6 +101,17 @@ public final class SQLiteScratch: @unchecked Sendable {
             return connection != nil
         }
         if open { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    private static let select = "SELECT value FROM rows WHERE tab = ? AND key = ?"
+    private static let upsert = "INSERT INTO rows (tab, key, value) VALUES (?, ?, ?) "
+        + "ON CONFLICT (tab, key) DO UPDATE SET value = excluded.value"
+    private static let delete = "DELETE FROM rows WHERE tab = ? AND key = ?"
+
+    /// Where bytes to bind start; an empty buffer has no address, and a nil pointer would bind NULL, not an empty
+    /// blob, so any non-nil address stands in (SQLite reads none of its zero bytes).
+    private static func address(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer {
+        bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
     }
 
     private static func closed(_ path: String) -> LogStoreError {

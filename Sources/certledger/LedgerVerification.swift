@@ -9,7 +9,8 @@ import Registry
 /// history, signature, role, nonce, state machine). Decoding and signature checks run ahead on every core while
 /// the state machine walks the log in order.
 ///
-/// The Registry state beyond `memoryValues` values of each kind goes to a scratch file in `scratch` (nil: the
+/// The Registry state keeps what the verdict needs only (no document, link or holder's-seal indices), and beyond
+/// `memoryValues` values of each kind goes to a scratch file in `scratch` (nil: the
 /// temporary folder), so memory stays flat however long the ledger is; 0 keeps it all in memory. A scratch failure
 /// is exit 3 with no verdict: a state with holes could report a false integrity failure.
 func verifyLedger(_ store: any LogStore, identity: LogIdentity, logOnly: Bool, progress: ProgressLine,
@@ -18,6 +19,7 @@ func verifyLedger(_ store: any LogStore, identity: LogIdentity, logOnly: Bool, p
     let report = { (done: UInt64, total: UInt64) in progress.update(done, of: total) }
     if logOnly { return try await logVerifier.verify(progress: report) }
     let auditor = RegistryAuditor(identity: identity)
+    auditor.dropQueryIndexes()   // the verdict is all this state is for
     var scratchFile: SQLiteScratch?
     if memoryValues > 0 {
         do { scratchFile = try SQLiteScratch(folder: scratch) } catch {

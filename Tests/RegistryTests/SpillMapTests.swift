@@ -12,14 +12,17 @@ final class MemorySpill: RegistrySpill {
     private let rows = Mutex<[Int: [[UInt8]: [UInt8]]]>([:])
     private let failing = Atomic<Bool>(false)
     private let writes = Atomic<Int>(0)
+    private let reads = Atomic<Int>(0)
 
     var writeCount: Int { writes.load(ordering: .relaxed) }
+    var readCount: Int { reads.load(ordering: .relaxed) }
     var rowCount: Int { rows.withLock { $0.values.map(\.count).reduce(0, +) } }
 
     func failFromNowOn() { failing.store(true, ordering: .relaxed) }
 
     func read(table: Int, key: [UInt8]) throws -> [UInt8]? {
-        rows.withLock { $0[table]?[key] }
+        reads.add(1, ordering: .relaxed)
+        return rows.withLock { $0[table]?[key] }
     }
 
     func write(table: Int, rows newRows: [(key: [UInt8], value: [UInt8]?)]) throws {
@@ -108,6 +111,32 @@ final class MemorySpill: RegistrySpill {
         let report = try await LogVerifier(store: tampered, identity: ledger.identity)
             .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
         #expect(report.failure?.index == 30)
+    }
+
+    @Test func anAuditWithoutQueryIndexes_reachesTheSameVerdicts_andKeepsNoIndexOnlyValues() async throws {
+        let ledger = try await ParallelAuditTests.longLedger(links: 40)
+        let auditor = RegistryAuditor(identity: ledger.identity)
+        auditor.dropQueryIndexes()
+        auditor.spill(to: MemorySpill(), hotCapacity: 2)
+        let report = try await LogVerifier(store: ledger.store, identity: ledger.identity)
+            .verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
+        #expect(report.isValid, "\(report)")
+        let gate = ledger.registry.snapshot, audited = auditor.state
+        #expect(audited.counts == gate.counts)
+        let holder = try USCC(Demo.holder), seal = try SealID(validating: Demo.sealId)
+        let license = try #require(gate.license(holder))
+        #expect(audited.license(holder) == license && audited.seal(seal) == gate.seal(seal))
+        // The query-only indices are what is left out.
+        #expect(gate.document(license.document) != nil && audited.document(license.document) == nil)
+        #expect(!gate.links(about: holder).isEmpty && audited.links(about: holder).isEmpty)
+        #expect(!gate.seals(heldBy: holder).isEmpty && audited.seals(heldBy: holder).isEmpty)
+
+        let tampered = try await ParallelAuditTests.copy(of: ledger, flippingSignatureAt: 30)
+        let again = RegistryAuditor(identity: ledger.identity)
+        again.dropQueryIndexes()
+        let failed = try await LogVerifier(store: tampered, identity: ledger.identity)
+            .verify(chunkPreparer: again.chunkPreparer, visit: again.visit(_:prepared:))
+        #expect(failed.failure?.index == 30)
     }
 
     @Test func aFailingSpill_isReportedAsTheStatesSpillError() async throws {

@@ -39,6 +39,12 @@ public final class RegistryAuditor {
         state.spill(to: spill, hotCapacity: hotCapacity)
     }
 
+    /// Keeps only what the verdict needs (`RegistryState.dropQueryIndexes()`): for the audit, whose state is
+    /// dropped once it has answered. Call before the walk.
+    public func dropQueryIndexes() {
+        state.dropQueryIndexes()
+    }
+
     /// Verifies and applies the next entry; throws a `RegistryError` carrying the entry's index and why.
     public func visit(_ entry: LogEntry) throws(RegistryError) {
         try visit(entry, prepared: nil)
@@ -57,9 +63,8 @@ public final class RegistryAuditor {
     public func chunkPreparer() -> @Sendable ([LogEntry]) -> [PreparedSubmission] {
         let keys = knownKeys, exceptions = state.parameters?.usccExceptions ?? []
         return { entries in
-            var prepared = entries.map { PreparedSubmission(decoding: $0, exceptions: exceptions) }
-            for position in prepared.indices { prepared[position].checkSignature(keys: keys) }
-            return prepared
+            let decoded = entries.map { PreparedSubmission.Decoded.decode($0, exceptions: exceptions) }
+            return decoded.map { PreparedSubmission(exceptions: exceptions, decoded: $0, keys: keys) }
         }
     }
 
@@ -78,30 +83,35 @@ public final class RegistryAuditor {
             if let prepared, prepared.exceptions == exceptions {
                 decoded = try prepared.decoded.get()
             } else {
-                let submission = try Registry.decode(entry, usccExceptions: exceptions)
-                decoded = .init(submission: submission, digest: HashAlgorithm.sha256.hash(submission.canonicalBytes))
+                decoded = try PreparedSubmission.Decoded.decode(entry, exceptions: exceptions).get()
             }
-            let submission = decoded.submission
-            let key = try state.signingKey(for: submission, at: entry.index)
-            let valid: Bool
-            if let early = prepared?.signature, early.key == key {
-                valid = early.valid
-                signaturesCheckedAhead += 1
-            } else {
-                valid = submission.verifySignature(with: key)
-            }
-            guard valid else {
-                throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
-                                    + "\(submission.department) does not verify with key \(submission.keyId)")
-            }
-            try state.apply(submission, digest: decoded.digest, at: entry.index)
-            if entry.index == 0, let identity, let genesis = state.parameters?.genesis {
-                try Self.check(genesis, against: identity)
-            }
-            learnKeys(of: submission)
+            try visit(decoded.submission, digest: decoded.digest, at: entry.index, early: prepared?.signature)
         } catch {
             throw error.at(index: entry.index)
         }
+    }
+
+    /// The checks of `visit` on the decoded submission (a parameter, so the submission is borrowed from its decoded
+    /// box rather than copied field by field).
+    private func visit(_ submission: Submission, digest: Hash256, at index: UInt64,
+                       early: (key: PublicKey, valid: Bool)?) throws(RegistryError) {
+        let key = try state.signingKey(for: submission, at: index)
+        let valid: Bool
+        if let early, early.key == key {
+            valid = early.valid
+            signaturesCheckedAhead += 1
+        } else {
+            valid = submission.verifySignature(with: key)
+        }
+        guard valid else {
+            throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
+                                + "\(submission.department) does not verify with key \(submission.keyId)")
+        }
+        try state.apply(submission, digest: digest, at: index, signingKeyChecked: true)
+        if index == 0, let identity, let genesis = state.parameters?.genesis {
+            try Self.check(genesis, against: identity)
+        }
+        learnKeys(of: submission)
     }
 
     /// Remembers every key of the department an applied entry registered or changed, for later `preparer()`s.

@@ -28,6 +28,21 @@ public struct DepartmentState: Sendable {
     public let registeredAt: UInt64
     /// The entry that retired it, if any.
     public internal(set) var retiredAt: UInt64?
+    /// Every kind a role of the department allows (`link.share` also needs the link kind's role): asked for every
+    /// entry, so built once here rather than from each role's kinds at each asking.
+    private let kindsAllowed: Set<SubmissionKind>
+
+    init(id: DepartmentID, nameZh: String, nameEn: String, roles: Set<Role>, keys: [String: KeySpan],
+         registeredAt: UInt64, retiredAt: UInt64?) {
+        self.id = id
+        self.nameZh = nameZh
+        self.nameEn = nameEn
+        self.roles = roles
+        self.keys = keys
+        self.registeredAt = registeredAt
+        self.retiredAt = retiredAt
+        kindsAllowed = roles.reduce(into: []) { $0.formUnion($1.kinds) }
+    }
 
     /// The key `keyId` if it may sign the entry at `index`.
     public func currentKey(_ keyId: KeyID, at index: UInt64) -> PublicKey? {
@@ -43,6 +58,6 @@ public struct DepartmentState: Sendable {
     /// Whether a role of the department allows `kind` (for `link.share`, of `linkKind`).
     public func allows(_ kind: SubmissionKind, linkKind: LinkKind? = nil) -> Bool {
         if kind == .linkShare, let linkKind { return roles.contains(.link(linkKind)) }
-        return roles.contains { $0.kinds.contains(kind) }
+        return kindsAllowed.contains(kind)
     }
 }

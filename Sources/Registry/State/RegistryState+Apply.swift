@@ -10,8 +10,12 @@ extension RegistryState {
         try apply(submission, digest: digest, at: index)
     }
 
-    /// `apply` with the SHA-256 of the canonical submission already computed.
-    mutating func apply(_ submission: Submission, digest: Hash256, at index: UInt64) throws(RegistryError) {
+    /// `apply` with the SHA-256 of the canonical submission already computed. `signingKeyChecked`: the caller has
+    /// just had `signingKey(for:at:)` of this state accept this submission at `index` (the audit asks it for the key
+    /// to verify the signature with), so it is not asked twice; a failing key check then precedes the `duplicate`
+    /// check, as it already did in such a caller.
+    mutating func apply(_ submission: Submission, digest: Hash256, at index: UInt64,
+                        signingKeyChecked: Bool = false) throws(RegistryError) {
         guard index == size else {
             throw RegistryError(.conflict, "entry \(index) cannot be applied to a state of \(size) entries")
         }
@@ -21,7 +25,7 @@ extension RegistryState {
             throw RegistryError(.duplicate, field: "nonce", "this submission is already in the log at index "
                                 + "\(used.index)", index: used.index)
         }
-        _ = try signingKey(for: submission, at: index)
+        if !signingKeyChecked { _ = try signingKey(for: submission, at: index) }
         if let used {
             throw RegistryError(.conflict, field: "nonce", "nonce \(submission.nonce) of \(submission.department) "
                                 + "was used by another submission at index \(used.index)")

@@ -63,7 +63,7 @@ extension RegistryState {
             sealId: record.sealId, holder: record.holder, sealType: record.sealType, validFrom: record.validFrom,
             validTo: record.validTo, issueIndex: index, revokeIndex: nil, revokedOn: nil,
             history: (existing?.history ?? []) + [index])
-        if holderSeals[record.holder.value]?.contains(record.sealId) != true {
+        if keepsQueryIndexes, holderSeals[record.holder.value]?.contains(record.sealId) != true {
             willChange(.holderSeals(record.holder.value))
             holderSeals[record.holder.value, default: []].append(record.sealId)
         }
@@ -101,6 +101,7 @@ extension RegistryState {
             throw RegistryError(.forbidden, field: "department", "\(submitter) records a link between "
                                 + "\(record.sourceDepartment) and \(record.targetDepartment); only they may")
         }
+        guard keepsQueryIndexes else { return }
         willChange(.links(record.holder.value))
         var list = links[record.holder.value] ?? IndexList()
         list.append(index)
@@ -119,6 +120,7 @@ extension RegistryState {
     }
 
     private mutating func indexDocument(_ record: LicenseRecord, at index: UInt64) {
+        guard keepsQueryIndexes else { return }
         willChange(.document(record.document))
         documents[record.document] = DocumentRef(uscc: record.uscc, index: index, version: record.version)
     }

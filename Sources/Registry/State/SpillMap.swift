@@ -14,12 +14,15 @@ public protocol RegistrySpill: AnyObject, Sendable {
 /// A dictionary of the state that keeps at most `hotCapacity` recently written values in memory when it has a
 /// spill, and every value otherwise (then it is exactly a `Dictionary`). Spilled values are read back on demand.
 ///
-/// In spill mode the memory part holds what was written since the last flush (and keys found absent, so a new
-/// key costs one spill read, not two); when it outgrows `hotCapacity` it is written to the spill in one
-/// transaction and dropped. `count` is kept exact by checking each key's presence before it is set.
+/// In spill mode the memory part holds what was written since the last flush; when it outgrows `hotCapacity` it is
+/// written to the spill in one transaction and dropped. A look-up that misses memory asks a filter of the keys
+/// ever spilled (`SpillFilter`) before it reads the spill: most keys an audit looks up are new. `count` is kept
+/// exact by checking each key's presence before it is set.
 struct SpillMap<Key: Hashable & Sendable & SpillKey, Value: Sendable & SpillValue>: Sendable {
     private var memory: [Key: Value?] = [:]
     private var spill: Spilled?
+    /// The keys written to the spill: a key it has never seen is answered without a spill read.
+    private var filter = SpillFilter()
     /// Keys with a value (memory and spill together).
     private(set) var count = 0
 
@@ -47,6 +50,7 @@ struct SpillMap<Key: Hashable & Sendable & SpillKey, Value: Sendable & SpillValu
             if let known = memory[key] { return known }
             guard let spill else { return nil }
             if let memo = spill.memo.entry, memo.key == key { return memo.value }
+            guard filter.mayContain(key) else { return nil }
             let value = spill.failure.attempt { try spill.store.read(table: spill.table, key: key.spillKey) }
                 .flatMap { $0 }.flatMap { bytes in spill.failure.attempt { try Value(spill: bytes) } }
             spill.memo.entry = (key, value)
@@ -73,7 +77,12 @@ struct SpillMap<Key: Hashable & Sendable & SpillKey, Value: Sendable & SpillValu
     /// Writes the memory part out once it holds more than `hotCapacity` keys.
     private mutating func flushIfFull() {
         guard let spill, memory.count > spill.hotCapacity else { return }
-        let rows = memory.map { (key: $0.key.spillKey, value: $0.value.map { $0.spillBytes }) }
+        var rows: [(key: [UInt8], value: [UInt8]?)] = []
+        rows.reserveCapacity(memory.count)
+        for (key, value) in memory {
+            if value != nil { filter.insert(key) }
+            rows.append((key.spillKey, value.map { $0.spillBytes }))
+        }
         spill.failure.attempt { try spill.store.write(table: spill.table, rows: rows) }
         memory.removeAll(keepingCapacity: true)
     }
