@@ -179,8 +179,8 @@ extension CanonicalTape {
         mutating func value(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
             guard position < input.count else { return false }
             switch input[position] {
-            case UInt8(ascii: "{"): return object(input)
-            case UInt8(ascii: "["): return array(input)
+            case UInt8(ascii: "{"): return container(input, object: true)
+            case UInt8(ascii: "["): return container(input, object: false)
             case UInt8(ascii: "\""): return string(input, name: false)
             case UInt8(ascii: "t"): return literal(input, "true", .bool, flag: true)
             case UInt8(ascii: "f"): return literal(input, "false", .bool, flag: false)
@@ -190,61 +190,36 @@ extension CanonicalTape {
             }
         }
 
-        private mutating func object(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        /// An object (names in strictly increasing order, each followed by `:` and a value) or an array.
+        private mutating func container(_ input: UnsafeBufferPointer<UInt8>, object: Bool) -> Bool {
             depth += 1
             guard depth <= maxDepth else { return false }
+            let closer = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
             let me = nodes.count
-            nodes.append(Node(kind: .object, start: Int32(position)))
+            nodes.append(Node(kind: object ? .object : .array, start: Int32(position)))
             position += 1
             var count: Int32 = 0
             var previousName: Range<Int>?
-            if position < input.count, input[position] == UInt8(ascii: "}") {
+            if position < input.count, input[position] == closer {
                 position += 1
             } else {
                 while true {
-                    let nameStart = position + 1
-                    guard position < input.count, input[position] == UInt8(ascii: "\""),
-                          string(input, name: true) else { return false }
-                    let name = nameStart..<(position - 1)
-                    if let previous = previousName, !Self.precedes(input, previous, name) { return false }
-                    previousName = name
-                    guard position < input.count, input[position] == UInt8(ascii: ":") else { return false }
-                    position += 1
-                    guard value(input) else { return false }
-                    count += 1
-                    guard position < input.count else { return false }
-                    if input[position] == UInt8(ascii: ",") {
+                    if object {
+                        let nameStart = position + 1
+                        guard position < input.count, input[position] == UInt8(ascii: "\""),
+                              string(input, name: true) else { return false }
+                        let name = nameStart..<(position - 1)
+                        if let previous = previousName, !Self.precedes(input, previous, name) { return false }
+                        previousName = name
+                        guard position < input.count, input[position] == UInt8(ascii: ":") else { return false }
                         position += 1
-                    } else if input[position] == UInt8(ascii: "}") {
-                        position += 1
-                        break
-                    } else {
-                        return false
                     }
-                }
-            }
-            depth -= 1
-            close(me, count: count)
-            return true
-        }
-
-        private mutating func array(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
-            depth += 1
-            guard depth <= maxDepth else { return false }
-            let me = nodes.count
-            nodes.append(Node(kind: .array, start: Int32(position)))
-            position += 1
-            var count: Int32 = 0
-            if position < input.count, input[position] == UInt8(ascii: "]") {
-                position += 1
-            } else {
-                while true {
                     guard value(input) else { return false }
                     count += 1
                     guard position < input.count else { return false }
                     if input[position] == UInt8(ascii: ",") {
                         position += 1
-                    } else if input[position] == UInt8(ascii: "]") {
+                    } else if input[position] == closer {
                         position += 1
                         break
                     } else {
