@@ -50,17 +50,14 @@ public enum Record: Sendable, Hashable {
     /// wrong types, bad formats and broken cross-field rules are all `invalid` with the field's JSON path under
     /// `path` (e.g. `record.registeredCapital.amount`). USCCs listed in `usccExceptions` skip their check
     /// characters (the genesis's list). Records about licenses, seals and links — all but the department and
-    /// genesis records — are first read without
-    /// `Codable` (`init?(direct:usccExceptions:)`, only ever the value the strict decoder would give).
+    /// genesis records — are first read without `Codable` (`decodeDirect`, only ever the value the strict decoder
+    /// would give); whatever that read does not take, the strict decoder reads and names any problem.
     public static func decode(kind: SubmissionKind, from value: JSONValue, usccExceptions: Set<String> = [],
                               at path: String = "record") throws(RegistryError) -> Record {
-        // `direct` is the record read without Codable (the common kinds, see `DirectMembers`), or nil: then the
-        // strict decoder reads it and names any problem. Both paths end in the same `validate`.
-        func body<T: RecordBody>(_ type: T.Type, direct: T? = nil) throws(RegistryError) -> T {
-            if let direct {
-                try direct.validate(as: kind, at: path)
-                return direct
-            }
+        if let direct = decodeDirect(kind: kind, from: value, usccExceptions: usccExceptions, at: path) {
+            return direct
+        }
+        func body<T: RecordBody>(_ type: T.Type) throws(RegistryError) -> T {
             let decoder = CanonicalJSONDecoder(rejectUnknownKeys: true)
             let result = USCC.$decodingExceptions.withValue(usccExceptions) {
                 Result { () throws(JSONError) in try decoder.decode(T.self, from: value) }
@@ -78,25 +75,13 @@ public enum Record: Sendable, Hashable {
         case .departmentRegister: return .departmentRegister(try body(DepartmentRegisterRecord.self))
         case .departmentRotateKey: return .departmentRotateKey(try body(DepartmentRotateKeyRecord.self))
         case .departmentRetire: return .departmentRetire(try body(DepartmentRetireRecord.self))
-        case .licenseIssue:
-            return .licenseIssue(try body(LicenseRecord.self,
-                                          direct: LicenseRecord(direct: value, usccExceptions: usccExceptions)))
-        case .licenseAmend:
-            return .licenseAmend(try body(LicenseRecord.self,
-                                          direct: LicenseRecord(direct: value, usccExceptions: usccExceptions)))
-        case .licenseRevoke:
-            return .licenseRevoke(try body(LicenseEndRecord.self,
-                                           direct: LicenseEndRecord(direct: value, usccExceptions: usccExceptions)))
-        case .licenseCancel:
-            return .licenseCancel(try body(LicenseEndRecord.self,
-                                           direct: LicenseEndRecord(direct: value, usccExceptions: usccExceptions)))
-        case .sealIssue:
-            return .sealIssue(try body(SealIssueRecord.self,
-                                       direct: SealIssueRecord(direct: value, usccExceptions: usccExceptions)))
-        case .sealRevoke: return .sealRevoke(try body(SealRevokeRecord.self, direct: SealRevokeRecord(direct: value)))
-        case .linkShare:
-            return .linkShare(try body(LinkShareRecord.self,
-                                       direct: LinkShareRecord(direct: value, usccExceptions: usccExceptions)))
+        case .licenseIssue: return .licenseIssue(try body(LicenseRecord.self))
+        case .licenseAmend: return .licenseAmend(try body(LicenseRecord.self))
+        case .licenseRevoke: return .licenseRevoke(try body(LicenseEndRecord.self))
+        case .licenseCancel: return .licenseCancel(try body(LicenseEndRecord.self))
+        case .sealIssue: return .sealIssue(try body(SealIssueRecord.self))
+        case .sealRevoke: return .sealRevoke(try body(SealRevokeRecord.self))
+        case .linkShare: return .linkShare(try body(LinkShareRecord.self))
         }
     }
 
