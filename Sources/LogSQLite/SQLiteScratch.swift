@@ -48,7 +48,8 @@ public final class SQLiteScratch: @unchecked Sendable {
             guard let connection else { throw Self.closed(path) }
             let select = try connection.prepared(Self.select)
             let statement = select.handle
-            defer { sqlite3_reset(statement) }
+            // Bindings point into Swift buffers that die with this call: cleared with the reset, never left behind.
+            defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
             return try key.withUnsafeBytes { key in
                 var rc = sqlite3_bind_int64(statement, 1, Int64(table))
                 if rc == SQLITE_OK {
@@ -73,7 +74,7 @@ public final class SQLiteScratch: @unchecked Sendable {
                 for row in rows {
                     // Bound in place (SQLITE_STATIC: the bytes outlive the step), as in `read`.
                     let statement = row.value == nil ? delete.handle : upsert.handle
-                    defer { sqlite3_reset(statement) }
+                    defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
                     let rc = try row.key.withUnsafeBytes { key in
                         try (row.value ?? []).withUnsafeBytes { value in
                             var rc = sqlite3_bind_int64(statement, 1, Int64(table))

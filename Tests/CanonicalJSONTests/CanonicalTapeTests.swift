@@ -22,16 +22,13 @@ import Testing
 
     @Test func randomDocuments_inTheSubset_areRead_andEqualTheStrictParse() {
         var rng = SplitMix64(seed: 0x7A9E_0001)
-        var read = 0
         for _ in 0..<3_000 {
             let value = randomValue(depth: 0, plain: true, using: &rng)
             let bytes = value.canonicalBytes()
             let tape = CanonicalTape(bytes)
             #expect(tape != nil, "\(String(decoding: bytes, as: UTF8.self))")
             #expect(tape?.root.jsonValue() == value)
-            if tape != nil { read += 1 }
         }
-        #expect(read == 3_000)
     }
 
     @Test func randomDocuments_withAnyContent_areReadOnlyWhenTheStrictParserAgrees() {

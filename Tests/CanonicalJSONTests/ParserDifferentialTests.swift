@@ -100,7 +100,6 @@ import Testing
         let inserts: [[UInt8]] = [[0x22], [0x5C], [0x5C, 0x6E], [0x00], [0x09], [0x1F], [0x20], [0x21], [0x7F],
                                   [0x80], [0xC3], [0xFF], Array("é".utf8), Array("中".utf8), Array("😀".utf8)]
         let plain = Array("abcdefghijklmnopqrstuvwx".utf8)
-        var checked = 0
         for insert in inserts {
             for offset in 0...17 {
                 let text: [UInt8] = Array(plain[..<offset]) + insert + Array(plain[offset...])
@@ -108,11 +107,9 @@ import Testing
                 for document in documents {
                     let difference = Self.disagreement(document)
                     #expect(difference == nil, "\(insert) at \(offset): \(String(decoding: document, as: UTF8.self))")
-                    checked += 1
                 }
             }
         }
-        #expect(checked == 15 * 18 * 2)
     }
 
     @Test func mutantsOfSubmissions_getTheReferenceAnswers() {

@@ -130,7 +130,7 @@ import Testing
         // The full audit, as `certledger audit` runs it.
         let auditor = RegistryAuditor(identity: identity)
         let report = try await LogVerifier(store: store, identity: identity)
-            .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
+            .verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
         #expect(report.isValid, "\(report)")
         #expect(report.verifiedEntries == size)
         #expect(auditor.state.counts.licenses == 1)

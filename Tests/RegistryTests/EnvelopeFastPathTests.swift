@@ -18,7 +18,8 @@ import Testing
 
     @Test func validSubmissionsOfEveryKind_readTheSameAsTheStrictDecoder() throws {
         let demo = try Demo()
-        for kind in [SubmissionKind.licenseIssue, .licenseAmend, .licenseRevoke, .sealIssue, .sealRevoke, .linkShare] {
+        for kind in [SubmissionKind.licenseIssue, .licenseAmend, .licenseRevoke, .licenseCancel, .sealIssue, .sealRevoke,
+                     .linkShare] {
             let json = try demo.submission(kind).json
             let direct = try #require(Submission.Envelope(wellFormed: json), "\(kind)")
             let reference = try #require(strict(json), "\(kind)")

@@ -93,7 +93,7 @@ final class MemorySpill: RegistrySpill {
             let spill = MemorySpill()
             auditor.spill(to: spill, hotCapacity: capacity)
             let report = try await LogVerifier(store: ledger.store, identity: ledger.identity)
-                .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
+                .verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
             #expect(report.isValid, "\(report)")
             #expect(auditor.state.spillError == nil && spill.rowCount > 0)
             let gate = ledger.registry.snapshot, audited = auditor.state
@@ -109,7 +109,7 @@ final class MemorySpill: RegistrySpill {
         let auditor = RegistryAuditor(identity: ledger.identity)
         auditor.spill(to: MemorySpill(), hotCapacity: 1)
         let report = try await LogVerifier(store: tampered, identity: ledger.identity)
-            .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
+            .verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
         #expect(report.failure?.index == 30)
     }
 
@@ -146,7 +146,7 @@ final class MemorySpill: RegistrySpill {
         spill.failFromNowOn()
         auditor.spill(to: spill, hotCapacity: 1)
         _ = try await LogVerifier(store: ledger.store, identity: ledger.identity)
-            .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
+            .verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
         #expect(auditor.state.spillError is MemorySpill.Full)
     }
 }

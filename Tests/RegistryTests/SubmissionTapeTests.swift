@@ -1,5 +1,6 @@
 import CanonicalJSON
 import FuzzSupport
+import LedgerCrypto
 @testable import Registry
 import Testing
 
@@ -8,15 +9,48 @@ import Testing
 /// Whenever that read answers, the strict path (parse, strict envelope and record decoding, canonical form) must
 /// accept the same bytes as canonical and give the same submission, member by member.
 @Suite struct SubmissionTapeTests {
-    /// The strict path alone, for bytes that must already be canonical.
-    private func strict(_ bytes: [UInt8], exceptions: Set<String> = []) -> Submission? {
-        guard let json = try? JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: Submission.maxInputBytes)),
-              let submission = try? Submission(json: json, usccExceptions: exceptions),
-              submission.canonicalBytes == bytes else { return nil }
-        return submission
+    /// What the strict machinery alone makes of canonical `bytes`: the parser, `Codable` with unknown members
+    /// refused for the envelope and the record, the record's `validate`, and the signing input canonicalized again
+    /// from the tree — none of the fast readers the path under test uses.
+    struct Reference {
+        let kind: SubmissionKind, department: DepartmentID, keyId: KeyID, nonce: Nonce, record: Record
+        let signature: [UInt8], canonicalBytes: [UInt8], signingInput: [UInt8]
     }
 
-    private func same(_ a: Submission, _ b: Submission) -> Bool {
+    private func strict(_ bytes: [UInt8], exceptions: Set<String> = []) -> Reference? {
+        let decoder = CanonicalJSONDecoder(rejectUnknownKeys: true)
+        guard let json = try? JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: Submission.maxInputBytes)),
+              json.canonicalBytes() == bytes, bytes.count <= Submission.maxBytes,
+              let envelope = try? decoder.decode(Submission.Envelope.self, from: json),
+              let signature = Base64.decode(envelope.signature),
+              (1...Submission.maxSignatureBytes).contains(signature.count),
+              let record = codableRecord(envelope.kind, envelope.record, exceptions) else { return nil }
+        return Reference(kind: envelope.kind, department: envelope.department, keyId: envelope.keyId,
+                         nonce: envelope.nonce, record: record, signature: signature, canonicalBytes: bytes,
+                         signingInput: Submission.signingInput(Submission.Envelope.unsigned(json)))
+    }
+
+    private func codableRecord(_ kind: SubmissionKind, _ json: JSONValue, _ exceptions: Set<String>) -> Record? {
+        func body<T: RecordBody>(_ type: T.Type) -> T? {
+            let value = USCC.$decodingExceptions.withValue(exceptions) {
+                try? CanonicalJSONDecoder(rejectUnknownKeys: true).decode(T.self, from: json)
+            }
+            guard let value, (try? value.validate(as: kind, at: "record")) != nil else { return nil }
+            return value
+        }
+        switch kind {
+        case .licenseIssue: return body(LicenseRecord.self).map { .licenseIssue($0) }
+        case .licenseAmend: return body(LicenseRecord.self).map { .licenseAmend($0) }
+        case .licenseRevoke: return body(LicenseEndRecord.self).map { .licenseRevoke($0) }
+        case .licenseCancel: return body(LicenseEndRecord.self).map { .licenseCancel($0) }
+        case .sealIssue: return body(SealIssueRecord.self).map { .sealIssue($0) }
+        case .sealRevoke: return body(SealRevokeRecord.self).map { .sealRevoke($0) }
+        case .linkShare: return body(LinkShareRecord.self).map { .linkShare($0) }
+        default: return nil
+        }
+    }
+
+    private func same(_ a: Submission, _ b: Reference) -> Bool {
         a.kind == b.kind && a.department == b.department && a.keyId == b.keyId && a.nonce == b.nonce
             && a.record == b.record && a.signature == b.signature && a.canonicalBytes == b.canonicalBytes
             && a.signingInput == b.signingInput

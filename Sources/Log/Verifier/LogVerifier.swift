@@ -55,27 +55,16 @@ public struct LogVerifier: Sendable {
                          visit: { entry, _ in try visit(entry) }, progress: progress)
     }
 
-    /// Verifies everything, with order-independent work on each entry done ahead, concurrently.
+    /// Verifies everything, with order-independent work on each chunk of entries done ahead, concurrently.
     ///
-    /// `preparer` is called by the sequential walk each time it starts a chunk ahead, and returns the function
-    /// that chunk's task runs on each well-formed entry: it may capture a snapshot of what the walk knows so far
-    /// (e.g. the keys registered up to the walk's position), but must not rely on entries after that position.
-    /// `visit` then receives each entry with its prepared value, in log order; it must check again, or redo,
-    /// whatever the snapshot could not decide. Throwing from `visit` ends the run with that entry as the failure.
-    public func verify<Prepared: Sendable>(
-        preparer: () -> @Sendable (LogEntry) -> Prepared,
-        visit: (LogEntry, Prepared) throws -> Void,
-        progress: (UInt64, UInt64) -> Void = { _, _ in }
-    ) async throws -> Report {
-        try await verify(chunkPreparer: {
-            let prepare = preparer()
-            return { @Sendable entries in entries.map(prepare) }
-        }, visit: visit, progress: progress)
-    }
-
-    /// `verify(preparer:visit:progress:)` with the concurrent work given a chunk's well-formed entries at once (in
-    /// log order; it must answer one value per entry, in the same order), so like work can be done together —
-    /// the Registry decodes a whole chunk, then checks its signatures back to back.
+    /// `preparer` is called by the sequential walk each time it starts a chunk ahead, and returns the function that
+    /// chunk's task runs on the chunk's well-formed entries (in log order; it must answer one value per entry, in
+    /// the same order — a chunk answered otherwise fails the run). It may capture a snapshot of what the walk knows
+    /// so far (e.g. the keys registered up to the walk's position), but must not rely on entries after that
+    /// position; seeing a whole chunk, it can do like work together (the Registry decodes a chunk, then checks its
+    /// signatures back to back). `visit` then receives each entry with its prepared value, in log order; it must
+    /// check again, or redo, whatever the snapshot could not decide. Throwing from `visit` ends the run with that
+    /// entry as the failure.
     public func verify<Prepared: Sendable>(
         chunkPreparer preparer: () -> @Sendable ([LogEntry]) -> [Prepared],
         visit: (LogEntry, Prepared) throws -> Void,

@@ -44,7 +44,12 @@ struct VerifierChunk<Prepared: Sendable>: Sendable {
             if case .success(let good) = entry { wellFormed.append(good) }
         }
         // The layer above sees the chunk's well-formed entries at once (it may batch like work together).
-        var prepared = prepare(wellFormed).makeIterator()
+        let answers = prepare(wellFormed)
+        guard answers.count == wellFormed.count else {
+            return VerifierChunk(range: range, items: [], readError: "the preparer answered \(answers.count) values "
+                                 + "for \(wellFormed.count) entries")
+        }
+        var prepared = answers.makeIterator()
         var items: [Item] = []
         items.reserveCapacity(decoded.count)
         for (entry, leafHash) in zip(decoded, leafHashes) {

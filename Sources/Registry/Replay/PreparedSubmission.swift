@@ -2,7 +2,7 @@ import LedgerCrypto
 import Log
 
 /// What the audit's concurrent stage found about one entry, before the sequential walk reaches it
-/// (`RegistryAuditor.preparer()`): the decoded submission and its digest, and — when the key the submission names
+/// (`RegistryAuditor.chunkPreparer()`): the decoded submission and its digest, and — when the key the submission names
 /// was already known when the chunk was started — whether the signature verifies with that key.
 ///
 /// Nothing here is trusted on its own: `RegistryAuditor.visit(_:prepared:)` still asks the state which key must
@@ -41,11 +41,6 @@ public final class PreparedSubmission: Sendable {
     let decoded: Result<Decoded, RegistryError>
     /// The key the signature was checked with and the verdict; nil when the key was not known yet.
     let signature: (key: PublicKey, valid: Bool)?
-
-    /// Decodes `entry`'s payload and checks its signature with the key of that ID in `keys`, if there is one.
-    convenience init(_ entry: LogEntry, exceptions: Set<String>, keys: [String: PublicKey]) {
-        self.init(exceptions: exceptions, decoded: Decoded.decode(entry, exceptions: exceptions), keys: keys)
-    }
 
     /// Checks the signature of an already decoded submission with the key of its ID in `keys`, if there is one
     /// (`RegistryAuditor.chunkPreparer()` decodes a whole chunk first, then checks its signatures back to back).

@@ -7,7 +7,7 @@ extension Registry {
     /// throws: the `RegistryError` names the first bad entry (`index`) and why. Store errors pass through.
     ///
     /// Streams the log `chunk` entries at a time; memory is the state plus two chunks. Decoding and signature
-    /// checks of a chunk run on every core (`RegistryAuditor.preparer()`), while the state machine applies the chunk
+    /// checks of a chunk run on every core (`RegistryAuditor.chunkPreparer()`), while the state machine applies the chunk
     /// before it in log order, as the audit does: start-up after a crash is bounded by the machine's verify rate,
     /// not one core's.
     public static func replay(store: any LogStore, identity: LogIdentity? = nil, chunk: Int = 1_024,
@@ -67,6 +67,10 @@ extension Registry {
                 var parts = [[PreparedSubmission]](repeating: [], count: lanes)
                 for await (lane, part) in group { parts[lane] = part }
                 return parts.flatMap { $0 }
+            }
+            guard prepared.count == entries.count else {
+                throw RegistryError(.invalid, "entries \(range.lowerBound)..<\(range.upperBound): \(prepared.count) "
+                                    + "prepared for \(entries.count) entries", index: range.lowerBound)
             }
             return Array(zip(entries, prepared))
         }

@@ -10,16 +10,16 @@ import SignedNote
 ///
 ///     let auditor = RegistryAuditor(identity: identity)
 ///     let report = try await LogVerifier(store: store, identity: identity)
-///         .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
+///         .verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
 ///
-/// Not thread-safe: one auditor walks one log, in one task. Its `preparer()` snapshots are immutable and may run on
+/// Not thread-safe: one auditor walks one log, in one task. Its `chunkPreparer()` snapshots are immutable and may run on
 /// any task: that is how the audit verifies signatures on both cores while the state machine stays sequential.
 public final class RegistryAuditor {
     /// The state after the entries visited so far.
     public private(set) var state = RegistryState()
     /// When set, the genesis must name this log's origin, hash suite and checkpoint key.
     public let identity: LogIdentity?
-    /// Every key any department has had so far, by key ID: the snapshot `preparer()` hands to the concurrent stage.
+    /// Every key any department has had so far, by key ID: the snapshot `chunkPreparer()` hands to the concurrent stage.
     private var knownKeys: [String: PublicKey] = [:]
     /// Signatures whose verdict came from the concurrent stage (the rest were checked during the walk: those in the
     /// first window, and those by keys registered within the window before them).
@@ -50,16 +50,10 @@ public final class RegistryAuditor {
         try visit(entry, prepared: nil)
     }
 
-    /// The function the audit's concurrent stage runs on each entry (`LogVerifier.verify(preparer:visit:)`):
-    /// decoding and the signature check, with the keys the log had registered up to the walk's position now —
-    /// a key registered later in the window is not known yet, and `visit` checks those signatures itself.
-    public func preparer() -> @Sendable (LogEntry) -> PreparedSubmission {
-        let keys = knownKeys, exceptions = state.parameters?.usccExceptions ?? []
-        return { entry in PreparedSubmission(entry, exceptions: exceptions, keys: keys) }
-    }
-
-    /// `preparer()` over a chunk at once (`LogVerifier.verify(chunkPreparer:visit:)`): every entry decoded first,
-    /// then every signature checked back to back, so the verifications run with OpenSSL's code and tables hot.
+    /// The function the audit's concurrent stage runs on each chunk (`LogVerifier.verify(chunkPreparer:visit:)`),
+    /// with the keys the log had registered up to the walk's position now — a key registered later in the window is
+    /// not known yet, and `visit` checks those signatures itself. Every entry is decoded first, then every signature
+    /// checked back to back, so the verifications run with OpenSSL's code and tables hot.
     public func chunkPreparer() -> @Sendable ([LogEntry]) -> [PreparedSubmission] {
         let keys = knownKeys, exceptions = state.parameters?.usccExceptions ?? []
         return { entries in
@@ -68,11 +62,11 @@ public final class RegistryAuditor {
         }
     }
 
-    /// `visit` with the work of `preparer()` done ahead: the same checks, in the same order, with the same errors.
+    /// `visit` with the work of `chunkPreparer()` done ahead: the same checks, in the same order, with the same errors.
     /// Auditing both cores' worth of signatures this way:
     ///
     ///     try await LogVerifier(store: store, identity: identity)
-    ///         .verify(preparer: auditor.preparer, visit: auditor.visit(_:prepared:))
+    ///         .verify(chunkPreparer: auditor.chunkPreparer, visit: auditor.visit(_:prepared:))
     public func visit(_ entry: LogEntry, prepared: PreparedSubmission?) throws(RegistryError) {
         do throws(RegistryError) {
             guard entry.index == state.size else {
@@ -114,7 +108,7 @@ public final class RegistryAuditor {
         learnKeys(of: submission)
     }
 
-    /// Remembers every key of the department an applied entry registered or changed, for later `preparer()`s.
+    /// Remembers every key of the department an applied entry registered or changed, for later `chunkPreparer()`s.
     private func learnKeys(of submission: Submission) {
         let department: DepartmentID
         switch submission.record {
