@@ -86,6 +86,22 @@ public final class CanonicalTape: Sendable {
             return String(decoding: tape.bytes[Int(node.start)..<Int(node.end)], as: UTF8.self)
         }
 
+        /// Calls `body` with the UTF-8 bytes of a string value, read in place (no `String` is made: what a reader
+        /// that only checks or decodes the text wants, e.g. a hex digest); nil when this is not a string.
+        public func withStringUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+            let node = node
+            guard node.kind == .string else { return nil }
+            return try tape.bytes.withUnsafeBufferPointer { bytes in
+                try body(UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)]))
+            }
+        }
+
+        /// The byte range of this value within the tape's bytes (of a string: between its quotes).
+        public var byteRange: Range<Int> {
+            let node = node
+            return Int(node.start)..<Int(node.end)
+        }
+
         /// Members of an object or elements of an array; nil for other values.
         public var count: Int? {
             let node = node
@@ -242,7 +258,9 @@ extension CanonicalTape {
         private mutating func string(_ input: UnsafeBufferPointer<UInt8>, name: Bool) -> Bool {
             position += 1
             let start = position
-            while position < input.count {
+            while true {
+                skipPlainASCIIWords(input)
+                guard position < input.count else { return false }
                 let byte = input[position]
                 if byte == UInt8(ascii: "\"") {
                     nodes.append(Node(kind: .string, start: Int32(start), end: Int32(position),
@@ -258,7 +276,26 @@ extension CanonicalTape {
                     position += length
                 }
             }
-            return false
+        }
+
+        /// Advances `position` over whole 8-byte words of ASCII that is neither a quote, a backslash nor a control
+        /// character (the strict parser's word test, `JSONParser.skipPlainASCIIWords`); the byte loop of `string`
+        /// judges the word that stops it, byte by byte.
+        @inline(__always)
+        private mutating func skipPlainASCIIWords(_ input: UnsafeBufferPointer<UInt8>) {
+            guard let base = input.baseAddress else { return }
+            let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+            while position + 8 <= input.count {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                // A byte is zero in `x` exactly when `(x - 1) & ~x` has its high bit (a borrow may also flag a
+                // byte above a true match, never a word without one); `(x - 0x20) & ~x` likewise flags a byte below
+                // 0x20, and `word` itself flags a byte of 0x80 or more.
+                let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+                let flags = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                    | ((word &- ones &* 0x20) & ~word) | word
+                if flags & high != 0 { return }
+                position += 8
+            }
         }
 
         /// `-`? then `0` or a digit 1–9 and up to 14 more digits, ending where a value may end; not `-0`.

@@ -5,9 +5,15 @@ public enum JSONInteger {
     /// 2^53 − 1.
     public static let maxExact: Int64 = (1 << 53) - 1
 
-    /// `number` as an `I` when it is whole, within ±`maxExact` and within `I`'s range; nil otherwise.
+    /// `maxExact` as a double (a literal: no lazy global to reach from other modules' inlined code).
+    @usableFromInline static var maxExactDouble: Double { 9_007_199_254_740_991 }
+
+    /// `number` as an `I` when it is whole, within ±`maxExact` and within `I`'s range; nil otherwise. Inlinable so
+    /// that callers in other modules get it specialized for their integer type (the generic conversion through
+    /// `BinaryInteger.init(exactly:)` cost the audit ≈ 1.5 µs per entry).
+    @inlinable
     public static func exact<I: FixedWidthInteger>(_ number: Double, as type: I.Type = I.self) -> I? {
-        guard number.rounded(.towardZero) == number, number.magnitude <= Double(maxExact) else { return nil }
+        guard number.rounded(.towardZero) == number, number.magnitude <= maxExactDouble else { return nil }
         return I(exactly: number)
     }
 }

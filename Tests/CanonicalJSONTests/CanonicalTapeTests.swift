@@ -84,6 +84,49 @@ import Testing
         }
     }
 
+    /// The string scan tests 8 bytes at once and falls back to a byte loop: every kind of byte (quote, backslash,
+    /// controls, DEL, stray continuation, 2/3/4-byte sequences, truncated and ill-formed ones) at every offset of
+    /// a long string, as a value and as a member name, must be judged as the strict parser judges it — accepted
+    /// exactly when it is canonical without an escape, and then read as the same value.
+    @Test func stringScan_judgesEveryKindOfByteAtEveryOffset_asTheStrictParser() {
+        let inserts: [[UInt8]] = [
+            [0x22], [0x5C], [0x5C, 0x6E], [0x00], [0x1F], [0x20], [0x7E], [0x7F], [0x80], [0xBF], [0xC0, 0x80],
+            [0xC2, 0xA9], [0xC2], [0xE5, 0x9F, 0xBA], [0xE5, 0x9F], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80],
+            [0xEF, 0xBF, 0xBF], [0xF0, 0x9F, 0x98, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF8], [0xFF],
+        ]
+        var accepted = 0, refused = 0
+        for insert in inserts {
+            for offset in 0...41 {
+                var text = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDE".utf8)
+                text.insert(contentsOf: insert, at: offset)
+                let asValue = Array(#"{"a":""#.utf8) + text + Array(#"","b":1}"#.utf8)
+                let asName = Array(#"{""#.utf8) + text + Array(#"":1}"#.utf8)
+                for bytes in [asValue, asName] {
+                    let tape = CanonicalTape(bytes)
+                    let strict = strictCanonical(bytes)
+                    let escapeFree = !bytes.contains(0x5C)
+                    let asciiName = bytes == asValue || insert.allSatisfy { $0 < 0x80 }
+                    #expect((tape != nil) == (strict != nil && escapeFree && asciiName),
+                            "insert \(insert) at \(offset), \(bytes == asValue ? "value" : "name")")
+                    if let tape { #expect(tape.root.jsonValue() == strict) }
+                    if tape == nil { refused += 1 } else { accepted += 1 }
+                }
+            }
+        }
+        #expect(accepted > 300 && refused > 300)
+    }
+
+    @Test func stringBytes_areReadInPlace_andOnlyForStrings() throws {
+        let bytes = Array(#"{"a":"x基y","b":12,"c":""}"#.utf8)
+        let tape = try #require(CanonicalTape(bytes))
+        let a = try #require(tape.root.member("a"))
+        #expect(a.withStringUTF8 { Array($0) } == Array("x基y".utf8))
+        #expect(Array(bytes[a.byteRange]) == Array("x基y".utf8))
+        #expect(tape.root.member("c")?.withStringUTF8 { $0.count } == 0)
+        #expect(tape.root.member("b")?.withStringUTF8 { $0.count } == nil)
+        #expect(tape.root.withStringUTF8 { $0.count } == nil)
+    }
+
     @Test func depthAndSizeLimits_areTheStrictParsers() {
         let nested = Array((String(repeating: "[", count: 5) + String(repeating: "]", count: 5)).utf8)
         #expect(CanonicalTape(nested, limits: JSONLimits(maxDepth: 5)) != nil)

@@ -68,6 +68,35 @@ import LedgerCrypto
         }
     }
 
+    /// The index is read in place, digit by digit: it must decide as "the digits parse as a UInt64 that prints as
+    /// the same digits and is at most 2^53", around every edge (empty, leading zeros, 2^53 ± 1, UInt64 overflow).
+    @Test func decode_index_isAcceptedExactlyWhenCanonicalAndAtMost2To53() throws {
+        let good = String(decoding: try LogEntry(index: 7, prev: .zero, time: .now(), payload: payload).bytes,
+                          as: UTF8.self)
+        var generator = SystemRandomNumberGenerator()
+        var digitStrings = ["", "0", "00", "01", "9", "10", "9007199254740991", "9007199254740992",
+                            "9007199254740993", "09007199254740992", "18446744073709551615",
+                            "18446744073709551616", "99999999999999999999999", "12345678901234567"]
+        for _ in 0..<300 {
+            let count = Int.random(in: 1...22, using: &generator)
+            digitStrings.append(String((0..<count).map { _ in "0123456789".randomElement(using: &generator)! }))
+        }
+        for digits in digitStrings {
+            let bytes = Array(good.replacingOccurrences(of: #""index":7"#, with: #""index":\#(digits)"#).utf8)
+            let expected = UInt64(digits).flatMap { String($0) == digits && $0 <= 1 << 53 ? $0 : nil }
+            if let expected {
+                #expect(try LogEntry(bytes: bytes).index == expected, "\(digits)")
+            } else {
+                do {
+                    _ = try LogEntry(bytes: bytes)
+                    Issue.record("accepted index \(digits)")
+                } catch {
+                    #expect(error.reason == "index \"\(digits)\" is not a canonical non-negative integer")
+                }
+            }
+        }
+    }
+
     @Test func encode_rejectsOversizeEntryAndNonObjectPayload() {
         let big = Array(#"{"a":""#.utf8) + [UInt8](repeating: 0x61, count: 65_500) + Array(#""}"#.utf8)
         #expect(throws: LogError.self) { try LogEntry(index: 1, prev: .zero, time: .now(), payload: big) }

@@ -22,10 +22,13 @@ import Testing
     }
 
     /// ASCII, spaces of several kinds, CJK, a combining mark, a prepended mark (U+0600), C1 and DEL, NBSP, an
-    /// ideographic space, an emoji with ZWJ, CR/LF, a two-byte letter.
+    /// ideographic space, an emoji with ZWJ, CR/LF, a two-byte letter; the ideographs that bound the range the
+    /// byte check settles by itself (U+4E00, U+9FFF) and their neighbours outside it (U+4DFF, U+A000), a
+    /// full-width parenthesis, a variation selector and Hangul jamo that join into one `Character`.
     static let pieces: [String] = [
         "a", "Z", "0", " ", "\t", "\n", "\r", "\r\n", "基", "公司", "\u{301}", "\u{600}", "\u{85}", "\u{9F}",
         "\u{7F}", "\u{A0}", "\u{3000}", "👩\u{200D}💻", "é", "\u{1}", "-", "\u{2028}",
+        "\u{4E00}", "\u{9FFF}", "\u{4DFF}", "\u{A000}", "）", "\u{FE0F}", "\u{1100}", "\u{1161}",
     ]
 
     @Test func byteCheck_decidesAsTheScalarAndCharacterRules_onRandomStrings() {
@@ -43,7 +46,7 @@ import Testing
     @Test func commonNames_passAndEdgesAreRefused() throws {
         try FieldCheck.text("基准科技有限公司0", "name", 1...200)
         try FieldCheck.text("Acme Ltd.", "name", 1...200)
-        for bad in [" 基准", "基准 ", "\u{3000}基准", "基准\u{A0}", "a\u{85}b"] {
+        for bad in [" 基准", "基准 ", "\u{3000}基准", "基准\u{A0}", "a\u{85}b", "基准\u{3000}", " \u{301}基"] {
             #expect(throws: RegistryError.self) { try FieldCheck.text(bad, "name", 1...200) }
         }
     }

@@ -115,4 +115,30 @@ import Testing
         }
         #expect(answered > 50)
     }
+
+    /// The signing input is cut out of the canonical bytes (from a signature string, or from where a tape found the
+    /// signature): it must equal the prefix and the canonical form of the submission without its signature, and
+    /// be nil whenever the bytes do not end with exactly that signature member.
+    @Test func signingInputCutFromTheBytes_equalsTheUnsignedCanonicalForm_orIsNil() throws {
+        let demo = try Demo()
+        for kind in Self.fastKinds + [.departmentRegister] {
+            let submission = try demo.submission(kind)
+            let bytes = submission.canonicalBytes
+            let signature = Base64.encode(submission.signature)
+            let expected = Submission.signingInput(Submission.Envelope.unsigned(submission.json))
+            #expect(Submission.signingInput(canonical: bytes, signature: signature) == expected, "\(kind)")
+            let start = bytes.count - 2 - signature.utf8.count
+            #expect(Submission.signingInput(canonical: bytes, signatureAt: start..<(bytes.count - 2)) == expected)
+            // Another signature, a range that is not the last member's value, a quote in the signature text.
+            #expect(Submission.signingInput(canonical: bytes, signature: "A" + signature.dropFirst()) == nil)
+            #expect(Submission.signingInput(canonical: bytes, signature: String(signature.dropFirst())) == nil)
+            #expect(Submission.signingInput(canonical: bytes, signatureAt: (start + 1)..<(bytes.count - 2)) == nil)
+            #expect(Submission.signingInput(canonical: bytes, signatureAt: (start - 1)..<(bytes.count - 3)) == nil)
+            #expect(Submission.signingInput(canonical: bytes, signature: String(repeating: "A", count: 5000)) == nil)
+            var quoted = bytes
+            quoted[start] = UInt8(ascii: "\"")
+            let quotedSignature = "\"" + signature.dropFirst()
+            #expect(Submission.signingInput(canonical: quoted, signature: quotedSignature) == nil)
+        }
+    }
 }

@@ -26,13 +26,26 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses 64 hexadecimal digits (either case).
     public init?(hex: String) {
-        guard let bytes = Hex.decode(hex), bytes.count == Self.byteCount else { return nil }
-        self.init(bytes: bytes)
+        var text = hex
+        guard let hash = text.withUTF8({ Self(hexUTF8: $0) }) else { return nil }
+        self = hash
+    }
+
+    /// Parses 64 hexadecimal digits (either case) given as their UTF-8 bytes, straight into the digest.
+    public init?(hexUTF8 chars: UnsafeBufferPointer<UInt8>) {
+        self.init()
+        guard withUnsafeMutableBytes({ Hex.decode(utf8: chars, into: $0) }) else { return nil }
     }
 
     /// Parses standard padded base64 of exactly 32 bytes.
     public init?(base64: String) {
         guard let bytes = Base64.decode(base64), bytes.count == Self.byteCount else { return nil }
+        self.init(bytes: bytes)
+    }
+
+    /// Parses standard padded base64 of exactly 32 bytes given as its UTF-8 bytes (44 characters).
+    public init?(base64UTF8 chars: UnsafeBufferPointer<UInt8>) {
+        guard let bytes = Base64.decode(utf8: chars), bytes.count == Self.byteCount else { return nil }
         self.init(bytes: bytes)
     }
 

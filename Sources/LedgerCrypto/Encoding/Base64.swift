@@ -42,39 +42,55 @@ public enum Base64 {
 
     /// Decodes canonical padded base64; nil for anything else.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let chars = Array(text.utf8)
+        // A native string's UTF-8 is read in place; only a bridged or non-contiguous one is copied first.
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(utf8: $0) }) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
+    }
+
+    /// `decode(_:)` of text given as its UTF-8 bytes (a value read in place from a JSON document).
+    public static func decode(utf8 chars: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard chars.count % 4 == 0 else { return nil }
         if chars.isEmpty { return [] }
         var padding = 0
         if chars[chars.count - 1] == UInt8(ascii: "=") { padding += 1 }
         if chars[chars.count - 2] == UInt8(ascii: "=") { padding += 1 }
         if padding == 1, chars[chars.count - 2] == UInt8(ascii: "=") { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(chars.count / 4 * 3)
-        var i = 0
-        while i < chars.count {
-            let isLast = i + 4 == chars.count
-            var n: UInt32 = 0
-            for j in 0..<4 {
-                let c = chars[i + j]
-                if isLast && j >= 4 - padding {
-                    guard c == UInt8(ascii: "=") else { return nil }
-                    n <<= 6
-                    continue
+        return reverse.withUnsafeBufferPointer { reverse in
+            var failed = false
+            let out = [UInt8](unsafeUninitializedCapacity: chars.count / 4 * 3) { out, written in
+                var i = 0
+                while i < chars.count {
+                    let isLast = i + 4 == chars.count
+                    var n: UInt32 = 0
+                    for j in 0..<4 {
+                        let c = chars[i + j]
+                        if isLast && j >= 4 - padding {
+                            guard c == UInt8(ascii: "=") else { failed = true; return }
+                            n <<= 6
+                            continue
+                        }
+                        let v = reverse[Int(c)]
+                        guard v != 0xFF else { failed = true; return }
+                        n = n << 6 | UInt32(v)
+                    }
+                    out[written] = UInt8(n >> 16 & 0xFF)
+                    written += 1
+                    if !(isLast && padding == 2) {
+                        out[written] = UInt8(n >> 8 & 0xFF)
+                        written += 1
+                    }
+                    if !(isLast && padding >= 1) {
+                        out[written] = UInt8(n & 0xFF)
+                        written += 1
+                    }
+                    // Canonical form: bits that padding throws away must be zero.
+                    if isLast && padding == 2 && n & 0xFFFF != 0 { failed = true; return }
+                    if isLast && padding == 1 && n & 0xFF != 0 { failed = true; return }
+                    i += 4
                 }
-                let v = reverse[Int(c)]
-                guard v != 0xFF else { return nil }
-                n = n << 6 | UInt32(v)
             }
-            out.append(UInt8(n >> 16 & 0xFF))
-            if !(isLast && padding == 2) { out.append(UInt8(n >> 8 & 0xFF)) }
-            if !(isLast && padding >= 1) { out.append(UInt8(n & 0xFF)) }
-            // Canonical form: bits that padding throws away must be zero.
-            if isLast && padding == 2 && n & 0xFFFF != 0 { return nil }
-            if isLast && padding == 1 && n & 0xFF != 0 { return nil }
-            i += 4
+            return failed ? nil : out
         }
-        return out
     }
 }
 
@@ -94,17 +110,30 @@ public enum Hex {
 
     /// Decodes an even number of hex digits (either case); nil for anything else.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let chars = Array(text.utf8)
+        // A native string's UTF-8 is read in place; only a bridged or non-contiguous one is copied first.
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(utf8: $0) }) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
+    }
+
+    /// `decode(_:)` of text given as its UTF-8 bytes.
+    public static func decode(utf8 chars: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard chars.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(chars.count / 2)
-        var i = 0
-        while i < chars.count {
-            guard let hi = value(chars[i]), let lo = value(chars[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
+        var failed = false
+        let out = [UInt8](unsafeUninitializedCapacity: chars.count / 2) { out, written in
+            failed = !decode(utf8: chars, into: UnsafeMutableRawBufferPointer(out))
+            written = failed ? 0 : chars.count / 2
         }
-        return out
+        return failed ? nil : out
+    }
+
+    /// Decodes exactly `2 × out.count` hex digits (either case) into `out`; false for anything else.
+    static func decode(utf8 chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        guard chars.count == 2 * out.count else { return false }
+        for i in 0..<out.count {
+            guard let hi = value(chars[2 * i]), let lo = value(chars[2 * i + 1]) else { return false }
+            out[i] = hi << 4 | lo
+        }
+        return true
     }
 
     private static func value(_ c: UInt8) -> UInt8? {

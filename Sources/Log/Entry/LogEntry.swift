@@ -59,46 +59,60 @@ public struct LogEntry: Sendable, Equatable {
 
     /// Decodes leaf bytes, accepting only the exact form `init(index:prev:time:payload:)` produces.
     public init(bytes: [UInt8]) throws(LogError) {
+        let fields = try bytes.withUnsafeBufferPointer { buffer throws(LogError) in try Self.fields(of: buffer) }
+        self.index = fields.index
+        self.prev = fields.prev
+        self.time = fields.time
+        self.bytes = bytes
+        self.payload = bytes[fields.payload]
+    }
+
+    /// The envelope's fields and where the payload lies, read in place (every entry of an audit comes through here).
+    private static func fields(of bytes: UnsafeBufferPointer<UInt8>) throws(LogError)
+        -> (index: UInt64, prev: Hash256, time: Timestamp, payload: Range<Int>) {
         func fail(_ why: String) -> LogError { LogError(.malformedEntry, field: "entry", why) }
         guard bytes.count <= Self.maxBytes else { throw fail("entry is \(bytes.count) bytes, over \(Self.maxBytes)") }
         var pos = 0
-        func expect(_ literal: [UInt8]) -> Bool {
-            guard bytes.count - pos >= literal.count, bytes[pos..<(pos + literal.count)].elementsEqual(literal) else {
-                return false
-            }
-            pos += literal.count
+        func expect(_ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard bytes.count - pos >= count else { return false }
+            for offset in 0..<count where bytes[pos + offset] != literal.utf8Start[offset] { return false }
+            pos += count
             return true
         }
-        guard expect(Self.prefixIndex) else { throw fail("does not start with {\"index\":") }
+        guard expect(#"{"index":"#) else { throw fail("does not start with {\"index\":") }
         let digitsStart = pos
-        while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
-        let digits = String(decoding: bytes[digitsStart..<pos], as: UTF8.self)
-        guard let index = UInt64(digits), String(index) == digits, index <= 1 << 53 else {
+        var index: UInt64 = 0
+        while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 {
+            // 17 digits already exceed 2^53; stop accumulating before UInt64 could overflow.
+            if pos - digitsStart < 17 { index = index * 10 + UInt64(bytes[pos] - 0x30) }
+            pos += 1
+        }
+        // Canonical: 1–16 digits (2^53 has 16), no leading zero, at most 2^53.
+        let digitCount = pos - digitsStart
+        guard (1...16).contains(digitCount), digitCount == 1 || bytes[digitsStart] != 0x30, index <= 1 << 53 else {
+            let digits = String(decoding: UnsafeBufferPointer(rebasing: bytes[digitsStart..<pos]), as: UTF8.self)
             throw fail("index \"\(digits)\" is not a canonical non-negative integer")
         }
-        guard expect(Self.prefixPrev), bytes.count - pos >= 44 else { throw fail("missing \"prev\"") }
-        guard let prev = Hash256(base64: String(decoding: bytes[pos..<(pos + 44)], as: UTF8.self)) else {
+        guard expect(#","prev":""#), bytes.count - pos >= 44 else { throw fail("missing \"prev\"") }
+        guard let prev = Hash256(base64UTF8: UnsafeBufferPointer(rebasing: bytes[pos..<(pos + 44)])) else {
             throw fail("\"prev\" is not the base64 of 32 bytes")
         }
         pos += 44
-        guard expect(Self.prefixPayload) else { throw fail("missing \"submission\" after \"prev\"") }
+        guard expect(#"","submission":"#) else { throw fail("missing \"submission\" after \"prev\"") }
         let payloadStart = pos
         guard bytes.count - payloadStart >= Self.tailCount + 2 else { throw fail("entry is truncated") }
         let tailStart = bytes.count - Self.tailCount
         pos = tailStart
-        guard expect(Self.prefixTime) else { throw fail("missing \"time\" after \"submission\"") }
-        guard let time = Timestamp(rfc3339: String(decoding: bytes[pos..<(pos + 24)], as: UTF8.self)) else {
+        guard expect(#","time":""#) else { throw fail("missing \"time\" after \"submission\"") }
+        guard let time = Timestamp(rfc3339UTF8: UnsafeBufferPointer(rebasing: bytes[pos..<(pos + 24)])) else {
             throw fail("\"time\" is not of the form 2026-11-29T01:02:03.456Z")
         }
         pos += 24
-        guard expect(Self.suffix) else { throw fail("entry does not end with \"v\":1}") }
+        guard expect(#"","v":1}"#) else { throw fail("entry does not end with \"v\":1}") }
         guard bytes[payloadStart] == UInt8(ascii: "{"), bytes[tailStart - 1] == UInt8(ascii: "}") else {
             throw fail("\"submission\" is not a JSON object")
         }
-        self.index = index
-        self.prev = prev
-        self.time = time
-        self.bytes = bytes
-        self.payload = bytes[payloadStart..<tailStart]
+        return (index, prev, time, payloadStart..<tailStart)
     }
 }

@@ -36,7 +36,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses exactly `YYYY-MM-DDTHH:MM:SS.mmmZ`; nil for anything else (other precisions, offsets, leap seconds).
     public init?(rfc3339 text: some StringProtocol) {
-        let c = Array(text.utf8)
+        let parsed = text.utf8.withContiguousStorageIfAvailable { Self.milliseconds(rfc3339: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { Self.milliseconds(rfc3339: $0) }
+        guard let parsed else { return nil }
+        self.init(millisecondsSinceEpoch: parsed)
+    }
+
+    /// `init?(rfc3339:)` of text given as its UTF-8 bytes (read in place from a log entry).
+    init?(rfc3339UTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Self.milliseconds(rfc3339: bytes) else { return nil }
+        self.init(millisecondsSinceEpoch: parsed)
+    }
+
+    private static func milliseconds(rfc3339 c: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard c.count == 24, c[4] == 0x2D, c[7] == 0x2D, c[10] == 0x54, c[13] == 0x3A, c[16] == 0x3A,
               c[19] == 0x2E, c[23] == 0x5A else { return nil }
         func num(_ r: Range<Int>) -> Int64? {
@@ -53,7 +65,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             return nil
         }
         let days = Self.days(fromCivil: y, m, d)
-        self.init(millisecondsSinceEpoch: days * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + f)
+        return days * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + f
     }
 
     // Days from civil and back: the proleptic Gregorian calendar (H. Hinnant's public-domain algorithms).

@@ -16,16 +16,16 @@ public struct BusinessTerm: Codable, Sendable, Hashable {
         self.longTerm = to == nil
     }
 
-    func validate(at path: String) throws(RegistryError) {
+    func validate(at path: @autoclosure () -> String) throws(RegistryError) {
         switch (to, longTerm) {
         case (nil, false):
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "to"),
+            throw RegistryError(.invalid, field: FieldCheck.join(path(), "to"),
                                 "is null but longTerm is false: a fixed term needs an end date")
         case (.some(let end), true):
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "to"),
+            throw RegistryError(.invalid, field: FieldCheck.join(path(), "to"),
                                 "is \(end) but longTerm is true: a long term has no end date (null)")
         case (.some(let end), false) where end < from:
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "to"),
+            throw RegistryError(.invalid, field: FieldCheck.join(path(), "to"),
                                 "the term ends (\(end)) before it starts (\(from))")
         default:
             return

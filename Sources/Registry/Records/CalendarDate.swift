@@ -14,13 +14,17 @@ public struct CalendarDate: ValidatedString, Comparable {
     public let day: Int
 
     public init(validating text: String) throws(RegistryError) {
-        let c = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.allSatisfy({ FieldCheck.isDigit(c[$0]) }) else { return nil }
-            return range.reduce(0) { $0 * 10 + Int(c[$1] - 0x30) }
+        var copy = text
+        let parsed = copy.withUTF8 { c -> (year: Int, month: Int, day: Int)? in
+            func number(_ range: Range<Int>) -> Int? {
+                guard range.allSatisfy({ FieldCheck.isDigit(c[$0]) }) else { return nil }
+                return range.reduce(0) { $0 * 10 + Int(c[$1] - 0x30) }
+            }
+            guard c.count == 10, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-"),
+                  let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            return (year, month, day)
         }
-        guard c.count == 10, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-"),
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else {
+        guard let (year, month, day) = parsed else {
             throw RegistryError(.invalid, "a date is written YYYY-MM-DD, found \"\(text)\"")
         }
         guard Self.years.contains(year) else {

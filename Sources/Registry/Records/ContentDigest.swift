@@ -53,15 +53,21 @@ public struct ContentDigest: Codable, Sendable, Hashable {
     /// The one digest spelling rule, for the strict decoder and the fast record readers alike: lower-case hex of
     /// exactly `algorithm`'s output length.
     static func hash(hex text: String, algorithm: HashAlgorithm) -> Result<Hash256, HexProblem> {
+        var text = text
+        if let hash = text.withUTF8({ hash(hexUTF8: $0, algorithm: algorithm) }) { return .success(hash) }
         let want = algorithm.digestByteCount * 2
         guard text.utf8.count == want else {
             return .failure(HexProblem(
                 reason: "a \(algorithm.rawValue) digest is \(want) hex digits, found \(text.utf8.count)"))
         }
-        guard text.utf8.allSatisfy(FieldCheck.isLowerHex), let hash = Hash256(hex: text) else {
-            return .failure(HexProblem(reason: "a digest is written in lower-case hex (0-9, a-f)"))
-        }
-        return .success(hash)
+        return .failure(HexProblem(reason: "a digest is written in lower-case hex (0-9, a-f)"))
+    }
+
+    /// `hash(hex:algorithm:)` of text given as its UTF-8 bytes (read in place by the fast record readers), nil for
+    /// any text that rule refuses.
+    static func hash(hexUTF8 text: UnsafeBufferPointer<UInt8>, algorithm: HashAlgorithm) -> Hash256? {
+        guard text.count == algorithm.digestByteCount * 2, text.allSatisfy(FieldCheck.isLowerHex) else { return nil }
+        return Hash256(hexUTF8: text)
     }
 }
 

@@ -9,6 +9,9 @@ protocol DirectJSON {
     /// The member named `name` when this is an object that has one.
     func directMember(_ name: String) -> Self?
     var directString: String? { get }
+    /// `body` applied to the UTF-8 bytes of a string value, without making a `String` where the value allows
+    /// (a tape's bytes are read in place); nil when this is not a string or `body` answers nil.
+    func withDirectUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R?) -> R?
     var directBool: Bool? { get }
     var directNumber: Double? { get }
     var directIsNull: Bool { get }
@@ -18,6 +21,10 @@ extension JSONValue: DirectJSON {
     var directObjectCount: Int? { objectValue?.count }
     func directMember(_ name: String) -> JSONValue? { objectValue?[name] }
     var directString: String? { stringValue }
+    func withDirectUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R?) -> R? {
+        guard var text = stringValue else { return nil }
+        return text.withUTF8(body)
+    }
     var directBool: Bool? { boolValue }
     var directNumber: Double? { numberValue }
     var directIsNull: Bool { isNull }
@@ -27,6 +34,7 @@ extension CanonicalTape.Value: DirectJSON {
     var directObjectCount: Int? { kind == .object ? count : nil }
     func directMember(_ name: String) -> CanonicalTape.Value? { member(name) }
     var directString: String? { string }
+    func withDirectUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R?) -> R? { withStringUTF8(body) ?? nil }
     var directBool: Bool? { bool }
     var directNumber: Double? { number }
     var directIsNull: Bool { isNull }
@@ -100,7 +108,7 @@ struct DirectMembers<Value: DirectJSON> {
     /// exactly its output length in lower-case hex.
     private func digest() -> (HashAlgorithm, Hash256)? {
         guard let name = string("algorithm"), let algorithm = HashAlgorithm(rawValue: name),
-              let text = string("digest"), case .success(let hash) = ContentDigest.hash(hex: text, algorithm: algorithm)
+              let hash = member("digest")?.withDirectUTF8({ ContentDigest.hash(hexUTF8: $0, algorithm: algorithm) })
         else { return nil }
         return (algorithm, hash)
     }

@@ -6,38 +6,60 @@ enum FieldCheck {
     /// Free text: `bounds` counts Unicode scalars (a CJK character is one, whatever its UTF-8 length); no control
     /// characters (C0, DEL, C1), which have no place in a register and can hide text in a terminal; no leading or
     /// trailing white space, so that one name has one spelling.
-    static func text(_ value: String, _ field: String, _ bounds: ClosedRange<Int>) throws(RegistryError) {
-        // One pass over the UTF-8 bytes answers the common case (length in bounds, no control character): scalars
-        // are the bytes that are not continuation bytes; C0 and DEL are single bytes, C1 is 0xC2 0x80–0x9F.
-        var scalars = 0, control = false, previous: UInt8 = 0
-        for byte in value.utf8 {
-            if byte & 0xC0 != 0x80 { scalars += 1 }
-            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { control = true }
-            previous = byte
-        }
-        if !control, bounds.contains(scalars), let first = value.utf8.first, let last = value.utf8.last {
-            // An end that is an ASCII scalar other than white space starts a character that is not white space
-            // (the last character may also begin with a prepended mark, which is not white space either); any
-            // other end is asked of its `Character`, as below.
-            let plainFirst = first < 0x80 && !Self.isASCIIWhitespace(first)
-            let plainLast = last < 0x80 && !Self.isASCIIWhitespace(last)
-            if (plainFirst || value.first?.isWhitespace == false) && (plainLast || value.last?.isWhitespace == false) {
-                return
-            }
+    static func text(_ value: String, _ field: @autoclosure () -> String,
+                     _ bounds: ClosedRange<Int>) throws(RegistryError) {
+        var value = value
+        let quick = value.withUTF8 { quickCheck($0, bounds) }
+        if quick.plain, !quick.askFirst || value.first?.isWhitespace == false,
+           !quick.askLast || value.last?.isWhitespace == false {
+            return
         }
         let count = value.unicodeScalars.count
         guard bounds.contains(count) else {
-            throw RegistryError(.invalid, field: field,
+            throw RegistryError(.invalid, field: field(),
                                 "must be \(bounds.lowerBound)–\(bounds.upperBound) characters, found \(count)")
         }
         if let bad = value.unicodeScalars.first(where: isControl) {
             let hex = String(bad.value, radix: 16, uppercase: true)
             let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            throw RegistryError(.invalid, field: field, "contains the control character U+\(code)")
+            throw RegistryError(.invalid, field: field(), "contains the control character U+\(code)")
         }
         if let first = value.first, let last = value.last, first.isWhitespace || last.isWhitespace {
-            throw RegistryError(.invalid, field: field, "must not start or end with white space")
+            throw RegistryError(.invalid, field: field(), "must not start or end with white space")
         }
+    }
+
+    /// One pass over the UTF-8 bytes answers the common case (length in bounds, no control character): scalars are
+    /// the bytes that are not continuation bytes; C0 and DEL are single bytes, C1 is 0xC2 0x80–0x9F. `plain` when
+    /// those hold; then an end that is an ASCII scalar other than white space, or a CJK ideograph, is settled, and
+    /// `askFirst`/`askLast` say which end must still be asked of its `Character`.
+    ///
+    /// Why an ideograph settles an end: the first `Character` begins with the first scalar; the last one holds
+    /// the last scalar, and when that is an ideograph (U+4E00–U+9FFF, Grapheme_Cluster_Break Other, not
+    /// pictographic) UAX #29 breaks before it unless a Prepend scalar precedes (GB9b), so the last `Character`
+    /// begins with the ideograph or a Prepend scalar — neither is white space. An ASCII last byte other than white
+    /// space is likewise a scalar no cluster rule joins to a white space before it.
+    private static func quickCheck(_ bytes: UnsafeBufferPointer<UInt8>,
+                                   _ bounds: ClosedRange<Int>) -> (plain: Bool, askFirst: Bool, askLast: Bool) {
+        var scalars = 0, control = false, previous: UInt8 = 0
+        for byte in bytes {
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { control = true }
+            previous = byte
+        }
+        guard !control, bounds.contains(scalars), let first = bytes.first, let last = bytes.last else {
+            return (false, true, true)
+        }
+        let plainFirst = first < 0x80 ? !isASCIIWhitespace(first) : isIdeograph(bytes, at: 0)
+        let plainLast = last < 0x80 ? !isASCIIWhitespace(last)
+            : bytes.count >= 3 && bytes[bytes.count - 3] & 0xF0 == 0xE0 && isIdeograph(bytes, at: bytes.count - 3)
+        return (true, !plainFirst, !plainLast)
+    }
+
+    /// Whether the well-formed scalar starting at `index` is in U+4E00–U+9FFF (UTF-8 E4 B8 80 – E9 BF BF).
+    private static func isIdeograph(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let lead = bytes[index]
+        return (0xE5...0xE9).contains(lead) || (lead == 0xE4 && bytes.count > index + 1 && bytes[index + 1] >= 0xB8)
     }
 
     /// `Character.isWhitespace` for a one-byte character: space, tab, LF, VT, FF, CR.
@@ -51,7 +73,8 @@ enum FieldCheck {
 
     /// True when every byte of `text` is in `allowed` and the length is in `bounds` (ASCII patterns only).
     static func ascii(_ text: String, _ bounds: ClosedRange<Int>, _ allowed: (UInt8) -> Bool) -> Bool {
-        bounds.contains(text.utf8.count) && text.utf8.allSatisfy(allowed)
+        var text = text
+        return text.withUTF8 { bounds.contains($0.count) && $0.allSatisfy(allowed) }
     }
 
     static func isLowerAlnum(_ byte: UInt8) -> Bool {

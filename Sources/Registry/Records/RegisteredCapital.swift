@@ -15,30 +15,33 @@ public struct RegisteredCapital: Codable, Sendable, Hashable {
         self.currency = currency
     }
 
-    func validate(at path: String) throws(RegistryError) {
+    func validate(at path: @autoclosure () -> String) throws(RegistryError) {
         if let problem = Self.amountProblem(amount) {
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "amount"), problem)
+            throw RegistryError(.invalid, field: FieldCheck.join(path(), "amount"), problem)
         }
         guard Self.currencies.contains(currency) else {
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "currency"),
+            throw RegistryError(.invalid, field: FieldCheck.join(path(), "currency"),
                                 "\"\(currency)\" is not an ISO 4217 currency code (e.g. CNY, USD, EUR, HKD)")
         }
     }
 
     static func amountProblem(_ text: String) -> String? {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let whole = Array(parts[0].utf8)
-        guard (1...15).contains(whole.count), whole.allSatisfy(FieldCheck.isDigit),
-              whole.count == 1 || whole[0] != UInt8(ascii: "0") else {
-            return "an amount is 1–15 digits without leading zeros and an optional fraction, found \"\(text)\""
+        // Read in place: the part before the first "." is the whole number, the rest (if there is a ".") the
+        // fraction. 0 when both are right, 1 when the whole number is not, 2 when the fraction is not.
+        var copy = text
+        let verdict = copy.withUTF8 { bytes -> Int in
+            let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+            guard (1...15).contains(dot), bytes[..<dot].allSatisfy(FieldCheck.isDigit),
+                  dot == 1 || bytes[0] != UInt8(ascii: "0") else { return 1 }
+            guard dot < bytes.count else { return 0 }
+            let fraction = bytes[(dot + 1)...]
+            return (1...2).contains(fraction.count) && fraction.allSatisfy(FieldCheck.isDigit) ? 0 : 2
         }
-        if parts.count == 2 {
-            let fraction = Array(parts[1].utf8)
-            guard (1...2).contains(fraction.count), fraction.allSatisfy(FieldCheck.isDigit) else {
-                return "an amount has at most 2 decimals, found \"\(text)\""
-            }
+        switch verdict {
+        case 1: return "an amount is 1–15 digits without leading zeros and an optional fraction, found \"\(text)\""
+        case 2: return "an amount has at most 2 decimals, found \"\(text)\""
+        default: return nil
         }
-        return nil
     }
 
     /// ISO 4217 currency codes in current use (precious metals, funds, test and "no currency" codes excluded:

@@ -14,10 +14,10 @@ public struct RegistrationAuthority: Codable, Sendable, Hashable {
         self.code = code
     }
 
-    func validate(at path: String) throws(RegistryError) {
-        try FieldCheck.text(name, FieldCheck.join(path, "name"), RecordLimits.authorityName)
+    func validate(at path: @autoclosure () -> String) throws(RegistryError) {
+        try FieldCheck.text(name, FieldCheck.join(path(), "name"), RecordLimits.authorityName)
         guard FieldCheck.ascii(code, 6...6, FieldCheck.isDigit) else {
-            throw RegistryError(.invalid, field: FieldCheck.join(path, "code"),
+            throw RegistryError(.invalid, field: FieldCheck.join(path(), "code"),
                                 "an authority code is a 6-digit division code, found \"\(code)\"")
         }
     }

@@ -10,7 +10,7 @@ public struct SealID: ValidatedString {
     public let value: String
 
     public init(validating text: String) throws(RegistryError) {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard Self.length.contains(bytes.count), bytes.prefix(6).allSatisfy(FieldCheck.isDigit),
               bytes.allSatisfy(FieldCheck.isUpperAlnum) else {
             throw RegistryError(.invalid, "a seal id is a 6-digit division code and 2–26 characters of 0-9 and "

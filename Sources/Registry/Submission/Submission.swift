@@ -74,10 +74,11 @@ public struct Submission: Sendable, Hashable {
         guard bytes.count <= Self.maxBytes,
               let tape = CanonicalTape(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes)),
               let envelope = Envelope.members(of: tape.root),
-              let signature = Base64.decode(envelope.signature), (1...Self.maxSignatureBytes).contains(signature.count),
+              let signature = envelope.signature.withStringUTF8({ Base64.decode(utf8: $0) }) ?? nil,
+              (1...Self.maxSignatureBytes).contains(signature.count),
               let record = Record.decodeDirect(kind: envelope.kind, from: envelope.record,
                                                usccExceptions: usccExceptions),
-              let signingInput = Self.signingInput(canonical: bytes, signature: envelope.signature)
+              let signingInput = Self.signingInput(canonical: bytes, signatureAt: envelope.signature.byteRange)
         else { return nil }
         kind = envelope.kind
         department = envelope.department
@@ -138,17 +139,46 @@ public struct Submission: Sendable, Hashable {
     /// `,"signature":"<b64>"}` and what precedes it, closed with `}`, is JCS(the submission without
     /// `signature`). Nil if the bytes do not end that way (then the caller canonicalizes).
     static func signingInput(canonical: [UInt8], signature: String) -> [UInt8]? {
-        let tail = Array(#","signature":""#.utf8) + Array(signature.utf8) + Array(#""}"#.utf8)
-        guard canonical.count > tail.count, canonical.suffix(tail.count).elementsEqual(tail),
-              signature.utf8.allSatisfy({ $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 })
-        else { return nil }
-        var input = signingPrefix
-        input.reserveCapacity(signingPrefix.count + canonical.count - tail.count + 1)
-        input += canonical[..<(canonical.count - tail.count)]
-        input.append(UInt8(ascii: "}"))
-        return input
+        var signature = signature
+        return signature.withUTF8 { signature in
+            guard signature.allSatisfy({ $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 }) else {
+                return nil
+            }
+            return canonical.withUnsafeBufferPointer { bytes in
+                let start = bytes.count - 2 - signature.count
+                guard start > signatureHead.utf8CodeUnitCount, bytes[start..<(start + signature.count)]
+                    .elementsEqual(signature) else { return nil }
+                return signingInput(bytes, signatureAt: start..<(start + signature.count))
+            }
+        }
     }
 
+    /// `signingInput(canonical:signature:)` for the signature string found at `range` of the canonical bytes by a
+    /// reader that has already checked it holds no quote, backslash or control character (`CanonicalTape`).
+    static func signingInput(canonical: [UInt8], signatureAt range: Range<Int>) -> [UInt8]? {
+        canonical.withUnsafeBufferPointer { signingInput($0, signatureAt: range) }
+    }
+
+    /// `,"signature":"`: what precedes the signature in canonical form.
+    private static let signatureHead: StaticString = #","signature":""#
+
+    /// The signing input when `bytes` end with `,"signature":"`, the string at `range`, then `"}`; nil otherwise.
+    private static func signingInput(_ bytes: UnsafeBufferPointer<UInt8>, signatureAt range: Range<Int>) -> [UInt8]? {
+        let head = signatureHead.utf8CodeUnitCount
+        let unsignedEnd = range.lowerBound - head
+        guard unsignedEnd > 0, range.upperBound == bytes.count - 2, bytes[bytes.count - 2] == UInt8(ascii: "\""),
+              bytes[bytes.count - 1] == UInt8(ascii: "}"),
+              (0..<head).allSatisfy({ bytes[unsignedEnd + $0] == signatureHead.utf8Start[$0] }) else { return nil }
+        let prefix: StaticString = "certledger/submission/v1\n"
+        let prefixCount = prefix.utf8CodeUnitCount
+        return [UInt8](unsafeUninitializedCapacity: prefixCount + unsignedEnd + 1) { out, written in
+            let base = out.baseAddress!
+            base.initialize(from: prefix.utf8Start, count: prefixCount)
+            (base + prefixCount).initialize(from: bytes.baseAddress!, count: unsignedEnd)
+            base[prefixCount + unsignedEnd] = UInt8(ascii: "}")
+            written = prefixCount + unsignedEnd + 1
+        }
+    }
 
     /// `"certledger/submission/v1\n"` ‖ JCS(`unsigned`).
     static func signingInput(_ unsigned: JSONValue) -> [UInt8] {
@@ -173,24 +203,27 @@ public struct Submission: Sendable, Hashable {
         /// machinery (every submission of an audit goes through here). Nil otherwise: the strict decoder then
         /// names what is wrong.
         init?(wellFormed json: JSONValue) {
-            guard let members = Self.members(of: json) else { return nil }
+            guard let members = Self.members(of: json), let signature = members.signature.stringValue else {
+                return nil
+            }
             kind = members.kind
             department = members.department
             keyId = members.keyId
             nonce = members.nonce
             record = members.record
-            signature = members.signature
+            self.signature = signature
         }
 
-        /// The six members of a well-formed envelope (see `init?(wellFormed:)`), from a tree or a tape.
+        /// The six members of a well-formed envelope (see `init?(wellFormed:)`), from a tree or a tape; the
+        /// signature is a string value, left for the caller to read (a tape's reader decodes it in place).
         static func members<Value: DirectJSON>(of json: Value) -> (kind: SubmissionKind, department: DepartmentID,
                                                                   keyId: KeyID, nonce: Nonce, record: Value,
-                                                                  signature: String)? {
+                                                                  signature: Value)? {
             guard json.directObjectCount == 6, let kind = json.directMember("kind")?.directString,
                   let department = json.directMember("department")?.directString,
                   let keyId = json.directMember("keyId")?.directString,
                   let nonce = json.directMember("nonce")?.directString,
-                  let signature = json.directMember("signature")?.directString,
+                  let signature = json.directMember("signature"), signature.withDirectUTF8({ _ in true }) == true,
                   let record = json.directMember("record"),
                   let kindValue = try? SubmissionKind(validating: kind),
                   let departmentValue = try? DepartmentID(validating: department),
