@@ -16,7 +16,10 @@ import Log
 /// canonical JSON and leaves 200 bytes of headroom for the envelope.
 public struct Submission: Sendable, Hashable {
     /// The domain-separation prefix of every submission signature.
-    public static let signingPrefix: [UInt8] = Array("certledger/submission/v1\n".utf8)
+    public static let signingPrefix: [UInt8] = Array(UnsafeBufferPointer(start: signingPrefixLiteral.utf8Start,
+                                                                         count: signingPrefixLiteral.utf8CodeUnitCount))
+    /// `signingPrefix` as a constant the audit's signing-input cutter copies from directly (no lazy global).
+    static let signingPrefixLiteral: StaticString = "certledger/submission/v1\n"
     /// Bytes of entry envelope reserved around a submission (at most 134 are used today).
     public static let envelopeHeadroom = 200
     /// Largest canonical submission: 65,535 − 200 = 65,335 bytes.
@@ -169,7 +172,7 @@ public struct Submission: Sendable, Hashable {
         guard unsignedEnd > 0, range.upperBound == bytes.count - 2, bytes[bytes.count - 2] == UInt8(ascii: "\""),
               bytes[bytes.count - 1] == UInt8(ascii: "}"),
               (0..<head).allSatisfy({ bytes[unsignedEnd + $0] == signatureHead.utf8Start[$0] }) else { return nil }
-        let prefix: StaticString = "certledger/submission/v1\n"
+        let prefix = signingPrefixLiteral
         let prefixCount = prefix.utf8CodeUnitCount
         return [UInt8](unsafeUninitializedCapacity: prefixCount + unsignedEnd + 1) { out, written in
             let base = out.baseAddress!
