@@ -12,7 +12,7 @@ extension RegistryState {
         licenses[record.uscc.value] = LicenseState(
             uscc: record.uscc, status: .live, version: 1, currentIndex: index, document: record.document,
             termEnd: record.businessTerm.to, endIndex: nil, endEffectiveOn: nil,
-            history: (existing?.history ?? []) + [index])
+            history: Self.history(existing?.history, then: index))
         indexDocument(record, at: index)
     }
 
@@ -62,7 +62,7 @@ extension RegistryState {
         seals[record.sealId.value] = SealState(
             sealId: record.sealId, holder: record.holder, sealType: record.sealType, validFrom: record.validFrom,
             validTo: record.validTo, issueIndex: index, revokeIndex: nil, revokedOn: nil,
-            history: (existing?.history ?? []) + [index])
+            history: Self.history(existing?.history, then: index))
         if keepsQueryIndexes, holderSeals[record.holder.value]?.contains(record.sealId) != true {
             willChange(.holderSeals(record.holder.value))
             holderSeals[record.holder.value, default: []].append(record.sealId)
@@ -123,6 +123,14 @@ extension RegistryState {
         guard keepsQueryIndexes else { return }
         willChange(.document(record.document))
         documents[record.document] = DocumentRef(uscc: record.uscc, index: index, version: record.version)
+    }
+
+    /// A subject's entries so far followed by `index`: one allocation (a literal and a concatenation made two).
+    static func history(_ earlier: [UInt64]?, then index: UInt64) -> [UInt64] {
+        var history = earlier ?? []
+        history.reserveCapacity(history.count + 1)
+        history.append(index)
+        return history
     }
 
     /// `subjectPrev` must name the last entry about the subject, and be null exactly when there is none.
