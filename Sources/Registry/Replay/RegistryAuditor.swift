@@ -83,8 +83,8 @@ public final class RegistryAuditor {
             }
             // The state is reached through one `inout` access for the whole entry: a non-mutating call on a struct
             // stored in a class copies it (a retain and a release per dictionary of the state) at every call.
-            try Self.apply(decoded.submission, digest: decoded.digest, at: entry.index, early: prepared?.signature,
-                           to: &state, checkedAhead: &signaturesCheckedAhead)
+            try decoded.apply(at: entry.index, early: prepared?.signature, to: &state,
+                              checkedAhead: &signaturesCheckedAhead)
             // Only the kinds that set parameters or keys are looked at again (passing the submission on copies it).
             switch decoded.submission.kind {
             case .ledgerGenesis:
@@ -99,27 +99,6 @@ public final class RegistryAuditor {
         } catch {
             throw error.at(index: entry.index)
         }
-    }
-
-    /// The checks of `visit` on the decoded submission, in order: the key the state names, the signature (the early
-    /// verdict only if it was reached with exactly that key), the state rules. (`visit` then checks a genesis
-    /// against the log's identity.)
-    private static func apply(_ submission: Submission, digest: Hash256, at index: UInt64,
-                              early: (key: PublicKey, valid: Bool)?,
-                              to state: inout RegistryState, checkedAhead: inout UInt64) throws(RegistryError) {
-        let key = try state.signingKey(for: submission, at: index)
-        let valid: Bool
-        if let early, early.key == key {
-            valid = early.valid
-            checkedAhead += 1
-        } else {
-            valid = submission.verifySignature(with: key)
-        }
-        guard valid else {
-            throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
-                                + "\(submission.department) does not verify with key \(submission.keyId)")
-        }
-        try state.apply(submission, digest: digest, at: index, signingKeyChecked: true)
     }
 
     /// Remembers every key of the department an applied entry registered or changed, for later `chunkPreparer()`s.
@@ -149,5 +128,28 @@ public final class RegistryAuditor {
             throw RegistryError(.conflict, field: "record.checkpointVerifierKey",
                                 "the genesis names another checkpoint key than the log's \(identity.verifier.name)")
         }
+    }
+}
+
+extension PreparedSubmission.Decoded {
+    /// The checks of `RegistryAuditor.visit` on the decoded submission, in order: the key the state names, the
+    /// signature (the early verdict only if it was reached with exactly that key), the state rules. (`visit` then
+    /// checks a genesis against the log's identity.) A method of the box, so the submission is read in place: passed
+    /// out of it as an argument, it was copied (a retain and a release per field) for every entry.
+    func apply(at index: UInt64, early: (key: PublicKey, valid: Bool)?, to state: inout RegistryState,
+               checkedAhead: inout UInt64) throws(RegistryError) {
+        let key = try state.signingKey(for: submission, at: index)
+        let valid: Bool
+        if let early, early.key == key {
+            valid = early.valid
+            checkedAhead += 1
+        } else {
+            valid = submission.verifySignature(with: key)
+        }
+        guard valid else {
+            throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
+                                + "\(submission.department) does not verify with key \(submission.keyId)")
+        }
+        try state.apply(submission, digest: digest, at: index, signingKeyChecked: true)
     }
 }
