@@ -12,6 +12,8 @@ struct TamperingStore: LogStore {
     var flipEntry: UInt64? = nil
     var flipTile: TileKey? = nil
     var swapEntries: (UInt64, UInt64)? = nil
+    /// Replaced by bytes that are not an entry at all.
+    var garbleEntry: UInt64? = nil
 
     func head() async throws -> LogHead? { try await base.head() }
     func append(_ batch: LogBatch) async throws { try await base.append(batch) }
@@ -28,6 +30,7 @@ struct TamperingStore: LogStore {
         for (offset, _) in out.enumerated() {
             let index = range.lowerBound + UInt64(offset)
             if index == flipEntry { out[offset][out[offset].count / 2] ^= 0x01 }
+            if index == garbleEntry { out[offset] = Array(#"{"index":"x"}"#.utf8) }
             if let (a, b) = swapEntries, index == a || index == b {
                 let other = index == a ? b : a
                 out[offset] = try await base.entries(other..<(other + 1))[0]
@@ -143,6 +146,32 @@ func buildLog(_ count: Int, store: any LogStore) async throws -> (TestLog, [Sequ
         let report = try await LogVerifier(store: TamperingStore(base: memory, swapEntries: (20, 21)),
                                            identity: log.identity).verify()
         #expect(report.failure?.index == 20, "\(report)")
+    }
+
+    @Test func entryThatDoesNotDecode_isTheFailure_afterEveryEntryBeforeItWasVisitedWithItsOwnPreparedValue()
+        async throws {
+        let memory = MemoryLogStore()
+        let (log, _) = try await buildLog(520, store: memory)
+        // Entry 300 lies inside the second chunk of 256: the entries before it in that chunk are still walked.
+        var visited: [UInt64] = []
+        let report = try await LogVerifier(store: TamperingStore(base: memory, garbleEntry: 300), identity: log.identity)
+            .verify(chunkPreparer: { { @Sendable entries in entries.map(\.index) } }, visit: { entry, prepared in
+                #expect(prepared == entry.index, "entry \(entry.index) was handed the value prepared for \(prepared)")
+                visited.append(entry.index)
+            })
+        #expect(report.failure?.index == 300, "\(report)")
+        #expect(report.failure?.reason.contains("does not decode") == true, "\(report)")
+        #expect(report.verifiedEntries == 300)
+        #expect(visited == Array(0..<300))
+    }
+
+    @Test func earlierProblemInTheSameChunk_isReportedBeforeAnEntryThatDoesNotDecode() async throws {
+        let memory = MemoryLogStore()
+        let (log, _) = try await buildLog(300, store: memory)
+        let store = TamperingStore(base: memory, swapEntries: (261, 262), garbleEntry: 270)
+        let report = try await LogVerifier(store: store, identity: log.identity).verify()
+        #expect(report.failure?.index == 261, "\(report)")
+        #expect(report.failure?.reason.contains("does not decode") == false, "\(report)")
     }
 
     @Test func alteredTile_isFound() async throws {

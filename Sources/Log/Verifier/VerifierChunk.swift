@@ -3,22 +3,29 @@ import LedgerCrypto
 /// One chunk of the log as `LogVerifier`'s concurrent stage leaves it: the entries read from the store, each
 /// decoded, leaf-hashed and prepared. Nothing here depends on another entry, so chunks are made in any order and
 /// on any core; every check that does (index, chain, time, state, tiles) is the sequential `VerifierWalk`'s.
+///
+/// Parallel arrays of the entries that decode, up to the first that does not (the walk stops there anyway: it
+/// reports the first problem in log order): the walk, generic over `Prepared` in this module, reads entries and
+/// hashes as concrete types and touches a `Prepared` only to hand it on. (An array of per-entry items with a
+/// `Result` each cost two more arrays per chunk, a copy of every entry into each, and a generic copy per entry.)
 struct VerifierChunk<Prepared: Sendable>: Sendable {
-    /// One entry of the chunk.
-    struct Item: Sendable {
-        /// The decoded entry, or why its bytes are not an entry.
-        let entry: Result<LogEntry, LogError>
-        /// `H(0x00 ‖ bytes)` of the stored bytes.
-        let leafHash: Hash256
-        /// The layer above's work on a well-formed entry.
-        let prepared: Prepared?
-    }
-
     let range: Range<UInt64>
-    /// The entries, in order; fewer than `range.count` if the store is missing some.
-    let items: [Item]
+    /// The decoded entries from `range.lowerBound` on, in order; fewer than `range.count` if one does not decode
+    /// (`decodeFailure`) or the store is missing some.
+    let entries: [LogEntry]
+    /// `H(0x00 ‖ bytes)` of each entry's stored bytes, one per element of `entries`.
+    let leafHashes: [Hash256]
+    /// The layer above's work on each element of `entries`, in the same order.
+    let prepared: [Prepared]
+    /// Why the stored bytes after the last of `entries` are not an entry, if they are not.
+    let decodeFailure: LogError?
     /// Why the store could not be read, if it could not.
     let readError: String?
+
+    /// A chunk that could not be read (or prepared): the walk reports `reason` at its first entry.
+    static func failed(_ range: Range<UInt64>, _ reason: String) -> VerifierChunk {
+        VerifierChunk(range: range, entries: [], leafHashes: [], prepared: [], decodeFailure: nil, readError: reason)
+    }
 
     /// Reads `range` and prepares every entry (runs in a child task of the verifier).
     static func load(_ range: Range<UInt64>, from store: any LogStore, hashAlgorithm: HashAlgorithm,
@@ -27,35 +34,30 @@ struct VerifierChunk<Prepared: Sendable>: Sendable {
         do {
             raw = try await store.entries(range)
         } catch {
-            return VerifierChunk(range: range, items: [], readError: "\(error)")
+            return failed(range, "\(error)")
         }
         let hasher = MerkleHasher(hashAlgorithm)
-        var decoded: [Result<LogEntry, LogError>] = []
+        var entries: [LogEntry] = []
         var leafHashes: [Hash256] = []
-        var wellFormed: [LogEntry] = []
-        decoded.reserveCapacity(raw.count)
+        var decodeFailure: LogError?
+        entries.reserveCapacity(raw.count)
         leafHashes.reserveCapacity(raw.count)
-        wellFormed.reserveCapacity(raw.count)
         for bytes in raw {
             if Task.isCancelled { break }
-            let entry = Result(catching: { () throws(LogError) in try LogEntry(bytes: bytes) })
-            decoded.append(entry)
-            leafHashes.append(hasher.leafHash(bytes))
-            if case .success(let good) = entry { wellFormed.append(good) }
+            do throws(LogError) {
+                entries.append(try LogEntry(bytes: bytes))
+                leafHashes.append(hasher.leafHash(bytes))
+            } catch {
+                decodeFailure = error
+                break
+            }
         }
-        // The layer above sees the chunk's well-formed entries at once (it may batch like work together).
-        let answers = prepare(wellFormed)
-        guard answers.count == wellFormed.count else {
-            return VerifierChunk(range: range, items: [], readError: "the preparer answered \(answers.count) values "
-                                 + "for \(wellFormed.count) entries")
+        // The layer above sees the chunk's entries at once (it may batch like work together).
+        let answers = prepare(entries)
+        guard answers.count == entries.count else {
+            return failed(range, "the preparer answered \(answers.count) values for \(entries.count) entries")
         }
-        var prepared = answers.makeIterator()
-        var items: [Item] = []
-        items.reserveCapacity(decoded.count)
-        for (entry, leafHash) in zip(decoded, leafHashes) {
-            let mine: Prepared? = if case .success = entry { prepared.next() } else { nil }
-            items.append(Item(entry: entry, leafHash: leafHash, prepared: mine))
-        }
-        return VerifierChunk(range: range, items: items, readError: nil)
+        return VerifierChunk(range: range, entries: entries, leafHashes: leafHashes, prepared: answers,
+                             decodeFailure: decodeFailure, readError: nil)
     }
 }

@@ -25,15 +25,10 @@ struct VerifierWalk {
         if let readError = chunk.readError {
             return (start, "entries \(start)..<\(end) cannot be read: \(readError)")
         }
-        var leaves: [Hash256] = []
-        leaves.reserveCapacity(chunk.items.count)
-        for (offset, item) in chunk.items.enumerated() {
+        let entries = chunk.entries, hashes = chunk.leafHashes, prepared = chunk.prepared
+        for offset in entries.indices {
             let i = start + UInt64(offset)
-            let entry: LogEntry
-            switch item.entry {
-            case .success(let decoded): entry = decoded
-            case .failure(let error): return (i, "the entry does not decode: \(error)")
-            }
+            let entry = entries[offset]
             guard entry.index == i else { return (i, "the entry says it is index \(entry.index)") }
             guard entry.prev == prev else {
                 return (i, "prev is \(entry.prev.base64) but entry \(i == 0 ? "-" : String(i - 1)) hashes to "
@@ -42,18 +37,20 @@ struct VerifierWalk {
             guard entry.time >= lastTime else {
                 return (i, "time \(entry.time) is earlier than the previous entry's \(lastTime)")
             }
-            guard let prepared = item.prepared else { return (i, "the entry was not prepared") }
-            do { try visit(entry, prepared) } catch { return (i, "\(error)") }
-            prev = item.leafHash
+            guard offset < prepared.count else { return (i, "the entry was not prepared") }
+            do { try visit(entry, prepared[offset]) } catch { return (i, "\(error)") }
+            prev = hashes[offset]
             lastTime = entry.time
-            leaves.append(item.leafHash)
             verified = i + 1
         }
-        guard chunk.items.count == chunk.range.count else {
-            return (start + UInt64(chunk.items.count), "entry missing below size \(end)")
+        if let error = chunk.decodeFailure {
+            return (start + UInt64(entries.count), "the entry does not decode: \(error)")
+        }
+        guard entries.count == chunk.range.count else {
+            return (start + UInt64(entries.count), "entry missing below size \(end)")
         }
         let update: TileUpdate
-        do { update = try TileWriter(hasher: hasher).append(leaves, to: edge) } catch {
+        do { update = try TileWriter(hasher: hasher).append(hashes, to: edge) } catch {
             verified = start
             return (start, "tiles cannot be computed: \(error)")
         }

@@ -24,6 +24,9 @@ public final class RegistryAuditor {
     /// Signatures whose verdict came from the concurrent stage (the rest were checked during the walk: those in the
     /// first window, and those by keys registered within the window before them).
     public private(set) var signaturesCheckedAhead: UInt64 = 0
+    /// The genesis's USCC exceptions (empty before it): every payload is decoded with them. Kept here, set once
+    /// the genesis is applied, rather than read from `state.parameters` (a copy of the genesis) for every entry.
+    private var exceptions: Set<String> = []
 
     public init(identity: LogIdentity? = nil) {
         self.identity = identity
@@ -55,7 +58,7 @@ public final class RegistryAuditor {
     /// not known yet, and `visit` checks those signatures itself. Every entry is decoded first, then every signature
     /// checked back to back, so the verifications run with OpenSSL's code and tables hot.
     public func chunkPreparer() -> @Sendable ([LogEntry]) -> [PreparedSubmission] {
-        let keys = knownKeys, exceptions = state.parameters?.usccExceptions ?? []
+        let keys = knownKeys, exceptions = exceptions
         return { entries in
             let decoded = entries.map { PreparedSubmission.Decoded.decode($0, exceptions: exceptions) }
             return decoded.map { PreparedSubmission(exceptions: exceptions, decoded: $0, keys: keys) }
@@ -72,40 +75,30 @@ public final class RegistryAuditor {
             guard entry.index == state.size else {
                 throw RegistryError(.conflict, "expected entry \(state.size), found entry \(entry.index)")
             }
-            let exceptions = state.parameters?.usccExceptions ?? []
             let decoded: PreparedSubmission.Decoded
             if let prepared, prepared.exceptions == exceptions {
                 decoded = try prepared.decoded.get()
             } else {
                 decoded = try PreparedSubmission.Decoded.decode(entry, exceptions: exceptions).get()
             }
-            try visit(decoded.submission, digest: decoded.digest, at: entry.index, early: prepared?.signature)
+            // The state is reached through one `inout` access for the whole entry: a non-mutating call on a struct
+            // stored in a class copies it (a retain and a release per dictionary of the state) at every call.
+            try decoded.apply(at: entry.index, early: prepared?.signature, to: &state,
+                              checkedAhead: &signaturesCheckedAhead)
+            // Only the kinds that set parameters or keys are looked at again (passing the submission on copies it).
+            switch decoded.submission.kind {
+            case .ledgerGenesis:
+                if let identity, let genesis = state.parameters?.genesis { try Self.check(genesis, against: identity) }
+                exceptions = state.parameters?.usccExceptions ?? []
+                learnKeys(of: decoded.submission)
+            case .departmentRegister, .departmentRotateKey:
+                learnKeys(of: decoded.submission)
+            default:
+                break
+            }
         } catch {
             throw error.at(index: entry.index)
         }
-    }
-
-    /// The checks of `visit` on the decoded submission (a parameter, so the submission is borrowed from its decoded
-    /// box rather than copied field by field).
-    private func visit(_ submission: Submission, digest: Hash256, at index: UInt64,
-                       early: (key: PublicKey, valid: Bool)?) throws(RegistryError) {
-        let key = try state.signingKey(for: submission, at: index)
-        let valid: Bool
-        if let early, early.key == key {
-            valid = early.valid
-            signaturesCheckedAhead += 1
-        } else {
-            valid = submission.verifySignature(with: key)
-        }
-        guard valid else {
-            throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
-                                + "\(submission.department) does not verify with key \(submission.keyId)")
-        }
-        try state.apply(submission, digest: digest, at: index, signingKeyChecked: true)
-        if index == 0, let identity, let genesis = state.parameters?.genesis {
-            try Self.check(genesis, against: identity)
-        }
-        learnKeys(of: submission)
     }
 
     /// Remembers every key of the department an applied entry registered or changed, for later `chunkPreparer()`s.
@@ -135,5 +128,28 @@ public final class RegistryAuditor {
             throw RegistryError(.conflict, field: "record.checkpointVerifierKey",
                                 "the genesis names another checkpoint key than the log's \(identity.verifier.name)")
         }
+    }
+}
+
+extension PreparedSubmission.Decoded {
+    /// The checks of `RegistryAuditor.visit` on the decoded submission, in order: the key the state names, the
+    /// signature (the early verdict only if it was reached with exactly that key), the state rules. (`visit` then
+    /// checks a genesis against the log's identity.) A method of the box, so the submission is read in place: passed
+    /// out of it as an argument, it was copied (a retain and a release per field) for every entry.
+    func apply(at index: UInt64, early: (key: PublicKey, valid: Bool)?, to state: inout RegistryState,
+               checkedAhead: inout UInt64) throws(RegistryError) {
+        let key = try state.signingKey(for: submission, at: index)
+        let valid: Bool
+        if let early, early.key == key {
+            valid = early.valid
+            checkedAhead += 1
+        } else {
+            valid = submission.verifySignature(with: key)
+        }
+        guard valid else {
+            throw RegistryError(.badSignature, field: "signature", "the signature of \(submission.kind) by "
+                                + "\(submission.department) does not verify with key \(submission.keyId)")
+        }
+        try state.apply(submission, digest: digest, at: index, signingKeyChecked: true)
     }
 }

@@ -81,7 +81,8 @@ extension RegistryState {
                                 "key \(submission.keyId) \(why) \(department.id); its current keys: \(current)")
         }
         var linkKind: LinkKind?
-        if case .linkShare(let link) = submission.record { linkKind = link.linkKind }
+        // The kind first: matching on the record would copy it, for every entry.
+        if submission.kind == .linkShare, case .linkShare(let link) = submission.record { linkKind = link.linkKind }
         guard department.allows(submission.kind, linkKind: linkKind) else {
             let needed = linkKind.map { "role link:\($0)" } ?? "a role allowing \(submission.kind)"
             throw RegistryError(.forbidden, field: "kind", "\(department.id) has roles "

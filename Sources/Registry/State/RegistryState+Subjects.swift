@@ -12,7 +12,7 @@ extension RegistryState {
         licenses[record.uscc.value] = LicenseState(
             uscc: record.uscc, status: .live, version: 1, currentIndex: index, document: record.document,
             termEnd: record.businessTerm.to, endIndex: nil, endEffectiveOn: nil,
-            history: (existing?.history ?? []) + [index])
+            history: Self.history(existing?.history, then: index))
         indexDocument(record, at: index)
     }
 
@@ -62,7 +62,7 @@ extension RegistryState {
         seals[record.sealId.value] = SealState(
             sealId: record.sealId, holder: record.holder, sealType: record.sealType, validFrom: record.validFrom,
             validTo: record.validTo, issueIndex: index, revokeIndex: nil, revokedOn: nil,
-            history: (existing?.history ?? []) + [index])
+            history: Self.history(existing?.history, then: index))
         if keepsQueryIndexes, holderSeals[record.holder.value]?.contains(record.sealId) != true {
             willChange(.holderSeals(record.holder.value))
             holderSeals[record.holder.value, default: []].append(record.sealId)
@@ -93,10 +93,9 @@ extension RegistryState {
         guard licenses[record.holder.value] != nil else {
             throw RegistryError(.notFound, field: "record.holder", "no license was ever issued to \(record.holder)")
         }
-        for (field, id) in [("record.sourceDepartment", record.sourceDepartment),
-                            ("record.targetDepartment", record.targetDepartment)] where departments[id.value] == nil {
-            throw RegistryError(.notFound, field: field, "no department \(id) is registered")
-        }
+        // Two checks spelled out: a list of (field, id) pairs cost an allocation per link.
+        try requireRegistered(record.sourceDepartment, field: "record.sourceDepartment")
+        try requireRegistered(record.targetDepartment, field: "record.targetDepartment")
         guard submitter == record.sourceDepartment || submitter == record.targetDepartment else {
             throw RegistryError(.forbidden, field: "department", "\(submitter) records a link between "
                                 + "\(record.sourceDepartment) and \(record.targetDepartment); only they may")
@@ -106,6 +105,11 @@ extension RegistryState {
         var list = links[record.holder.value] ?? IndexList()
         list.append(index)
         links[record.holder.value] = list
+    }
+
+    private func requireRegistered(_ id: DepartmentID, field: String) throws(RegistryError) {
+        guard departments.index(forKey: id.value) == nil else { return }
+        throw RegistryError(.notFound, field: field, "no department \(id) is registered")
     }
 
     private func liveLicense(_ uscc: USCC, field: String = "record.uscc") throws(RegistryError) -> LicenseState {
@@ -125,9 +129,20 @@ extension RegistryState {
         documents[record.document] = DocumentRef(uscc: record.uscc, index: index, version: record.version)
     }
 
+    /// A subject's entries so far followed by `index`: one allocation (a literal and a concatenation made two).
+    static func history(_ earlier: [UInt64]?, then index: UInt64) -> [UInt64] {
+        var history = earlier ?? []
+        history.reserveCapacity(history.count + 1)
+        history.append(index)
+        return history
+    }
+
     /// `subjectPrev` must name the last entry about the subject, and be null exactly when there is none.
-    static func checkSubjectPrev(_ found: UInt64?, expected: UInt64?, subject: String) throws(RegistryError) {
+    /// `subject` names it in the error only, so it is made only for one (every entry that passes used to build it).
+    static func checkSubjectPrev(_ found: UInt64?, expected: UInt64?,
+                                 subject: @autoclosure () -> String) throws(RegistryError) {
         guard found != expected else { return }
+        let subject = subject()
         let want = expected.map { "\($0), its last entry" } ?? "null: the log has no entry about it"
         throw RegistryError(.conflict, field: "record.subjectPrev",
                             "subjectPrev of \(subject) must be \(want); found \(found.map(String.init) ?? "null")")

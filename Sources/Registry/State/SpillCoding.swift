@@ -5,6 +5,11 @@ import LedgerCrypto
 struct SpillWriter {
     private(set) var bytes: [UInt8] = []
 
+    /// Room for a typical value up front: one allocation per spilled value rather than one per doubling.
+    init(capacity: Int = 128) {
+        bytes.reserveCapacity(capacity)
+    }
+
     mutating func integer(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
     }
@@ -31,7 +36,12 @@ struct SpillWriter {
 
     mutating func digest(_ digest: ContentDigest) {
         string(digest.algorithm.rawValue)
-        bytes += digest.digest.bytes
+        hash(digest.digest)
+    }
+
+    /// The 32 bytes, copied straight from the inline hash.
+    mutating func hash(_ hash: Hash256) {
+        hash.withUnsafeBytes { bytes += $0 }
     }
 }
 
@@ -112,9 +122,10 @@ extension ContentDigest: SpillKey {
 
 extension RegistryState.NonceRecord: SpillValue {
     var spillBytes: [UInt8] {
-        var writer = SpillWriter()
+        var writer = SpillWriter(capacity: 40)
         writer.integer(index)
-        return writer.bytes + digest.bytes
+        writer.hash(digest)
+        return writer.bytes
     }
 
     init(spill bytes: [UInt8]) throws {

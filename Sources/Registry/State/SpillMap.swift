@@ -48,25 +48,40 @@ struct SpillMap<Key: Hashable & Sendable & SpillKey, Value: Sendable & SpillValu
     subscript(key: Key) -> Value? {
         get {
             if let known = memory[key] { return known }
-            guard let spill else { return nil }
-            if let memo = spill.memo.entry, memo.key == key { return memo.value }
-            guard filter.mayContain(key) else { return nil }
-            let value = spill.failure.attempt { try spill.store.read(table: spill.table, key: key.spillKey) }
-                .flatMap { $0 }.flatMap { bytes in spill.failure.attempt { try Value(spill: bytes) } }
-            spill.memo.entry = (key, value)
-            return value
+            return spilled(key)
         }
         set {
-            let existed = self[key] != nil
-            spill?.memo.entry = nil
-            count += (newValue != nil ? 1 : 0) - (existed ? 1 : 0)
-            guard spill != nil else {
-                if let newValue { memory[key] = .some(newValue) } else { memory[key] = nil }
+            guard let spill else {
+                let old = if let newValue { memory.updateValue(.some(newValue), forKey: key) }
+                          else { memory.removeValue(forKey: key) }
+                count += (newValue != nil ? 1 : 0) - (old != nil ? 1 : 0)
                 return
             }
-            memory[key] = .some(newValue)
+            // One hash of the key for the look-up and the store together; a key not in memory is looked for in
+            // the spill (usually answered by the memo of the getter's look-up just before, or by the filter).
+            let old = memory.updateValue(newValue, forKey: key)
+            let existed = if let old { old != nil } else { spilled(key) != nil }
+            spill.memo.entry = nil
+            count += (newValue != nil ? 1 : 0) - (existed ? 1 : 0)
             flushIfFull()
         }
+    }
+
+    /// The value of a key that is not in memory: nil without a spill, else the memo, the filter, the spill. The
+    /// answer is remembered (absent ones too), so the setter's presence check after the apply code's own read of
+    /// the same key costs a comparison.
+    private func spilled(_ key: Key) -> Value? {
+        guard let spill else { return nil }
+        if let memo = spill.memo.entry, memo.key == key { return memo.value }
+        let value: Value?
+        if filter.mayContain(key) {
+            value = spill.failure.attempt { try spill.store.read(table: spill.table, key: key.spillKey) }
+                .flatMap { $0 }.flatMap { bytes in spill.failure.attempt { try Value(spill: bytes) } }
+        } else {
+            value = nil
+        }
+        spill.memo.entry = (key, value)
+        return value
     }
 
     subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
