@@ -16,8 +16,6 @@ final class SQLiteConnection {
     let path: String
     /// SQL text → prepared statement; statements are compiled once per connection (SQLITE_PREPARE_PERSISTENT).
     private var statements: [String: SQLiteStatement] = [:]
-    /// Set on the readers of a read-only store opened with a `mappedReadWindow`: the file is read through a map.
-    var mappedReads: SQLiteMappedReads?
 
     /// Opens `path` with `flags` (never `SQLITE_OPEN_CREATE` unless the caller is `create`, which made the file).
     init(path: String, flags: Int32, busyTimeoutMilliseconds: Int32) throws {

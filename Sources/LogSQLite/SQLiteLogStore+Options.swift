@@ -9,17 +9,10 @@ extension SQLiteLogStore {
         /// them read while the writer waits for fsync, so reads never queue behind a commit.
         public var readerCount: Int
 
-        /// For stores opened with `openReadOnly` only: read the file through a memory map, made afresh after about
-        /// this many bytes of entries read per reader (`SQLiteMappedReads`), so that the pages touched since stay
-        /// bounded. 0 (the default, and what the daemon's stores use): plain reads. The audit, which reads every
-        /// entry once, maps with a window of a few MiB: same answers, less kernel time per page.
-        public var mappedReadWindow: Int
-
-        /// The defaults above; `readerCount` is clamped to at least 1, `mappedReadWindow` to at least 0.
-        public init(busyTimeout: Duration = .seconds(5), readerCount: Int = 2, mappedReadWindow: Int = 0) {
+        /// The defaults above; `readerCount` is clamped to at least 1.
+        public init(busyTimeout: Duration = .seconds(5), readerCount: Int = 2) {
             self.busyTimeout = busyTimeout
             self.readerCount = max(1, readerCount)
-            self.mappedReadWindow = max(0, mappedReadWindow)
         }
 
         var busyTimeoutMilliseconds: Int32 {

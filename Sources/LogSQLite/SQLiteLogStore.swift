@@ -128,12 +128,7 @@ public final class SQLiteLogStore: LogStore {
     }
 
     public func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] {
-        try await readers.next().run { db in
-            let entries = try SQLiteLogQueries.entries(range, db)
-            // After the read transaction: the map can be made afresh only while none of its pages is in use.
-            try db.mappedReads?.didRead(entries.reduce(0) { $0 + $1.count }, on: db)
-            return entries
-        }
+        try await readers.next().run { db in try SQLiteLogQueries.entries(range, db) }
     }
 
     public func tile(_ key: TileKey) async throws -> [UInt8]? {
@@ -163,7 +158,6 @@ public final class SQLiteLogStore: LogStore {
         -> SQLiteLogStore
     {
         let timeout = options.busyTimeoutMilliseconds
-        let mapWindow = writer == nil ? options.mappedReadWindow : 0   // the daemon's readers never map
         var readers: [SQLiteWorker] = []
         do {
             for number in 0..<max(1, options.readerCount) {
@@ -176,7 +170,6 @@ public final class SQLiteLogStore: LogStore {
                         try SQLiteLogQueries.checkPages(db)
                         try SQLiteLogQueries.checkConsistency(db)
                     }
-                    if mapWindow > 0 { db.mappedReads = try SQLiteMappedReads.enable(on: db, window: mapWindow) }
                     return db
                 })
             }

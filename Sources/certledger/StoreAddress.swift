@@ -42,11 +42,6 @@ enum StoreAddress: CustomStringConvertible {
     }
 
     /// The `store:` block of a daemon configuration (Config/certledgerd.yaml) that opens this store.
-    /// 1 MiB of entries per reader: the pages the audit's readers have mapped stay within ≈ 3.5 MB whatever the
-    /// ledger's size (10k entries are ≈ 10 MB of file, so a small audit maps as much as a large one); at a million
-    /// entries that is ≈ 1,000 fresh maps, a few milliseconds in all. (2 MiB: +6.5 MB of RSS at 100k entries.)
-    static let mappedReadWindow = 1 << 20
-
     func daemonYAML(indent: String = "") -> String {
         switch self {
         case .sqlite(let path):
@@ -59,12 +54,9 @@ enum StoreAddress: CustomStringConvertible {
     }
 
     /// Opens an existing store for reading: SQLite read-only, PostgreSQL with the schema checked (any origin).
-    /// Its users (audit, the source of a migration) read the whole log once, in order: an SQLite file is read
-    /// through a memory map made afresh every `mappedReadWindow` bytes (less kernel time per page, flat memory).
     func openExisting() async throws -> any ListedLogStore {
         switch self {
-        case .sqlite(let path):
-            try await SQLiteLogStore.openReadOnly(path: path, options: .init(mappedReadWindow: Self.mappedReadWindow))
+        case .sqlite(let path): try await SQLiteLogStore.openReadOnly(path: path)
         case .postgres(let options, _): try await PostgresLogStore.open(options: options, origin: nil)
         }
     }
