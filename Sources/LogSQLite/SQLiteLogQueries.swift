@@ -123,7 +123,10 @@ enum SQLiteLogQueries {
     /// 503 on some later request, or not at all by an audit that reads only what the tree needs. It costs about
     /// 2 s per million entries with the file in the page cache (≈ 800 MB), small beside the Registry replay that
     /// reads every entry anyway. It checks structure, not content: content is what the audit's hashes check.
+    /// The file is read into the page cache in order first (`FilePrefetch`): the check's own page-by-page walk on a
+    /// cold file is an order of magnitude slower.
     static func checkPages(_ db: SQLiteConnection) throws {
+        FilePrefetch.willNeed(path: db.path)
         var problems: [String] = []
         try db.run("PRAGMA quick_check(5)") { row in problems.append(row.isNull(0) ? "?" : row.text(0)) }
         guard problems != ["ok"] else { return }
