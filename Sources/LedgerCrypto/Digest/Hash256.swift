@@ -37,6 +37,13 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
         guard withUnsafeMutableBytes({ Hex.decode(utf8: chars, into: $0) }) else { return nil }
     }
 
+    /// Parses 64 lower-case hexadecimal digits given as their UTF-8 bytes; nil for an upper-case digit as for any
+    /// other text (one pass where a caller would check the case and then decode).
+    public init?(lowerHexUTF8 chars: UnsafeBufferPointer<UInt8>) {
+        self.init()
+        guard withUnsafeMutableBytes({ Hex.decode(lowercaseUTF8: chars, into: $0) }) else { return nil }
+    }
+
     /// Parses standard padded base64 of exactly 32 bytes.
     public init?(base64: String) {
         guard let bytes = Base64.decode(base64), bytes.count == Self.byteCount else { return nil }

@@ -128,20 +128,43 @@ public enum Hex {
 
     /// Decodes exactly `2 × out.count` hex digits (either case) into `out`; false for anything else.
     static func decode(utf8 chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableRawBufferPointer) -> Bool {
-        guard chars.count == 2 * out.count else { return false }
-        for i in 0..<out.count {
-            guard let hi = value(chars[2 * i]), let lo = value(chars[2 * i + 1]) else { return false }
-            out[i] = hi << 4 | lo
-        }
-        return true
+        decode(utf8: chars, into: out, table: anyCase)
     }
 
-    private static func value(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
+    /// `decode(utf8:into:)` of lower-case digits only (`0-9a-f`): false for an upper-case one as for any other byte.
+    static func decode(lowercaseUTF8 chars: UnsafeBufferPointer<UInt8>,
+                       into out: UnsafeMutableRawBufferPointer) -> Bool {
+        decode(utf8: chars, into: out, table: lowercase)
+    }
+
+    @inline(__always)
+    private static func decode(utf8 chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableRawBufferPointer,
+                               table: [UInt8]) -> Bool {
+        guard chars.count == 2 * out.count else { return false }
+        return table.withUnsafeBufferPointer { table in
+            // A digit's value is below 16; an invalid byte's entry (0xFF) has a high bit that survives the `|`.
+            var invalid: UInt8 = 0
+            for i in 0..<out.count {
+                let hi = table[Int(chars[2 * i])], lo = table[Int(chars[2 * i + 1])]
+                invalid |= hi | lo
+                out[i] = hi << 4 | lo
+            }
+            return invalid & 0xF0 == 0
         }
+    }
+
+    /// Each byte's digit value in either case, or 0xFF.
+    private static let anyCase: [UInt8] = table(lettersFrom: [UInt8(ascii: "a"), UInt8(ascii: "A")])
+
+    /// Each byte's digit value in lower case only, or 0xFF.
+    private static let lowercase: [UInt8] = table(lettersFrom: [UInt8(ascii: "a")])
+
+    private static func table(lettersFrom starts: [UInt8]) -> [UInt8] {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for digit in 0..<10 { table[0x30 + digit] = UInt8(digit) }
+        for start in starts {
+            for letter in 0..<6 { table[Int(start) + letter] = UInt8(10 + letter) }
+        }
+        return table
     }
 }
