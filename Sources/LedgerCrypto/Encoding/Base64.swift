@@ -58,36 +58,46 @@ public enum Base64 {
         return reverse.withUnsafeBufferPointer { reverse in
             var failed = false
             let out = [UInt8](unsafeUninitializedCapacity: chars.count / 4 * 3) { out, written in
-                var i = 0
-                while i < chars.count {
-                    let isLast = i + 4 == chars.count
-                    var n: UInt32 = 0
-                    for j in 0..<4 {
-                        let c = chars[i + j]
-                        if isLast && j >= 4 - padding {
-                            guard c == UInt8(ascii: "=") else { failed = true; return }
-                            n <<= 6
-                            continue
-                        }
-                        let v = reverse[Int(c)]
-                        guard v != 0xFF else { failed = true; return }
-                        n = n << 6 | UInt32(v)
-                    }
-                    out[written] = UInt8(n >> 16 & 0xFF)
-                    written += 1
-                    if !(isLast && padding == 2) {
-                        out[written] = UInt8(n >> 8 & 0xFF)
-                        written += 1
-                    }
-                    if !(isLast && padding >= 1) {
-                        out[written] = UInt8(n & 0xFF)
-                        written += 1
-                    }
-                    // Canonical form: bits that padding throws away must be zero.
-                    if isLast && padding == 2 && n & 0xFFFF != 0 { failed = true; return }
-                    if isLast && padding == 1 && n & 0xFF != 0 { failed = true; return }
+                // Every quad but the last has no padding: four look-ups, three bytes, and one test for the lot at
+                // the end (a symbol's value is below 64; a byte outside the alphabet reads 0xFF, whose top bits
+                // survive the `|`).
+                var i = 0, o = 0, outside: UInt8 = 0
+                while i + 4 < chars.count {
+                    let a = reverse[Int(chars[i])], b = reverse[Int(chars[i + 1])]
+                    let c = reverse[Int(chars[i + 2])], d = reverse[Int(chars[i + 3])]
+                    outside |= a | b | c | d
+                    let n = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    out[o] = UInt8(truncatingIfNeeded: n >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: n >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: n)
                     i += 4
+                    o += 3
                 }
+                guard outside & 0xC0 == 0 else { failed = true; return }
+                // The last quad: its final `padding` symbols are the `=` counted above.
+                var n: UInt32 = 0
+                for j in 0..<4 {
+                    if j >= 4 - padding {
+                        n <<= 6
+                        continue
+                    }
+                    let v = reverse[Int(chars[i + j])]
+                    guard v != 0xFF else { failed = true; return }
+                    n = n << 6 | UInt32(v)
+                }
+                // Canonical form: bits that padding throws away must be zero.
+                if padding == 2 && n & 0xFFFF != 0 || padding == 1 && n & 0xFF != 0 { failed = true; return }
+                out[o] = UInt8(n >> 16 & 0xFF)
+                o += 1
+                if padding < 2 {
+                    out[o] = UInt8(n >> 8 & 0xFF)
+                    o += 1
+                }
+                if padding < 1 {
+                    out[o] = UInt8(n & 0xFF)
+                    o += 1
+                }
+                written = o
             }
             return failed ? nil : out
         }

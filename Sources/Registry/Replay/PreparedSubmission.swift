@@ -42,15 +42,40 @@ public final class PreparedSubmission: Sendable {
     /// The key the signature was checked with and the verdict; nil when the key was not known yet.
     let signature: (key: PublicKey, valid: Bool)?
 
-    /// Checks the signature of an already decoded submission with the key of its ID in `keys`, if there is one
+    /// Runs `check`, if there is one: the signature check of the decoded submission with the key of its ID
     /// (`RegistryAuditor.chunkPreparer()` decodes a whole chunk first, then checks its signatures back to back).
-    init(exceptions: Set<String>, decoded: Result<Decoded, RegistryError>, keys: [String: PublicKey]) {
+    init(exceptions: Set<String>, decoded: Result<Decoded, RegistryError>, check: SignatureCheck?) {
         self.exceptions = exceptions
         self.decoded = decoded
-        if case .success(let decoded) = decoded, let key = keys[decoded.submission.keyId.value] {
-            signature = (key, decoded.submission.verifySignature(with: key))
-        } else {
-            signature = nil
+        signature = check.map { ($0.key, $0.verdict()) }
+    }
+
+    /// `Submission.verifySignature(with:)` taken apart: what it reads of the submission, read when the submission
+    /// was just decoded, and the verification itself for later. The chunk preparer decodes a whole chunk before it
+    /// verifies, and a second visit to each submission (a struct of ≈ 500 bytes, for its key ID) missed the cache:
+    /// ≈ 0.3 µs per entry of the audit's CPU.
+    struct SignatureCheck {
+        let key: PublicKey
+        /// `key` has the ID the submission names (no other key can have signed it).
+        let keyMatches: Bool
+        let signature: [UInt8]
+        let signingInput: [UInt8]
+
+        /// The check of `decoded`'s signature with the key of its ID in `keys`; nil when the payload is not a
+        /// submission or its key is not known (yet).
+        init?(_ decoded: Result<Decoded, RegistryError>, keys: [String: PublicKey]) {
+            guard case .success(let decoded) = decoded, let key = keys[decoded.submission.keyId.value] else {
+                return nil
+            }
+            self.key = key
+            keyMatches = decoded.submission.isKeyNamed(key)
+            signature = decoded.submission.signature
+            signingInput = decoded.submission.signingInput
+        }
+
+        /// What `Submission.verifySignature(with: key)` answers.
+        func verdict() -> Bool {
+            keyMatches && key.isValidSignature(signature, for: signingInput)
         }
     }
 }

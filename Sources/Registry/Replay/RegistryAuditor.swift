@@ -52,13 +52,17 @@ public final class RegistryAuditor {
 
     /// The function the audit's concurrent stage runs on each chunk (`LogVerifier.verify(chunkPreparer:visit:)`),
     /// with the keys the log had registered up to the walk's position now — a key registered later in the window is
-    /// not known yet, and `visit` checks those signatures itself. Every entry is decoded first, then every signature
-    /// checked back to back, so the verifications run with OpenSSL's code and tables hot.
+    /// not known yet, and `visit` checks those signatures itself. Every entry is decoded first (its key looked up
+    /// while the submission is still in cache), then every signature checked back to back, so the verifications
+    /// run with OpenSSL's code and tables hot.
     public func chunkPreparer() -> @Sendable ([LogEntry]) -> [PreparedSubmission] {
         let keys = knownKeys, exceptions = state.parameters?.usccExceptions ?? []
         return { entries in
-            let decoded = entries.map { PreparedSubmission.Decoded.decode($0, exceptions: exceptions) }
-            return decoded.map { PreparedSubmission(exceptions: exceptions, decoded: $0, keys: keys) }
+            let decoded = entries.map { entry in
+                let decoded = PreparedSubmission.Decoded.decode(entry, exceptions: exceptions)
+                return (decoded, PreparedSubmission.SignatureCheck(decoded, keys: keys))
+            }
+            return decoded.map { PreparedSubmission(exceptions: exceptions, decoded: $0.0, check: $0.1) }
         }
     }
 
