@@ -79,6 +79,25 @@ import Testing
         #expect(decoded > 7_000 && refused > 7_000)
     }
 
+    /// A digest read from base64 in place (the `prev` of every entry) decodes on the stack: the same answers as
+    /// the reference, for encodings of 32 bytes, their mutants and other lengths.
+    @Test func hash256FromBase64_answersAsTheReference() {
+        var generator = Generator(state: 0xB64_0002)
+        var decoded = 0, refused = 0
+        for round in 0..<10_000 {
+            let bytes = (0..<(round % 4 == 0 ? generator.next(40) : 32)).map { _ in UInt8(generator.next(256)) }
+            var text = Array(Base64.encode(bytes).utf8)
+            if round % 2 == 1, !text.isEmpty {
+                text[generator.next(text.count)] = [UInt8(ascii: "="), UInt8(ascii: "A"), 0x80][generator.next(3)]
+            }
+            let answer = text.withUnsafeBufferPointer { Hash256(base64UTF8: $0) }
+            let reference = Self.referenceBase64(text).flatMap { $0.count == 32 ? $0 : nil }
+            #expect(answer?.bytes == reference, "\(String(decoding: text, as: UTF8.self))")
+            if answer == nil { refused += 1 } else { decoded += 1 }
+        }
+        #expect(decoded > 3_000 && refused > 3_000)
+    }
+
     @Test func hexDecode_answersAsTheReference_inEitherCase_andLowerCaseOnlyForDigests() {
         var generator = Generator(state: 0x4E8_0001)
         let pool = Array("0123456789abcdefABCDEFgG/:@`".utf8) + [0x00, 0x80, 0xFF]

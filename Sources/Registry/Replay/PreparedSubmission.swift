@@ -42,22 +42,21 @@ public final class PreparedSubmission: Sendable {
     /// The key the signature was checked with and the verdict; nil when the key was not known yet.
     let signature: (key: PublicKey, valid: Bool)?
 
-    /// Runs `check`, if there is one: the signature check of the decoded submission with the key of its ID
-    /// (`RegistryAuditor.chunkPreparer()` decodes a whole chunk first, then checks its signatures back to back).
-    init(exceptions: Set<String>, decoded: Result<Decoded, RegistryError>, check: SignatureCheck?) {
+    /// A decoded payload and, when its key was known, the verdict on its signature.
+    init(exceptions: Set<String>, decoded: Result<Decoded, RegistryError>, signature: (key: PublicKey, valid: Bool)?) {
         self.exceptions = exceptions
         self.decoded = decoded
-        signature = check.map { ($0.key, $0.verdict()) }
+        self.signature = signature
     }
 
     /// `Submission.verifySignature(with:)` taken apart: what it reads of the submission, read when the submission
     /// was just decoded, and the verification itself for later. The chunk preparer decodes a whole chunk before it
-    /// verifies, and a second visit to each submission (a struct of ≈ 500 bytes, for its key ID) missed the cache:
-    /// ≈ 0.3 µs per entry of the audit's CPU.
+    /// verifies (`RegistryAuditor.chunkPreparer()`), and by then a chunk's submissions are out of the cache: a
+    /// second visit to each for its key ID, signature and signing input cost ≈ 0.5 µs per entry of the audit's CPU.
     struct SignatureCheck {
         let key: PublicKey
-        /// `key` has the ID the submission names (no other key can have signed it).
-        let keyMatches: Bool
+        /// `key` is the key the submission names (`Submission.isKeyNamed`): no other key can have signed it.
+        let isNamed: Bool
         let signature: [UInt8]
         let signingInput: [UInt8]
 
@@ -68,14 +67,14 @@ public final class PreparedSubmission: Sendable {
                 return nil
             }
             self.key = key
-            keyMatches = decoded.submission.isKeyNamed(key)
+            isNamed = decoded.submission.isKeyNamed(key)
             signature = decoded.submission.signature
             signingInput = decoded.submission.signingInput
         }
 
-        /// What `Submission.verifySignature(with: key)` answers.
-        func verdict() -> Bool {
-            keyMatches && key.isValidSignature(signature, for: signingInput)
+        /// The key and what `Submission.verifySignature(with: key)` answers.
+        func verdict() -> (key: PublicKey, valid: Bool) {
+            (key, isNamed && key.isValidSignature(signature, for: signingInput))
         }
     }
 }

@@ -58,11 +58,25 @@ public final class RegistryAuditor {
     public func chunkPreparer() -> @Sendable ([LogEntry]) -> [PreparedSubmission] {
         let keys = knownKeys, exceptions = state.parameters?.usccExceptions ?? []
         return { entries in
-            let decoded = entries.map { entry in
-                let decoded = PreparedSubmission.Decoded.decode(entry, exceptions: exceptions)
-                return (decoded, PreparedSubmission.SignatureCheck(decoded, keys: keys))
+            var decoded: [Result<PreparedSubmission.Decoded, RegistryError>] = []
+            var checks: [PreparedSubmission.SignatureCheck?] = []
+            decoded.reserveCapacity(entries.count)
+            checks.reserveCapacity(entries.count)
+            for entry in entries {
+                let one = PreparedSubmission.Decoded.decode(entry, exceptions: exceptions)
+                checks.append(PreparedSubmission.SignatureCheck(one, keys: keys))
+                decoded.append(one)
             }
-            return decoded.map { PreparedSubmission(exceptions: exceptions, decoded: $0.0, check: $0.1) }
+            let verdicts = checks.map { $0?.verdict() }
+            // The decoded payloads are moved out (popped, from the last): not copied, so not visited again.
+            var prepared: [PreparedSubmission] = []
+            prepared.reserveCapacity(decoded.count)
+            while let one = decoded.popLast() {
+                prepared.append(PreparedSubmission(exceptions: exceptions, decoded: one,
+                                                   signature: verdicts[decoded.count]))
+            }
+            prepared.reverse()
+            return prepared
         }
     }
 
