@@ -67,12 +67,13 @@ public final class RegistryAuditor {
                 checks.append(PreparedSubmission.SignatureCheck(one, keys: keys))
                 decoded.append(one)
             }
+            // The decoded payloads are then moved out (popped, from the last), not copied: a chunk's submissions,
+            // out of the cache by now, are not visited again.
             let verdicts = checks.map { $0?.verdict() }
-            // The decoded payloads are moved out (popped, from the last): not copied, so not visited again.
             var prepared: [PreparedSubmission] = []
             prepared.reserveCapacity(decoded.count)
             while let one = decoded.popLast() {
-                prepared.append(PreparedSubmission(exceptions: exceptions, decoded: one,
+                prepared.append(PreparedSubmission(exceptions: exceptions, decoded: consume one,
                                                    signature: verdicts[decoded.count]))
             }
             prepared.reverse()
