@@ -43,6 +43,24 @@ import Testing
         }
     }
 
+    /// The byte check reads eight bytes at a time before its byte loop: every piece at every offset of a string
+    /// longer than a few words (after ASCII or ideographs, so a C1 pair or a control falls inside a word, across
+    /// two, or in the tail) is judged as the rules judge it.
+    @Test func byteCheck_decidesAsTheRules_withEveryPieceAtEveryOffsetOfALongString() {
+        for piece in Self.pieces {
+            for offset in 0...17 {
+                for lead in ["a", "基"] {
+                    let value = String(repeating: lead, count: offset) + piece + String(repeating: "公司x", count: 4)
+                    for bounds in [1...40, 1...60, 1...20] {
+                        var got: String?
+                        do { try FieldCheck.text(value, "name", bounds) } catch { got = error.reason }
+                        #expect(got == Self.reference(value, bounds), "\(value.unicodeScalars.map { $0.value })")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func commonNames_passAndEdgesAreRefused() throws {
         try FieldCheck.text("基准科技有限公司0", "name", 1...200)
         try FieldCheck.text("Acme Ltd.", "name", 1...200)

@@ -10,6 +10,14 @@ import Testing
         #expect(USCC.weights == [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
     }
 
+    /// The check reads the authority codes and the organisation weights from switches: they must be the tables.
+    @Test func inlineTables_equalTheStandardsTables() {
+        for byte in 0...255 {
+            #expect(USCC.isAuthority(UInt8(byte)) == USCC.authorities.contains(UInt8(byte)), "\(byte)")
+        }
+        #expect((0..<8).map(USCC.organisationWeight) == USCC.organisationWeights)
+    }
+
     @Test func eachKindOfMistake_isNamed() {
         let cases: [(String, USCC.Problem)] = [
             ("91350100M000100Y4", .length), ("91350100M000100Y433", .length), ("", .length),

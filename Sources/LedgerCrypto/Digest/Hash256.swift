@@ -37,6 +37,13 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
         guard withUnsafeMutableBytes({ Hex.decode(utf8: chars, into: $0) }) else { return nil }
     }
 
+    /// Parses 64 lower-case hexadecimal digits given as their UTF-8 bytes; nil for an upper-case digit as for any
+    /// other text (one pass where a caller would check the case and then decode).
+    public init?(lowerHexUTF8 chars: UnsafeBufferPointer<UInt8>) {
+        self.init()
+        guard withUnsafeMutableBytes({ Hex.decode(lowercaseUTF8: chars, into: $0) }) else { return nil }
+    }
+
     /// Parses standard padded base64 of exactly 32 bytes.
     public init?(base64: String) {
         guard let bytes = Base64.decode(base64), bytes.count == Self.byteCount else { return nil }
@@ -45,8 +52,17 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses standard padded base64 of exactly 32 bytes given as its UTF-8 bytes (44 characters).
     public init?(base64UTF8 chars: UnsafeBufferPointer<UInt8>) {
-        guard let bytes = Base64.decode(utf8: chars), bytes.count == Self.byteCount else { return nil }
-        self.init(bytes: bytes)
+        // Decoded on the stack (44 characters have room for 33 bytes), not into an array: every entry of an audit
+        // names its predecessor's hash this way.
+        guard chars.count == 44 else { return nil }
+        self.init()
+        let decoded = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 33) { buffer -> Bool in
+            guard Base64.decode(utf8: chars, into: buffer) == Self.byteCount else { return false }
+            let digest = UnsafeRawBufferPointer(start: buffer.baseAddress, count: Self.byteCount)
+            withUnsafeMutableBytes { $0.copyMemory(from: digest) }
+            return true
+        }
+        guard decoded else { return nil }
     }
 
     /// Read access to the 32 bytes without copying.

@@ -50,46 +50,67 @@ public enum Base64 {
     /// `decode(_:)` of text given as its UTF-8 bytes (a value read in place from a JSON document).
     public static func decode(utf8 chars: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard chars.count % 4 == 0 else { return nil }
-        if chars.isEmpty { return [] }
+        var failed = false
+        let out = [UInt8](unsafeUninitializedCapacity: chars.count / 4 * 3) { out, written in
+            guard let count = decode(utf8: chars, into: out) else {
+                failed = true
+                return
+            }
+            written = count
+        }
+        return failed ? nil : out
+    }
+
+    /// Decodes canonical padded base64 into `out`, which has room for `3 × chars.count / 4` bytes; the number of
+    /// bytes written, or nil for text `decode(_:)` refuses. What a fixed-size value decodes into without an array.
+    static func decode(utf8 chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard chars.count % 4 == 0, out.count >= chars.count / 4 * 3 else { return nil }
+        if chars.isEmpty { return 0 }
         var padding = 0
         if chars[chars.count - 1] == UInt8(ascii: "=") { padding += 1 }
         if chars[chars.count - 2] == UInt8(ascii: "=") { padding += 1 }
         if padding == 1, chars[chars.count - 2] == UInt8(ascii: "=") { return nil }
-        return reverse.withUnsafeBufferPointer { reverse in
-            var failed = false
-            let out = [UInt8](unsafeUninitializedCapacity: chars.count / 4 * 3) { out, written in
-                var i = 0
-                while i < chars.count {
-                    let isLast = i + 4 == chars.count
-                    var n: UInt32 = 0
-                    for j in 0..<4 {
-                        let c = chars[i + j]
-                        if isLast && j >= 4 - padding {
-                            guard c == UInt8(ascii: "=") else { failed = true; return }
-                            n <<= 6
-                            continue
-                        }
-                        let v = reverse[Int(c)]
-                        guard v != 0xFF else { failed = true; return }
-                        n = n << 6 | UInt32(v)
-                    }
-                    out[written] = UInt8(n >> 16 & 0xFF)
-                    written += 1
-                    if !(isLast && padding == 2) {
-                        out[written] = UInt8(n >> 8 & 0xFF)
-                        written += 1
-                    }
-                    if !(isLast && padding >= 1) {
-                        out[written] = UInt8(n & 0xFF)
-                        written += 1
-                    }
-                    // Canonical form: bits that padding throws away must be zero.
-                    if isLast && padding == 2 && n & 0xFFFF != 0 { failed = true; return }
-                    if isLast && padding == 1 && n & 0xFF != 0 { failed = true; return }
-                    i += 4
-                }
+        return reverse.withUnsafeBufferPointer { reverse -> Int? in
+            // Every quad but the last has no padding: four look-ups, three bytes, and one test for the lot at the
+            // end (a symbol's value is below 64; a byte outside the alphabet reads 0xFF, whose top bits survive
+            // the `|`).
+            var i = 0, o = 0, outside: UInt8 = 0
+            while i + 4 < chars.count {
+                let a = reverse[Int(chars[i])], b = reverse[Int(chars[i + 1])]
+                let c = reverse[Int(chars[i + 2])], d = reverse[Int(chars[i + 3])]
+                outside |= a | b | c | d
+                let n = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                out[o] = UInt8(truncatingIfNeeded: n >> 16)
+                out[o + 1] = UInt8(truncatingIfNeeded: n >> 8)
+                out[o + 2] = UInt8(truncatingIfNeeded: n)
+                i += 4
+                o += 3
             }
-            return failed ? nil : out
+            guard outside & 0xC0 == 0 else { return nil }
+            // The last quad: its final `padding` symbols are the `=` counted above.
+            var n: UInt32 = 0
+            for j in 0..<4 {
+                if j >= 4 - padding {
+                    n <<= 6
+                    continue
+                }
+                let v = reverse[Int(chars[i + j])]
+                guard v != 0xFF else { return nil }
+                n = n << 6 | UInt32(v)
+            }
+            // Canonical form: bits that padding throws away must be zero.
+            if padding == 2 && n & 0xFFFF != 0 || padding == 1 && n & 0xFF != 0 { return nil }
+            out[o] = UInt8(n >> 16 & 0xFF)
+            o += 1
+            if padding < 2 {
+                out[o] = UInt8(n >> 8 & 0xFF)
+                o += 1
+            }
+            if padding < 1 {
+                out[o] = UInt8(n & 0xFF)
+                o += 1
+            }
+            return o
         }
     }
 }
@@ -128,20 +149,43 @@ public enum Hex {
 
     /// Decodes exactly `2 × out.count` hex digits (either case) into `out`; false for anything else.
     static func decode(utf8 chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableRawBufferPointer) -> Bool {
-        guard chars.count == 2 * out.count else { return false }
-        for i in 0..<out.count {
-            guard let hi = value(chars[2 * i]), let lo = value(chars[2 * i + 1]) else { return false }
-            out[i] = hi << 4 | lo
-        }
-        return true
+        decode(utf8: chars, into: out, table: anyCase)
     }
 
-    private static func value(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
+    /// `decode(utf8:into:)` of lower-case digits only (`0-9a-f`): false for an upper-case one as for any other byte.
+    static func decode(lowercaseUTF8 chars: UnsafeBufferPointer<UInt8>,
+                       into out: UnsafeMutableRawBufferPointer) -> Bool {
+        decode(utf8: chars, into: out, table: lowercase)
+    }
+
+    @inline(__always)
+    private static func decode(utf8 chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableRawBufferPointer,
+                               table: [UInt8]) -> Bool {
+        guard chars.count == 2 * out.count else { return false }
+        return table.withUnsafeBufferPointer { table in
+            // A digit's value is below 16; an invalid byte's entry (0xFF) has a high bit that survives the `|`.
+            var invalid: UInt8 = 0
+            for i in 0..<out.count {
+                let hi = table[Int(chars[2 * i])], lo = table[Int(chars[2 * i + 1])]
+                invalid |= hi | lo
+                out[i] = hi << 4 | lo
+            }
+            return invalid & 0xF0 == 0
         }
+    }
+
+    /// Each byte's digit value in either case, or 0xFF.
+    private static let anyCase: [UInt8] = table(lettersFrom: [UInt8(ascii: "a"), UInt8(ascii: "A")])
+
+    /// Each byte's digit value in lower case only, or 0xFF.
+    private static let lowercase: [UInt8] = table(lettersFrom: [UInt8(ascii: "a")])
+
+    private static func table(lettersFrom starts: [UInt8]) -> [UInt8] {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for digit in 0..<10 { table[0x30 + digit] = UInt8(digit) }
+        for start in starts {
+            for letter in 0..<6 { table[Int(start) + letter] = UInt8(10 + letter) }
+        }
+        return table
     }
 }

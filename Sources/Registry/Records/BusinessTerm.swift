@@ -37,7 +37,7 @@ extension BusinessTerm {
     /// The term read straight from `{"from","longTerm","to"}` (see `DirectMembers`). Nil when `to` and `longTerm`
     /// disagree too: the memberwise initializer cannot hold that value, and `validate` must refuse it.
     init?<Value: DirectJSON>(direct value: Value?) {
-        guard let m = DirectMembers(value, count: 3), let from = m.validated("from", as: CalendarDate.self),
+        guard var m = DirectMembers(value, count: 3), let from = m.validated("from", as: CalendarDate.self),
               let longTerm = m.bool("longTerm") else { return nil }
         let to: CalendarDate?
         guard let member = m.member("to") else { return nil }

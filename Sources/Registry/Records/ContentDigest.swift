@@ -66,8 +66,8 @@ public struct ContentDigest: Codable, Sendable, Hashable {
     /// `hash(hex:algorithm:)` of text given as its UTF-8 bytes (read in place by the fast record readers), nil for
     /// any text that rule refuses.
     static func hash(hexUTF8 text: UnsafeBufferPointer<UInt8>, algorithm: HashAlgorithm) -> Hash256? {
-        guard text.count == algorithm.digestByteCount * 2, text.allSatisfy(FieldCheck.isLowerHex) else { return nil }
-        return Hash256(hexUTF8: text)
+        guard text.count == algorithm.digestByteCount * 2 else { return nil }
+        return Hash256(lowerHexUTF8: text)
     }
 }
 

@@ -41,11 +41,14 @@ enum FieldCheck {
     /// space is likewise a scalar no cluster rule joins to a white space before it.
     private static func quickCheck(_ bytes: UnsafeBufferPointer<UInt8>,
                                    _ bounds: ClosedRange<Int>) -> (plain: Bool, askFirst: Bool, askLast: Bool) {
-        var scalars = 0, control = false, previous: UInt8 = 0
-        for byte in bytes {
+        var scalars = 0, control = false, index = wholeWords(bytes, scalars: &scalars)
+        var previous: UInt8 = index > 0 ? bytes[index - 1] : 0
+        while index < bytes.count {
+            let byte = bytes[index]
             if byte & 0xC0 != 0x80 { scalars += 1 }
             if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { control = true }
             previous = byte
+            index += 1
         }
         guard !control, bounds.contains(scalars), let first = bytes.first, let last = bytes.last else {
             return (false, true, true)
@@ -54,6 +57,29 @@ enum FieldCheck {
         let plainLast = last < 0x80 ? !isASCIIWhitespace(last)
             : bytes.count >= 3 && bytes[bytes.count - 3] & 0xF0 == 0xE0 && isIdeograph(bytes, at: bytes.count - 3)
         return (true, !plainFirst, !plainLast)
+    }
+
+    /// The first loop of `quickCheck` eight bytes at a time: counts the scalars of the leading whole words that
+    /// hold no byte below 0x20, no DEL and no 0xC2 (the lead of every C1 control), and answers where the first
+    /// other word starts (or the tail shorter than a word), for the byte loop to judge from there.
+    @inline(__always)
+    private static func wholeWords(_ bytes: UnsafeBufferPointer<UInt8>, scalars: inout Int) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            // A byte of `x` is zero exactly when `(x - 1) & ~x` flags some byte (the borrow of a true match may
+            // flag the byte above it too, never a word without one); `(x - 0x20) & ~x` likewise flags bytes < 0x20.
+            let del = word ^ (ones &* 0x7F), c2 = word ^ (ones &* 0xC2)
+            let flags = ((word &- ones &* 0x20) & ~word) | ((del &- ones) & ~del) | ((c2 &- ones) & ~c2)
+            if flags & high != 0 { break }
+            // Continuation bytes are 10xxxxxx: the high bit set and the next one (shifted up into it) clear.
+            let continuation = word & ~(word << 1) & high
+            scalars += 8 - continuation.nonzeroBitCount
+            index += 8
+        }
+        return index
     }
 
     /// Whether the well-formed scalar starting at `index` is in U+4E00–U+9FFF (UTF-8 E4 B8 80 – E9 BF BF).

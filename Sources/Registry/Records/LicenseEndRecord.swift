@@ -31,9 +31,10 @@ extension LicenseEndRecord {
     /// The record read straight from its four members when each is what the strict decoder would accept (see
     /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
     init?<Value: DirectJSON>(direct value: Value, usccExceptions: Set<String>) {
-        guard let m = DirectMembers(value, count: 4), let uscc = m.uscc("uscc", exceptions: usccExceptions),
-              let reason = m.string("reason"), let effectiveOn = m.validated("effectiveOn", as: CalendarDate.self),
-              let subjectPrev = m.integer("subjectPrev", as: UInt64.self) else { return nil }
+        guard var m = DirectMembers(value, count: 4),
+              let effectiveOn = m.validated("effectiveOn", as: CalendarDate.self),
+              let reason = m.string("reason"), let subjectPrev = m.integer("subjectPrev", as: UInt64.self),
+              let uscc = m.uscc("uscc", exceptions: usccExceptions) else { return nil }
         self.init(uscc: uscc, reason: reason, effectiveOn: effectiveOn, subjectPrev: subjectPrev)
     }
 }

@@ -90,17 +90,18 @@ extension LicenseRecord {
     /// The license read straight from its fourteen members when each is what the strict decoder would accept
     /// (see `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
     init?<Value: DirectJSON>(direct value: Value, usccExceptions: Set<String>) {
-        guard let m = DirectMembers(value, count: 14), let uscc = m.uscc("uscc", exceptions: usccExceptions),
-              let name = m.string("name"), let entityType = m.string("entityType"),
-              let legalRepresentative = m.string("legalRepresentative"),
-              let capital = RegisteredCapital(direct: m.member("registeredCapital")),
-              let establishedOn = m.validated("establishedOn", as: CalendarDate.self),
-              let businessTerm = BusinessTerm(direct: m.member("businessTerm")),
-              let domicile = m.string("domicile"), let businessScope = m.string("businessScope"),
-              let authority = RegistrationAuthority(direct: m.member("authority")),
+        guard var m = DirectMembers(value, count: 14),
               let approvedOn = m.validated("approvedOn", as: CalendarDate.self),
-              let document = m.contentDigest("document"), let version = m.integer("version", as: Int.self),
-              let subjectPrev = m.nullableInteger("subjectPrev", as: UInt64.self)
+              let authority = RegistrationAuthority(direct: m.member("authority")),
+              let businessScope = m.string("businessScope"),
+              let businessTerm = BusinessTerm(direct: m.member("businessTerm")),
+              let document = m.contentDigest("document"), let domicile = m.string("domicile"),
+              let entityType = m.string("entityType"),
+              let establishedOn = m.validated("establishedOn", as: CalendarDate.self),
+              let legalRepresentative = m.string("legalRepresentative"), let name = m.string("name"),
+              let capital = RegisteredCapital(direct: m.member("registeredCapital")),
+              let subjectPrev = m.nullableInteger("subjectPrev", as: UInt64.self),
+              let uscc = m.uscc("uscc", exceptions: usccExceptions), let version = m.integer("version", as: Int.self)
         else { return nil }
         self.init(uscc: uscc, name: name, entityType: entityType, legalRepresentative: legalRepresentative,
                   registeredCapital: capital, establishedOn: establishedOn, businessTerm: businessTerm,

@@ -56,13 +56,13 @@ extension LinkShareRecord {
     /// The record read straight from its eight members when each is what the strict decoder would accept (see
     /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
     init?<Value: DirectJSON>(direct value: Value, usccExceptions: Set<String>) {
-        guard let m = DirectMembers(value, count: 8),
-              let linkKind = m.validated("linkKind", as: LinkKind.self),
+        guard var m = DirectMembers(value, count: 8), let dataDigest = m.saltedDigest("dataDigest"),
               let holder = m.uscc("holder", exceptions: usccExceptions),
+              let linkKind = m.validated("linkKind", as: LinkKind.self),
+              let purpose = m.string("purpose"), let reference = m.string("reference"),
+              let sharedAt = m.validated("sharedAt", as: RecordTime.self),
               let source = m.validated("sourceDepartment", as: DepartmentID.self),
-              let target = m.validated("targetDepartment", as: DepartmentID.self),
-              let reference = m.string("reference"), let dataDigest = m.saltedDigest("dataDigest"),
-              let purpose = m.string("purpose"), let sharedAt = m.validated("sharedAt", as: RecordTime.self)
+              let target = m.validated("targetDepartment", as: DepartmentID.self)
         else { return nil }
         self.init(linkKind: linkKind, holder: holder, sourceDepartment: source, targetDepartment: target,
                   reference: reference, dataDigest: dataDigest, purpose: purpose, sharedAt: sharedAt)

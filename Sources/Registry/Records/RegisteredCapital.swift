@@ -60,7 +60,7 @@ public struct RegisteredCapital: Codable, Sendable, Hashable {
 extension RegisteredCapital {
     /// The capital read straight from `{"amount","currency"}` (see `DirectMembers`); `validate` checks both.
     init?<Value: DirectJSON>(direct value: Value?) {
-        guard let m = DirectMembers(value, count: 2), let amount = m.string("amount"),
+        guard var m = DirectMembers(value, count: 2), let amount = m.string("amount"),
               let currency = m.string("currency") else { return nil }
         self.init(amount: amount, currency: currency)
     }

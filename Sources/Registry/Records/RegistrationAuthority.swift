@@ -26,7 +26,7 @@ public struct RegistrationAuthority: Codable, Sendable, Hashable {
 extension RegistrationAuthority {
     /// The authority read straight from `{"code","name"}` (see `DirectMembers`); `validate` checks both.
     init?<Value: DirectJSON>(direct value: Value?) {
-        guard let m = DirectMembers(value, count: 2), let name = m.string("name"), let code = m.string("code") else {
+        guard var m = DirectMembers(value, count: 2), let code = m.string("code"), let name = m.string("name") else {
             return nil
         }
         self.init(name: name, code: code)

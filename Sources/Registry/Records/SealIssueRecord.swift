@@ -54,13 +54,13 @@ extension SealIssueRecord {
     /// The seal read straight from its nine members when each is what the strict decoder would accept (see
     /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
     init?<Value: DirectJSON>(direct value: Value, usccExceptions: Set<String>) {
-        guard let m = DirectMembers(value, count: 9), let sealId = m.validated("sealId", as: SealID.self),
-              let holder = m.uscc("holder", exceptions: usccExceptions),
-              let sealType = m.validated("sealType", as: SealType.self), let name = m.string("name"),
+        guard var m = DirectMembers(value, count: 9), let certificate = m.contentDigest("certificate"),
+              let holder = m.uscc("holder", exceptions: usccExceptions), let image = m.contentDigest("image"),
+              let name = m.string("name"), let sealId = m.validated("sealId", as: SealID.self),
+              let sealType = m.validated("sealType", as: SealType.self),
+              let subjectPrev = m.nullableInteger("subjectPrev", as: UInt64.self),
               let validFrom = m.validated("validFrom", as: CalendarDate.self),
-              let validTo = m.validated("validTo", as: CalendarDate.self),
-              let image = m.contentDigest("image"), let certificate = m.contentDigest("certificate"),
-              let subjectPrev = m.nullableInteger("subjectPrev", as: UInt64.self)
+              let validTo = m.validated("validTo", as: CalendarDate.self)
         else { return nil }
         self.init(sealId: sealId, holder: holder, sealType: sealType, name: name, validFrom: validFrom,
                   validTo: validTo, image: image, certificate: certificate, subjectPrev: subjectPrev)

@@ -30,8 +30,9 @@ extension SealRevokeRecord {
     /// The record read straight from its four members when each is what the strict decoder would accept (see
     /// `DirectMembers`); nil otherwise, and the strict decoder names what is wrong. `validate` is still to run.
     init?<Value: DirectJSON>(direct value: Value) {
-        guard let m = DirectMembers(value, count: 4), let sealId = m.validated("sealId", as: SealID.self),
-              let reason = m.string("reason"), let effectiveOn = m.validated("effectiveOn", as: CalendarDate.self),
+        guard var m = DirectMembers(value, count: 4),
+              let effectiveOn = m.validated("effectiveOn", as: CalendarDate.self),
+              let reason = m.string("reason"), let sealId = m.validated("sealId", as: SealID.self),
               let subjectPrev = m.integer("subjectPrev", as: UInt64.self) else { return nil }
         self.init(sealId: sealId, reason: reason, effectiveOn: effectiveOn, subjectPrev: subjectPrev)
     }

@@ -60,28 +60,56 @@ public struct USCC: Sendable, Hashable, Codable, CustomStringConvertible {
 
     private static func problem(_ c: UnsafeBufferPointer<UInt8>, exempt: Bool) -> Problem? {
         guard c.count == 18 else { return .length }
-        var total = 0
-        for i in 0..<18 {
-            let value = Int(values[Int(c[i])])
-            guard value >= 0 else { return .character }
-            if i < 17 { total += value * weights[i] }
+        // One table, read through one pointer; the weights 3^i mod 31 are computed as they are used (the static
+        // tables cost a lazy-initialisation check per look-up, and the authorities a hash, 18 times per code).
+        return values.withUnsafeBufferPointer { values -> Problem? in
+            var total = 0, weight = 1
+            for i in 0..<18 {
+                let value = Int(values[Int(c[i])])
+                guard value >= 0 else { return .character }
+                if i < 17 { total += value * weight }
+                weight = weight * 3 % 31
+            }
+            if exempt { return nil }
+            guard Self.isAuthority(c[0]) else { return .authority }
+            for i in 2...7 where !(0x30...0x39).contains(c[i]) { return .division }
+            // GB 11714: digits are their value, letters A=10 … Z=35; check 11 − (Σ mod 11), 10 → X, 11 → 0.
+            var sum = 0
+            for i in 0..<8 {
+                let ch = c[8 + i]
+                let v = ch <= 0x39 ? Int(ch - 0x30) : Int(ch - 0x41) + 10
+                sum += v * Self.organisationWeight(i)
+            }
+            let orgCheck = 11 - sum % 11
+            let expectedOrg: UInt8 = orgCheck == 10 ? UInt8(ascii: "X")
+                : orgCheck == 11 ? 0x30 : UInt8(0x30 + orgCheck)
+            guard c[16] == expectedOrg else { return .organisationCheck }
+            let check = (31 - total % 31) % 31
+            guard Int(values[Int(c[17])]) == check else { return .check }
+            return nil
         }
-        if exempt { return nil }
-        guard authorities.contains(c[0]) else { return .authority }
-        for i in 2...7 where !(0x30...0x39).contains(c[i]) { return .division }
-        // GB 11714: digits are their value, letters A=10 … Z=35; check 11 − (Σ mod 11), 10 → X, 11 → 0.
-        var sum = 0
-        for i in 0..<8 {
-            let ch = c[8 + i]
-            let v = ch <= 0x39 ? Int(ch - 0x30) : Int(ch - 0x41) + 10
-            sum += v * organisationWeights[i]
+    }
+
+    /// `authorities.contains(byte)`.
+    static func isAuthority(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "1")...UInt8(ascii: "9"), UInt8(ascii: "A"), UInt8(ascii: "N"), UInt8(ascii: "Y"): true
+        default: false
         }
-        let orgCheck = 11 - sum % 11
-        let expectedOrg: UInt8 = orgCheck == 10 ? UInt8(ascii: "X") : orgCheck == 11 ? 0x30 : UInt8(0x30 + orgCheck)
-        guard c[16] == expectedOrg else { return .organisationCheck }
-        let check = (31 - total % 31) % 31
-        guard Int(values[Int(c[17])]) == check else { return .check }
-        return nil
+    }
+
+    /// `organisationWeights[index]`.
+    static func organisationWeight(_ index: Int) -> Int {
+        switch index {
+        case 0: 3
+        case 1: 7
+        case 2: 9
+        case 3: 10
+        case 4: 5
+        case 5: 8
+        case 6: 4
+        default: 2
+        }
     }
 
     static func explain(_ problem: Problem, _ text: String) -> String {

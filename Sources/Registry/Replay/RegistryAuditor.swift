@@ -55,13 +55,32 @@ public final class RegistryAuditor {
 
     /// The function the audit's concurrent stage runs on each chunk (`LogVerifier.verify(chunkPreparer:visit:)`),
     /// with the keys the log had registered up to the walk's position now — a key registered later in the window is
-    /// not known yet, and `visit` checks those signatures itself. Every entry is decoded first, then every signature
-    /// checked back to back, so the verifications run with OpenSSL's code and tables hot.
+    /// not known yet, and `visit` checks those signatures itself. Every entry is decoded first (its key looked up
+    /// while the submission is still in cache), then every signature checked back to back, so the verifications
+    /// run with OpenSSL's code and tables hot.
     public func chunkPreparer() -> @Sendable ([LogEntry]) -> [PreparedSubmission] {
         let keys = knownKeys, exceptions = exceptions
         return { entries in
-            let decoded = entries.map { PreparedSubmission.Decoded.decode($0, exceptions: exceptions) }
-            return decoded.map { PreparedSubmission(exceptions: exceptions, decoded: $0, keys: keys) }
+            var decoded: [Result<PreparedSubmission.Decoded, RegistryError>] = []
+            var checks: [PreparedSubmission.SignatureCheck?] = []
+            decoded.reserveCapacity(entries.count)
+            checks.reserveCapacity(entries.count)
+            for entry in entries {
+                let one = PreparedSubmission.Decoded.decode(entry, exceptions: exceptions)
+                checks.append(PreparedSubmission.SignatureCheck(one, keys: keys))
+                decoded.append(one)
+            }
+            // The decoded payloads are then moved out (popped, from the last), not copied: a chunk's submissions,
+            // out of the cache by now, are not visited again.
+            let verdicts = checks.map { $0?.verdict() }
+            var prepared: [PreparedSubmission] = []
+            prepared.reserveCapacity(decoded.count)
+            while let one = decoded.popLast() {
+                prepared.append(PreparedSubmission(exceptions: exceptions, decoded: consume one,
+                                                   signature: verdicts[decoded.count]))
+            }
+            prepared.reverse()
+            return prepared
         }
     }
 

@@ -29,7 +29,12 @@ extension Submission {
     /// verifies: the submission names the one key that may have signed it. A bad signature is an answer, not an
     /// error.
     public func verifySignature(with key: PublicKey) -> Bool {
-        key.keyID == keyId.value && key.isValidSignature(signature, for: signingInput)
+        isKeyNamed(key) && key.isValidSignature(signature, for: signingInput)
+    }
+
+    /// Whether `key` is the key this submission names (its ID is `keyId`).
+    func isKeyNamed(_ key: PublicKey) -> Bool {
+        key.keyID == keyId.value
     }
 }
 

@@ -222,17 +222,14 @@ public struct Submission: Sendable, Hashable {
         static func members<Value: DirectJSON>(of json: Value) -> (kind: SubmissionKind, department: DepartmentID,
                                                                   keyId: KeyID, nonce: Nonce, record: Value,
                                                                   signature: Value)? {
-            guard json.directObjectCount == 6, let kind = json.directMember("kind")?.directString,
-                  let department = json.directMember("department")?.directString,
-                  let keyId = json.directMember("keyId")?.directString,
-                  let nonce = json.directMember("nonce")?.directString,
-                  let signature = json.directMember("signature"), signature.withDirectUTF8({ _ in true }) == true,
-                  let record = json.directMember("record"),
-                  let kindValue = try? SubmissionKind(validating: kind),
-                  let departmentValue = try? DepartmentID(validating: department),
-                  let keyIdValue = try? KeyID(validating: keyId), let nonceValue = try? Nonce(validating: nonce)
+            guard var members = DirectMembers(json, count: 6),
+                  let department = members.validated("department", as: DepartmentID.self),
+                  let keyId = members.validated("keyId", as: KeyID.self),
+                  let kind = members.member("kind")?.withDirectUTF8({ SubmissionKind.names.value(utf8: $0) }),
+                  let nonce = members.validated("nonce", as: Nonce.self), let record = members.member("record"),
+                  let signature = members.member("signature"), signature.withDirectUTF8({ _ in true }) == true
             else { return nil }
-            return (kindValue, departmentValue, keyIdValue, nonceValue, record, signature)
+            return (kind, department, keyId, nonce, record, signature)
         }
 
         /// `json` without its `signature` member.
