@@ -77,7 +77,7 @@ extension CanonicalTape {
             position += 1
             let start = position
             while true {
-                skipPlainASCIIWords(input)
+                position = plainASCIIWordsEnd(input, from: position)
                 guard position < input.count else { return false }
                 let byte = input[position]
                 if byte == UInt8(ascii: "\"") {
@@ -116,26 +116,6 @@ extension CanonicalTape {
                 let lead = word & 0xFF
                 guard word & 0x00C0_C0F0 == 0x0080_80E0, lead != 0xE0, lead != 0xED else { return }
                 position += 3
-            }
-        }
-
-        /// Advances `position` over whole 8-byte words of ASCII that is neither a quote, a backslash nor a control
-        /// character (the strict parser's word test, `JSONParser.skipPlainASCIIWords`); the byte loop of `string`
-        /// judges the word that stops it, byte by byte.
-        @inline(__always)
-        private mutating func skipPlainASCIIWords(_ input: UnsafeBufferPointer<UInt8>) {
-            guard let base = input.baseAddress else { return }
-            let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-            while position + 8 <= input.count {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                // A byte is zero in `x` exactly when `(x - 1) & ~x` has its high bit (a borrow may also flag a
-                // byte above a true match, never a word without one); `(x - 0x20) & ~x` likewise flags a byte below
-                // 0x20, and `word` itself flags a byte of 0x80 or more.
-                let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
-                let flags = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
-                    | ((word &- ones &* 0x20) & ~word) | word
-                if flags & high != 0 { return }
-                position += 8
             }
         }
 

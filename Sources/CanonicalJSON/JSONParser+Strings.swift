@@ -14,7 +14,7 @@ extension JSONParser {
             // controls, and the common well-formed 2- and 3-byte sequences. The rest goes to the checks below.
             let runStart = position
             while position < input.count {
-                skipPlainASCIIWords()
+                position = plainASCIIWordsEnd(input, from: position)
                 guard position < input.count else { break }
                 let byte = input[position]
                 if byte < 0x80 {
@@ -155,24 +155,6 @@ extension JSONParser {
             buffer.append(0x80 | UInt8((scalar >> 12) & 0x3F))
             buffer.append(0x80 | UInt8((scalar >> 6) & 0x3F))
             buffer.append(0x80 | UInt8(scalar & 0x3F))
-        }
-    }
-
-    /// Advances `position` over whole 8-byte words of ASCII that is neither a quote, a backslash nor a control
-    /// character (most of a ledger's strings: digests, signatures, identifiers), testing a word at once.
-    @inline(__always)
-    private mutating func skipPlainASCIIWords() {
-        guard let base = input.baseAddress else { return }
-        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-        while position + 8 <= input.count {
-            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-            // A byte is zero in `x` exactly when `(x - 1) & ~x` has its high bit ("has zero byte"); likewise
-            // `(x - 0x20) & ~x` flags a byte below 0x20 when no byte has its high bit, checked separately.
-            let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
-            let flags = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
-                | ((word &- ones &* 0x20) & ~word) | word
-            if flags & high != 0 { return }
-            position += 8
         }
     }
 
