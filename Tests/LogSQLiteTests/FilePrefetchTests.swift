@@ -42,12 +42,15 @@ import Testing
         try #require(before.resident < before.pages / 4, "the file did not leave the page cache: \(before)")
 
         #expect(FilePrefetch.willNeed(path: path))
+        // The reads are asynchronous (up to 5 s). Nine tenths, not all: a host that reclaims cold pages on its own
+        // (this VM's DAMON does) may already take a few back; without the advice none come in.
+        let enough = before.pages * 9 / 10
         var after = try Self.residency(path)
-        for _ in 0..<50 where after.resident < after.pages {   // the reads are asynchronous: up to 5 s
+        for _ in 0..<50 where after.resident < enough {
             try await Task.sleep(for: .milliseconds(100))
             after = try Self.residency(path)
         }
-        #expect(after.resident == after.pages, "\(after.resident) of \(after.pages) pages cached after the advice")
+        #expect(after.resident >= enough, "\(after.resident) of \(after.pages) pages cached after the advice")
     }
 
     @Test func missingOrEmptyFile_noAdvice() throws {
