@@ -89,17 +89,25 @@ extension JSONParser {
             let value = try parseValue()
             readingValue = false
             pendingMembers[pendingMembers.count - 1].value = value
-            skipWhitespace()
-            switch try peek(expecting: "',' or '}'") {
-            case UInt8(ascii: ","):
-                position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                depth -= 1
-                return
-            case let byte:
-                throw error(.unexpectedByte, at: position, "\(describe(byte)) where ',' or '}' was expected")
-            }
+            if try closesAfterItem(closer: UInt8(ascii: "}")) { return }
+        }
+    }
+
+    /// After a member or an element: consumes the `,` before the next one (false) or the container's closer (true,
+    /// the container ends); anything else is the error naming both.
+    private mutating func closesAfterItem(closer: UInt8) throws(JSONError) -> Bool {
+        skipWhitespace()
+        let expected: StaticString = closer == UInt8(ascii: "}") ? "',' or '}'" : "',' or ']'"
+        switch try peek(expecting: expected) {
+        case UInt8(ascii: ","):
+            position += 1
+            return false
+        case closer:
+            position += 1
+            depth -= 1
+            return true
+        case let byte:
+            throw error(.unexpectedByte, at: position, "\(describe(byte)) where \(expected) was expected")
         }
     }
 
@@ -146,17 +154,7 @@ extension JSONParser {
                 errorPath.append(.index(elements.count))
                 throw error
             }
-            skipWhitespace()
-            switch try peek(expecting: "',' or ']'") {
-            case UInt8(ascii: ","):
-                position += 1
-            case UInt8(ascii: "]"):
-                position += 1
-                depth -= 1
-                return .array(elements)
-            case let byte:
-                throw error(.unexpectedByte, at: position, "\(describe(byte)) where ',' or ']' was expected")
-            }
+            if try closesAfterItem(closer: UInt8(ascii: "]")) { return .array(elements) }
         }
     }
 
