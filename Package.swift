@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "LedgerServer", targets: ["LedgerServer"]),
         .library(name: "LedgerClient", targets: ["LedgerClient"]),
+        .library(name: "LedgerAudit", targets: ["LedgerAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -94,11 +95,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The whole-ledger audit (log layer and Registry, with its scratch spill): the CLI's `audit` and `migrate` and
+        // the daemon's background verification run this one implementation.
+        .target(name: "LedgerAudit", dependencies: ["Log", "Registry", "LogSQLite"], swiftSettings: strict),
+
         // The HTTP API (DESIGN.md §5): C2SP tiles, the log's read API, health and metrics. Hummingbird 2.
         .target(
             name: "LedgerServer",
             dependencies: [
                 "Log", "LogSQLite", "LogPostgres", "SignedNote", "LedgerCrypto", "Registry", "CanonicalJSON",
+                "LedgerAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -133,7 +139,7 @@ let package = Package(
             name: "certledger",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "LogPostgres", "SignedNote", "Registry", "CanonicalJSON",
-                "LedgerClient",
+                "LedgerClient", "LedgerAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -143,7 +149,7 @@ let package = Package(
             name: "CertLedgerBench",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry", "CanonicalJSON", "LedgerClient",
-                "LedgerServer", "LogPostgres", .product(name: "Logging", package: "swift-log"),
+                "LedgerServer", "LogPostgres", "LedgerAudit", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -158,7 +164,7 @@ let package = Package(
             name: "LedgerServerTests",
             dependencies: [
                 "LedgerServer", "LedgerClient", "Log", "LogSQLite", "SignedNote", "LedgerCrypto", "Registry",
-                "CanonicalJSON", "LogPostgres", "PostgresTestSupport", "LogStoreContract",
+                "CanonicalJSON", "LogPostgres", "PostgresTestSupport", "LogStoreContract", "CSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

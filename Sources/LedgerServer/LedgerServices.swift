@@ -10,13 +10,16 @@ public import UnixSignals
 /// their checkpoints). Reversing them would let the server accept submissions the sequencer no longer takes.
 public enum LedgerServices {
     /// The group for `ledger` and `server`; `signals` (SIGTERM and SIGINT in the daemon, none in tests) start a
-    /// graceful shutdown.
-    public static func group(ledger: LedgerLog, server: some Service, signals: [UnixSignal] = [.sigterm, .sigint],
-                             logger: Logger) -> ServiceGroup {
-        ServiceGroup(configuration: .init(
-            services: [.init(service: ledger.sequencer), .init(service: server)],
-            gracefulShutdownSignals: signals,
-            logger: logger
-        ))
+    /// graceful shutdown. A `verification` runs beside them once and ends by itself (its end does not stop the
+    /// group); a shutdown cancels it first.
+    public static func group(ledger: LedgerLog, server: some Service, verification: BackgroundVerification? = nil,
+                             signals: [UnixSignal] = [.sigterm, .sigint], logger: Logger) -> ServiceGroup {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ledger.sequencer), .init(service: server),
+        ]
+        if let verification {
+            services.append(.init(service: verification, successTerminationBehavior: .ignore))
+        }
+        return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     }
 }

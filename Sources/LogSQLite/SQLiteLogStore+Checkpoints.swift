@@ -1,9 +1,7 @@
 public import Log
 
 extension SQLiteLogStore {
-    /// The stored checkpoints of sizes `from…`, ascending, at most `limit` of them: one per batch the log was
-    /// written in. Not part of `LogStore` (a daemon never needs it); `certledger migrate` uses it to copy a ledger
-    /// batch by batch, each with the checkpoint that was signed for it.
+    /// The stored checkpoints of sizes `from…`, ascending, at most `limit` of them (`LogStore`).
     public func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
         guard limit > 0, let first = Int64(exactly: size) else { return [] }
         return try await readers.next().run { db in

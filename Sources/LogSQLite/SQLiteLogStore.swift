@@ -95,9 +95,17 @@ public final class SQLiteLogStore: LogStore {
 
     /// Closes every connection once the calls already queued on it have finished; later calls throw
     /// `.unavailable`. Dropping the last reference closes them too.
+    ///
+    /// A writable store first folds its WAL into the database file (`PRAGMA wal_checkpoint(TRUNCATE)`): after a
+    /// clean stop the ledger lies in one file, not in WAL frames that a single damaged byte would make SQLite drop
+    /// without an error. Readers are closed before, so that nothing holds the WAL open; a checkpoint that cannot
+    /// finish (another process reading) leaves the WAL as it is, which is still correct.
     public func close() async {
-        await writer?.close()
         for reader in readers.all { await reader.close() }
+        if let writer {
+            _ = try? await writer.run { db in try db.scalarText("PRAGMA wal_checkpoint(TRUNCATE)") }
+            await writer.close()
+        }
     }
 
     /// The durability settings as SQLite reports them on the writer (on a reader for read-only stores).

@@ -87,6 +87,12 @@ public actor MemoryLogStore: LogStore {
 
     public func checkpoint(size: UInt64) -> [UInt8]? { state.checkpoints[size] }
 
+    public func checkpoints(from size: UInt64, limit: Int) -> [LogHead] {
+        guard limit > 0 else { return [] }
+        return state.checkpoints.filter { $0.key >= size }.sorted { $0.key < $1.key }.prefix(limit)
+            .map { LogHead(size: $0.key, checkpoint: $0.value) }
+    }
+
     public func metadata(_ key: String) -> String? { state.metadata[key] }
 
     public func setMetadata(_ key: String, _ value: String) throws {

@@ -148,41 +148,42 @@ extension CertLedger {
             let report = try await verifyLedger(sqlite, identity: identity, logOnly: logOnly, progress: progress,
                                                 memoryValues: memoryValues, scratch: scratch)
             var failure = report.failure.map { (index: $0.index, reason: $0.reason) }
-            if failure == nil, let state, let checkpoint = report.checkpoint {
-                failure = try await checkAgainstState(state, checkpoint: checkpoint, store: sqlite, identity: identity)
+            let record = state.map(CheckpointRecord.init(path:))
+            if failure == nil, let record {
+                failure = try await checkAgainstState(record, checkpoint: report.checkpoint, store: sqlite,
+                                                      identity: identity)
             }
             emit(checkpoint: report.checkpoint, verifiedEntries: report.verifiedEntries, failure: failure)
             if failure != nil { throw CLIExit.notAuthentic }
-            if let state, let checkpoint = report.checkpoint {
-                try writeAtomically(state, checkpoint.bytes)
+            if let record, let checkpoint = report.checkpoint {
+                do { try record.write(checkpoint.bytes) } catch {
+                    throw CLIError("--state: cannot keep the verified checkpoint: \(error)", code: 3)
+                }
             }
         }
 
-        /// The new checkpoint must extend the one verified last time (RFC 9162 consistency).
-        func checkAgainstState(_ path: String, checkpoint: SignedCheckpoint, store: any LogStore,
+        /// The verified tree (nil: the store is empty) must extend the checkpoint verified last time (RFC 9162
+        /// consistency): an emptied, shrunk, rolled-back or forked ledger fails even if it is self-consistent now.
+        func checkAgainstState(_ record: CheckpointRecord, checkpoint: SignedCheckpoint?, store: any LogStore,
                                identity: LogIdentity) async throws -> (index: UInt64?, reason: String)? {
-            guard FileManager.default.fileExists(atPath: path) else { return nil }
-            let previous: SignedCheckpoint
-            do {
-                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-                previous = try SignedCheckpoint(opening: bytes, logVerifier: identity.verifier)
-            } catch {
-                throw CLIError("--state \(path) does not hold a checkpoint signed by this ledger: \(error)")
+            let previous: SignedCheckpoint?
+            do { previous = try record.read(verifier: identity.verifier) } catch {
+                throw CLIError("--state: \(error)")
             }
-            let old = previous.checkpoint, new = checkpoint.checkpoint
-            guard old.size <= new.size else {
-                return (nil, "the ledger shrank from \(old.size) entries (last audit) to \(new.size): rolled back")
+            guard let old = previous?.checkpoint else { return nil }
+            let size = checkpoint?.checkpoint.size ?? 0
+            let root = checkpoint?.checkpoint.rootHash ?? MerkleHasher(identity.hashAlgorithm).emptyRoot()
+            switch try await CheckpointRecord.relation(of: old, toTreeOf: size, root: root, in: store,
+                                                       hashAlgorithm: identity.hashAlgorithm) {
+            case .extends:
+                return nil
+            case .shrank(let recorded, let stored):
+                return (nil, "the ledger shrank from \(recorded) entries (last audit, \(record.path)) to \(stored)"
+                    + (stored == 0 ? ": the store is empty" : "") + ": entries were deleted or rolled back")
+            case .forked(let recorded, let stored, let why):
+                return (nil, "the ledger at \(stored) entries does not extend the one audited last time at "
+                    + "\(recorded) entries (\(why)): history was rewritten or forked")
             }
-            if old.size == 0 { return nil }
-            let reader = LogReader(store: store, hashAlgorithm: identity.hashAlgorithm)
-            let proof = try await reader.consistencyProof(size1: old.size, size2: new.size, treeSize: new.size)
-            let verdict = try MerkleHasher(identity.hashAlgorithm).verifyConsistency(
-                size1: old.size, size2: new.size, proof: proof, root1: old.rootHash, root2: new.rootHash)
-            guard verdict.isValid else {
-                return (nil, "the ledger at \(new.size) entries does not extend the one audited last time at "
-                    + "\(old.size) entries (\(verdict)): history was rewritten or forked")
-            }
-            return nil
         }
 
         func emit(checkpoint: SignedCheckpoint?, verifiedEntries: UInt64, failure: (index: UInt64?, reason: String)?) {
@@ -247,17 +248,4 @@ func jsonString(_ text: String) -> String {
         }
     }
     return out + "\""
-}
-
-/// The audit's registry state beyond `--memory-values`, in a scratch SQLite file.
-final class AuditSpill: RegistrySpill {
-    let scratch: SQLiteScratch
-
-    init(_ scratch: SQLiteScratch) {
-        self.scratch = scratch
-    }
-
-    func read(table: Int, key: [UInt8]) throws -> [UInt8]? { try scratch.read(table: table, key: key) }
-
-    func write(table: Int, rows: [(key: [UInt8], value: [UInt8]?)]) throws { try scratch.write(table: table, rows: rows) }
 }

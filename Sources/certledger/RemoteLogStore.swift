@@ -60,6 +60,11 @@ struct RemoteLogStore: LogStore {
 
     func checkpoint(size: UInt64) async throws -> [UInt8]? { size == self.size ? checkpointNote : nil }
 
+    /// A remote log publishes its newest checkpoint only.
+    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
+        limit > 0 && size <= self.size ? [LogHead(size: self.size, checkpoint: checkpointNote)] : []
+    }
+
     func metadata(_ key: String) async throws -> String? { nil }
 
     func append(_ batch: LogBatch) async throws {

@@ -78,9 +78,8 @@ enum StoreAddress: CustomStringConvertible {
     }
 }
 
-/// A store that can list its checkpoints (one per batch) and be closed: what `migrate` reads and writes.
+/// A store that can be closed: what `migrate` reads and writes.
 protocol ListedLogStore: LogStore {
-    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead]
     func close() async
 }
 

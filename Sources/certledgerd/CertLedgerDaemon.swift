@@ -78,8 +78,17 @@ struct CertLedgerDaemon: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         // The server stops accepting first, then the sequencer drains (see LedgerServices).
-        let group = LedgerServices.group(ledger: ledger.log, server: app, logger: logger)
-        try await group.run()
+        let verification = settings.verification.background
+            ? BackgroundVerification(log: ledger.log, logOnly: false, workPercent: settings.verification.workPercent,
+                                     logger: logger)
+            : nil
+        let group = LedgerServices.group(ledger: ledger.log, server: app, verification: verification, logger: logger)
+        do { try await group.run() } catch {
+            await ledger.log.close()
+            throw error
+        }
+        // After the sequencer has drained: the SQLite WAL is folded into the database file.
+        await ledger.log.close()
         logger.info("certledgerd stopped", metadata: ["size": "\(ledger.log.sequencer.head.size)"])
     }
 }

@@ -28,6 +28,9 @@ final class SwitchableStore: LogStore {
     func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] { try await store.entries(range) }
     func tile(_ key: TileKey) async throws -> [UInt8]? { try await store.tile(key) }
     func checkpoint(size: UInt64) async throws -> [UInt8]? { try await store.checkpoint(size: size) }
+    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
+        try await store.checkpoints(from: size, limit: limit)
+    }
     func metadata(_ key: String) async throws -> String? { try await store.metadata(key) }
     func setMetadata(_ key: String, _ value: String) async throws { try await store.setMetadata(key, value) }
 }

@@ -29,6 +29,9 @@ import Testing
         func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] { try await inner.entries(range) }
         func tile(_ key: TileKey) async throws -> [UInt8]? { try await inner.tile(key) }
         func checkpoint(size: UInt64) async throws -> [UInt8]? { try await inner.checkpoint(size: size) }
+        func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
+            try await inner.checkpoints(from: size, limit: limit)
+        }
         func metadata(_ key: String) async throws -> String? { try await inner.metadata(key) }
         func setMetadata(_ key: String, _ value: String) async throws { try await inner.setMetadata(key, value) }
     }

@@ -56,6 +56,48 @@ import Testing
         #expect(out.contains(#""index":100"#) || out.contains(#""index":101"#), "\(out)")
     }
 
+    /// Every row deleted: a self-consistent empty store. With the state of an earlier audit it fails, naming
+    /// both sizes; the nightly check (which runs this) fails with it.
+    @Test func wipedStore_failsAgainstTheState() async throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await makeLog(folder)
+        let state = folder + "/audit.state"
+        let key = "@" + folder + "/checkpoint.vkey"
+        #expect(try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
+                                       "--state", state]).0 == 0)
+        let audited = try SignedCheckpointText(path: state).size
+        try rawSQLite(folder + "/log.sqlite", "DELETE FROM entries; DELETE FROM tiles; DELETE FROM checkpoints;")
+        let (status, out, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
+                                                       "--state", state, "--json"])
+        #expect(status == 1, "\(out) \(err)")
+        #expect(out.contains("shrank from \(audited) entries") && out.contains("the store is empty"), "\(out)")
+        // The state still holds the last good checkpoint: the failure repeats until the ledger is restored.
+        #expect(try SignedCheckpointText(path: state).size == audited)
+    }
+
+    /// An older checkpoint row (the one served for proofs at its size) with one byte of its root line changed:
+    /// the audit checks every stored checkpoint, not only the newest.
+    @Test func damagedOlderCheckpoint_failsTheAuditAtItsSize() async throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await makeLog(folder)
+        let key = "@" + folder + "/checkpoint.vkey"
+        // The first character of the root line (after the origin and size lines) changed.
+        let text = "CAST(note AS TEXT)"
+        let rootAt = "(instr(\(text), char(10)) + instr(substr(\(text), instr(\(text), char(10)) + 1), char(10)) + 1)"
+        try rawSQLite(folder + "/log.sqlite", """
+            UPDATE checkpoints SET note = CAST(substr(\(text), 1, \(rootAt) - 1)
+                || (CASE substr(\(text), \(rootAt), 1) WHEN 'A' THEN 'B' ELSE 'A' END)
+                || substr(\(text), \(rootAt) + 1) AS BLOB)
+            WHERE size = (SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET 3)
+            """)
+        let (status, out, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
+                                                       "--json"])
+        #expect(status == 1, "\(out) \(err)")
+        #expect(out.contains("the checkpoint stored for size"), "\(out)")
+    }
+
     @Test func olderCopyOfTheStore_isCaughtByTheState() async throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -88,5 +130,16 @@ import Testing
         try await makeLog(folder)
         let vkey = try String(contentsOfFile: folder + "/checkpoint.vkey", encoding: .utf8)
         #expect(try run("certledger", ["audit", "--log-only", "--store", folder + "/nope.sqlite", "--verifier-key", vkey]).0 == 3)
+    }
+}
+
+/// The tree size of the signed checkpoint in a file (its second line).
+struct SignedCheckpointText {
+    let size: UInt64
+
+    init(path: String) throws {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        guard lines.count > 1, let size = UInt64(lines[1]) else { throw RawSQLiteError(message: "no checkpoint in \(path)") }
+        self.size = size
     }
 }

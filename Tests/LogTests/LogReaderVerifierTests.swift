@@ -14,6 +14,8 @@ struct TamperingStore: LogStore {
     var swapEntries: (UInt64, UInt64)? = nil
     /// Replaced by bytes that are not an entry at all.
     var garbleEntry: UInt64? = nil
+    /// A stored checkpoint replaced (both by size and in listings).
+    var replaceCheckpoint: (size: UInt64, note: [UInt8])? = nil
 
     func head() async throws -> LogHead? { try await base.head() }
     func append(_ batch: LogBatch) async throws { try await base.append(batch) }
@@ -22,7 +24,16 @@ struct TamperingStore: LogStore {
         if key == flipTile, !tile.isEmpty { tile[tile.count - 1] ^= 1 }
         return tile
     }
-    func checkpoint(size: UInt64) async throws -> [UInt8]? { try await base.checkpoint(size: size) }
+    func checkpoint(size: UInt64) async throws -> [UInt8]? {
+        if let replaceCheckpoint, replaceCheckpoint.size == size { return replaceCheckpoint.note }
+        return try await base.checkpoint(size: size)
+    }
+    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
+        try await base.checkpoints(from: size, limit: limit).map { head in
+            guard let replaceCheckpoint, replaceCheckpoint.size == head.size else { return head }
+            return LogHead(size: head.size, checkpoint: replaceCheckpoint.note)
+        }
+    }
     func metadata(_ key: String) async throws -> String? { try await base.metadata(key) }
     func setMetadata(_ key: String, _ value: String) async throws { try await base.setMetadata(key, value) }
     func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] {
@@ -128,6 +139,36 @@ func buildLog(_ count: Int, store: any LogStore) async throws -> (TestLog, [Sequ
         #expect(report.isValid, "\(report)")
         #expect(report.verifiedEntries == 520)
         #expect(progress.last == 520)
+        let stored = try await log.store.checkpoints(from: 0, limit: 10_000)
+        #expect(stored.count > 14)   // batches of at most 37 entries
+        #expect(report.verifiedCheckpoints == UInt64(stored.count))
+    }
+
+    /// An older checkpoint (served for proofs at its size) whose root is wrong — validly signed with the log's own
+    /// key, or with its signature line damaged — fails the run at the last entry of its tree.
+    @Test func olderCheckpoint_withAnotherRootOrABrokenSignature_failsAtItsSize() async throws {
+        let memory = MemoryLogStore()
+        let (log, _) = try await buildLog(300, store: memory)
+        let stored = try await memory.checkpoints(from: 0, limit: 10_000)
+        let old = stored[stored.count / 2]
+        let opened = try SignedCheckpoint(opening: old.checkpoint, logVerifier: log.identity.verifier)
+        var otherRoot = opened.checkpoint.rootHash.bytes
+        otherRoot[0] ^= 1
+        let forged = try SignedCheckpoint.sign(
+            try Checkpoint(origin: log.identity.origin, size: old.size, rootHash: try #require(Hash256(bytes: otherRoot))),
+            with: log.signer).bytes
+        var brokenSignature = old.checkpoint
+        brokenSignature[brokenSignature.count - 10] ^= 0x04
+        let wrongSize = try SignedCheckpoint.sign(
+            try Checkpoint(origin: log.identity.origin, size: old.size + 1, rootHash: opened.checkpoint.rootHash),
+            with: log.signer).bytes
+        for (note, words) in [(forged, "root"), (brokenSignature, "does not verify"), (wrongSize, "is for size")] {
+            let tampered = TamperingStore(base: memory, replaceCheckpoint: (old.size, note))
+            let report = try await LogVerifier(store: tampered, identity: log.identity).verify()
+            #expect(report.failure?.index == old.size - 1, "\(report)")
+            #expect(report.failure?.reason.contains(words) == true, "\(report)")
+            #expect(report.failure?.reason.contains("size \(old.size)") == true, "\(report)")
+        }
     }
 
     @Test func flippedEntryByte_isFoundAtItsIndex() async throws {

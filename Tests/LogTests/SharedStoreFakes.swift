@@ -37,6 +37,9 @@ final class RacingStore: LogStore, @unchecked Sendable {
     func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] { try await inner.entries(range) }
     func tile(_ key: TileKey) async throws -> [UInt8]? { try await inner.tile(key) }
     func checkpoint(size: UInt64) async throws -> [UInt8]? { try await inner.checkpoint(size: size) }
+    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
+        try await inner.checkpoints(from: size, limit: limit)
+    }
     func metadata(_ key: String) async throws -> String? { try await inner.metadata(key) }
     func setMetadata(_ key: String, _ value: String) async throws { try await inner.setMetadata(key, value) }
 }
@@ -111,6 +114,9 @@ final class TurnTakingStore: AppendTurnStore, @unchecked Sendable {
     func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] { try await racing.entries(range) }
     func tile(_ key: TileKey) async throws -> [UInt8]? { try await racing.tile(key) }
     func checkpoint(size: UInt64) async throws -> [UInt8]? { try await racing.checkpoint(size: size) }
+    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
+        try await racing.checkpoints(from: size, limit: limit)
+    }
     func metadata(_ key: String) async throws -> String? { try await racing.metadata(key) }
     func setMetadata(_ key: String, _ value: String) async throws { try await racing.setMetadata(key, value) }
 }

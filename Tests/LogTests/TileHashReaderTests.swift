@@ -183,6 +183,7 @@ private struct TilesOnlyStore: LogStore {
     func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] { throw none }
     func tile(_ key: TileKey) async throws -> [UInt8]? { tiles[key] }
     func checkpoint(size: UInt64) async throws -> [UInt8]? { nil }
+    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] { [] }
     func metadata(_ key: String) async throws -> String? { nil }
     func setMetadata(_ key: String, _ value: String) async throws { throw none }
 }

@@ -6,7 +6,7 @@ import Yams
 /// and values are range-checked so a nonsensical number stops the daemon at start, not under load.
 extension ServerConfig {
     private enum Field: String, CodingKey, CaseIterable {
-        case listen, data, store, keys, log, sequencer, http, readAccess
+        case listen, data, store, keys, log, sequencer, http, readAccess, verification
     }
 
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
@@ -22,6 +22,7 @@ extension ServerConfig {
         sequencer = try c.value(.sequencer, default: sequencer)
         http = try c.value(.http, default: http)
         readAccess = try c.value(.readAccess, default: readAccess)
+        verification = try c.value(.verification, default: verification)
     }
 
     /// Decodes a configuration from YAML text; `LedgerServerError.invalidConfig` names the key at fault.
@@ -96,6 +97,8 @@ extension ServerConfig {
                   http.requestTimeoutSeconds, "1...600")
         try check((1...3_600).contains(http.idleTimeoutSeconds), "http.idleTimeoutSeconds",
                   http.idleTimeoutSeconds, "1...3600")
+        try check((1...100).contains(verification.workPercent), "verification.workPercent",
+                  verification.workPercent, "1...100")
         guard !listen.host.isEmpty else {
             throw LedgerServerError(.invalidConfig, field: "listen.host", "listen.host is empty")
         }
@@ -138,7 +141,7 @@ extension ServerConfig.Listen {
 }
 
 extension ServerConfig.Store {
-    private enum Field: String, CodingKey, CaseIterable { case sqlite, postgres }
+    private enum Field: String, CodingKey, CaseIterable { case sqlite, postgres, publishedCheckpoint }
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults; `sqlite` and
     /// `postgres` together are refused (which store is served must be unambiguous).
     public init(from decoder: any Decoder) throws {
@@ -151,6 +154,7 @@ extension ServerConfig.Store {
         }
         sqlite = try c.value(.sqlite, default: sqlite)
         postgres = try c.decodeIfPresent(ServerConfig.Postgres.self, forKey: .postgres)
+        publishedCheckpoint = try c.value(.publishedCheckpoint, default: publishedCheckpoint)
     }
 }
 
@@ -226,5 +230,17 @@ extension ServerConfig.HTTPLimits {
         bodyLimitBytes = try c.value(.bodyLimitBytes, default: bodyLimitBytes)
         requestTimeoutSeconds = try c.value(.requestTimeoutSeconds, default: requestTimeoutSeconds)
         idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: idleTimeoutSeconds)
+    }
+}
+
+extension ServerConfig.Verification {
+    private enum Field: String, CodingKey, CaseIterable { case background, workPercent }
+    /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        self.init()
+        background = try c.value(.background, default: background)
+        workPercent = try c.value(.workPercent, default: workPercent)
     }
 }

@@ -25,6 +25,8 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
     /// (DESIGN.md §1: "an auditor reads everything"); `departments` answers only requests signed by a registered
     /// department (`ReadSignature`). The checkpoint, tiles, entries and proofs stay public either way.
     public var readAccess: ReadAccess
+    /// The whole-store verification the daemon runs in the background after it starts.
+    public var verification: Verification
 
     /// The configuration with every default.
     public init() {
@@ -36,6 +38,22 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         sequencer = Batching()
         http = HTTPLimits()
         readAccess = .public
+        verification = Verification()
+    }
+
+    /// Start fast, then verify everything: the start-up check proves the head (the last checkpoint against the
+    /// stored tiles and the record of what was published) and replays the Registry, but not every entry's place in
+    /// the chain, every tile and every older checkpoint. Right after start the daemon runs the audit's own checks
+    /// over the whole store in the background; on damage it refuses submissions (503), turns `/healthz` red with
+    /// the index and the reason, and sets `certledger_integrity_failed 1` in `/metrics`.
+    public struct Verification: Sendable, Equatable, Decodable {
+        /// Run the background verification. Default true; turn it off only where the nightly audit runs instead.
+        public var background = true
+        /// The share of the time it works, in percent (1...100): it pauses between chunks so that live traffic
+        /// keeps most of the machine. Default 50: a million entries take about twice a plain audit's time.
+        public var workPercent = 50
+        /// Every default.
+        public init() {}
     }
 
     /// The listening socket.
@@ -59,6 +77,13 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         public var sqlite = "log.sqlite"
         /// The shared PostgreSQL store. Default none (SQLite).
         public var postgres: Postgres?
+        /// The file in which the daemon keeps the newest checkpoint it has published (`CheckpointRecord`), written
+        /// durably before any submitter is answered. Default `published-checkpoint` inside `data`, beside the keys:
+        /// apart from the store, so that a store that lost acknowledged entries (a damaged WAL, a restored backup, a
+        /// wiped table) is refused at start, naming both sizes, instead of giving their indices to new entries.
+        /// With PostgreSQL each daemon keeps its own. Created on the first start; delete it only for a ledger you
+        /// mean to roll back.
+        public var publishedCheckpoint = "published-checkpoint"
         /// Every default.
         public init() {}
 

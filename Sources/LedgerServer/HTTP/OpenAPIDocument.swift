@@ -242,7 +242,7 @@ enum OpenAPIDocument {
           /healthz:
             get:
               operationId: getHealth
-              summary: Tree size and checkpoint age; 503 when the store does not answer.
+              summary: Tree size, checkpoint age and the background verification; 503 when the store does not answer or was found damaged.
               responses:
                 '200':
                   description: Healthy (ok), or degraded - reads served, writes refused by the store.
@@ -250,7 +250,7 @@ enum OpenAPIDocument {
                     application/json:
                       schema: {$ref: '#/components/schemas/Health'}
                 '503':
-                  description: The store does not answer.
+                  description: The store does not answer (unavailable), or the background verification found it damaged (failed).
                   content:
                     application/json:
                       schema: {$ref: '#/components/schemas/Health'}
@@ -308,10 +308,12 @@ enum OpenAPIDocument {
               type: object
               required: [status, treeSize]
               properties:
-                status: {type: string, enum: [ok, degraded, unavailable]}
+                status: {type: string, enum: [ok, degraded, unavailable, failed]}
                 treeSize: {type: integer}
                 checkpointAgeSeconds: {type: number}
                 reason: {type: string}
+                integrity: {type: string, enum: [pending, verifying, verified, failed, incomplete]}
+                integrityIndex: {type: integer}
             SubmissionAnswer:
               type: object
               required: [checkpoint, duplicate, entries, treeSize]

@@ -46,6 +46,32 @@ public struct OpsController<Context: RequestContext>: Sendable {
             # HELP certledger_store_write_failures_total Batches the log store refused (disk full, read-only, I/O).
             # TYPE certledger_store_write_failures_total counter
             certledger_store_write_failures_total \(ledger.writes.totalFailures)
+            \(integrityMetrics())
+            """
+    }
+
+    /// The background verification's series: damage found (and where), progress, completion.
+    func integrityMetrics() -> String {
+        var failed = 0, complete = 0, verified: UInt64 = 0, index = ""
+        switch ledger.integrity.status {
+        case .notRun, .incomplete: break
+        case .verifying(let done, _): verified = done
+        case .verified(let size, _): verified = size; complete = 1
+        case .failed(let at, _):
+            failed = 1
+            index = at.map { "\n# HELP certledger_integrity_failed_index The first damaged index the verification found."
+                + "\n# TYPE certledger_integrity_failed_index gauge\ncertledger_integrity_failed_index \($0)" } ?? ""
+        }
+        return """
+            # HELP certledger_integrity_failed 1 once the background verification found the store damaged (see /healthz).
+            # TYPE certledger_integrity_failed gauge
+            certledger_integrity_failed \(failed)\(index)
+            # HELP certledger_integrity_verified_entries Entries the background verification has checked so far.
+            # TYPE certledger_integrity_verified_entries gauge
+            certledger_integrity_verified_entries \(verified)
+            # HELP certledger_integrity_complete 1 once the whole store as of start-up passed the verification.
+            # TYPE certledger_integrity_complete gauge
+            certledger_integrity_complete \(complete)
 
             """
     }
@@ -55,10 +81,26 @@ public struct OpsController<Context: RequestContext>: Sendable {
         let treeSize: UInt64
         let checkpointAgeSeconds: Double?
         let reason: String?
+        /// The background verification: `pending` (not started or off), `verifying`, `verified`, `failed` or `incomplete`.
+        var integrity: String? = nil
+        /// With `failed`: the first damaged index, when the damage concerns an entry.
+        var integrityIndex: UInt64? = nil
+    }
+
+    /// The background verification's word for `/healthz`.
+    static func integrityWord(_ status: StoreIntegrity.Status) -> String {
+        switch status {
+        case .notRun: "pending"
+        case .verifying: "verifying"
+        case .verified: "verified"
+        case .failed: "failed"
+        case .incomplete: "incomplete"
+        }
     }
 
     /// 200 while the store answers a read; 503 (+Retry-After) when it does not, so a balancer takes this
-    /// instance out of rotation instead of sending it requests it would fail.
+    /// instance out of rotation instead of sending it requests it would fail. 503 `"failed"` too once the background
+    /// verification found the store damaged, with the index and the reason: that never clears by itself.
     ///
     /// A store that answers reads but refuses writes (disk full, read-only) is `"degraded"` with the reason, still
     /// 200: reads are served, and a balancer that dropped the instance would stop the very submissions whose
@@ -80,6 +122,15 @@ public struct OpsController<Context: RequestContext>: Sendable {
                             checkpointAgeSeconds: health.checkpointAgeSeconds,
                             reason: "the log store does not answer: \(error)")
         }
+        let integrity = ledger.integrity.status
+        if case .failed(let index, let reason) = integrity {
+            status = .serviceUnavailable
+            let at = index.map { "index \($0)" } ?? "the checkpoint"
+            health = Health(status: "failed", treeSize: head.size, checkpointAgeSeconds: health.checkpointAgeSeconds,
+                            reason: "the store is damaged at \(at): \(reason); submissions are refused")
+            health.integrityIndex = index
+        }
+        health.integrity = Self.integrityWord(integrity)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]

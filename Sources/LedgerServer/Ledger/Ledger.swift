@@ -23,7 +23,7 @@ public struct Ledger: Sendable {
     /// Opens the configured ledger: the store (proven consistent with its checkpoint), the registry replayed from
     /// it, and the receipt key, which must be the one the genesis names. Batches are counted into `metrics`.
     public static func open(config: ServerConfig, metrics: ServerMetrics, logger: Logger) async throws -> Ledger {
-        let opened = try await LedgerLog.openStore(config: config)
+        let opened = try await LedgerLog.openStore(config: config, logger: logger)
         let start = ContinuousClock.now
         let registry: Registry
         do {
@@ -66,7 +66,7 @@ public struct Ledger: Sendable {
         let gate = MeteredGate(wrapping: registry, metrics: metrics)
         let log = try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer,
                                 head: opened.head, gate: gate, config: config.sequencer.sequencerConfig,
-                                sharing: config.sequencerSharing, logger: logger)
+                                sharing: config.sequencerSharing, published: opened.published, logger: logger)
         return Ledger(log: log, registry: registry, receiptKey: receiptKey)
     }
 

@@ -16,20 +16,23 @@ public struct LedgerLog: Sendable {
     public let sequencer: Sequencer
     /// The sequencer's appends, watched: whether the store refuses writes right now (disk full, read-only).
     public let writes: StoreWriteMonitor
+    /// What the background verification of the whole store has found (`BackgroundVerification`).
+    public let integrity = StoreIntegrity()
     /// The checkpoint of the empty tree, signed once at open: C2SP clients need a checkpoint before the first
     /// batch, and Ed25519 signing is deterministic, so this is the same note every time.
     let emptyCheckpoint: [UInt8]
     /// Full tiles shared by every request's reader: immutable, so never stale (32 MiB at most).
     let tileCache = TileCache()
 
-    /// Wraps an already opened store and its loaded head (tests and `open`).
+    /// Wraps an already opened store and its loaded head (tests and `open`). With `published`, every checkpoint the
+    /// sequencer stores is recorded there before its submitters are answered.
     public init(store: any LogStore, identity: LogIdentity, signer: any NoteSigner, head: TreeHead,
                 gate: (any SequencingGate)? = nil, config: SequencerConfig = SequencerConfig(),
-                sharing: SequencerSharing = SequencerSharing(),
+                sharing: SequencerSharing = SequencerSharing(), published: CheckpointRecord? = nil,
                 logger: Logger = Logger(label: "certledger.sequencer")) throws {
         self.store = store
         self.identity = identity
-        self.writes = StoreWriteMonitor(wrapping: store, logger: logger)
+        self.writes = StoreWriteMonitor(wrapping: store, published: published, logger: logger)
         self.sequencer = Sequencer(store: writes, head: head, identity: identity, signer: signer, gate: gate,
                                    config: config, sharing: sharing, logger: logger)
         let empty = try Checkpoint(origin: identity.origin, size: 0,
@@ -53,17 +56,29 @@ public struct LedgerLog: Sendable {
     /// it), checks the store's identity and loads the head, refusing a store it cannot prove consistent.
     public static func open(config: ServerConfig, gate: (any SequencingGate)? = nil,
                             logger: Logger) async throws -> LedgerLog {
-        let opened = try await openStore(config: config)
+        let opened = try await openStore(config: config, logger: logger)
         return try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer, head: opened.head,
                              gate: gate, config: config.sequencer.sequencerConfig, sharing: config.sequencerSharing,
-                             logger: logger)
+                             published: opened.published, logger: logger)
+    }
+
+    /// Closes the store (its connections or files; an SQLite WAL is folded into the database): after the sequencer
+    /// has stopped.
+    public func close() async {
+        await Self.close(store)
     }
 
     /// The store, identity, signer and proven head of the configured ledger, before any sequencer exists: the
     /// SQLite file, or the PostgreSQL schema when `store.postgres` is set (`LedgerLog+Stores.swift`). Neither is
     /// ever created here. Errors name the store's key (`store.sqlite` / `store.postgres`).
-    static func openStore(config: ServerConfig, environment: [String: String] = ProcessInfo.processInfo.environment)
-        async throws -> (store: any LogStore, identity: LogIdentity, signer: Ed25519NoteSigner, head: TreeHead) {
+    ///
+    /// The head must extend the checkpoint this daemon published last (`store.publishedCheckpoint`): a store that
+    /// is behind it or holds another history is refused with both sizes, never re-sequenced. Without a record yet
+    /// (a new ledger, or one from before records were kept) the head is recorded now.
+    static func openStore(config: ServerConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+                          logger: Logger)
+        async throws -> (store: any LogStore, identity: LogIdentity, signer: Ed25519NoteSigner, head: TreeHead,
+                         published: CheckpointRecord) {
         if config.store.postgres == nil {
             let storePath = config.resolve(config.store.sqlite)
             guard FileManager.default.fileExists(atPath: storePath) else {
@@ -91,7 +106,59 @@ public struct LedgerLog: Sendable {
             await close(store)
             throw LedgerServerError(.refusedStore, field: config.store.field, "refusing to serve \(place): \(error)")
         }
-        return (store, identity, signer, head)
+        let published = CheckpointRecord(path: config.resolve(config.store.publishedCheckpoint))
+        do {
+            try await checkPublished(published, head: head, store: store, identity: identity, place: place,
+                                     logger: logger)
+        } catch {
+            await close(store)
+            throw error
+        }
+        return (store, identity, signer, head, published)
+    }
+
+    /// Refuses a store whose head does not extend the checkpoint recorded in `published`; records the head when
+    /// there is no record yet.
+    static func checkPublished(_ published: CheckpointRecord, head: TreeHead, store: any LogStore,
+                               identity: LogIdentity, place: String, logger: Logger) async throws {
+        let field = "store.publishedCheckpoint"
+        let recorded: SignedCheckpoint?
+        do { recorded = try published.read(verifier: identity.verifier) } catch {
+            throw LedgerServerError(.refusedStore, field: field,
+                "refusing to serve \(place): the record of the last published checkpoint is unusable: \(error)")
+        }
+        guard let recorded else {
+            guard head.size > 0 else { return }
+            do { try published.write(head.checkpoint) } catch {
+                throw LedgerServerError(.fileUnreadable, field: field,
+                    "cannot record the published checkpoint in \(published.path): \(error)")
+            }
+            logger.notice("no record of a published checkpoint yet: recorded the store's head", metadata: [
+                "file": "\(published.path)", "size": "\(head.size)",
+            ])
+            return
+        }
+        let relation: CheckpointRecord.Relation
+        do {
+            relation = try await CheckpointRecord.relation(of: recorded.checkpoint, toTreeOf: head.size,
+                                                           root: head.root, in: store,
+                                                           hashAlgorithm: identity.hashAlgorithm)
+        } catch {
+            throw LedgerServerError(.refusedStore, field: field,
+                "refusing to serve \(place): its tree cannot be compared with the published checkpoint: \(error)")
+        }
+        switch relation {
+        case .extends:
+            return
+        case .shrank(let recordedSize, let storedSize):
+            throw LedgerServerError(.refusedStore, field: field, """
+                refusing to serve \(place): it holds \(storedSize) entries, but this ledger published a checkpoint                 of size \(recordedSize) (\(published.path)): acknowledged entries are missing (a damaged or deleted                 WAL, a restored backup, a wiped table). Their indices are never given again: restore a copy of the                 store holding at least \(recordedSize) entries
+                """)
+        case .forked(let recordedSize, let storedSize, let why):
+            throw LedgerServerError(.refusedStore, field: field, """
+                refusing to serve \(place): its tree of \(storedSize) entries does not extend the checkpoint of size                 \(recordedSize) this ledger published (\(published.path)): \(why). The store holds another history
+                """)
+        }
     }
 
     /// Reads a C2SP note signer key file, refusing one that others may read.

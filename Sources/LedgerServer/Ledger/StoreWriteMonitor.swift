@@ -9,7 +9,11 @@ import Synchronization
 /// one error line per failed batch — and `/healthz` and `/metrics` can say that the ledger is degraded.
 ///
 /// While writes fail nothing is acknowledged (the sequencer answers `storeFailed`, HTTP 503) and reads keep
-/// answering from the last durable checkpoint. A `.conflict` (another daemon appended first on a shared store) is
+/// answering from the last durable checkpoint.
+///
+/// With a `CheckpointRecord`, each stored batch's checkpoint is also recorded there, durably, before the append
+/// returns — so before any submitter of the batch is answered. A record that cannot be written fails the append
+/// like the store would (the batch is stored, but nobody is told so; a re-sent submission finds its entry). A `.conflict` (another daemon appended first on a shared store) is
 /// normal sequencing, not a failure of the storage, and is not counted.
 public final class StoreWriteMonitor: LogStore {
     /// A period during which every append failed.
@@ -30,6 +34,8 @@ public final class StoreWriteMonitor: LogStore {
     }
 
     private let store: any LogStore
+    /// Where each stored checkpoint is recorded apart from the store, if anywhere.
+    private let published: CheckpointRecord?
     private let logger: Logger
     /// Seconds between "still failing" reminders in the log while a failure lasts.
     private let reminderInterval: Duration
@@ -37,8 +43,10 @@ public final class StoreWriteMonitor: LogStore {
     private let state = Mutex(State())
 
     /// Watches `store`'s appends, logging to `logger`; a lasting failure is logged again every `reminderInterval`.
-    public init(wrapping store: any LogStore, logger: Logger, reminderInterval: Duration = .seconds(60)) {
+    public init(wrapping store: any LogStore, published: CheckpointRecord? = nil, logger: Logger,
+                reminderInterval: Duration = .seconds(60)) {
         self.store = store
+        self.published = published
         self.logger = logger
         self.reminderInterval = reminderInterval
     }
@@ -57,6 +65,12 @@ public final class StoreWriteMonitor: LogStore {
     private func watched(_ batch: LogBatch, _ append: () async throws -> Void) async throws {
         do {
             try await append()
+            if let published {
+                do { try await published.writeInBackground(batch.checkpoint) } catch {
+                    throw LogStoreError(.unavailable, "the batch at \(batch.firstIndex)..<\(batch.endIndex) is "
+                        + "stored, but its checkpoint could not be recorded in \(published.path): \(error)")
+                }
+            }
         } catch let error as LogStoreError where error.code == .conflict {
             throw error
         } catch {
@@ -136,6 +150,9 @@ public final class StoreWriteMonitor: LogStore {
     public func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] { try await store.entries(range) }
     public func tile(_ key: TileKey) async throws -> [UInt8]? { try await store.tile(key) }
     public func checkpoint(size: UInt64) async throws -> [UInt8]? { try await store.checkpoint(size: size) }
+    public func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
+        try await store.checkpoints(from: size, limit: limit)
+    }
     public func metadata(_ key: String) async throws -> String? { try await store.metadata(key) }
     public func setMetadata(_ key: String, _ value: String) async throws { try await store.setMetadata(key, value) }
 }

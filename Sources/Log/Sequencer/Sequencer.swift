@@ -25,6 +25,8 @@ public final class Sequencer: Service, Sendable {
         var pending: [Pending] = []
         var queuedEntries = 0
         var stopping = false
+        /// Why submissions are refused for good (damage found in the store), if they are.
+        var halted: String?
         /// The follower's tick arrived: when idle, look for other writers' entries (`SequencerSharing`).
         var followDue = false
         /// The loop, parked while there is nothing to do.
@@ -78,6 +80,7 @@ public final class Sequencer: Service, Sendable {
             enum Outcome { case queued(CheckedContinuation<Void, Never>?), refused(LogError) }
             let outcome: Outcome = queue.withLock { q in
                 if q.stopping { return .refused(LogError(.shuttingDown, "the sequencer is shutting down")) }
+                if let halted = q.halted { return .refused(LogError(.inconsistent, halted)) }
                 if q.queuedEntries + payloads.count > config.queueLimit {
                     return .refused(LogError(.overloaded,
                         "\(q.queuedEntries) entries are waiting (limit \(config.queueLimit)); retry later",
@@ -117,6 +120,18 @@ public final class Sequencer: Service, Sendable {
         }
         logger.info("sequencer stopped", metadata: ["size": "\(head.size)"])
     }
+
+    /// Refuses every later submission with `LogError.inconsistent` and `reason`, for the life of this sequencer: the
+    /// store was found damaged, and nothing may be appended to a log that cannot be proven. What is queued already
+    /// is still sequenced (it was checked, and its submitters are waiting); reads go on.
+    public func halt(reason: String) {
+        queue.withLock { q in
+            if q.halted == nil { q.halted = reason }
+        }
+    }
+
+    /// Why submissions are refused for good, if they are (`halt(reason:)`).
+    public var haltReason: String? { queue.withLock { $0.halted } }
 
     /// Stops accepting submissions; the loop drains what is queued and `run()` returns.
     public func stopIntake() {

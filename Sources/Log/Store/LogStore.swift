@@ -34,6 +34,11 @@ public protocol LogStore: Sendable {
     /// A signed checkpoint stored for exactly this tree size, if a batch ended there.
     func checkpoint(size: UInt64) async throws -> [UInt8]?
 
+    /// The stored checkpoints of sizes `from…`, ascending, at most `limit` of them: one per batch the log was
+    /// written in. The audit checks every one (each is served for proofs at its size); `certledger migrate` copies
+    /// a ledger batch by batch with them.
+    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead]
+
     /// Small durable settings of the log (origin, hash suite, …), written once at creation.
     func metadata(_ key: String) async throws -> String?
 

@@ -3,7 +3,9 @@ public import SignedNote
 
 /// Re-verifies a whole stored log with nothing but the store and the log's checkpoint key (DESIGN.md §1, §7):
 /// the checkpoint signature, every entry's envelope and `index`, the `prev` chain, non-decreasing `time`, every
-/// stored hash tile (recomputed from the entries), and the root against the checkpoint.
+/// stored hash tile (recomputed from the entries), every stored checkpoint (one per batch: signature, size, and root
+/// against the entries before it — older checkpoints are served for proofs at their size), and the root against the
+/// head's checkpoint.
 ///
 /// Two stages (`VerifierChunk`): up to `lookahead` chunks of `chunk` entries are read, decoded, leaf-hashed and
 /// `prepare`d concurrently — the layer above puts its signature checks there — while one sequential walk consumes
@@ -19,6 +21,10 @@ public struct LogVerifier: Sendable {
     /// Chunks in flight ahead of the sequential walk (at least 1). Two per core keeps both cores busy while the
     /// walk consumes one chunk and the next is being read.
     public var lookahead: Int = 4
+    /// The share of the time the run works (0 < d ≤ 1): below 1 the walk sleeps after each chunk for as long as
+    /// the chunk took × (1 − d) / d, so a verification beside live traffic (the daemon's, after start-up) leaves
+    /// most of the machine to it. 1, the default, never pauses.
+    public var dutyCycle: Double = 1
 
     public init(store: any LogStore, identity: LogIdentity) {
         self.store = store
@@ -29,6 +35,8 @@ public struct LogVerifier: Sendable {
     public struct Report: Sendable, CustomStringConvertible {
         /// Entries verified (the tree size when `failure` is nil).
         public let verifiedEntries: UInt64
+        /// Stored checkpoints verified (every one when `failure` is nil).
+        public var verifiedCheckpoints: UInt64 = 0
         /// The verified checkpoint, if it verified.
         public let checkpoint: SignedCheckpoint?
         /// The first problem: the entry index it concerns (nil for the checkpoint itself) and why.
@@ -84,7 +92,7 @@ public struct LogVerifier: Sendable {
             return Report(verifiedEntries: 0, checkpoint: signed, failure: (
                 nil, "the stored size is \(head.size), the checkpoint's \(signed.checkpoint.size)"))
         }
-        var walk = VerifierWalk(store: store, hasher: MerkleHasher(identity.hashAlgorithm))
+        var walk = VerifierWalk(store: store, hasher: MerkleHasher(identity.hashAlgorithm), verifier: identity.verifier)
         let size = head.size, step = UInt64(max(1, chunk)), window = max(1, lookahead)
         let store = self.store, algorithm = identity.hashAlgorithm
         let failure: (index: UInt64?, reason: String)? = try await withThrowingTaskGroup(
@@ -103,6 +111,8 @@ public struct LogVerifier: Sendable {
             }
             while launched < size, launched < step * UInt64(window) { launch() }
             var next: UInt64 = 0
+            let pace = min(1, max(0.01, dutyCycle))
+            var mark = ContinuousClock.now
             while next < size {
                 while ready[next] == nil {
                     guard let done = try await group.next() else { break }
@@ -116,18 +126,26 @@ public struct LogVerifier: Sendable {
                     return failure
                 }
                 next = current.range.upperBound
-                if launched < size { launch() }
                 progress(next, size)
+                if pace < 1 {
+                    try await Task.sleep(for: (ContinuousClock.now - mark) * ((1 - pace) / pace))
+                    mark = .now
+                }
+                if launched < size { launch() }
             }
             return nil
         }
-        if let failure { return Report(verifiedEntries: walk.verified, checkpoint: signed, failure: failure) }
+        if let failure {
+            return Report(verifiedEntries: walk.verified, verifiedCheckpoints: walk.checkpointsVerified,
+                          checkpoint: signed, failure: failure)
+        }
         let root = walk.edge.rootHash(using: walk.hasher)
         guard root == signed.checkpoint.rootHash else {
-            return Report(verifiedEntries: size, checkpoint: signed, failure: (
-                nil, "the entries give root \(root.base64) at size \(size), the checkpoint says "
-                    + "\(signed.checkpoint.rootHash.base64)"))
+            return Report(verifiedEntries: size, verifiedCheckpoints: walk.checkpointsVerified, checkpoint: signed,
+                          failure: (nil, "the entries give root \(root.base64) at size \(size), the checkpoint says "
+                                    + "\(signed.checkpoint.rootHash.base64)"))
         }
-        return Report(verifiedEntries: size, checkpoint: signed, failure: nil)
+        return Report(verifiedEntries: size, verifiedCheckpoints: walk.checkpointsVerified, checkpoint: signed,
+                      failure: nil)
     }
 }

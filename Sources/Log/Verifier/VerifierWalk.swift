@@ -1,20 +1,30 @@
 import LedgerCrypto
+import SignedNote
 
 /// The sequential half of `LogVerifier`: consumes chunks in log order and checks what depends on the entries
 /// before — index, the `prev` chain, non-decreasing time, the caller's `visit` — then recomputes the chunk's tiles
-/// and compares them with the stored ones. Holds the tree's right edge only: O(log n) memory.
+/// and compares them with the stored ones, and checks every checkpoint stored for a size inside the chunk (one per
+/// batch: its signature, its size and its root against the tree of the entries before it). Holds the tree's right
+/// edge only: O(log n) memory.
 struct VerifierWalk {
     let store: any LogStore
     let hasher: MerkleHasher
+    /// Verifies the stored checkpoints: the log's key.
+    let verifier: any NoteVerifier
     var edge = TreeEdge()
+    /// The same tree as `edge`, leaf by leaf, for the root at every stored checkpoint's size.
+    var frontier = MerkleFrontier()
+    /// Stored checkpoints verified so far.
+    var checkpointsVerified: UInt64 = 0
     var prev = Hash256.zero
     var lastTime = Timestamp(millisecondsSinceEpoch: Int64.min)
     /// Entries verified so far.
     var verified: UInt64 = 0
 
-    init(store: any LogStore, hasher: MerkleHasher) {
+    init(store: any LogStore, hasher: MerkleHasher, verifier: any NoteVerifier) {
         self.store = store
         self.hasher = hasher
+        self.verifier = verifier
     }
 
     /// Checks one chunk (which must start at `verified`); returns the first failure, or nil when it all holds.
@@ -26,6 +36,12 @@ struct VerifierWalk {
             return (start, "entries \(start)..<\(end) cannot be read: \(readError)")
         }
         let entries = chunk.entries, hashes = chunk.leafHashes, prepared = chunk.prepared
+        // The checkpoints signed for trees that end inside this chunk (sizes start+1 … end).
+        let signed: [LogHead]
+        do { signed = try await store.checkpoints(from: start + 1, limit: chunk.range.count) } catch {
+            return (start, "the checkpoints of sizes \(start + 1)...\(end) cannot be read: \(error)")
+        }
+        var nextSigned = signed.startIndex
         for offset in entries.indices {
             let i = start + UInt64(offset)
             let entry = entries[offset]
@@ -41,7 +57,12 @@ struct VerifierWalk {
             do { try visit(entry, prepared[offset]) } catch { return (i, "\(error)") }
             prev = hashes[offset]
             lastTime = entry.time
+            frontier.append(hashes[offset], using: hasher)
             verified = i + 1
+            while nextSigned < signed.endIndex, signed[nextSigned].size <= verified {
+                if let failure = check(signed[nextSigned]) { return failure }
+                nextSigned += 1
+            }
         }
         if let error = chunk.decodeFailure {
             return (start + UInt64(entries.count), "the entry does not decode: \(error)")
@@ -68,6 +89,29 @@ struct VerifierWalk {
             }
         }
         edge = update.edge
+        return nil
+    }
+
+    /// A stored checkpoint against the tree walked so far (`frontier`, whose size the caller has reached): signed by
+    /// the log's key, for its own size, and with the root of the entries before it.
+    mutating func check(_ stored: LogHead) -> (index: UInt64?, reason: String)? {
+        let last = stored.size - 1
+        let opened: SignedCheckpoint
+        do { opened = try SignedCheckpoint(opening: stored.checkpoint, logVerifier: verifier) } catch {
+            return (last, "the checkpoint stored for size \(stored.size) does not verify: \(error)")
+        }
+        guard opened.checkpoint.size == stored.size else {
+            return (last, "the checkpoint stored for size \(stored.size) is for size \(opened.checkpoint.size)")
+        }
+        guard stored.size == frontier.size else {
+            return (last, "a checkpoint is stored for size \(stored.size), between entries")
+        }
+        let root = frontier.rootHash(using: hasher)
+        guard opened.checkpoint.rootHash == root else {
+            return (last, "the checkpoint stored for size \(stored.size) says root "
+                + "\(opened.checkpoint.rootHash.base64), the entries give \(root.base64)")
+        }
+        checkpointsVerified += 1
         return nil
     }
 
