@@ -152,11 +152,15 @@ public struct LedgerLog: Sendable {
             return
         case .shrank(let recordedSize, let storedSize):
             throw LedgerServerError(.refusedStore, field: field, """
-                refusing to serve \(place): it holds \(storedSize) entries, but this ledger published a checkpoint                 of size \(recordedSize) (\(published.path)): acknowledged entries are missing (a damaged or deleted                 WAL, a restored backup, a wiped table). Their indices are never given again: restore a copy of the                 store holding at least \(recordedSize) entries
+                refusing to serve \(place): it holds \(storedSize) entries, but this ledger published a checkpoint \
+                of size \(recordedSize) (\(published.path)): acknowledged entries are missing (a damaged or deleted \
+                WAL, a restored backup, a wiped table). Their indices are never given again: restore a copy of the \
+                store holding at least \(recordedSize) entries
                 """)
         case .forked(let recordedSize, let storedSize, let why):
             throw LedgerServerError(.refusedStore, field: field, """
-                refusing to serve \(place): its tree of \(storedSize) entries does not extend the checkpoint of size                 \(recordedSize) this ledger published (\(published.path)): \(why). The store holds another history
+                refusing to serve \(place): its tree of \(storedSize) entries does not extend the checkpoint of size \
+                \(recordedSize) this ledger published (\(published.path)): \(why). The store holds another history
                 """)
         }
     }
