@@ -177,32 +177,61 @@ import Testing
         #expect(size == 0)
     }
 
-    /// An entry back-dated in place: the start-up check reads the head only and serves; the background
+    /// Damage the start-up check does not read (it proves the head only).
+    enum Damage: String, CaseIterable, Sendable {
+        case backDatedTime, editedPrev, swappedEntriesWithIndexRewritten, damagedFullTile
+    }
+
+    /// Applies `damage` around entry 100 of the closed store at `path`; returns the index the verification must
+    /// name and a word of its reason.
+    func apply(_ damage: Damage, to path: String) async throws -> (UInt64, String) {
+        let opened = try await SQLiteLogStore.open(path: path)
+        let stored = try await opened.entries(100..<102).map { try LogEntry(bytes: $0) }
+        await opened.close()
+        func hex(_ entry: LogEntry) -> String { entry.bytes.map { String(format: "%02x", $0) }.joined() }
+        func rewrite(_ index: UInt64, _ entry: LogEntry) throws {
+            try raw(path, "UPDATE entries SET data = X'\(hex(entry))' WHERE idx = \(index)")
+        }
+        let (a, b) = (stored[0], stored[1])
+        switch damage {
+        case .backDatedTime:
+            let earlier = Timestamp(millisecondsSinceEpoch: a.time.millisecondsSinceEpoch - 86_400_000)
+            try rewrite(100, try LogEntry(index: 100, prev: a.prev, time: earlier, payload: Array(a.payload)))
+            return (100, "earlier")
+        case .editedPrev:
+            try rewrite(100, try LogEntry(index: 100, prev: b.prev, time: a.time, payload: Array(a.payload)))
+            return (100, "chain is broken")
+        case .swappedEntriesWithIndexRewritten:
+            try rewrite(100, try LogEntry(index: 100, prev: b.prev, time: b.time, payload: Array(b.payload)))
+            try rewrite(101, try LogEntry(index: 101, prev: a.prev, time: a.time, payload: Array(a.payload)))
+            return (100, "chain is broken")
+        case .damagedFullTile:
+            // Hash 100 of the full level-0 tile 0 (entries 0–255).
+            try raw(path, "UPDATE tiles SET data = CAST(substr(data, 1, 3200) || X'\(String(repeating: "00", count: 32))'"
+                + " || substr(data, 3233) AS BLOB) WHERE level = 0 AND idx = 0")
+            return (100, "differs")
+        }
+    }
+
+    /// Damage in place that the start-up check does not read: the daemon starts and serves; the background
     /// verification finds it, refuses submissions and turns /healthz and /metrics red, naming the index.
-    @Test func backDatedEntry_isFoundInTheBackground_submissionsRefused_healthRed() async throws {
+    @Test(arguments: Damage.allCases)
+    func damageBelowTheHead_isFoundInTheBackground_submissionsRefused_healthRed(damage: Damage) async throws {
         let log = try await TestLedger.make(entries: 300)
         defer { log.remove() }
         await log.ledger.close()
-        let store = log.config.resolve(log.config.store.sqlite)
-        let opened = try await SQLiteLogStore.open(path: store)
-        let original = try LogEntry(bytes: try #require(try await opened.entries(100..<101).first))
-        await opened.close()
-        let earlier = Timestamp(millisecondsSinceEpoch: original.time.millisecondsSinceEpoch - 86_400_000)
-        let edited = try LogEntry(index: 100, prev: original.prev, time: earlier, payload: Array(original.payload))
-        let hex = edited.bytes.map { String(format: "%02x", $0) }.joined()
-        try raw(store, "UPDATE entries SET data = X'\(hex)' WHERE idx = 100")
+        let (index, words) = try await apply(damage, to: log.config.resolve(log.config.store.sqlite))
 
         guard case .success(let ledger) = try await open(log.config) else {
             Issue.record("the start-up check was expected to pass (it reads the head only)")
             return
         }
-        defer { Task { await ledger.close() } }
         await BackgroundVerification(log: ledger, logOnly: true, workPercent: 100, logger: Logger(label: "test"))
             .verify()
         let failure = try #require(ledger.integrity.failure)
-        #expect(failure.index == 100, "\(failure)")
-        #expect(failure.reason.contains("earlier"), "\(failure)")
-        #expect(ledger.sequencer.haltReason?.contains("index 100") == true)
+        #expect(failure.index == index, "\(failure)")
+        #expect(failure.reason.contains(words), "\(failure)")
+        #expect(ledger.sequencer.haltReason?.contains("index \(index)") == true)
         await #expect(throws: LogError.self) { _ = try await ledger.sequencer.submit([payload(1)]) }
 
         let served = TestLedger(folder: log.folder, config: log.config, ledger: ledger, metrics: ServerMetrics())
@@ -210,15 +239,16 @@ import Testing
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 let text = String(decoding: response.body.bytes, as: UTF8.self)
-                #expect(text.contains("\"status\":\"failed\"") && text.contains("\"integrityIndex\":100"), "\(text)")
-                #expect(text.contains("index 100"), "\(text)")
+                #expect(text.contains("\"status\":\"failed\"") && text.contains("\"integrityIndex\":\(index)"), "\(text)")
+                #expect(text.contains("index \(index)"), "\(text)")
             }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(decoding: response.body.bytes, as: UTF8.self)
                 #expect(text.contains("\ncertledger_integrity_failed 1\n"), "\(text)")
-                #expect(text.contains("\ncertledger_integrity_failed_index 100\n"), "\(text)")
+                #expect(text.contains("\ncertledger_integrity_failed_index \(index)\n"), "\(text)")
             }
         }
+        await ledger.close()
     }
 
     @Test func untouchedStore_passesTheBackgroundVerification() async throws {

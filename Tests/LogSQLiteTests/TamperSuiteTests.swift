@@ -143,6 +143,17 @@ import Testing
         let d = try audit(backup, vkey: vkey, state: state)
         #expect(d.status == 1 && d.reason.contains("rolled back"), "\(d)")
 
+        // (f) Every row deleted: an empty store is self-consistent; the state catches it, and so does the nightly
+        // check whose last run saw the whole ledger.
+        let wiped = try copy("wiped")
+        try rawSQLite(wiped + "/log.sqlite", "DELETE FROM entries; DELETE FROM tiles; DELETE FROM checkpoints;")
+        let f = try audit(wiped, vkey: vkey, state: state)
+        #expect(f.status == 1 && f.reason.contains("shrank from 40 entries"), "\(f)")
+        let wipedNightly = root + "/nightly-f"
+        try fm.copyItem(atPath: root + "/nightly-good", toPath: wipedNightly)
+        let (fStatus, fAlerted) = try nightly(wiped, vkey: vkey, auditDir: wipedNightly)
+        #expect(fStatus == 1 && fAlerted, "nightly on (f): exit \(fStatus), alerted \(fAlerted)")
+
         // (e) History rewritten and re-signed with another key under the same origin: the trusted key rejects it.
         let forged = root + "/forged"
         try await rewriteWithAnotherKey(from: original, to: forged, changing: 25)
