@@ -23,7 +23,8 @@ import Testing
         try record.write(signed.bytes)
         try record.write(signed.bytes)   // replacing is atomic and leaves no temporary file
         #expect(try record.read(verifier: log.identity.verifier)?.bytes == signed.bytes)
-        #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
+        let folder = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(name) } == [name])
         // Another ledger's key, or a damaged file: an error naming the file, never "no record".
         let other = try TestLog(store: MemoryLogStore())
         #expect(throws: LogError.self) { _ = try record.read(verifier: other.identity.verifier) }

@@ -81,8 +81,8 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         /// durably before any submitter is answered. Default `published-checkpoint` inside `data`, beside the keys:
         /// apart from the store, so that a store that lost acknowledged entries (a damaged WAL, a restored backup, a
         /// wiped table) is refused at start, naming both sizes, instead of giving their indices to new entries.
-        /// With PostgreSQL each daemon keeps its own. Created on the first start; delete it only for a ledger you
-        /// mean to roll back.
+        /// With PostgreSQL each daemon records its own appends (daemons sharing a data folder share the file).
+        /// Created on the first start; delete it only for a ledger you mean to roll back.
         public var publishedCheckpoint = "published-checkpoint"
         /// Every default.
         public init() {}

@@ -124,9 +124,11 @@ public struct CheckpointRecord: Sendable {
         }
     }
 
-    /// Temporary file, write, fsync, rename over `path`, fsync the folder: the rename is durable too.
+    /// Temporary file, write, fsync, rename over `path`, fsync the folder: the rename is durable too. The temporary
+    /// name is the writer's own (process and a random tag): several daemons on one PostgreSQL ledger may share a
+    /// data folder, and so one record, each replacing it with a checkpoint of the same ledger.
     private static func replaceDurably(_ path: String, with bytes: [UInt8]) throws {
-        let temp = path + ".tmp"
+        let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("write", temp) }
         var written = 0
