@@ -86,12 +86,17 @@ let package = Package(
         // A throw-away PostgreSQL cluster (initdb + pg_ctl on 127.0.0.1) or an external server: tests only.
         .target(name: "PostgresTestSupport", swiftSettings: strict),
         // The store contract suite and an in-memory store with fault hooks: for tests only, never shipped.
-        .target(name: "LogStoreContract", dependencies: ["Log"], swiftSettings: strict),
+        .target(
+            name: "LogStoreContract",
+            dependencies: ["Log", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
 
         // The personality: licenses, seals, links, departments, roles, the state machine and the verifier logic.
         .target(
             name: "Registry",
-            dependencies: ["Log", "LedgerCrypto", "SignedNote", "CanonicalJSON"],
+            dependencies: ["Log", "LedgerCrypto", "SignedNote", "CanonicalJSON",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
 

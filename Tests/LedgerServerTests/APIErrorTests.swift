@@ -4,6 +4,7 @@ import LedgerClient
 import LedgerServer
 import Log
 import Testing
+import LogStoreContract
 
 /// The one place where failures get their HTTP status, and the limits middleware.
 @Suite struct APIErrorTests {
@@ -56,7 +57,8 @@ import Testing
         router.get("/fast") { _, _ -> String in "in time" }
         router.get("/metrics") { _, _ in metrics.render(treeSize: 0, checkpointAgeSeconds: nil) }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                           onServerRunning: { await onServerRunning($0.localAddress?.port) })
+                           onServerRunning: { await onServerRunning($0.localAddress?.port) },
+                           logger: quietLogger("test"))
     }
 
     @Test func overloaded_is503WithRetryAfterAndTheJSONErrorShape() async throws {

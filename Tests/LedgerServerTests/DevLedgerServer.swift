@@ -6,6 +6,7 @@ import LedgerServer
 import Logging
 import Registry
 import ServiceLifecycle
+import LogStoreContract
 
 /// A whole development ledger (genesis and the demo departments) served over a real socket on 127.0.0.1, the way
 /// `certledgerd --dev` serves it: `Ledger.open` (replay + Registry gate), the sequencer and the HTTP server in the
@@ -49,7 +50,7 @@ struct DevLedgerServer {
         var config = DevelopmentLedger.config(folder: folder)
         config.listen.port = 0
         configure(&config)
-        let logger = Logger(label: "test")
+        let logger = quietLogger("test")
         try await DevelopmentLedger.createIfMissing(config: config, logger: logger)
         let metrics = ServerMetrics()
         let ledger = try await Ledger.open(config: config, metrics: metrics, logger: logger)

@@ -5,13 +5,14 @@ import Log
 import Logging
 import ServiceLifecycle
 import Testing
+import LogStoreContract
 
 /// The daemon's ServiceGroup: a graceful shutdown while submissions are in flight loses nothing acknowledged.
 @Suite struct GracefulShutdownTests {
     @Test func shutdownWithSubmissionsInFlight_keepsEveryAcknowledgedEntryAndEndsTheGroup() async throws {
         let log = try await TestLedger.make(entries: 0) { $0.sequencer.maxBatchDelayMilliseconds = 20 }
         defer { log.remove() }
-        let logger = Logger(label: "test")
+        let logger = quietLogger("test")
         let app = try log.application()
         let group = LedgerServices.group(ledger: log.ledger, server: app, signals: [], logger: logger)
         let sequencer = log.ledger.sequencer

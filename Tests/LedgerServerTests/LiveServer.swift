@@ -3,6 +3,7 @@ import Hummingbird
 import LedgerClient
 import Logging
 import ServiceLifecycle
+import LogStoreContract
 
 /// Runs an application on 127.0.0.1 (port 0: the kernel picks a free one) for the duration of `body`, which gets
 /// a client speaking real HTTP/1.1 over a real socket to it — every daemon test goes through the network stack,
@@ -11,7 +12,7 @@ func withLiveServer<App: ApplicationProtocol, T: Sendable>(
     _ make: (_ onServerRunning: @escaping @Sendable (Int?) async -> Void) throws -> App,
     group makeGroup: (App) -> ServiceGroup = {
         ServiceGroup(configuration: .init(services: [$0], gracefulShutdownSignals: [],
-                                          logger: Logger(label: "live-test")))
+                                          logger: quietLogger("live-test")))
     },
     _ body: (LiveClient) async throws -> T
 ) async throws -> T {

@@ -4,6 +4,7 @@ import Log
 @testable import LogPostgres
 import Logging
 import PostgresTestSupport
+import LogStoreContract
 
 /// A development ledger (genesis and the nine demo departments, their keys in `folder/departments/`) whose store is
 /// a fresh schema on the tests' PostgreSQL server, and the daemon configuration that serves it. Every daemon
@@ -31,7 +32,7 @@ struct PostgresTestLedger {
         let options = try postgres.storeOptions(environment: ProcessInfo.processInfo.environment)
         let store = try await PostgresLogStore.create(options: options, origin: DevelopmentLedger.origin)
         do {
-            try await DevelopmentLedger.create(config: config, in: store, logger: Logger(label: "test"))
+            try await DevelopmentLedger.create(config: config, in: store, logger: quietLogger("test"))
         } catch {
             try? await store.dropSchema()
             await store.close()
@@ -98,7 +99,7 @@ extension PostgresTestLedger {
                             _ body: (DevLedgerServer) async throws -> T) async throws -> T {
         var config = self.config
         configure(&config)
-        let logger = Logger(label: "test")
+        let logger = quietLogger("test")
         let metrics = ServerMetrics()
         let ledger = try await Ledger.open(config: config, metrics: metrics, logger: logger)
         let folder = self.folder

@@ -7,6 +7,7 @@ import LogSQLite
 import SignedNote
 import Synchronization
 import Testing
+import LogStoreContract
 
 /// A real store whose appends can be made to fail, as a full or read-only disk makes them fail.
 final class SwitchableStore: LogStore {
@@ -51,7 +52,8 @@ final class SwitchableStore: LogStore {
         let sqlite = try await SQLiteLogStore.open(path: config.resolve(config.store.sqlite))
         let store = SwitchableStore(sqlite)
         let log = try LedgerLog(store: store, identity: identity, signer: signer,
-                                head: try await TreeHead.load(from: store, identity: identity))
+                                head: try await TreeHead.load(from: store, identity: identity),
+                                logger: quietLogger("certledger.sequencer"))
         let metrics = ServerMetrics()
         let sequencer = log.sequencer
 
@@ -59,7 +61,7 @@ final class SwitchableStore: LogStore {
             group.addTask { try await sequencer.run() }
             defer { sequencer.stopIntake() }
             try await withLiveServer({ try buildApplication(config: config, log: log, metrics: metrics,
-                                                            logger: Logger(label: "test"), onServerRunning: $0) }) {
+                                                            logger: quietLogger("test"), onServerRunning: $0) }) {
                 client in
                 func health() async throws -> (HTTPResponse.Status, String) {
                     try await client.execute(uri: "/healthz", method: .get) {
@@ -115,7 +117,7 @@ final class SwitchableStore: LogStore {
                 try? FileManager.default.removeItem(atPath: folder + ".sqlite" + suffix)
             }
         }
-        let monitor = StoreWriteMonitor(wrapping: sqlite, logger: Logger(label: "test"))
+        let monitor = StoreWriteMonitor(wrapping: sqlite, logger: quietLogger("test"))
         // firstIndex 5 on an empty store: the store refuses it as a conflict (someone else's size).
         await #expect(throws: LogStoreError.self) {
             try await monitor.append(LogBatch(firstIndex: 5, entries: [payload(0)], tiles: [:], checkpoint: [1]))

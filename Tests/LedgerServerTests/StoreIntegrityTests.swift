@@ -7,6 +7,7 @@ import Logging
 import LogSQLite
 import SignedNote
 import Testing
+import LogStoreContract
 
 /// Storage damage never goes unseen and no index is ever given twice: the record of the last published checkpoint
 /// (kept apart from the store) refuses a store that lost acknowledged entries or holds another history at start,
@@ -25,7 +26,7 @@ import Testing
     /// Opens the ledger of `config` as the daemon does; the refusal if it refuses.
     func open(_ config: ServerConfig) async throws -> Result<LedgerLog, LedgerServerError> {
         do {
-            return .success(try await LedgerLog.open(config: config, logger: Logger(label: "test")))
+            return .success(try await LedgerLog.open(config: config, logger: quietLogger("test")))
         } catch let error as LedgerServerError {
             return .failure(error)
         }
@@ -226,7 +227,7 @@ import Testing
             Issue.record("the start-up check was expected to pass (it reads the head only)")
             return
         }
-        await BackgroundVerification(log: ledger, logOnly: true, workPercent: 100, logger: Logger(label: "test"))
+        await BackgroundVerification(log: ledger, logOnly: true, workPercent: 100, logger: quietLogger("test"))
             .verify()
         let failure = try #require(ledger.integrity.failure)
         #expect(failure.index == index, "\(failure)")
@@ -254,7 +255,7 @@ import Testing
     @Test func untouchedStore_passesTheBackgroundVerification() async throws {
         let log = try await TestLedger.make(entries: 300)
         defer { log.remove() }
-        await BackgroundVerification(log: log.ledger, logOnly: true, workPercent: 100, logger: Logger(label: "test"))
+        await BackgroundVerification(log: log.ledger, logOnly: true, workPercent: 100, logger: quietLogger("test"))
             .verify()
         guard case .verified(let size, _) = log.ledger.integrity.status else {
             Issue.record("not verified: \(log.ledger.integrity.status)")

@@ -38,7 +38,7 @@ import Testing
 
     @Test func turnsOfTheWrappedStore_areUsed_andAppendsInsideThemAreWatched() async throws {
         let store = TurnStore()
-        let monitor = StoreWriteMonitor(wrapping: store, logger: Logger(label: "test"))
+        let monitor = StoreWriteMonitor(wrapping: store, logger: quietLogger("test"))
         try await monitor.withAppendTurn { turn in
             try await turn.append(LogBatch(firstIndex: 0, entries: [payload(0)], tiles: [:], checkpoint: [1]))
         }
@@ -58,7 +58,7 @@ import Testing
 
     @Test func overAStoreWithoutTurns_aTurnIsJustTheNextAppend() async throws {
         let store = MemoryLogStore()
-        let monitor = StoreWriteMonitor(wrapping: store, logger: Logger(label: "test"))
+        let monitor = StoreWriteMonitor(wrapping: store, logger: quietLogger("test"))
         try await monitor.withAppendTurn { turn in
             try await turn.append(LogBatch(firstIndex: 0, entries: [payload(0)], tiles: [:], checkpoint: [1]))
         }

@@ -6,6 +6,7 @@ import Log
 import Logging
 import LogSQLite
 import SignedNote
+import LogStoreContract
 
 /// A bare log (no Registry: log-level payloads) in a fresh temporary folder laid out as a development ledger's —
 /// checkpoint key and SQLite store with the log identity recorded — opened through `LedgerLog.open` as the daemon
@@ -22,7 +23,7 @@ struct TestLedger {
         var config = DevelopmentLedger.config(folder: folder)
         config.listen.port = 0
         configure(&config)
-        let logger = Logger(label: "test")
+        let logger = quietLogger("test")
         try await createBareLog(config: config)
         let metrics = ServerMetrics()
         let ledger = try await LedgerLog.open(config: config, gate: MeteredGate(wrapping: nil, metrics: metrics),
@@ -50,7 +51,7 @@ struct TestLedger {
 
     func application(onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in })
         throws -> some ApplicationProtocol {
-        try buildApplication(config: config, log: ledger, metrics: metrics, logger: Logger(label: "test"),
+        try buildApplication(config: config, log: ledger, metrics: metrics, logger: quietLogger("test"),
                              onServerRunning: onServerRunning)
     }
 

@@ -10,8 +10,10 @@ import Testing
 /// (`Tests/Browser/verification_page.py`) against a live development ledger holding a license with its seal and a
 /// link, and a revoked license. The script checks every verdict the issue names, the dropped document (only its
 /// digest leaves the browser), and a proof tampered in transit by its proxy turning the page red; its screenshots
-/// land in `.build/test-output/verification-page/`. Without Chromium, chromedriver or Selenium the test fails and
-/// says to run `Scripts/install-deps`: a browser test that skips silently would prove nothing in CI.
+/// land in `.build/test-output/verification-page/`. When Chromium, chromedriver or Selenium is missing the test runs
+/// `Scripts/install-deps` itself (Debian's packages, Selenium into a venv under `.build`), so `swift test` alone
+/// prepares what it needs; if that fails the test fails and says why: a browser test that skips silently would prove
+/// nothing in CI.
 @Suite(.serialized) struct VerificationPageBrowserTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -44,6 +46,31 @@ import Testing
         return probe.terminationStatus == 0 ? nil : "selenium is not importable by \(python): run Scripts/install-deps"
     }
 
+    /// The browser stack, installed by `Scripts/install-deps` when anything is missing (it installs only what is
+    /// missing; apt needs root, as on this project's machines and CI). Nil when ready, else why not.
+    static func prepareBrowserStack() async -> String? {
+        guard let problem = browserStackProblem() else { return nil }
+        let log = repository.appendingPathComponent(".build/test-output/install-deps.log")
+        try? FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: "/bin/bash")
+        install.arguments = [repository.appendingPathComponent("Scripts/install-deps").path]
+        install.currentDirectoryURL = repository
+        install.standardInput = FileHandle.nullDevice
+        if let handle = try? FileHandle(forWritingTo: log) {
+            install.standardOutput = handle
+            install.standardError = handle
+        }
+        do { try install.run() } catch { return "\(problem); Scripts/install-deps did not run: \(error)" }
+        while install.isRunning { try? await Task.sleep(for: .milliseconds(200)) }   // never blocks a pool thread
+        guard install.terminationStatus == 0 else {
+            let tail = (try? String(contentsOf: log, encoding: .utf8))?.suffix(600) ?? ""
+            return "\(problem); Scripts/install-deps failed (exit \(install.terminationStatus), \(log.path)): \(tail)"
+        }
+        return browserStackProblem()
+    }
+
     /// Fills the ledger: license (its document = `document`) and seal in one bundle, a real-estate link, and
     /// another license issued then revoked. Returns the holder name the page must show.
     static func populate(_ server: DevLedgerServer, document: [UInt8]) async throws -> String {
@@ -72,9 +99,9 @@ import Testing
         return license.json["record"]?["name"]?.stringValue ?? ""
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(15)))
     func page_showsEachVerdict_provesInTheBrowser_andTurnsRedOnATamperedProof() async throws {
-        if let problem = Self.browserStackProblem() {
+        if let problem = await Self.prepareBrowserStack() {
             Issue.record("the browser test cannot run: \(problem)")
             return
         }

@@ -4,6 +4,7 @@ import LedgerCrypto
 import Log
 import LogPostgres
 import SignedNote
+import LogStoreContract
 
 /// Two daemons, one ledger: two `PostgresLogStore`s (separate connection pools, as two processes would have) on
 /// one schema, each under its own `Sequencer`, both taking submissions at the same time.
@@ -36,7 +37,7 @@ import SignedNote
                 var config = SequencerConfig()
                 config.maxBatchEntries = 16
                 daemons.append((store, Sequencer(store: store, head: head, identity: identity, signer: signer,
-                                                 gate: gate, config: config)))
+                                                 gate: gate, config: config, logger: quietLogger("certledger.sequencer"))))
             }
             let submittersPerDaemon = 4, perSubmitter = 25
             let started = ContinuousClock.now

@@ -7,6 +7,7 @@ import LogSQLite
 import Registry
 import SignedNote
 import Testing
+import LogStoreContract
 
 /// Issue #6 item 4: a ledger built through the real daemon, then tampered with behind its back in five ways. Each
 /// must make `certledger audit` exit 1 naming the right index (or the checkpoint) and the reason, and the nightly
@@ -192,7 +193,7 @@ import Testing
         let identity = LogIdentity(origin: origin, hashAlgorithm: .sha256, verifier: signer.verifier)
         try await identity.record(in: store, verifierKey: signer.verifier.verifierKey)
         let sequencer = Sequencer(store: store, head: try await TreeHead.load(from: store, identity: identity),
-                                  identity: identity, signer: signer)
+                                  identity: identity, signer: signer, logger: quietLogger("certledger.sequencer"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sequencer.run() }
             for (index, payload) in payloads.enumerated() {

@@ -170,6 +170,7 @@ extension TestLog {
 
     func sequencer(gate: (any SequencingGate)?, sharing: SequencerSharing) async throws -> Sequencer {
         let head = try await TreeHead.load(from: store, identity: identity)
-        return Sequencer(store: store, head: head, identity: identity, signer: signer, gate: gate, sharing: sharing)
+        return Sequencer(store: store, head: head, identity: identity, signer: signer, gate: gate, sharing: sharing,
+                         logger: quietLogger("certledger.sequencer"))
     }
 }

@@ -20,7 +20,8 @@ struct TestLog {
     func sequencer(config: SequencerConfig = SequencerConfig(), gate: (any SequencingGate)? = nil) async throws
         -> Sequencer {
         let head = try await TreeHead.load(from: store, identity: identity)
-        return Sequencer(store: store, head: head, identity: identity, signer: signer, gate: gate, config: config)
+        return Sequencer(store: store, head: head, identity: identity, signer: signer, gate: gate, config: config,
+                         logger: quietLogger("certledger.sequencer"))
     }
 
     var reader: LogReader { LogReader(store: store, hashAlgorithm: identity.hashAlgorithm) }

@@ -28,7 +28,8 @@ final class LedgerHarness: Sendable {
         identity = LogIdentity(origin: Demo.origin, hashAlgorithm: .sha256, verifier: signer.verifier)
         registry = Registry()
         let head = try await TreeHead.load(from: store, identity: identity)
-        sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry)
+        sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry,
+                              logger: quietLogger("certledger.sequencer"))
         bankKey = try PrivateKey.generate(.ecdsaP256SHA256)
         psbKey = try PrivateKey.generate(.sm2SM3)
     }

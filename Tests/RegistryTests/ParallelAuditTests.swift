@@ -18,7 +18,8 @@ import Testing
         let entries = try await ledger.store.entries(0..<ledger.size).map { try LogEntry(bytes: $0) }
         let store = MemoryLogStore()
         let head = try await TreeHead.load(from: store, identity: ledger.identity)
-        let ungated = Sequencer(store: store, head: head, identity: ledger.identity, signer: ledger.signer)
+        let ungated = Sequencer(store: store, head: head, identity: ledger.identity, signer: ledger.signer,
+                                logger: quietLogger("certledger.sequencer"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await ungated.run() }
             for entry in entries {
@@ -91,7 +92,8 @@ import Testing
         let store = MemoryLogStore()
         let entries = try await ledger.store.entries(0..<ledger.size).map { try LogEntry(bytes: $0) }
         let head = try await TreeHead.load(from: store, identity: ledger.identity)
-        let ungated = Sequencer(store: store, head: head, identity: ledger.identity, signer: ledger.signer)
+        let ungated = Sequencer(store: store, head: head, identity: ledger.identity, signer: ledger.signer,
+                                logger: quietLogger("certledger.sequencer"))
         let late = try ledger.amr(.licenseIssue, ledger.license(validUSCC("9135010055555555"), document: "late"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await ungated.run() }

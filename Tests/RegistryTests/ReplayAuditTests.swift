@@ -70,7 +70,8 @@ import Testing
         let entries = try await ledger.store.entries(0..<11).map { try LogEntry(bytes: $0) }
         let store = MemoryLogStore()
         let head = try await TreeHead.load(from: store, identity: ledger.identity)
-        let ungated = Sequencer(store: store, head: head, identity: ledger.identity, signer: ledger.signer)
+        let ungated = Sequencer(store: store, head: head, identity: ledger.identity, signer: ledger.signer,
+                                logger: quietLogger("certledger.sequencer"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await ungated.run() }
             for entry in entries {

@@ -126,7 +126,7 @@ public enum DevelopmentLedger {
                                                 departments: registrations)
             let identity = LogIdentity(origin: origin, hashAlgorithm: .sha256, verifier: signer.verifier)
             _ = try await bootstrap.write(to: store, identity: identity, signer: signer,
-                                          verifierKey: signer.verifier.verifierKey)
+                                          verifierKey: signer.verifier.verifierKey, logger: logger)
         } catch {
             for file in written { try? fm.removeItem(atPath: file) }
             if let error = error as? LedgerServerError { throw error }

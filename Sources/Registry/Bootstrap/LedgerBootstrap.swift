@@ -1,3 +1,4 @@
+public import Logging
 public import LedgerCrypto
 public import Log
 public import SignedNote
@@ -80,11 +81,13 @@ extension LedgerBootstrap {
     /// daemon's `--dev` ledger both create ledgers this way, so a new ledger's first entries always pass the
     /// same checks as every later one.
     public func write(to store: any LogStore, identity: LogIdentity, signer: any NoteSigner,
-                      verifierKey: String) async throws -> [SequencedGroup] {
+                      verifierKey: String, logger: Logger = Logger(label: "certledger.sequencer"))
+        async throws -> [SequencedGroup] {
         try await identity.record(in: store, verifierKey: verifierKey)
         let registry = Registry()
         let head = try await TreeHead.load(from: store, identity: identity)
-        let sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry)
+        let sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry,
+                                  logger: logger)
         return try await withThrowingTaskGroup(of: [SequencedGroup]?.self) { group in
             group.addTask { try await sequencer.run(); return nil }
             group.addTask {
