@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries: the machine's own OpenSSL 3 and SQLite 3 (Scripts/install-deps for other hosts).
@@ -111,6 +113,8 @@ let package = Package(
                 "Log", "LogSQLite", "LogPostgres", "SignedNote", "LedgerCrypto", "Registry", "CanonicalJSON",
                 "LedgerAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,13 +124,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // A small HTTP/1.1 client on SwiftNIO (no TLS stack): the CLI, the load benchmark and the live tests.
+        // The HTTP client of the CLI, the load benchmarks and the live tests: AsyncHTTPClient, with swift-nio-ssl's
+        // TLS for https:// daemons (connections only; ledger digests and signatures stay OpenSSL's).
         .target(
             name: "LedgerClient",
             dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
         ),

@@ -1,32 +1,42 @@
-/// Where a daemon listens: `http://host[:port][/prefix]`. Parsed strictly so that a typo in `--server` is an
+/// Where a daemon listens: `http[s]://host[:port][/prefix]`. Parsed strictly so that a typo in `--server` is an
 /// error naming the URL, not a connection to somewhere else.
-public struct HTTPEndpoint: Sendable, Equatable, CustomStringConvertible {
+public struct HTTPEndpoint: Sendable, Hashable, CustomStringConvertible {
+    /// `http` or `https`.
+    public let scheme: String
     public let host: String
     public let port: Int
     /// A path prefix without the trailing slash (`""` for none), for daemons behind a reverse proxy.
     public let pathPrefix: String
 
-    public init(host: String, port: Int, pathPrefix: String = "") {
+    public init(host: String, port: Int, pathPrefix: String = "", scheme: String = "http") {
+        self.scheme = scheme
         self.host = host
         self.port = port
         self.pathPrefix = pathPrefix
     }
 
-    /// Parses `http://host[:port][/prefix]`; `https` is refused (no TLS stack here: use a local proxy).
+    /// Parses `http://host[:port][/prefix]` or `https://…` (default ports 80 and 443).
     public init(parsing url: String) throws(HTTPClientError) {
-        guard url.hasPrefix("http://") else {
-            let why = url.hasPrefix("https://")
-                ? "https is not supported by this client; reach the daemon over plain http on a trusted network or "
-                    + "through a local TLS proxy"
-                : "it must start with http://"
-            throw HTTPClientError(.badURL, "server URL \"\(url)\": \(why)")
+        let scheme: String
+        if url.hasPrefix("http://") {
+            scheme = "http"
+        } else if url.hasPrefix("https://") {
+            scheme = "https"
+        } else {
+            throw HTTPClientError(.badURL, "server URL \"\(url)\": it must start with http:// or https://")
         }
-        let rest = url.dropFirst("http://".count)
-        let authority = rest.prefix { $0 != "/" }
+        let rest = url.dropFirst(scheme.count + 3)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.contains("@") else {
+            throw HTTPClientError(.badURL, "server URL \"\(url)\": user names or passwords do not belong in it")
+        }
         var prefix = String(rest.dropFirst(authority.count))
+        guard !prefix.contains("?"), !prefix.contains("#") else {
+            throw HTTPClientError(.badURL, "server URL \"\(url)\": a query or fragment does not belong in it")
+        }
         while prefix.hasSuffix("/") { prefix.removeLast() }
         var host = Substring(authority)
-        var port = 80
+        var port = scheme == "https" ? 443 : 80
         if host.hasPrefix("[") {
             // An IPv6 literal: [::1]:8080
             guard let close = host.firstIndex(of: "]") else {
@@ -51,13 +61,20 @@ public struct HTTPEndpoint: Sendable, Equatable, CustomStringConvertible {
         guard (1...65_535).contains(port) else {
             throw HTTPClientError(.badURL, "server URL \"\(url)\": port \(port) is not in 1...65535")
         }
-        self.init(host: String(host), port: port, pathPrefix: prefix)
+        self.init(host: String(host), port: port, pathPrefix: prefix, scheme: scheme)
     }
 
-    public var description: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "http://\(shownHost):\(port)\(pathPrefix)"
+    /// `host:port` (an IPv6 host in brackets).
+    public var authority: String {
+        "\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
+
+    /// The absolute URL of `path` (which starts with `/`) on this endpoint.
+    public func url(path: String) -> String {
+        "\(scheme)://\(authority)\(pathPrefix)\(path)"
+    }
+
+    public var description: String { "\(scheme)://\(authority)\(pathPrefix)" }
 }
 
 /// A whole HTTP answer.

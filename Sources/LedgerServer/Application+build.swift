@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 
 /// The router with every route of the API (DESIGN.md §5) and its middleware: errors as JSON and metrics
@@ -27,15 +28,17 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
 /// `ledger` at its sequencer's durable head; the sequencer itself is run beside it by the caller (one
 /// `ServiceGroup`, so shutdown stops the server first and lets the sequencer drain).
 ///
+/// With `tls`, connections start with TLS (`TLSCertificates`, reloadable); without, plain HTTP.
+///
 /// - Throws: `LedgerServerError.unsupported` for `readAccess: departments` without a Registry: restricted reads
 ///   need the department keys to authenticate callers, and serving such a log publicly instead would silently
 ///   widen access.
 public func buildApplication(
-    config: ServerConfig, ledger: Ledger, metrics: ServerMetrics = ServerMetrics(), logger: Logger,
-    onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
+    config: ServerConfig, ledger: Ledger, metrics: ServerMetrics = ServerMetrics(), tls: TLSCertificates? = nil,
+    logger: Logger, onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    try buildApplication(config: config, log: ledger.log, registry: ledger, metrics: metrics, logger: logger,
-                         onServerRunning: onServerRunning)
+    try buildApplication(config: config, log: ledger.log, registry: ledger, metrics: metrics, tls: tls,
+                         logger: logger, onServerRunning: onServerRunning)
 }
 
 /// The HTTP application over a bare log, without the Registry: tiles, checkpoint, entries and proofs only — what
@@ -43,7 +46,7 @@ public func buildApplication(
 /// `Ledger` (the overload above), whose Registry guards every write.
 public func buildApplication(
     config: ServerConfig, log: LedgerLog, registry: Ledger? = nil, metrics: ServerMetrics = ServerMetrics(),
-    logger: Logger,
+    tls: TLSCertificates? = nil, logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     guard config.readAccess == .public || registry != nil else {
@@ -52,9 +55,10 @@ public func buildApplication(
             + "served publicly or not at all")
     }
     let router = buildRouter(config: config, ledger: log, registry: registry, metrics: metrics)
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
+        server: tls?.serverBuilder(http1) ?? .http1(configuration: http1),
         configuration: ApplicationConfiguration(address: .hostname(config.listen.host, port: config.listen.port),
                                                 serverName: "certledgerd"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },

@@ -13,13 +13,41 @@ public enum LedgerServices {
     /// graceful shutdown. A `verification` runs beside them once and ends by itself (its end does not stop the
     /// group); a shutdown cancels it first.
     public static func group(ledger: LedgerLog, server: some Service, verification: BackgroundVerification? = nil,
-                             signals: [UnixSignal] = [.sigterm, .sigint], logger: Logger) -> ServiceGroup {
+                             tlsReload: TLSReload? = nil, signals: [UnixSignal] = [.sigterm, .sigint],
+                             logger: Logger) -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ledger.sequencer), .init(service: server),
         ]
         if let verification {
             services.append(.init(service: verification, successTerminationBehavior: .ignore))
         }
+        if let tlsReload {
+            services.append(.init(service: tlsReload, successTerminationBehavior: .ignore))
+        }
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
+    }
+}
+
+/// Reads the TLS certificate and key again on every SIGHUP (`TLSCertificates.reload`), until shutdown.
+public struct TLSReload: Service {
+    let certificates: TLSCertificates
+    let logger: Logger
+
+    public init(certificates: TLSCertificates, logger: Logger) {
+        self.certificates = certificates
+        self.logger = logger
+    }
+
+    public func run() async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                try certificates.reload()
+                logger.notice("SIGHUP: TLS certificate reloaded; new connections get it", metadata: [
+                    "certificate": "\(certificates.certificatePath)",
+                ])
+            } catch {
+                logger.error("SIGHUP: TLS certificate NOT reloaded, the old one stays in service: \(error)")
+            }
+        }
     }
 }

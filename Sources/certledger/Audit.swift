@@ -55,6 +55,11 @@ extension CertLedger {
             valueName: "url"))
         var server: String?
 
+        @Option(name: .customLong("ca-file"), help: ArgumentHelp(
+            "With an https:// --server: PEM file of the CA that signed its certificate. Default: $CERTLEDGER_CA_FILE.",
+            valueName: "pem"))
+        var caFile: String? = ProcessInfo.processInfo.environment["CERTLEDGER_CA_FILE"]
+
         @Option(help: "The ledger's hash suite with --server (sha256 or sm3; a store records its own).")
         var hash = "sha256"
 
@@ -102,7 +107,10 @@ extension CertLedger {
             let identity: LogIdentity
             if let server {
                 let client: LedgerHTTPClient
-                do { client = try LedgerHTTPClient(url: server, timeout: .seconds(60)) } catch {
+                do {
+                    client = try LedgerHTTPClient(url: server, timeout: .seconds(60),
+                                                  transport: .init(caFile: caFile))
+                } catch {
                     throw CLIError("--server: \(error.message)")
                 }
                 sqlite = try await RemoteLogStore.connect(client)

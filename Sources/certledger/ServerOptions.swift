@@ -7,18 +7,37 @@ import SignedNote
 /// The options every command that talks to a daemon shares.
 struct ServerOptions: ParsableArguments {
     @Option(help: """
-        The daemon's base URL (plain HTTP; use a local TLS proxy across networks). Default: $CERTLEDGER_SERVER, \
-        else http://127.0.0.1:8080.
+        The daemon's base URL, http:// or https://. Default: $CERTLEDGER_SERVER, else http://127.0.0.1:8080.
         """)
     var server: String = ProcessInfo.processInfo.environment["CERTLEDGER_SERVER"] ?? "http://127.0.0.1:8080"
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp(
+        "PEM file of the CA that signed an https:// daemon's certificate, trusted instead of the system's CAs. "
+            + "Default: $CERTLEDGER_CA_FILE.", valueName: "pem"))
+    var caFile: String? = ProcessInfo.processInfo.environment["CERTLEDGER_CA_FILE"]
+
+    @Option(help: ArgumentHelp(
+        "Reach the daemon through this HTTP proxy (host:port). No proxy is used unless given here, whatever the "
+            + "environment says.", valueName: "host:port"))
+    var proxy: String?
 
     @Option(help: "Seconds to wait for the daemon before giving up (exit 3).")
     var timeout: Int = 30
 
     func client() throws -> LedgerHTTPClient {
-        do { return try LedgerHTTPClient(url: server, timeout: .seconds(max(1, timeout))) } catch {
+        do {
+            return try LedgerHTTPClient(url: server, timeout: .seconds(max(1, timeout)), transport: try transport())
+        } catch {
             throw CLIError("--server: \(error.message)")
         }
+    }
+
+    /// The trust roots and proxy these options name.
+    func transport() throws(HTTPClientError) -> LedgerHTTPClient.Transport {
+        LedgerHTTPClient.Transport(caFile: caFile,
+                                   proxy: try proxy.map { proxy throws(HTTPClientError) in
+                                       try HTTPEndpoint(parsing: "http://" + proxy)
+                                   })
     }
 }
 

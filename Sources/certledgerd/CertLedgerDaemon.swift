@@ -72,9 +72,14 @@ struct CertLedgerDaemon: AsyncParsableCommand {
             "origin": "\(ledger.log.identity.origin)", "size": "\(ledger.log.sequencer.head.size)",
         ])
         let host = settings.listen.host
-        let app = try buildApplication(config: settings, ledger: ledger, metrics: metrics, logger: logger) { port in
+        let tls = try settings.tls.map {
+            try TLSCertificates(certificatePath: settings.resolve($0.certificate), keyPath: settings.resolve($0.key))
+        }
+        let scheme = tls == nil ? "http" : "https"
+        let app = try buildApplication(config: settings, ledger: ledger, metrics: metrics, tls: tls,
+                                       logger: logger) { port in
             // One line on stdout that scripts (and the tests) wait for; logs go to stderr.
-            let line = "certledgerd listening on http://\(host):\(port.map(String.init) ?? "?")\n"
+            let line = "certledgerd listening on \(scheme)://\(host):\(port.map(String.init) ?? "?")\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         // The server stops accepting first, then the sequencer drains (see LedgerServices).
@@ -82,7 +87,9 @@ struct CertLedgerDaemon: AsyncParsableCommand {
             ? BackgroundVerification(log: ledger.log, logOnly: false, workPercent: settings.verification.workPercent,
                                      logger: logger)
             : nil
-        let group = LedgerServices.group(ledger: ledger.log, server: app, verification: verification, logger: logger)
+        let group = LedgerServices.group(ledger: ledger.log, server: app, verification: verification,
+                                         tlsReload: tls.map { TLSReload(certificates: $0, logger: logger) },
+                                         logger: logger)
         do { try await group.run() } catch {
             await ledger.log.close()
             throw error

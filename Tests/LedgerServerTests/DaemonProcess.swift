@@ -53,11 +53,14 @@ final class DaemonProcess: @unchecked Sendable {
 
     var standardError: String { lock.withLock { String(decoding: errorText, as: UTF8.self) } }
 
-    /// The port from the "certledgerd listening on http://host:port" line, waiting up to `timeout`.
+    /// The port from the "certledgerd listening on http[s]://host:port" line, waiting up to `timeout`.
     func waitForPort(timeout: Duration = .seconds(60)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let found = lock.withLock { lines.first { $0.hasPrefix("certledgerd listening on http://") } }
+            let found = lock.withLock {
+                lines.first { $0.hasPrefix("certledgerd listening on http://")
+                    || $0.hasPrefix("certledgerd listening on https://") }
+            }
             if let found, let port = found.split(separator: ":").last.flatMap({ Int($0) }) { return port }
             guard process.isRunning else {
                 throw DaemonProcessError("certledgerd exited with \(process.terminationStatus): \(standardError)")

@@ -8,14 +8,19 @@ import Testing
         ("http://ledger.example", "ledger.example", 80, ""),
         ("http://[::1]:9000/ledger/", "::1", 9000, "/ledger"),
         ("http://host:1/a/b", "host", 1, "/a/b"),
+        ("https://ledger.example", "ledger.example", 443, ""),
+        ("https://[::1]:8443/x", "::1", 8443, "/x"),
     ])
     func endpoint_parsesHostPortAndPrefix(url: String, host: String, port: Int, prefix: String) throws {
         let endpoint = try HTTPEndpoint(parsing: url)
         #expect(endpoint.host == host && endpoint.port == port && endpoint.pathPrefix == prefix)
+        #expect(endpoint.scheme == (url.hasPrefix("https") ? "https" : "http"))
+        #expect(endpoint.url(path: "/checkpoint").hasPrefix(endpoint.scheme + "://"))
     }
 
     @Test(arguments: [
-        ("https://ledger.example", "https is not supported"), ("ftp://x", "must start with http://"),
+        ("ftp://x", "must start with http:// or https://"), ("http://user:pw@host", "passwords"),
+        ("http://host/?q=1", "query"),
         ("http://:80", "no host"), ("http://host:0", "port 0"), ("http://host:99999", "port 99999"),
         ("http://host:eighty", "not a number"), ("http://[::1", "unclosed"),
     ])

@@ -6,7 +6,7 @@ import Yams
 /// and values are range-checked so a nonsensical number stops the daemon at start, not under load.
 extension ServerConfig {
     private enum Field: String, CodingKey, CaseIterable {
-        case listen, data, store, keys, log, sequencer, http, readAccess, verification
+        case listen, data, store, keys, log, sequencer, http, readAccess, verification, tls
     }
 
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
@@ -23,6 +23,7 @@ extension ServerConfig {
         http = try c.value(.http, default: http)
         readAccess = try c.value(.readAccess, default: readAccess)
         verification = try c.value(.verification, default: verification)
+        tls = try c.decodeIfPresent(ServerConfig.TLS.self, forKey: .tls)
     }
 
     /// Decodes a configuration from YAML text; `LedgerServerError.invalidConfig` names the key at fault.
@@ -242,5 +243,23 @@ extension ServerConfig.Verification {
         self.init()
         background = try c.value(.background, default: background)
         workPercent = try c.value(.workPercent, default: workPercent)
+    }
+}
+
+extension ServerConfig.TLS {
+    private enum Field: String, CodingKey, CaseIterable { case certificate, key }
+    /// Strict decoding: unknown keys rejected with their path; both files are required.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Field.self)
+        let c = try decoder.container(keyedBy: Field.self)
+        guard let certificate = try c.decodeIfPresent(String.self, forKey: .certificate), !certificate.isEmpty else {
+            throw LedgerServerError(.invalidConfig, field: "tls.certificate",
+                                    "tls needs certificate (a PEM certificate chain) and key (its private key)")
+        }
+        guard let key = try c.decodeIfPresent(String.self, forKey: .key), !key.isEmpty else {
+            throw LedgerServerError(.invalidConfig, field: "tls.key",
+                                    "tls needs certificate (a PEM certificate chain) and key (its private key)")
+        }
+        self.init(certificate: certificate, key: key)
     }
 }

@@ -27,6 +27,8 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
     public var readAccess: ReadAccess
     /// The whole-store verification the daemon runs in the background after it starts.
     public var verification: Verification
+    /// TLS for the daemon's own listener. Default none (plain HTTP on loopback).
+    public var tls: TLS?
 
     /// The configuration with every default.
     public init() {
@@ -39,6 +41,23 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         http = HTTPLimits()
         readAccess = .public
         verification = Verification()
+        tls = nil
+    }
+
+    /// The daemon serves HTTPS itself: a PEM certificate chain and its private key (mode 0600), read at start and
+    /// again on SIGHUP (a renewed certificate needs no restart; a bad one is refused and the old one kept). Relative
+    /// paths are resolved against `data`. The verification page's WebCrypto needs a secure context, which this
+    /// gives without a reverse proxy.
+    public struct TLS: Sendable, Equatable, Decodable {
+        /// The certificate chain, the server's certificate first. Required.
+        public var certificate: String
+        /// The private key. Required.
+        public var key: String
+
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
     }
 
     /// Start fast, then verify everything: the start-up check proves the head (the last checkpoint against the
