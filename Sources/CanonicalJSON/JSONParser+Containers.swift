@@ -1,6 +1,6 @@
 /// Objects and arrays (RFC 8259 §4, §5), with RFC 7493 §2.3's unique member names.
 ///
-/// Cost matters here: every audited entry's submission passes through (issue #6). An object's members are
+/// Cost matters here: every audited entry's submission passes through. An object's members are
 /// collected in `pendingMembers` and its dictionary is built once, at its final size, with one hash per member;
 /// duplicates are found by that same insertion. Errors must still come out exactly as a parser that checks each
 /// name as it reads it would report them: the first problem in document order, with its path. So whenever reading

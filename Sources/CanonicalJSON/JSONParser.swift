@@ -5,7 +5,7 @@
 /// Recursive descent; the recursion depth is bounded by `JSONLimits.maxDepth` (itself capped), so hostile nesting
 /// costs a typed error, not the stack.
 ///
-/// The audit parses every submission of the log (issue #6), so the path to a value is not kept while parsing:
+/// The audit parses every submission of the log, so the path to a value is not kept while parsing:
 /// errors are thrown with an empty path, each container on the way out adds its component to `errorPath`, and
 /// `parseDocument` renders it once.
 struct JSONParser {

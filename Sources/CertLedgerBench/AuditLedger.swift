@@ -7,7 +7,7 @@ import Registry
 import SignedNote
 
 extension CertLedgerBench {
-    /// Writes a full ledger for the audit benchmark (issue #6 item 6): a genesis and three departments through the
+    /// Writes a full ledger for the audit benchmark: a genesis and three departments through the
     /// Registry-gated sequencer, then `--entries` real Ed25519-signed submissions (`BenchLedger`) straight through
     /// an ungated sequencer into SQLite — no HTTP, no pre-check, so a million entries take minutes, not hours. The
     /// result passes `certledger audit` exactly as a ledger written through the daemon does.

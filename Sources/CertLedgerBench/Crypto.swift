@@ -3,7 +3,7 @@ import Foundation
 import LedgerCrypto
 
 extension CertLedgerBench {
-    /// Signatures and digests through `LedgerCrypto` (issue #2 item 8), in the units `openssl speed` reports
+    /// Signatures and digests through `LedgerCrypto`, in the units `openssl speed` reports
     /// so that `Scripts/bench-crypto` can set them side by side: sign/s and verify/s per algorithm, hashes/s of
     /// 64-byte inputs and MB/s (10^6 bytes) of 16 KiB inputs, on one thread and on two threads sharing one key.
     struct Crypto: ParsableCommand {

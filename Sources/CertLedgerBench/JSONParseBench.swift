@@ -5,7 +5,7 @@ import Log
 import LogSQLite
 
 extension CertLedgerBench {
-    /// The audit's JSON cost in isolation (issue #6): the canonical bytes of N entries' `submission` members, read
+    /// The audit's JSON cost in isolation: the canonical bytes of N entries' `submission` members, read
     /// from a ledger's SQLite file, parsed in a loop by `JSONValue.parseCheckingCanonical` exactly as the audit
     /// parses each one. Reports nanoseconds per document, wall and thread CPU time, as the minimum over rounds (the
     /// least-disturbed round on a shared host) and the median, so that two builds of the parser can be compared.

@@ -4,7 +4,7 @@ import LedgerCrypto
 import Log
 
 extension CertLedgerBench {
-    /// The log layer alone (issue #3 item 6): durable appends of pre-verified ~700-byte entries through the
+    /// The log layer alone: durable appends of pre-verified ~700-byte entries through the
     /// sequencer into SQLite, disk bytes per entry, RSS as the log grows, and proof latency at the end.
     struct LogBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Deterministic mutation fuzzing for the parsers that face the network (issue #8 item 4): the canonical-JSON
+/// Deterministic mutation fuzzing for the parsers that face the network: the canonical-JSON
 /// parser, the note/checkpoint parser and the submission decoder. A seeded generator makes every failure
 /// replayable (the seed and iteration are in the test's message); `CERTLEDGER_FUZZ_ITERATIONS` raises the count
 /// for a long run. Test support only, never shipped.

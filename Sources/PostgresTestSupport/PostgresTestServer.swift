@@ -1,6 +1,6 @@
 import Foundation
 
-/// A PostgreSQL server for tests that `swift test` can run on its own (issue #7: CI runs the PostgreSQL tests
+/// A PostgreSQL server for tests that `swift test` can run on its own (CI runs the PostgreSQL tests
 /// against a real server, never a mock).
 ///
 /// - If `CERTLEDGER_TEST_POSTGRES_URL` is set (`postgres://user@host:port/db`), that server is used as it is;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Drives the verification page (issue #9) in headless Chromium against a live CertLedger daemon.
+"""Drives the verification page in headless Chromium against a live CertLedger daemon.
 
 Run by Tests/LedgerServerTests/VerificationPageBrowserTests.swift, which starts a development ledger, fills it and
 passes its address and the scenario (a JSON file) here. Two small proxies stand between the browser and the daemon:

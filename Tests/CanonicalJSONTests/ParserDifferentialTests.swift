@@ -2,7 +2,7 @@
 import FuzzSupport
 import Testing
 
-/// The parser against `ReferenceJSONParser`, the simple version it replaced (issue #6): on generated documents,
+/// The parser against `ReferenceJSONParser`, the simple version it replaced: on generated documents,
 /// their corruptions and mutants, both must give the same value (bit for bit, names scalar for scalar), the same
 /// canonical verdict, or the same error (code, offset, path and reason).
 @Suite struct ParserDifferentialTests {

@@ -2,7 +2,7 @@ import CanonicalJSON
 import Testing
 
 /// The parser builds an error's path only while the error propagates, and checks member names for duplicates when
-/// an object ends or fails (issue #6). These pin the exact errors at the edges of that: deep paths through arrays
+/// an object ends or fails. These pin the exact errors at the edges of that: deep paths through arrays
 /// of objects, a duplicate after many members, and which of two problems in one document is reported (the first).
 @Suite struct ParserErrorPathTests {
     private func expectError(_ text: String, _ code: JSONError.Code, at offset: Int, path: String, _ reason: String,

@@ -2,7 +2,7 @@ import CanonicalJSON
 import FuzzSupport
 import Testing
 
-/// Mutation fuzzing of the strict parser (issue #8 item 4): no input crashes it, and whatever it accepts
+/// Mutation fuzzing of the strict parser: no input crashes it, and whatever it accepts
 /// canonicalizes to bytes that parse back to the same value and canonicalize to themselves again.
 @Suite struct ParserFuzzTests {
     static let seeds: [String] = [

@@ -8,7 +8,7 @@ import PostgresTestSupport
 import Registry
 import Testing
 
-/// A read replica (issue #7): a daemon with `store.postgres.readOnly` on a real PostgreSQL hot standby (streaming
+/// A read replica: a daemon with `store.postgres.readOnly` on a real PostgreSQL hot standby (streaming
 /// replication from the primary) serves what the primary's daemon acknowledged — look-ups, the checkpoint, signed
 /// verification — and refuses submissions; the standby itself refuses any write.
 @Suite struct PostgresReadReplicaTests {

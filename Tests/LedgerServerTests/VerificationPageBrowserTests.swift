@@ -6,7 +6,7 @@ import LedgerServer
 import Registry
 import Testing
 
-/// The verification page (issue #9) in a real browser: Debian's headless Chromium driven by Selenium
+/// The verification page in a real browser: Debian's headless Chromium driven by Selenium
 /// (`Tests/Browser/verification_page.py`) against a live development ledger holding a license with its seal and a
 /// link, and a revoked license. The script checks every verdict the issue names, the dropped document (only its
 /// digest leaves the browser), and a proof tampered in transit by its proxy turning the page red; its screenshots

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `GET /` and `GET /page/{asset}` over a real socket: the ledger's own checkpoint key pinned in the page, the
-/// security headers, every asset with its type, a refusal for anything else, and the 100 KB budget of issue #9.
+/// security headers, every asset with its type, a refusal for anything else, and the 100 KB budget.
 @Suite struct VerificationPageRouteTests {
     @Test func page_pinsTheLedgersCheckpointKey_withStrictHeaders_andStaysUnder100KB() async throws {
         try await DevLedgerServer.run { server in

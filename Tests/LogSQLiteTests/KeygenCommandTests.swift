@@ -2,7 +2,7 @@ import Foundation
 import LedgerCrypto
 import Testing
 
-/// `certledger keygen` as a department runs it (issue #6 item 1): each algorithm writes a private key that only
+/// `certledger keygen` as a department runs it: each algorithm writes a private key that only
 /// its owner can read — whatever the umask — and a public key whose ID is the one printed; `openssl` reads both.
 @Suite(.serialized) struct KeygenCommandTests {
     let cli = AuditCommandTests()

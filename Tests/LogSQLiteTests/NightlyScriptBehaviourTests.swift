@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Each duty of `Scripts/nightly-integrity-check` (issue #6 item 3) on its own, with a stand-in `certledger`
+/// Each duty of `Scripts/nightly-integrity-check` on its own, with a stand-in `certledger`
 /// (a script whose exit status, output and duration the test chooses) and a stand-in `logger` that records each
 /// syslog message as one line: the dated report, the one-line syslog entry, the alert command on failure, the
 /// non-zero exit, the lock against overlapping runs, the settings file, and the crontab line.

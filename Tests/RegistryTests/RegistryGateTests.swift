@@ -4,7 +4,7 @@ import Log
 import Registry
 import Testing
 
-/// The state rules and the gate, through a real sequencer (issue #4 items 3, 5, 6).
+/// The state rules and the gate, through a real sequencer.
 @Suite struct RegistryGateTests {
     @Test func bootstrap_writesGenesisAndDepartmentsSignedByTheOperator() async throws {
         let ledger = try await LedgerHarness()

@@ -6,7 +6,7 @@ import Registry
 import SignedNote
 import Testing
 
-/// Start-up replay and audit (issue #4 item 7): one code path, signatures against the key history at each index.
+/// Start-up replay and audit: one code path, signatures against the key history at each index.
 @Suite struct ReplayAuditTests {
     /// A ledger with a rotation, licenses, seals and links (11 entries, then `moreLinks` link shares by demo-bdc);
     /// returns it after the sequencer stopped.

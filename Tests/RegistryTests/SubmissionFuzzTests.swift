@@ -3,7 +3,7 @@ import LedgerCrypto
 import Registry
 import Testing
 
-/// Mutation fuzzing of the submission decoder (issue #8 item 4): no body crashes it, and a mutant that decodes
+/// Mutation fuzzing of the submission decoder: no body crashes it, and a mutant that decodes
 /// and still verifies with the department's key is the very submission that was signed (same canonical bytes).
 @Suite struct SubmissionFuzzTests {
     @Test func submissionMutants_neverCrash_andVerifyOnlyAsTheSignedSubmission() throws {

@@ -3,7 +3,7 @@ import LedgerCrypto
 import SignedNote
 import Testing
 
-/// Mutation fuzzing of the note, checkpoint and tlog-proof parsers (issue #8 item 4): no input crashes them, and no
+/// Mutation fuzzing of the note, checkpoint and tlog-proof parsers: no input crashes them, and no
 /// mutant of a signed checkpoint opens with the trusted key unless it says exactly what was signed.
 @Suite struct NoteFuzzTests {
     @Test func checkpointMutants_neverCrash_andNeverVerifyWithOtherContent() throws {

@@ -1,4 +1,4 @@
-/// The verification page's HTML and style sheet (issue #9), kept in the binary as string literals like the OpenAPI
+/// The verification page's HTML and style sheet, kept in the binary as string literals like the OpenAPI
 /// document: the daemon is one file to install, and the page cannot go missing or drift from the build. The
 /// scripts are in `VerificationPage+Check.swift` (the cryptographic checks), `+Text.swift` (Chinese and English)
 /// and `+App.swift` (the page's flow). No framework and no build step: plain HTML, CSS and JavaScript.

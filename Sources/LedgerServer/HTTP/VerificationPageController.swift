@@ -2,7 +2,7 @@ import HTTPTypes
 public import Hummingbird
 import SignedNote
 
-/// The clerk's verification page (issue #9): `GET /` and its three assets under `GET /page/{asset}`. Everything is
+/// The clerk's verification page: `GET /` and its three assets under `GET /page/{asset}`. Everything is
 /// compiled into the daemon (no bundle, no CDN, nothing fetched from elsewhere), so the page a browser gets is the
 /// page this build was tested with.
 ///

@@ -1,4 +1,4 @@
-/// The record inside a submission, one Codable struct per schema (issue #4 item 2). Decoding checks shapes,
+/// The record inside a submission, one Codable struct per schema. Decoding checks shapes,
 /// types and formats (unknown members are rejected); `validate` checks what spans fields or depends on the
 /// kind — windows, bounds, version and `subjectPrev` rules.
 public protocol RecordBody: Codable, Sendable, Hashable {

@@ -1,5 +1,5 @@
 /// A string with a format the ledger checks when it is decoded, so that a value of the type is always valid
-/// (issue #4 item 4: identifiers, dates and nonces are rejected at the JSON path where they appear).
+/// (identifiers, dates and nonces are rejected at the JSON path where they appear).
 ///
 /// Conformers implement `init(validating:)`; decoding and encoding as a plain JSON string come from here.
 public protocol ValidatedString: Codable, Hashable, Sendable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import LedgerCrypto
 
-/// The Registry's state machine (DESIGN.md §4, issue #4 item 3): applied entry by entry in log order, it knows the
+/// The Registry's state machine (DESIGN.md §4): applied entry by entry in log order, it knows the
 /// ledger's parameters, every department and its key history, every license by USCC, every seal, the links by
 /// holder and every (department, nonce). Pure value code without I/O: the same type serves the sequencing gate,
 /// the start-up replay and the audit.

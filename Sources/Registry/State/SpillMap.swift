@@ -1,5 +1,5 @@
 /// Where a `RegistryState` puts values it no longer keeps in memory: the audit of a large ledger, whose state
-/// (every license, seal, document and nonce ever recorded) would otherwise grow with the log (issue #6: "memory
+/// (every license, seal, document and nonce ever recorded) would otherwise grow with the log ("memory
 /// stays flat as the log grows"). The audit gives it a scratch SQLite file; the daemon keeps its state in memory
 /// and never spills.
 ///

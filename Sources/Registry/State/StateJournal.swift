@@ -1,6 +1,6 @@
 import LedgerCrypto
 
-/// The undo journal of a tentative batch (issue #4: no full copies of the state per batch). Before the state
+/// The undo journal of a tentative batch (no full copies of the state per batch). Before the state
 /// changes a slot (one dictionary value), it saves the slot's old value here; rolling back replays the saves in
 /// reverse. The first save of each slot is the committed value, which is what readers see while a batch is in
 /// flight (`RegistryState`'s queries), so that nothing not yet durable is ever reported.

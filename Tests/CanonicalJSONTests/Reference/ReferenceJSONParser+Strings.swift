@@ -1,6 +1,6 @@
 @testable import CanonicalJSON
 
-// Test-only copy of the parser as it stood before it was made cheaper for the audit (issue #6; commit acac7b0):
+// Test-only copy of the parser as it stood before it was made cheaper for the audit (commit acac7b0):
 // simple, path kept for every value, two hash look-ups per member. `ParserDifferentialTests` holds the parser to
 // exactly its answers: same values, same canonical verdicts, same error codes, offsets, paths and reasons.
 
