@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "LedgerServer", targets: ["LedgerServer"]),
         .library(name: "LedgerClient", targets: ["LedgerClient"]),
+        .library(name: "Witness", targets: ["Witness"]),
+        .library(name: "WitnessServer", targets: ["WitnessServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -109,6 +111,27 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A C2SP tlog-witness (DESIGN.md §9): the pure add-checkpoint decision, its durable state in its own SQLite
+        // file, fork evidence and the witness key. Knows logs and checkpoints, nothing of licenses.
+        .target(
+            name: "Witness",
+            dependencies: [
+                "SignedNote", "Log", "LedgerCrypto", "LogSQLite", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The witness's HTTP face (C2SP tlog-witness `POST /add-checkpoint`, `/metrics`): Hummingbird 2.
+        .target(
+            name: "WitnessServer",
+            dependencies: [
+                "Witness",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // A small HTTP/1.1 client on SwiftNIO (no TLS stack): the CLI, the load benchmark and the live tests.
         .target(
             name: "LedgerClient",
@@ -133,9 +156,10 @@ let package = Package(
             name: "certledger",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "LogPostgres", "SignedNote", "Registry", "CanonicalJSON",
-                "LedgerClient",
+                "LedgerClient", "Witness", "WitnessServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -179,6 +203,16 @@ let package = Package(
             dependencies: [
                 "certledger", "LogSQLite", "LogPostgres", "PostgresTestSupport", "Log", "Registry", "SignedNote",
                 "LedgerCrypto", "CSQLite",
+            ],
+            swiftSettings: strict
+        ),
+        // The witness: pure decisions, durable state, forks with a stolen log key, SIGKILL, Python and Go interop.
+        .testTarget(
+            name: "WitnessTests",
+            dependencies: [
+                "Witness", "WitnessServer", "certledger", "SignedNote", "Log", "LedgerCrypto", "LedgerClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

@@ -1,0 +1,119 @@
+import Foundation
+import LedgerClient
+import LedgerCrypto
+import SignedNote
+import Testing
+import Witness
+
+/// The built `certledger witness serve`, killed with SIGKILL while two inconsistent branches of one log race to be
+/// cosigned, then restarted: it must never have cosigned both branches, nor forgotten a cosignature it gave.
+@Suite(.serialized) struct WitnessCrashTests {
+    /// What the clients were told, in order.
+    actor Acknowledgements {
+        struct Ack {
+            let branch: Int
+            let size: Int
+            let note: Note
+            let line: String
+        }
+        var all: [Ack] = []
+        func add(_ ack: Ack) { all.append(ack) }
+        var count: Int { all.count }
+    }
+
+    /// One client driving `log` forward from what the witness says, until `stop` or the server goes away.
+    static func drive(branch: Int, log: TestLog, port: Int, acks: Acknowledgements,
+                      stop: @escaping @Sendable () async -> Bool) async {
+        let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port), timeout: .seconds(10))
+        var old = 0
+        var failures = 0
+        while failures < 3, old < log.entries.count, !(await stop()) {
+            let target = min(old + Int.random(in: 1...3), log.entries.count)
+            guard let note = try? log.checkpoint(target),
+                  let request = try? AddCheckpointRequest(oldSize: UInt64(old), proof: log.proof(from: old, to: target),
+                                                          note: note)
+            else { return }
+            do {
+                let response = try await client.send("POST", "/add-checkpoint", body: request.bytes)
+                switch response.status {
+                case 200:
+                    await acks.add(.init(branch: branch, size: target, note: note, line: response.text))
+                    old = target
+                case 409:
+                    old = Int(response.text.dropLast()) ?? old
+                default:
+                    break
+                }
+            } catch {
+                failures += 1
+            }
+        }
+    }
+
+    /// Two clients per branch against a witness on `port`, until `stop`.
+    static func race(_ branches: [TestLog], port: Int, acks: Acknowledgements,
+                     stop: @escaping @Sendable () async -> Bool) async {
+        await withTaskGroup(of: Void.self) { group in
+            for (branch, log) in branches.enumerated() {
+                for _ in 0..<2 {
+                    group.addTask { await drive(branch: branch, log: log, port: port, acks: acks, stop: stop) }
+                }
+            }
+        }
+    }
+
+    @Test func sigkillMidRequest_neverCosignsTwoBranches_andKeepsEveryAcknowledgedSize() async throws {
+        try await withTemporaryDirectory { folder in
+            let data = folder + "/witness"
+            let honest = try TestLog.make(count: 400)
+            let forkPoint = 60
+            let fork = honest.forking(at: forkPoint)
+            let initialized = try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w"])
+            try #require(initialized.status == 0, "\(initialized.err)")
+            let vkey = try Ed25519CosignatureVerifier(verifierKey: initialized.out.trimmingCharacters(in: .newlines))
+            let added = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",
+                                                      honest.verifier.verifierKey])
+            try #require(added.status == 0, "\(added.err)")
+
+            let acks = Acknowledgements()
+            // Run 1: killed with SIGKILL once 25 cosignatures are out, while requests are still in flight.
+            let first = try WitnessServeProcess(data: data)
+            let port1 = try await first.waitForPort()
+            async let raced: Void = Self.race([honest, fork], port: port1, acks: acks, stop: { false })
+            while await acks.count < 25 {
+                guard first.process.isRunning else { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            first.kill()
+            await raced
+            let beforeKill = await acks.all
+            #expect(beforeKill.count >= 25, "the witness cosigned only \(beforeKill.count) before the kill")
+            let maxBefore = beforeKill.map(\.size).max() ?? 0
+
+            // Run 2: the state must hold every size acknowledged before the kill.
+            let second = try WitnessServeProcess(data: data)
+            let port2 = try await second.waitForPort()
+            let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port2))
+            let originHash = HashAlgorithm.sha256.hash(Array(TestLog.origin.utf8)).hex
+            let stored = try await client.send("GET", "/\(originHash)/checkpoint")
+            #expect(stored.status == 200)
+            let kept = try SignedCheckpoint(opening: stored.body, logVerifier: honest.verifier, witnesses: [vkey])
+            #expect(kept.checkpoint.size >= UInt64(maxBefore), "acknowledged \(maxBefore), kept \(kept.checkpoint.size)")
+            let deadline = ContinuousClock.now + .seconds(2)
+            await Self.race([honest, fork], port: port2, acks: acks, stop: { ContinuousClock.now > deadline })
+            #expect(second.terminate() == 0, "\(second.standardError)")
+
+            // Every acknowledgement is a valid cosignature of its checkpoint, and all of them lie on one branch.
+            let all = await acks.all
+            for ack in all {
+                let note = try Note(parsing: ack.note.bytes + Array(ack.line.utf8))
+                _ = try SignedCheckpoint(opening: note.bytes, logVerifier: honest.verifier, witnesses: [vkey])
+            }
+            let branches = Set(all.filter { $0.size > forkPoint }.map(\.branch))
+            #expect(branches.count <= 1, "cosigned checkpoints of both branches past the fork")
+            #expect(all.contains { $0.size > forkPoint }, "no branch got past the fork point")
+            let evidence = (try? FileManager.default.contentsOfDirectory(atPath: data + "/evidence")) ?? []
+            #expect(!evidence.isEmpty, "the losing branch proved a fork but no evidence was kept")
+        }
+    }
+}

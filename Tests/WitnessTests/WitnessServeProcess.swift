@@ -1,0 +1,79 @@
+import Foundation
+import LedgerClient
+
+/// `certledger witness serve` as a child process: the port from its "listening on" line, SIGKILL or SIGTERM at
+/// a moment of the test's choosing.
+final class WitnessServeProcess: @unchecked Sendable {
+    let process = Process()
+    private let stdout = Pipe()
+    private let stderr = Pipe()
+    /// Guards `output` and `errorText`: the pipes' reader threads append, the test reads.
+    private let lock = NSLock()
+    private var output = Data()
+    private var errorText = Data()
+
+    init(data: String) throws {
+        let executable = productsDirectory.appendingPathComponent("certledger")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw ServeProcessError("\(executable.path) is not built; `swift build --product certledger` first")
+        }
+        process.executableURL = executable
+        process.arguments = ["witness", "serve", "--data", data, "--listen", "127.0.0.1:0"]
+        process.standardOutput = stdout
+        process.standardError = stderr
+        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            self.lock.withLock { self.output.append(data) }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            self.lock.withLock { self.errorText.append(data) }
+        }
+        try process.run()
+    }
+
+    var standardError: String { lock.withLock { String(decoding: errorText, as: UTF8.self) } }
+
+    /// The port of the "certledger witness listening on http://127.0.0.1:PORT" line.
+    func waitForPort(timeout: Duration = .seconds(60)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let text = lock.withLock { String(decoding: output, as: UTF8.self) }
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("certledger witness listening on") }),
+               let port = line.split(separator: ":").last.flatMap({ Int($0) }) {
+                return port
+            }
+            guard process.isRunning else {
+                throw ServeProcessError("witness exited with \(process.terminationStatus): \(standardError)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServeProcessError("witness did not start listening within \(timeout): \(standardError)")
+    }
+
+    /// SIGKILL: no handler runs, nothing is flushed — the crash being simulated.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM and wait: the graceful path.
+    func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        stdout.fileHandleForReading.readabilityHandler = nil
+        stderr.fileHandleForReading.readabilityHandler = nil
+    }
+}
+
+struct ServeProcessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
