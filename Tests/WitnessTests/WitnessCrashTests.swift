@@ -116,4 +116,26 @@ import Witness
             #expect(!evidence.isEmpty, "the losing branch proved a fork but no evidence was kept")
         }
     }
+
+    @Test func addLog_whileServing_isFollowedAtTheNextRequest_andSIGTERMStopsCleanly() async throws {
+        try await withTemporaryDirectory { folder in
+            let data = folder + "/witness"
+            let log = try TestLog.make(count: 9)
+            try #require(try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w"])
+                .status == 0)
+            let server = try WitnessServeProcess(data: data)
+            let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: try await server.waitForPort()))
+            let before = try await client.send("POST", "/add-checkpoint", body: try log.request(from: 0, to: 9).bytes)
+            #expect(before.status == 404)
+            let added = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",
+                                                      log.verifier.verifierKey])
+            #expect(added.status == 0, "\(added.err)")
+            let after = try await client.send("POST", "/add-checkpoint", body: try log.request(from: 0, to: 9).bytes)
+            #expect(after.status == 200)
+            let metrics = try await client.send("GET", "/metrics")
+            #expect(metrics.text.contains("certledger_witness_refusals_total{reason=\"unknown_origin\"} 1"))
+            #expect(metrics.text.contains("certledger_witness_cosigned_total 1"))
+            #expect(server.terminate() == 0)
+        }
+    }
 }
