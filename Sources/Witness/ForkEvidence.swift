@@ -47,6 +47,13 @@ public struct ForkEvidence: Sendable, Equatable {
         self.proof = proof
     }
 
+    /// Names the fork, not the request that showed it: SHA-256 over the hashes of the kind, both checkpoint texts
+    /// and the proof (signature lines left out, so a re-cosigned checkpoint names the same fork).
+    public var identity: Hash256 {
+        let parts: [[UInt8]] = [Array(kind.rawValue.utf8), first.textBytes, second.textBytes, proof.flatMap(\.bytes)]
+        return HashAlgorithm.sha256.hash(parts.flatMap { HashAlgorithm.sha256.hash($0).bytes })
+    }
+
     /// What checking the evidence found.
     public enum Verdict: Sendable, Equatable {
         /// The log signed both checkpoints and they are inconsistent; the text says why.

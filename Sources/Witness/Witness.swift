@@ -98,19 +98,23 @@ public final class Witness: Sendable {
     }
 
     /// Writes fork evidence (fsync'd) to the evidence directory and says so as loudly as a log can.
+    ///
+    /// The file is named after the fork (`ForkEvidence.identity`), not the request: the same fork shown again —
+    /// anyone can replay a log's public checkpoints — is counted and logged but kept once, so replays cannot fill
+    /// the disk.
     private func keep(_ fork: ForkEvidence, refusal: WitnessRefusal) async {
         metrics.recordFork()
-        let now = Date()
-        let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
         let originTag = HashAlgorithm.sha256.hash(Array(fork.origin.utf8)).hex.prefix(12)
-        let name = "fork-\(stamp)-\(originTag)-\(UUID().uuidString.prefix(8).lowercased()).json"
-        let path = directory.evidencePath + "/" + name
-        let bytes = fork.fileBytes(detectedAt: now, witness: verifierKey, claim: refusal.message)
+        let path = directory.evidencePath + "/fork-\(originTag)-\(fork.identity.hex.prefix(24)).json"
+        let bytes = fork.fileBytes(detectedAt: Date(), witness: verifierKey, claim: refusal.message)
         do {
             try WitnessDirectory.writeNew(path, bytes, mode: 0o644)
             logger.critical("FORK DETECTED: the log signed two inconsistent checkpoints; evidence kept", metadata: [
                 "origin": "\(fork.origin)", "kind": "\(fork.kind.rawValue)", "evidence": "\(path)",
             ])
+        } catch let error as WitnessError where error.code == .conflict {
+            logger.critical("FORK DETECTED again: the log signed two inconsistent checkpoints; evidence already kept",
+                            metadata: ["origin": "\(fork.origin)", "kind": "\(fork.kind.rawValue)", "evidence": "\(path)"])
         } catch {
             metrics.recordEvidenceFailure()
             logger.critical("FORK DETECTED but the evidence could not be written", metadata: [

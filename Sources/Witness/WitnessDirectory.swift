@@ -74,14 +74,17 @@ public struct WitnessDirectory: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Creates `path` exclusively with `mode` from the first byte on, writes `bytes`, and fsyncs the file and its
-    /// directory: a key is never readable by others even for an instant, and evidence survives a crash.
+    /// Creates `path` with `mode` and `bytes`, all or nothing: the bytes go to a temporary file made with `mode`
+    /// from the first byte on (a key is never readable by others, even for an instant), which is fsync'd and then
+    /// linked to `path` — failing with `.conflict` if `path` exists — and the directory is fsync'd. A crash leaves
+    /// either no file or the whole one, never a truncated key or evidence file.
     static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        let temporary = path + ".partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard fd >= 0 else {
-            throw WitnessError(errno == EEXIST ? .conflict : .unavailable,
-                               "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw WitnessError(.unavailable, "cannot create \(temporary): \(String(cString: strerror(errno)))")
         }
+        defer { unlink(temporary) }
         var failure: String?
         if fchmod(fd, mode) != 0 { failure = "cannot set the mode" }
         var written = 0
@@ -91,9 +94,10 @@ public struct WitnessDirectory: Sendable {
         }
         if failure == nil && fsync(fd) != 0 { failure = "fsync: \(String(cString: strerror(errno)))" }
         close(fd)
-        if let failure {
-            unlink(path)
-            throw WitnessError(.unavailable, "cannot write \(path): \(failure)")
+        if let failure { throw WitnessError(.unavailable, "cannot write \(path): \(failure)") }
+        guard link(temporary, path) == 0 else {
+            throw WitnessError(errno == EEXIST ? .conflict : .unavailable,
+                               "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         let directory = (path as NSString).deletingLastPathComponent
         let dirfd = open(directory.isEmpty ? "." : directory, O_RDONLY)

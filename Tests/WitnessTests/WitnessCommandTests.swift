@@ -70,7 +70,7 @@ import Witness
             evidence = ForkEvidence(origin: evidence.origin, kind: evidence.kind, first: evidence.first,
                                     second: evidence.second, proof: try log.proof(from: 12, to: 30))
             let swapped = folder + "/swapped.json"
-            FileManager.default.createFile(atPath: swapped,
+            _ = FileManager.default.createFile(atPath: swapped,
                 contents: Data(evidence.fileBytes(detectedAt: Date(), witness: "test", claim: "swapped")))
             #expect(try runProduct("certledger", ["check-fork", swapped, "--vkey", "@" + vkeyFile]).status == 1)
 
@@ -78,7 +78,7 @@ import Witness
             let honest = ForkEvidence(origin: TestLog.origin, kind: .inconsistentProof, first: try log.checkpoint(12),
                                       second: try log.checkpoint(30), proof: try log.proof(from: 12, to: 30))
             let honestFile = folder + "/honest.json"
-            FileManager.default.createFile(atPath: honestFile,
+            _ = FileManager.default.createFile(atPath: honestFile,
                 contents: Data(honest.fileBytes(detectedAt: Date(), witness: "test", claim: "none")))
             let notFork = try runProduct("certledger", ["check-fork", honestFile, "--vkey", "@" + vkeyFile])
             #expect(notFork.status == 1)

@@ -76,32 +76,39 @@ import Witness
             try #require(added.status == 0, "\(added.err)")
 
             let acks = Acknowledgements()
-            // Run 1: killed with SIGKILL once 25 cosignatures are out, while requests are still in flight.
-            let first = try WitnessServeProcess(data: data)
-            let port1 = try await first.waitForPort()
-            async let raced: Void = Self.race([honest, fork], port: port1, acks: acks, stop: { false })
-            while await acks.count < 25 {
-                guard first.process.isRunning else { break }
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            first.kill()
-            await raced
-            let beforeKill = await acks.all
-            #expect(beforeKill.count >= 25, "the witness cosigned only \(beforeKill.count) before the kill")
-            let maxBefore = beforeKill.map(\.size).max() ?? 0
-
-            // Run 2: the state must hold every size acknowledged before the kill.
-            let second = try WitnessServeProcess(data: data)
-            let port2 = try await second.waitForPort()
-            let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port2))
             let originHash = HashAlgorithm.sha256.hash(Array(TestLog.origin.utf8)).hex
-            let stored = try await client.send("GET", "/\(originHash)/checkpoint")
-            #expect(stored.status == 200)
-            let kept = try SignedCheckpoint(opening: stored.body, logVerifier: honest.verifier, witnesses: [vkey])
-            #expect(kept.checkpoint.size >= UInt64(maxBefore), "acknowledged \(maxBefore), kept \(kept.checkpoint.size)")
-            let deadline = ContinuousClock.now + .seconds(2)
-            await Self.race([honest, fork], port: port2, acks: acks, stop: { ContinuousClock.now > deadline })
-            #expect(second.terminate() == 0, "\(second.standardError)")
+            // Each round: a fresh process must hold every size acknowledged so far, then is killed with SIGKILL
+            // once 15 more cosignatures are out, while requests of both branches are still in flight.
+            let rounds = ProcessInfo.processInfo.environment["CERTLEDGER_WITNESS_CRASH_ROUNDS"].flatMap { Int($0) } ?? 3
+            for round in 0..<rounds {
+                let server = try WitnessServeProcess(data: data)
+                let port = try await server.waitForPort()
+                let acknowledged = await acks.all.map(\.size).max() ?? 0
+                if round > 0 {
+                    let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port))
+                    let stored = try await client.send("GET", "/\(originHash)/checkpoint")
+                    #expect(stored.status == 200)
+                    let kept = try SignedCheckpoint(opening: stored.body, logVerifier: honest.verifier,
+                                                    witnesses: [vkey])
+                    #expect(kept.checkpoint.size >= UInt64(acknowledged),
+                            "round \(round): acknowledged \(acknowledged), kept \(kept.checkpoint.size)")
+                }
+                let target = await acks.count + 15
+                async let raced: Void = Self.race([honest, fork], port: port, acks: acks, stop: { false })
+                while await acks.count < target, server.process.isRunning {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                server.kill()
+                await raced
+                #expect(await acks.count >= target, "round \(round): too few cosignatures before the kill")
+            }
+
+            // A last, graceful run.
+            let last = try WitnessServeProcess(data: data)
+            let port = try await last.waitForPort()
+            let deadline = ContinuousClock.now + .seconds(1)
+            await Self.race([honest, fork], port: port, acks: acks, stop: { ContinuousClock.now > deadline })
+            #expect(last.terminate() == 0, "\(last.standardError)")
 
             // Every acknowledgement is a valid cosignature of its checkpoint, and all of them lie on one branch.
             let all = await acks.all

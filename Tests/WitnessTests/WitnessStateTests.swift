@@ -110,6 +110,11 @@ import Witness
             // The witness still stands by the first history.
             #expect(try await witness.store.log(origin: TestLog.origin)?.latest?.checkpoint.rootHash == log.root(16))
             #expect(await witness.metricsText().contains("certledger_witness_forks_detected_total 1"))
+            // The same fork replayed (stale old this time) is counted again but kept once.
+            #expect(await witness.add(try AddCheckpointRequest(oldSize: 0, proof: [], note: second.checkpoint(16)))
+                .status == 409)
+            #expect(witness.metrics.forks == 2)
+            #expect(witness.evidenceFiles() == files)
             await witness.close()
         }
     }
@@ -167,6 +172,34 @@ import Witness
             #expect(text.contains("certledger_witness_refusals_total{reason=\"conflict\"} 1"))
             #expect(text.contains("certledger_witness_logs 1"))
             await witness.close()
+        }
+    }
+
+    @Test func stateFile_ofAnotherKind_isRefusedAsCorrupt_andCreateNeverReplaces() async throws {
+        try await withTemporaryDirectory { folder in
+            let witness = try await makeWitness(in: folder, following: [])
+            await witness.close()
+            do {
+                _ = try await WitnessStore.create(path: witness.directory.statePath)
+                Issue.record("created a state file over an existing one")
+            } catch let error as WitnessError {
+                #expect(error.code == .conflict)
+            }
+            let other = folder + "/other.sqlite"
+            _ = try run("/usr/bin/env", ["python3", "-c",
+                "import sqlite3; c = sqlite3.connect('\(other)'); c.execute('CREATE TABLE t (x)'); c.commit()"])
+            do {
+                _ = try await WitnessStore.open(path: other)
+                Issue.record("opened a database that is not a witness state file")
+            } catch let error as WitnessError {
+                #expect(error.code == .corrupt)
+            }
+            do {
+                _ = try await WitnessStore.open(path: folder + "/missing.sqlite")
+                Issue.record("opened a missing file")
+            } catch let error as WitnessError {
+                #expect(error.code == .notFound)
+            }
         }
     }
 }
