@@ -114,7 +114,9 @@ public final class Witness: Sendable {
             ])
         } catch let error as WitnessError where error.code == .conflict {
             logger.critical("FORK DETECTED again: the log signed two inconsistent checkpoints; evidence already kept",
-                            metadata: ["origin": "\(fork.origin)", "kind": "\(fork.kind.rawValue)", "evidence": "\(path)"])
+                            metadata: [
+                                "origin": "\(fork.origin)", "kind": "\(fork.kind.rawValue)", "evidence": "\(path)",
+                            ])
         } catch {
             metrics.recordEvidenceFailure()
             logger.critical("FORK DETECTED but the evidence could not be written", metadata: [

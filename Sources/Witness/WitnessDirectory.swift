@@ -52,9 +52,8 @@ public struct WitnessDirectory: Sendable {
             throw WitnessError(.invalidKey, "\(verifierKeyPath) is not a cosignature verifier key: \(error)")
         }
         let key: PrivateKey
-        do { key = try PrivateKey(pem: try Self.readText(keyPath), algorithm: .ed25519) } catch let error as WitnessError {
-            throw error
-        } catch {
+        let pem = try Self.readText(keyPath)
+        do { key = try PrivateKey(pem: pem, algorithm: .ed25519) } catch {
             throw WitnessError(.invalidKey, "\(keyPath) is not an Ed25519 private key: \(error)")
         }
         let cosigner: Ed25519CosignatureSigner

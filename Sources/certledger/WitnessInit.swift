@@ -11,8 +11,8 @@ extension CertLedger {
             discussion: """
                 Writes <data>/witness.key (PKCS#8 PEM, mode 0600), <data>/witness.vkey, an empty state file \
                 <data>/witness.sqlite and <data>/evidence/, then prints the witness's C2SP cosignature verifier key \
-                (name+id+base64(0x04 ‖ key)) — what the logs and their verifiers pin. Refuses to replace an existing \
-                witness.
+                (name+id+base64(0x04 ‖ key)) — what the logs and their verifiers pin. Refuses to replace an \
+                existing witness.
 
                 Exit codes: 0 created, 2 usage error or the witness exists.
 

@@ -33,7 +33,9 @@ extension CertLedger {
         var listen: String = "127.0.0.1:7380"
 
         func validate() throws {
-            guard Self.split(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:7380") }
+            guard Self.split(listen) != nil else {
+                throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:7380")
+            }
         }
 
         static func split(_ address: String) -> (host: String, port: Int)? {

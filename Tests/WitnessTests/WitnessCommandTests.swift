@@ -15,7 +15,8 @@ import Witness
             let vkey = created.out.trimmingCharacters(in: .newlines)
             let verifier = try Ed25519CosignatureVerifier(verifierKey: vkey)
             #expect(verifier.name == "example.org/w1")
-            let mode = try FileManager.default.attributesOfItem(atPath: data + "/witness.key")[.posixPermissions] as? Int
+            let attributes = try FileManager.default.attributesOfItem(atPath: data + "/witness.key")
+            let mode = attributes[.posixPermissions] as? Int
             #expect(mode == 0o600)
             #expect(try String(contentsOfFile: data + "/witness.vkey", encoding: .utf8) == vkey + "\n")
             let again = try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w1"])
@@ -30,10 +31,12 @@ import Witness
             _ = try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w1"])
             let log = try TestLog.make(count: 1)
             try (log.verifier.verifierKey + "\n").write(toFile: folder + "/log.vkey", atomically: true, encoding: .utf8)
-            let added = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey", "@" + folder + "/log.vkey"])
+            let added = try runProduct("certledger", ["witness", "add-log", "--data", data,
+                                                      "--vkey", "@" + folder + "/log.vkey"])
             #expect(added.status == 0, "\(added.err)")
             #expect(added.out.hasPrefix("following \(TestLog.origin)"))
-            let again = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey", log.verifier.verifierKey])
+            let again = try runProduct("certledger", ["witness", "add-log", "--data", data,
+                                                      "--vkey", log.verifier.verifierKey])
             #expect(again.status == 0)
             #expect(again.out.hasPrefix("already following"))
             let bad = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey", "nonsense"])
@@ -86,7 +89,8 @@ import Witness
 
             // Not an evidence file: usage error.
             try "{}".write(toFile: folder + "/empty.json", atomically: true, encoding: .utf8)
-            #expect(try runProduct("certledger", ["check-fork", folder + "/empty.json", "--vkey", "@" + vkeyFile]).status == 2)
+            let usage = try runProduct("certledger", ["check-fork", folder + "/empty.json", "--vkey", "@" + vkeyFile])
+            #expect(usage.status == 2)
         }
     }
 

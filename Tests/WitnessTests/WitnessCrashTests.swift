@@ -68,7 +68,8 @@ import Witness
             let honest = try TestLog.make(count: 400)
             let forkPoint = 60
             let fork = honest.forking(at: forkPoint)
-            let initialized = try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w"])
+            let initialized = try runProduct("certledger",
+                                             ["witness", "init", "--data", data, "--name", "example.org/w"])
             try #require(initialized.status == 0, "\(initialized.err)")
             let vkey = try Ed25519CosignatureVerifier(verifierKey: initialized.out.trimmingCharacters(in: .newlines))
             let added = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",
@@ -131,7 +132,8 @@ import Witness
             try #require(try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w"])
                 .status == 0)
             let server = try WitnessServeProcess(data: data)
-            let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: try await server.waitForPort()))
+            let port = try await server.waitForPort()
+            let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port))
             let before = try await client.send("POST", "/add-checkpoint", body: try log.request(from: 0, to: 9).bytes)
             #expect(before.status == 404)
             let added = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",

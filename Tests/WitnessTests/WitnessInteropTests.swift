@@ -109,7 +109,8 @@ import Witness
             print("SKIPPED: `go` is not installed (Scripts/install-deps installs golang-go golang-golang-x-mod-dev)")
             return
         }
-        try #require(FileManager.default.fileExists(atPath: "/usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go"),
+        let noteSource = "/usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go"
+        try #require(FileManager.default.fileExists(atPath: noteSource),
                      "golang-golang-x-mod-dev is missing: run Scripts/install-deps")
         try await withTemporaryDirectory { folder in
             let (log, note, line, _) = try await cosigned(in: folder)

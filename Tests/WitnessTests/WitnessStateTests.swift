@@ -100,7 +100,8 @@ import Witness
             #expect(witness.metrics.forks == 1)
             let files = witness.evidenceFiles()
             #expect(files.count == 1)
-            let bytes = try #require(FileManager.default.contents(atPath: witness.directory.evidencePath + "/" + files[0]))
+            let path = witness.directory.evidencePath + "/" + files[0]
+            let bytes = try #require(FileManager.default.contents(atPath: path))
             let evidence = try ForkEvidence(fileBytes: Array(bytes))
             #expect(evidence.kind == .sameSize)
             guard case .proven = evidence.check(against: [log.verifier], hasher: MerkleHasher(.sha256)) else {
@@ -130,7 +131,8 @@ import Witness
             #expect(answer.status == 422)
             let files = witness.evidenceFiles()
             #expect(files.count == 1)
-            let bytes = try #require(FileManager.default.contents(atPath: witness.directory.evidencePath + "/" + files[0]))
+            let path = witness.directory.evidencePath + "/" + files[0]
+            let bytes = try #require(FileManager.default.contents(atPath: path))
             let evidence = try ForkEvidence(fileBytes: Array(bytes))
             #expect(evidence.kind == .inconsistentProof)
             guard case .proven = evidence.check(against: [log.verifier], hasher: MerkleHasher(.sha256)) else {
@@ -149,7 +151,8 @@ import Witness
             #expect(await witness.add(try log.request(from: 0, to: 10)).status == 200)
             let proof = [Hash256](repeating: MerkleHasher(.sha256).emptyRoot(),
                                   count: MerkleHasher.consistencyProofLength(size1: 10, size2: 30))
-            let answer = await witness.add(try AddCheckpointRequest(oldSize: 10, proof: proof, note: log.checkpoint(30)))
+            let request = try AddCheckpointRequest(oldSize: 10, proof: proof, note: log.checkpoint(30))
+            let answer = await witness.add(request)
             #expect(answer.status == 422)
             #expect(witness.evidenceFiles().isEmpty)
             #expect(witness.metrics.forks == 0)
@@ -162,7 +165,8 @@ import Witness
             let log = try TestLog.make(count: 10)
             let witness = try await makeWitness(in: folder, following: [log])
             _ = await witness.addCheckpoint(body: Array("nonsense".utf8))
-            _ = await witness.add(try TestLog.make(count: 3, seed: 3, origin: "example.org/other").request(from: 0, to: 3))
+            let other = try TestLog.make(count: 3, seed: 3, origin: "example.org/other")
+            _ = await witness.add(try other.request(from: 0, to: 3))
             _ = await witness.add(try log.request(from: 0, to: 10))
             _ = await witness.add(try log.request(from: 0, to: 10))
             let text = await witness.metricsText()

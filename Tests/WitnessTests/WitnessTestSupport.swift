@@ -141,7 +141,8 @@ func run(_ program: String, _ arguments: [String], environment: [String: String]
     done.wait()
     let errData = errBox.data
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self))
 }
 
 /// Finds `program` on PATH.
