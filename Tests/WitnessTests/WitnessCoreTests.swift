@@ -51,6 +51,14 @@ import Witness
         #expect(isCosign(decide(try log.request(from: 10, to: 10), try state(10)), size: 10))
     }
 
+    @Test func checkpointSignedByARotatedKey_isCosigned_whenBothKeysAreTrusted() throws {
+        let rotated = try TestLog(signer: fixedSigner(log.signer.name, seed: 8), entries: log.entries)
+        let both = WitnessedLog(origin: log.signer.name, verifiers: [log.verifier, rotated.verifier],
+                                latest: try CosignedCheckpoint(note: log.checkpoint(10)))
+        #expect(isCosign(decide(try rotated.request(from: 10, to: 20), both), size: 20))
+        #expect(refusal(decide(try rotated.request(from: 10, to: 20), try state(10)))?.0.reason == .forbidden)
+    }
+
     @Test func unknownOrigin_is404() throws {
         let other = try TestLog.make(count: 5, seed: 9, origin: "example.org/other")
         let found = refusal(decide(try other.request(from: 0, to: 5), try state(nil)))

@@ -206,4 +206,53 @@ import Witness
             }
         }
     }
+
+    @Test func twoWitnessProcessesOnOneStateFile_stillCosignOnlyOneBranch() async throws {
+        try await withTemporaryDirectory { folder in
+            let honest = try TestLog.make(count: 60)
+            let forked = honest.forking(at: 10)
+            let first = try await makeWitness(in: folder, following: [honest])
+            // A second connection to the same file, as a second `serve` on the same data folder would have: the
+            // compare-and-swap inside BEGIN IMMEDIATE is all that orders the two.
+            let second = try await reopenWitness(in: folder)
+            let cosigned = await withTaskGroup(of: [(branch: Int, size: Int)].self) { group in
+                for (index, witness) in [first, second].enumerated() {
+                    for (branch, log) in [honest, forked].enumerated() {
+                        group.addTask {
+                            var won: [(branch: Int, size: Int)] = []
+                            var old = 0
+                            var size = 2 + index
+                            while size <= 60 {
+                                guard let request = try? AddCheckpointRequest(
+                                    oldSize: UInt64(old), proof: log.proof(from: old, to: size),
+                                    note: log.checkpoint(size))
+                                else { break }
+                                let answer = await witness.add(request)
+                                if answer.status == 200 {
+                                    won.append((branch: branch, size: size))
+                                    old = size
+                                } else if answer.status == 409, let now = Int(answer.text.dropLast()) {
+                                    old = now
+                                    if now >= size { size = now }
+                                }
+                                size += 2
+                            }
+                            return won
+                        }
+                    }
+                }
+                var all: [(branch: Int, size: Int)] = []
+                for await part in group { all += part }
+                return all
+            }
+            let pastFork = Set(cosigned.filter { $0.size > 10 }.map(\.branch))
+            #expect(pastFork.count == 1, "cosigned both branches past the fork: \(cosigned)")
+            let kept = try #require(try await first.store.log(origin: TestLog.origin)?.latest?.checkpoint)
+            let winner = pastFork.first == 0 ? honest : forked
+            #expect(kept.rootHash == winner.root(Int(kept.size)))
+            #expect(cosigned.map(\.size).max().map(UInt64.init) == kept.size)
+            await first.close()
+            await second.close()
+        }
+    }
 }
