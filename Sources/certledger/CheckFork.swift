@@ -25,7 +25,7 @@ extension CertLedger {
                 error (the file cannot be read or is not an evidence file, the key is not a verifier key).
 
                 Example:
-                  certledger check-fork evidence/fork-20261207T121500Z-….json --vkey @checkpoint.vkey
+                  certledger check-fork evidence/fork-3f2a…-9c41….json --vkey @checkpoint.vkey
                 """
         )
 
