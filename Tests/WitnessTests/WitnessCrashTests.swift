@@ -65,7 +65,9 @@ import Witness
     @Test func sigkillMidRequest_neverCosignsTwoBranches_andKeepsEveryAcknowledgedSize() async throws {
         try await withTemporaryDirectory { folder in
             let data = folder + "/witness"
-            let honest = try TestLog.make(count: 400)
+            let rounds = ProcessInfo.processInfo.environment["CERTLEDGER_WITNESS_CRASH_ROUNDS"].flatMap { Int($0) } ?? 3
+            // Room for 15 cosignatures of at most 3 entries per round, past the fork point.
+            let honest = try TestLog.make(count: 100 + 60 * rounds)
             let forkPoint = 60
             let fork = honest.forking(at: forkPoint)
             let initialized = try runProduct("certledger",
@@ -80,9 +82,9 @@ import Witness
             let originHash = HashAlgorithm.sha256.hash(Array(TestLog.origin.utf8)).hex
             // Each round: a fresh process must hold every size acknowledged so far, then is killed with SIGKILL
             // once 15 more cosignatures are out, while requests of both branches are still in flight.
-            let rounds = ProcessInfo.processInfo.environment["CERTLEDGER_WITNESS_CRASH_ROUNDS"].flatMap { Int($0) } ?? 3
             for round in 0..<rounds {
                 let server = try WitnessServeProcess(data: data)
+                defer { server.kill() }
                 let port = try await server.waitForPort()
                 let acknowledged = await acks.all.map(\.size).max() ?? 0
                 if round > 0 {
@@ -96,7 +98,8 @@ import Witness
                 }
                 let target = await acks.count + 15
                 async let raced: Void = Self.race([honest, fork], port: port, acks: acks, stop: { false })
-                while await acks.count < target, server.process.isRunning {
+                let roundDeadline = ContinuousClock.now + .seconds(60)
+                while await acks.count < target, server.process.isRunning, ContinuousClock.now < roundDeadline {
                     try await Task.sleep(for: .milliseconds(2))
                 }
                 server.kill()
@@ -106,6 +109,7 @@ import Witness
 
             // A last, graceful run.
             let last = try WitnessServeProcess(data: data)
+            defer { last.kill() }
             let port = try await last.waitForPort()
             let deadline = ContinuousClock.now + .seconds(1)
             await Self.race([honest, fork], port: port, acks: acks, stop: { ContinuousClock.now > deadline })
@@ -132,6 +136,7 @@ import Witness
             try #require(try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w"])
                 .status == 0)
             let server = try WitnessServeProcess(data: data)
+            defer { server.kill() }
             let port = try await server.waitForPort()
             let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port))
             let before = try await client.send("POST", "/add-checkpoint", body: try log.request(from: 0, to: 9).bytes)

@@ -7,10 +7,12 @@ final class WitnessServeProcess: @unchecked Sendable {
     let process = Process()
     private let stdout = Pipe()
     private let stderr = Pipe()
-    /// Guards `output` and `errorText`: the pipes' reader threads append, the test reads.
+    /// Guards `output`, `errorText` and `killed`: the pipes' reader threads append, the test reads.
     private let lock = NSLock()
     private var output = Data()
     private var errorText = Data()
+    /// Set once SIGKILL was sent or the process was reaped.
+    private var killed = false
 
     init(data: String) throws {
         let executable = productsDirectory.appendingPathComponent("certledger")
@@ -53,8 +55,13 @@ final class WitnessServeProcess: @unchecked Sendable {
         throw ServeProcessError("witness did not start listening within \(timeout): \(standardError)")
     }
 
-    /// SIGKILL: no handler runs, nothing is flushed — the crash being simulated.
+    /// SIGKILL: no handler runs, nothing is flushed — the crash being simulated. Once only: a second call (the
+    /// tests' `defer`) does nothing, so no other process that reused the pid is signalled.
     func kill() {
+        guard lock.withLock({ () -> Bool in
+            defer { killed = true }
+            return !killed
+        }) else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
@@ -63,11 +70,12 @@ final class WitnessServeProcess: @unchecked Sendable {
     func terminate() -> Int32 {
         process.terminate()
         process.waitUntilExit()
+        lock.withLock { killed = true }
         return process.terminationStatus
     }
 
     deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        if !killed { Foundation.kill(process.processIdentifier, SIGKILL) }
         stdout.fileHandleForReading.readabilityHandler = nil
         stderr.fileHandleForReading.readabilityHandler = nil
     }
