@@ -1,8 +1,8 @@
 import Foundation
 import LedgerClient
 
-/// `certledger witness serve` as a child process: the port from its "listening on" line, SIGKILL or SIGTERM at
-/// a moment of the test's choosing.
+/// `certledger witness serve` (or another server of this package) as a child process: the port from its "listening
+/// on" line, SIGKILL or SIGTERM at a moment of the test's choosing.
 final class WitnessServeProcess: @unchecked Sendable {
     let process = Process()
     private let stdout = Pipe()
@@ -14,13 +14,26 @@ final class WitnessServeProcess: @unchecked Sendable {
     /// Set once SIGKILL was sent or the process was reaped.
     private var killed = false
 
-    init(data: String) throws {
-        let executable = productsDirectory.appendingPathComponent("certledger")
+    /// What the server prints on stdout once it listens; the port follows the last colon.
+    private let readyPrefix: String
+
+    /// `certledger witness serve --data DATA --listen 127.0.0.1:0`.
+    convenience init(data: String) throws {
+        try self.init(product: "certledger",
+                      arguments: ["witness", "serve", "--data", data, "--listen", "127.0.0.1:0"],
+                      readyPrefix: "certledger witness listening on")
+    }
+
+    /// Any server product of this package (e.g. `certledgerd --dev --port 0`), started in `directory`.
+    init(product: String, arguments: [String], directory: String? = nil, readyPrefix: String) throws {
+        let executable = productsDirectory.appendingPathComponent(product)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw ServeProcessError("\(executable.path) is not built; `swift build --product certledger` first")
+            throw ServeProcessError("\(executable.path) is not built; `swift build --product \(product)` first")
         }
+        self.readyPrefix = readyPrefix
         process.executableURL = executable
-        process.arguments = ["witness", "serve", "--data", data, "--listen", "127.0.0.1:0"]
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = stdout
         process.standardError = stderr
         stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
@@ -38,21 +51,23 @@ final class WitnessServeProcess: @unchecked Sendable {
 
     var standardError: String { lock.withLock { String(decoding: errorText, as: UTF8.self) } }
 
-    /// The port of the "certledger witness listening on http://127.0.0.1:PORT" line.
+    /// The port of the "… listening on http://127.0.0.1:PORT" line.
     func waitForPort(timeout: Duration = .seconds(60)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let text = lock.withLock { String(decoding: output, as: UTF8.self) }
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("certledger witness listening on") }),
+            let lines = text.split(separator: "\n")
+            if let line = lines.first(where: { $0.hasPrefix(readyPrefix) }),
                let port = line.split(separator: ":").last.flatMap({ Int($0) }) {
                 return port
             }
             guard process.isRunning else {
-                throw ServeProcessError("witness exited with \(process.terminationStatus): \(standardError)")
+                throw ServeProcessError(
+                    "\(readyPrefix.prefix(20)) exited with \(process.terminationStatus): \(standardError)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ServeProcessError("witness did not start listening within \(timeout): \(standardError)")
+        throw ServeProcessError("\(readyPrefix.prefix(20)) did not start listening within \(timeout): \(standardError)")
     }
 
     /// SIGKILL: no handler runs, nothing is flushed — the crash being simulated. Once only: a second call (the
