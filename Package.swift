@@ -2,6 +2,7 @@
 // CertLedger — a tamper-evident ledger of e-business licenses and e-seals.
 // Layers (DESIGN.md §2), dependencies pointing down only:
 //   certledgerd / certledger → LedgerServer → Registry → Log → SignedNote → LedgerCrypto → COpenSSL
+//   certledger → WitnessServer → Witness → Log, LogSQLite, SignedNote (the C2SP tlog-witness, DESIGN.md §9)
 //   CanonicalJSON is pure and shared. Only LedgerCrypto imports COpenSSL.
 import PackageDescription
 
