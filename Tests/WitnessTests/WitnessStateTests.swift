@@ -255,4 +255,22 @@ import Witness
             await second.close()
         }
     }
+
+    @Test func sameCheckpointAgain_isCosignedWithAFreshTimestamp_andKeptSo() async throws {
+        try await withTemporaryDirectory { folder in
+            let log = try TestLog.make(count: 10)
+            var witness = try await makeWitness(in: folder, following: [log], time: 1_800_000_000)
+            #expect(await witness.add(try log.request(from: 0, to: 10)).status == 200)
+            await witness.close()
+            witness = try await reopenWitness(in: folder, time: 1_800_000_600)
+            let again = await witness.add(try log.request(from: 10, to: 10))
+            #expect(again.status == 200)
+            let line = try Note(parsing: (try log.checkpoint(10)).bytes + again.body).signatures[1]
+            #expect(Ed25519CosignatureVerifier.timestamp(of: line) == 1_800_000_600)
+            let kept = try #require(try await witness.store.log(origin: TestLog.origin)?.latest)
+            #expect(kept.note.signatures.last == line)
+            #expect(kept.note.signatures.count == 2)
+            await witness.close()
+        }
+    }
 }
