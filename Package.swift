@@ -2,6 +2,7 @@
 // CertLedger — a tamper-evident ledger of e-business licenses and e-seals.
 // Layers (DESIGN.md §2), dependencies pointing down only:
 //   certledgerd / certledger → LedgerServer → Registry → Log → SignedNote → LedgerCrypto → COpenSSL
+//   certledger → WitnessServer → Witness → Log, LogSQLite, SignedNote (the C2SP tlog-witness, DESIGN.md §9)
 //   CanonicalJSON is pure and shared. Only LedgerCrypto imports COpenSSL.
 import PackageDescription
 
@@ -27,6 +28,8 @@ let package = Package(
         .library(name: "LedgerServer", targets: ["LedgerServer"]),
         .library(name: "LedgerClient", targets: ["LedgerClient"]),
         .library(name: "LedgerAudit", targets: ["LedgerAudit"]),
+        .library(name: "Witness", targets: ["Witness"]),
+        .library(name: "WitnessServer", targets: ["WitnessServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -124,6 +127,27 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A C2SP tlog-witness (DESIGN.md §9): the pure add-checkpoint decision, its durable state in its own SQLite
+        // file, fork evidence and the witness key. Knows logs and checkpoints, nothing of licenses.
+        .target(
+            name: "Witness",
+            dependencies: [
+                "SignedNote", "Log", "LedgerCrypto", "LogSQLite", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The witness's HTTP face (C2SP tlog-witness `POST /add-checkpoint`, `/metrics`): Hummingbird 2.
+        .target(
+            name: "WitnessServer",
+            dependencies: [
+                "Witness",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The HTTP client of the CLI, the load benchmarks and the live tests: AsyncHTTPClient, with swift-nio-ssl's
         // TLS for https:// daemons (connections only; ledger digests and signatures stay OpenSSL's).
         .target(
@@ -151,9 +175,10 @@ let package = Package(
             name: "certledger",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "LogPostgres", "SignedNote", "Registry", "CanonicalJSON",
-                "LedgerClient", "LedgerAudit",
+                "LedgerClient", "LedgerAudit", "Witness", "WitnessServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -197,6 +222,16 @@ let package = Package(
             dependencies: [
                 "certledger", "LogSQLite", "LogPostgres", "PostgresTestSupport", "Log", "Registry", "SignedNote",
                 "LedgerCrypto", "CSQLite",
+            ],
+            swiftSettings: strict
+        ),
+        // The witness: pure decisions, durable state, forks with a stolen log key, SIGKILL, Python and Go interop.
+        .testTarget(
+            name: "WitnessTests",
+            dependencies: [
+                "Witness", "WitnessServer", "certledger", "SignedNote", "Log", "LedgerCrypto", "LedgerClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

@@ -11,14 +11,14 @@ import Darwin
 /// Not thread-safe on purpose: it is opened with `SQLITE_OPEN_NOMUTEX` and lives inside exactly one
 /// `SQLiteWorker`, whose serial queue is the only code that ever touches it (https://sqlite.org/threadsafe.html,
 /// "multi-thread" mode: safe as long as no connection is used by two threads at once).
-final class SQLiteConnection {
+package final class SQLiteConnection {
     let handle: OpaquePointer
-    let path: String
+    package let path: String
     /// SQL text → prepared statement; statements are compiled once per connection (SQLITE_PREPARE_PERSISTENT).
     private var statements: [String: SQLiteStatement] = [:]
 
     /// Opens `path` with `flags` (never `SQLITE_OPEN_CREATE` unless the caller is `create`, which made the file).
-    init(path: String, flags: Int32, busyTimeoutMilliseconds: Int32) throws {
+    package init(path: String, flags: Int32, busyTimeoutMilliseconds: Int32) throws {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
         guard rc == SQLITE_OK, let db else {
@@ -37,14 +37,16 @@ final class SQLiteConnection {
     }
 
     /// Runs `sql` (no parameters, no result rows wanted), e.g. DDL or a PRAGMA that sets something.
-    func exec(_ sql: String) throws {
+    package func exec(_ sql: String) throws {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         guard rc == SQLITE_OK else { throw error(rc, "\(sql.prefix(60))") }
     }
 
     /// Steps `sql` with `values` bound, calling `row` for each result row; returns `sqlite3_changes`.
     @discardableResult
-    func run(_ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteRow) throws -> Void = { _ in }) throws -> Int {
+    package func run(_ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteRow) throws -> Void = { _ in }) throws
+        -> Int
+    {
         try run(prepared(sql), values, row: row)
     }
 
@@ -65,7 +67,7 @@ final class SQLiteConnection {
     }
 
     /// The first column of the first row of a PRAGMA (or any query) as text; nil if there is no row.
-    func scalarText(_ sql: String) throws -> String? {
+    package func scalarText(_ sql: String) throws -> String? {
         var value: String?
         try run(sql) { row in if value == nil, !row.isNull(0) { value = row.text(0) } }
         return value
@@ -75,7 +77,7 @@ final class SQLiteConnection {
     ///
     /// IMMEDIATE takes the write lock up front, so two processes on one file queue on the busy timeout instead of
     /// both reading the size and then failing to upgrade (https://sqlite.org/lang_transaction.html).
-    func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
+    package func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
         try run(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
         do {
             let result = try body()

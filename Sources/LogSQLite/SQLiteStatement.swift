@@ -2,7 +2,7 @@ import CSQLite
 import Log
 
 /// A value bound to a `?` parameter. Only the three storage classes the schema uses.
-enum SQLiteValue {
+package enum SQLiteValue {
     case integer(Int64)
     case blob([UInt8])
     case text(String)
@@ -56,21 +56,21 @@ final class SQLiteStatement {
 }
 
 /// The current result row of a stepping statement; valid only inside the row callback.
-struct SQLiteRow {
+package struct SQLiteRow {
     let statement: OpaquePointer
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
-    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    package func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
 
     /// The column's bytes; a zero-length blob reads back as `[]` (SQLite hands back a NULL pointer for it).
-    func blob(_ column: Int32) -> [UInt8] {
+    package func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(statement, column))
         guard count > 0, let base = sqlite3_column_blob(statement, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: base, count: count))
     }
 
-    func text(_ column: Int32) -> String {
+    package func text(_ column: Int32) -> String {
         guard let base = sqlite3_column_text(statement, column) else { return "" }
         return String(cString: base)
     }

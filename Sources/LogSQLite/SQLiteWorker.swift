@@ -9,7 +9,7 @@ import Log
 ///
 /// `queue` guards `connection`: it is read and written only by blocks running on `queue`, which is why the class
 /// can be `@unchecked Sendable`.
-final class SQLiteWorker: @unchecked Sendable {
+package final class SQLiteWorker: @unchecked Sendable {
     private let queue: DispatchQueue
     /// The connection; nil once closed. Guarded by `queue`.
     private var connection: SQLiteConnection?
@@ -21,7 +21,7 @@ final class SQLiteWorker: @unchecked Sendable {
     }
 
     /// Opens a connection on a new worker's own queue (opening reads the file, so it blocks too).
-    static func start(label: String, path: String, open: @escaping @Sendable () throws -> SQLiteConnection)
+    package static func start(label: String, path: String, open: @escaping @Sendable () throws -> SQLiteConnection)
         async throws -> SQLiteWorker
     {
         let worker = SQLiteWorker(label: label, path: path)
@@ -30,7 +30,7 @@ final class SQLiteWorker: @unchecked Sendable {
     }
 
     /// Runs `body` with the connection on the worker's queue; throws `.unavailable` after `close()`.
-    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    package func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await perform {
             guard let connection = self.connection else {
                 throw LogStoreError(.unavailable, "log store at \(self.path) is closed")
@@ -40,7 +40,7 @@ final class SQLiteWorker: @unchecked Sendable {
     }
 
     /// Closes the connection after every call queued before it has finished.
-    func close() async {
+    package func close() async {
         _ = try? await perform { self.connection = nil }
     }
 
