@@ -88,16 +88,19 @@ public final class Registry: SequencingGate, Sendable {
             throw RegistryError(.badSignature, field: "signature",
                                 "the signature does not verify with key \(submission.keyId) of \(submission.department)")
         }
-        let reused = guarded.withLock { (guarded: inout Guarded) -> UInt64? in
+        // Looked up again: while the signature was checked, an identical submission may have been admitted (then
+        // this one is a re-send of it) or another one with the same nonce (a conflict).
+        let reused = guarded.withLock { (guarded: inout Guarded) -> (index: UInt64, same: Bool)? in
             if let used = guarded.state.nonces[RegistryState.nonceKey(submission.department, submission.nonce)] {
-                return used.index
+                return (used.index, used.digest == digest)
             }
             Self.remember(digest, Verified(keyId: submission.keyId, submission: submission), in: &guarded)
             return nil
         }
         if let reused {
+            if reused.same { return .duplicate(index: reused.index) }
             throw RegistryError(.conflict, field: "nonce", "nonce \(submission.nonce) of \(submission.department) "
-                                + "was used by another submission at index \(reused)")
+                                + "was used by another submission at index \(reused.index)")
         }
         return .accepted
     }

@@ -69,9 +69,10 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
                                            leafHash: $0.leafHash.base64, inclusionProof: $0.inclusionProof.map(\.base64))
                 },
                 treeSize: group.treeSize).canonicalBytes())
-        } catch let error as RegistryError where error.code == .conflict {
-            // Two identical re-sends raced: the first was sequenced between this one's pre-check and its turn in
-            // the gate. If that is what happened, this one is a duplicate like any other.
+        } catch let error as RegistryError where error.code == .conflict || error.code == .duplicate {
+            // Identical submissions raced: the first was admitted by the gate between this one's pre-check and its
+            // own turn (in an earlier batch, or earlier in the same one, then `.duplicate` names its index). The
+            // pre-check sees it now, so this one is a re-send like any other and gets the original entries.
             if let again = try? precheck(), let originals = Self.duplicates(again) {
                 return try await answerDuplicate(originals)
             }
