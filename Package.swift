@@ -188,7 +188,8 @@ let package = Package(
             name: "CertLedgerBench",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry", "CanonicalJSON", "LedgerClient",
-                "LedgerServer", "LogPostgres", "LedgerAudit", .product(name: "Logging", package: "swift-log"),
+                "LedgerServer", "LogPostgres", "LedgerAudit", "FuzzSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
