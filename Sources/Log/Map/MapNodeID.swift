@@ -1,0 +1,34 @@
+public import LedgerCrypto
+
+/// A subtree of the status map: the keys whose first `depth` bits are those of `prefix` (later bits zero).
+///
+/// The root is depth 0; the children of a node at depth d differ in bit d (0 = left). Persistent stores key their
+/// node rows by this pair, so a proof's path is `depth` + 1 point look-ups.
+public struct MapNodeID: Hashable, Sendable, CustomStringConvertible {
+    /// Levels below the root, 0 ... 256.
+    public let depth: Int
+    /// The bits shared by every key of the subtree; bits from `depth` on are zero.
+    public let prefix: Hash256
+
+    /// The whole map.
+    public static let root = MapNodeID(depth: 0, prefix: .zero)
+
+    /// The subtree at `depth` on the path of `key`.
+    public init(depth: Int, onPathOf key: Hash256) {
+        self.init(depth: depth, prefix: key.prefix(depth))
+    }
+
+    private init(depth: Int, prefix: Hash256) {
+        self.depth = depth
+        self.prefix = prefix
+    }
+
+    /// The left (`right == false`) or right child.
+    @inline(__always)
+    public func child(right: Bool) -> MapNodeID {
+        MapNodeID(depth: depth + 1, prefix: right ? prefix.setting(bit: depth, to: true) : prefix)
+    }
+
+    /// `node(depth, hex prefix)`.
+    public var description: String { "node(\(depth), \(prefix))" }
+}

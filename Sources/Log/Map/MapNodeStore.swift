@@ -1,0 +1,32 @@
+/// Where the status map keeps its nodes: the non-empty subtrees of its current version, by `MapNodeID`.
+///
+/// `SparseMerkleMap` reads nodes one at a time while it walks the paths of a batch's changed keys and hands back
+/// every node it created, changed or emptied as one `MapNodeWrites`; a store applies them all or none, so a crash
+/// never leaves a half-updated tree. A persistent store writes them in the transaction of the batch whose map root
+/// they produce, under that batch's tree size, and so can also answer for earlier sizes (docs/design-notes.md,
+/// "Status map storage").
+public protocol MapNodeStore {
+    /// The node at `id` in the current version; nil when that subtree is empty.
+    func node(at id: MapNodeID) throws -> MapNode?
+
+    /// Makes `writes` current: each node replaces the one at its position, nil empties the position.
+    mutating func apply(_ writes: MapNodeWrites) throws
+}
+
+/// The nodes one batch of changes wrote: new or replaced nodes, and positions that became empty (nil).
+public struct MapNodeWrites: Sendable {
+    /// Position → its node after the batch (nil: now empty).
+    public internal(set) var nodes: [MapNodeID: MapNode?] = [:]
+
+    /// No writes.
+    public init() {}
+
+    /// Records the node at `id` after the batch.
+    @inline(__always)
+    mutating func set(_ node: MapNode?, at id: MapNodeID) {
+        nodes[id] = .some(node)
+    }
+
+    /// Whether the batch wrote nothing.
+    public var isEmpty: Bool { nodes.isEmpty }
+}
