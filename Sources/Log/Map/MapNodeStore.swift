@@ -1,3 +1,5 @@
+public import LedgerCrypto
+
 /// Where the status map keeps its nodes: the non-empty subtrees of its current version, by `MapNodeID`.
 ///
 /// `SparseMerkleMap` reads nodes one at a time while it walks the paths of a batch's changed keys and hands back
@@ -17,6 +19,11 @@ public protocol MapNodeStore {
 public struct MapNodeWrites: Sendable {
     /// Position → its node after the batch (nil: now empty).
     public internal(set) var nodes: [MapNodeID: MapNode?] = [:]
+    /// The version the batch makes (the tree size of the batch's `map.root` entry), when the caller named one;
+    /// stores that keep history require it.
+    public internal(set) var version: UInt64?
+    /// The map root after the batch.
+    public internal(set) var root = MapHasher.empty
 
     /// No writes.
     public init() {}

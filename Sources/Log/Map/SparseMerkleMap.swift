@@ -24,10 +24,11 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
     }
 
     /// Applies a batch of changes and returns the new root. Later changes of the same key win over earlier ones;
-    /// removing an absent key is no change.
+    /// removing an absent key is no change. `version` names the state the batch makes (the tree size of its
+    /// `map.root` entry) for stores that keep history; a store that does requires it.
     @discardableResult
-    public mutating func update(_ changes: [MapChange]) throws -> Hash256 {
-        guard !changes.isEmpty else { return root }
+    public mutating func update(_ changes: [MapChange], version: UInt64? = nil) throws -> Hash256 {
+        guard !changes.isEmpty || version != nil else { return root }
         // Sorted by key, the last change of each key kept: each subtree's changes are then one contiguous run.
         let ordered = changes.enumerated().sorted { a, b in
             a.element.key == b.element.key ? a.offset < b.offset
@@ -43,10 +44,13 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
             }
         }
         var writes = MapNodeWrites()
-        let newRoot = try update(.root, old: try store.node(at: .root), changes: unique[...], writes: &writes)
-        writes.set(newRoot, at: .root)
+        writes.version = version
+        let old = try store.node(at: .root)
+        let newRoot = unique.isEmpty ? old : try update(.root, old: old, changes: unique[...], writes: &writes)
+        if !unique.isEmpty { writes.set(newRoot, at: .root) }
+        writes.root = newRoot.hash(using: hasher)
         try store.apply(writes)
-        root = newRoot.hash(using: hasher)
+        root = writes.root
         return root
     }
 
