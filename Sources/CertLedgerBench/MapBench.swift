@@ -28,14 +28,27 @@ extension CertLedgerBench {
         var proofs = 20_000
 
         func run() throws {
-            print("status map benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, "
-                + "RSS at start \(Memory.rssKB / 1024) MiB")
+            var sizes: [Int] = []
             for text in keys.split(separator: ",") {
                 guard let count = Int(text.trimmingCharacters(in: .whitespaces)), count > 0 else {
                     throw ValidationError("bad map size \(text)")
                 }
-                try measure(count)
+                sizes.append(count)
             }
+            // One column per size, one row per metric: a Markdown table for BENCHMARKS.md.
+            var columns: [[(String, String)]] = []
+            for count in sizes {
+                columns.append(try measure(count))
+                FileHandle.standardError.write(Data("map of \(count) keys measured\n".utf8))
+            }
+            print("| metric | " + sizes.map { "\($0) keys" }.joined(separator: " | ") + " |")
+            print("| --- |" + String(repeating: " --- |", count: sizes.count))
+            for (row, (name, _)) in (columns.first ?? []).enumerated() {
+                print("| \(name) | " + columns.map { $0[row].1 }.joined(separator: " | ") + " |")
+            }
+            print("\nUpdate batches of \(batch) keys (half new keys, half new values), \(batches) batches; proofs: "
+                + "\(proofs / 2) present and \(proofs / 2) absent keys, JSON as `MapProof.canonicalJSON`; "
+                + "verification on one core, from a decoded proof (key hashing included) and from its JSON text.")
         }
 
         private func seconds(_ duration: Duration) -> Double {
@@ -46,7 +59,8 @@ extension CertLedgerBench {
             Array(#"{"current":\#(n * 7 + version),"status":"live"}"#.utf8)
         }
 
-        private func measure(_ count: Int) throws {
+        private func measure(_ count: Int) throws -> [(String, String)] {
+            var rows: [(String, String)] = []
             let hasher = MapHasher()
             let clock = ContinuousClock()
             let rss0 = Memory.rssKB
@@ -69,11 +83,12 @@ extension CertLedgerBench {
             let built = seconds(clock.now - t)
             changes = []
             let rssBuilt = Memory.rssKB
-            print("\n== \(count) keys")
-            print(String(format: "build: %.1f s (%.0f keys/s, key hashing and sort %.1f s apart), %d nodes "
-                + "(%.2f per key), RSS +%d MiB (%.0f bytes per key), peak RSS %d MiB",
-                built, Double(count) / built, prepared, map.store.count, Double(map.store.count) / Double(count),
-                (rssBuilt - rss0) / 1024, Double(rssBuilt - rss0) * 1024 / Double(count), Memory.peakKB / 1024))
+            rows.append(("build from empty (batches of \(buildBatch) sorted keys)", String(format: "%.1f s "
+                + "(%.0f keys/s; key hashing and sort %.1f s more)", built, Double(count) / built, prepared)))
+            rows.append(("nodes stored", String(format: "%d (%.2f per key)", map.store.count,
+                                                Double(map.store.count) / Double(count))))
+            rows.append(("memory after build", String(format: "RSS +%d MiB (%.0f bytes per key)",
+                (rssBuilt - rss0) / 1024, Double(rssBuilt - rss0) * 1024 / Double(count))))
 
             // Incremental updates: each batch half new keys, half new values of random existing keys.
             var rng = SystemRandomNumberGenerator()
@@ -98,9 +113,9 @@ extension CertLedgerBench {
                 total += changed.count
             }
             let updated = seconds(clock.now - t)
-            print(String(format: "update: %d batches of %d keys in %.2f s: %.0f keys/s, %.1f µs per key, "
-                + "%.2f ms per batch (key and value hashing included)", batches, batch, updated,
-                Double(total) / updated, updated / Double(total) * 1e6, updated / Double(batches) * 1e3))
+            rows.append(("incremental update (key and value hashing included)", String(format: "%.0f keys/s, "
+                + "%.1f µs per key, %.2f ms per batch", Double(total) / updated, updated / Double(total) * 1e6,
+                updated / Double(batches) * 1e3)))
 
             // Proofs: present keys (old and new) and absent ones.
             var samples: [(key: String, value: [UInt8]?)] = []
@@ -130,10 +145,12 @@ extension CertLedgerBench {
             }
             let presentRange = stride(from: 0, to: samples.count, by: 2)
             let absentRange = stride(from: 1, to: samples.count, by: 2)
-            print("proof depth: present \(stats(depths, presentRange)); absent \(stats(depths, absentRange))")
-            print("proof JSON bytes: present \(stats(sizes, presentRange)); absent \(stats(sizes, absentRange))")
-            print(String(format: "proof generation: %.1f µs per proof (tree walk and JSON)",
-                         proved / Double(samples.count) * 1e6))
+            rows.append(("proof depth, present key", stats(depths, presentRange)))
+            rows.append(("proof depth, absent key", stats(depths, absentRange)))
+            rows.append(("proof JSON bytes, present key", stats(sizes, presentRange)))
+            rows.append(("proof JSON bytes, absent key", stats(sizes, absentRange)))
+            rows.append(("proof generation (tree walk and JSON)", String(format: "%.1f µs",
+                                                                          proved / Double(samples.count) * 1e6)))
 
             // Verification as a checker does it: parse the JSON, hash the key string, fold, compare.
             let decoder = JSONDecoder()
@@ -154,11 +171,12 @@ extension CertLedgerBench {
             }
             let parsedAndVerified = seconds(clock.now - t)
             guard valid == samples.count else { throw ValidationError("\(samples.count - valid) proofs failed") }
-            print(String(format: "verification: %.2f µs per proof (%.0f/s on one core); with Foundation "
-                + "JSONDecoder parsing %.1f µs (%.0f/s)", verified / Double(samples.count) * 1e6,
-                Double(samples.count) / verified, parsedAndVerified / Double(samples.count) * 1e6,
-                Double(samples.count) / parsedAndVerified))
-            print("RSS now \(Memory.rssKB / 1024) MiB, peak \(Memory.peakKB / 1024) MiB")
+            rows.append(("verification of a decoded proof", String(format: "%.2f µs (%.0f/s)",
+                verified / Double(samples.count) * 1e6, Double(samples.count) / verified)))
+            rows.append(("verification from JSON (Foundation JSONDecoder)", String(format: "%.1f µs (%.0f/s)",
+                parsedAndVerified / Double(samples.count) * 1e6, Double(samples.count) / parsedAndVerified)))
+            rows.append(("process RSS now / peak", "\(Memory.rssKB / 1024) / \(Memory.peakKB / 1024) MiB"))
+            return rows
         }
     }
 }
