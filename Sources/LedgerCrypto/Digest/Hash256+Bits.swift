@@ -12,6 +12,13 @@ extension Hash256 {
         }
     }
 
+    /// Bits `64·n ..< 64·(n+1)` (n in 0 ..< 4) as a number whose top bit is bit `64·n` of the digest.
+    @inlinable
+    public func word64(_ n: Int) -> UInt64 {
+        precondition(n >= 0 && n < 4, "word \(n) out of range 0..<4")
+        return word(n)
+    }
+
     /// Bit `index` (0 ..< 256) of the digest, counting from the most significant bit of its first byte.
     @inlinable
     public func bit(_ index: Int) -> Bool {

@@ -29,6 +29,13 @@ public struct MapNodeID: Hashable, Sendable, CustomStringConvertible {
         MapNodeID(depth: depth + 1, prefix: right ? prefix.setting(bit: depth, to: true) : prefix)
     }
 
+    /// Hashes the depth and the prefix's first 128 bits only: two positions that differ only further down are
+    /// both deeper than 128 levels, which random keys never reach; equality still compares everything.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(depth) ^ prefix.word64(0))
+        hasher.combine(prefix.word64(1))
+    }
+
     /// `node(depth, hex prefix)`.
     public var description: String { "node(\(depth), \(prefix))" }
 }

@@ -17,8 +17,9 @@ public protocol MapNodeStore {
 
 /// The nodes one batch of changes wrote: new or replaced nodes, and positions that became empty (nil).
 public struct MapNodeWrites: Sendable {
-    /// Position → its node after the batch (nil: now empty).
-    public internal(set) var nodes: [MapNodeID: MapNode?] = [:]
+    /// Each written position with its node after the batch (nil: now empty). A batch writes a position at most
+    /// once, so this is a list, not a dictionary: no hashing on the hot path.
+    public internal(set) var nodes: [(id: MapNodeID, node: MapNode?)] = []
     /// The version the batch makes (the tree size of the batch's `map.root` entry), when the caller named one;
     /// stores that keep history require it.
     public internal(set) var version: UInt64?
@@ -28,10 +29,15 @@ public struct MapNodeWrites: Sendable {
     /// No writes.
     public init() {}
 
+    /// No writes yet, with room for `capacity` of them.
+    init(capacity: Int) {
+        nodes.reserveCapacity(capacity)
+    }
+
     /// Records the node at `id` after the batch.
     @inline(__always)
     mutating func set(_ node: MapNode?, at id: MapNodeID) {
-        nodes[id] = .some(node)
+        nodes.append((id, node))
     }
 
     /// Whether the batch wrote nothing.

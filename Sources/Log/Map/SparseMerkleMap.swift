@@ -43,7 +43,8 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
                 unique.append(change)
             }
         }
-        var writes = MapNodeWrites()
+        // About depth + 2 positions per changed key (a fresh pair of keys may add a few more).
+        var writes = MapNodeWrites(capacity: unique.count * 32 + 1)
         writes.version = version
         let old = try store.node(at: .root)
         let newRoot = unique.isEmpty ? old : try update(.root, old: old, changes: unique[...], writes: &writes)
