@@ -43,8 +43,9 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
                 unique.append(change)
             }
         }
-        // About depth + 2 positions per changed key (a fresh pair of keys may add a few more).
-        var writes = MapNodeWrites(capacity: unique.count * 32 + 1)
+        // A small batch writes most of a path per key (≈ depth − log2 of the batch), a large one ≈ 2.4 positions per
+        // key: room for the common case, growth beyond it.
+        var writes = MapNodeWrites(capacity: unique.count * 16 + 64)
         writes.version = version
         let old = try store.node(at: .root)
         let newRoot = unique.isEmpty ? old : try update(.root, old: old, changes: unique[...], writes: &writes)
