@@ -36,6 +36,17 @@ public struct MapNodeID: Hashable, Sendable, CustomStringConvertible {
         hasher.combine(prefix.word64(1))
     }
 
+    /// The node one level up (not for the root).
+    @inline(__always)
+    public var parent: MapNodeID {
+        precondition(depth > 0, "the root has no parent")
+        return MapNodeID(depth: depth - 1, prefix: prefix.setting(bit: depth - 1, to: false))
+    }
+
+    /// Whether this node is its parent's right child (not for the root).
+    @inline(__always)
+    public var isRightChild: Bool { prefix.bit(depth - 1) }
+
     /// `node(depth, hex prefix)`.
     public var description: String { "node(\(depth), \(prefix))" }
 }
