@@ -6,6 +6,9 @@ public import Log
 /// map after a batch is a function of the log up to that batch.
 extension RegistryState {
     /// The map value of `key`, or nil when the map must not hold the key (no such subject).
+    ///
+    /// Document keys need the document index, which a state that dropped its query indexes (`dropQueryIndexes()`,
+    /// the audit's) no longer has: asking such a state about a document is a programmer error, not an absence.
     public func statusMapValue(for key: StatusMapKey) -> [UInt8]? {
         switch key {
         case let .license(uscc):
@@ -13,6 +16,7 @@ extension RegistryState {
         case let .seal(id):
             return seal(id).map { Self.statusMapValue(of: $0) }
         case let .document(digest):
+            precondition(keepsQueryIndexes, "a state without query indexes cannot give document values")
             return document(digest).map { Self.statusMapValue(of: $0) }
         }
     }
