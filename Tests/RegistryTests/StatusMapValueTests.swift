@@ -23,15 +23,19 @@ import Testing
             let uscc = try USCC(Demo.holder)
             #expect(ledger.registry.snapshot.statusMapValue(for: .license(uscc)) == nil)
             let issued = try await ledger.submit(ledger.amr(.licenseIssue, ledger.license(termEnd: "2041-03-14")))[0]
-            #expect(text(ledger.registry.snapshot.statusMapValue(for: .license(uscc)))
-                == #"{"current":\#(issued),"status":"live","termEnd":"2041-03-14","version":1}"#)
+            let v1 = LedgerHarness.document("v1").digest.hex
+            let v2 = LedgerHarness.document("v2").digest.hex
+            #expect(text(ledger.registry.snapshot.statusMapValue(for: .license(uscc))) == #"{"current":\#(issued),"#
+                + #""document":{"algorithm":"sha256","digest":"\#(v1)"},"status":"live","termEnd":"2041-03-14","#
+                + #""version":1}"#)
             let amended = try await ledger.submit(ledger.amr(.licenseAmend,
                 ledger.license(version: 2, subjectPrev: issued, document: "v2")))[0]
-            #expect(text(ledger.registry.snapshot.statusMapValue(for: .license(uscc)))
-                == #"{"current":\#(amended),"status":"live","version":2}"#)
+            #expect(text(ledger.registry.snapshot.statusMapValue(for: .license(uscc))) == #"{"current":\#(amended),"#
+                + #""document":{"algorithm":"sha256","digest":"\#(v2)"},"status":"live","version":2}"#)
             let revoked = try await ledger.submit(ledger.amr(.licenseRevoke, ledger.end(subjectPrev: amended)))[0]
             let state = ledger.registry.snapshot
-            #expect(text(state.statusMapValue(for: .license(uscc))) == #"{"current":\#(amended),"end":\#(revoked),"#
+            #expect(text(state.statusMapValue(for: .license(uscc))) == #"{"current":\#(amended),"#
+                + #""document":{"algorithm":"sha256","digest":"\#(v2)"},"end":\#(revoked),"#
                 + #""endEffectiveOn":"2026-11-20","status":"revoked","version":2}"#)
             // Each version's document maps to the version that carries it; the old one stays, naming version 1.
             #expect(text(state.statusMapValue(for: .document(LedgerHarness.document("v1"))))

@@ -1,4 +1,3 @@
-import CanonicalJSON
 public import Log
 
 /// The values of the status map (docs/verifier.md, "Status map values"): for each subject, the RFC 8785 bytes of
@@ -21,45 +20,20 @@ extension RegistryState {
         }
     }
 
-    /// `{"current":N,"end":M?,"endEffectiveOn":"…"?,"status":"live|revoked|cancelled","termEnd":"…"?,"version":V}`.
+    /// The license's value: `LicenseStatusValue`.
     public static func statusMapValue(of license: LicenseState) -> [UInt8] {
-        var members: [String: JSONValue] = [
-            "status": .string(license.status.rawValue),
-            "current": index(license.currentIndex),
-            "version": .number(Double(license.version)),
-        ]
-        if let end = license.endIndex { members["end"] = index(end) }
-        if let day = license.endEffectiveOn { members["endEffectiveOn"] = .string(day.value) }
-        if let day = license.termEnd { members["termEnd"] = .string(day.value) }
-        return JSONValue.object(members).canonicalBytes()
+        LicenseStatusValue(license).canonicalBytes
     }
 
-    /// `{"holder":"<USCC>","issue":N,"revoke":M?,"revokedOn":"…"?,"status":"live|revoked","validFrom":"…",
-    /// "validTo":"…"}`.
+    /// The seal's value: `SealStatusValue`.
     public static func statusMapValue(of seal: SealState) -> [UInt8] {
-        var members: [String: JSONValue] = [
-            "status": .string(seal.isRevoked ? "revoked" : "live"),
-            "holder": .string(seal.holder.value),
-            "issue": index(seal.issueIndex),
-            "validFrom": .string(seal.validFrom.value),
-            "validTo": .string(seal.validTo.value),
-        ]
-        if let revoke = seal.revokeIndex { members["revoke"] = index(revoke) }
-        if let day = seal.revokedOn { members["revokedOn"] = .string(day.value) }
-        return JSONValue.object(members).canonicalBytes()
+        SealStatusValue(seal).canonicalBytes
     }
 
-    /// `{"index":N,"uscc":"<USCC>","version":V}`: the license version whose entry carries the document.
+    /// The document's value: `DocumentStatusValue`.
     public static func statusMapValue(of document: DocumentRef) -> [UInt8] {
-        JSONValue.object([
-            "index": index(document.index),
-            "uscc": .string(document.uscc.value),
-            "version": .number(Double(document.version)),
-        ]).canonicalBytes()
+        DocumentStatusValue(document).canonicalBytes
     }
-
-    /// An entry index as a JSON number (indices stay below 2^53, DESIGN.md's entry envelope).
-    private static func index(_ index: UInt64) -> JSONValue { .number(Double(index)) }
 }
 
 extension RegistryState {
