@@ -233,6 +233,7 @@ let package = Package(
             name: "WitnessTests",
             dependencies: [
                 "Witness", "WitnessServer", "certledger", "SignedNote", "Log", "LedgerCrypto", "LedgerClient",
+                "LogStoreContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
