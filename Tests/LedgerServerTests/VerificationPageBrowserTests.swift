@@ -3,6 +3,7 @@ import Foundation
 import LedgerClient
 import LedgerCrypto
 import LedgerServer
+import LogStoreContract
 import Registry
 import Testing
 
