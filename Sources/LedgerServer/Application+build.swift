@@ -1,25 +1,35 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 
 /// The router with every route of the API (DESIGN.md §5) and its middleware: errors as JSON and metrics
-/// outermost, then body and time limits. Public so tests (and the OpenAPI check) see exactly what is served.
+/// outermost, then HTTP manners (one `Host`, 405 with `Allow`), then body and time limits. Every `GET` route answers
+/// `HEAD` too. Public so tests (and the OpenAPI check) see exactly what is served.
 public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledger? = nil,
                         metrics: ServerMetrics) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        TileController(ledger: ledger).addRoutes(to: router)
+        ProofController(ledger: ledger).addRoutes(to: router)
+        OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
+        if let registry {
+            SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
+                                 retryAfter: config.sequencer.retryAfterSeconds,
+                                 readOnly: config.store.postgres?.readOnly ?? false).addRoutes(to: router)
+            RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
+            VerificationPageController(ledger: ledger).addRoutes(to: router)
+        }
+    }
+    // Middleware wraps only the routes added after it, and the 405 answer needs the table of every route: the
+    // routes are added once to a router that only lists them, then to the one that serves them.
+    let listing = Router(context: BasicRequestContext.self)
+    addRoutes(to: listing)
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
         ErrorMiddleware(metrics: metrics)
+        RequestMannersMiddleware(routes: RouteTable(listing.routes))
         LimitsMiddleware(bodyLimit: config.http.bodyLimitBytes, timeout: .seconds(config.http.requestTimeoutSeconds))
     }
-    TileController(ledger: ledger).addRoutes(to: router)
-    ProofController(ledger: ledger).addRoutes(to: router)
-    OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
-    if let registry {
-        SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
-                             retryAfter: config.sequencer.retryAfterSeconds,
-                             readOnly: config.store.postgres?.readOnly ?? false).addRoutes(to: router)
-        RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
-        VerificationPageController(ledger: ledger).addRoutes(to: router)
-    }
+    addRoutes(to: router)
     return router
 }
 
@@ -54,7 +64,10 @@ public func buildApplication(
     let router = buildRouter(config: config, ledger: log, registry: registry, metrics: metrics)
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
+        server: HTTPServerBuilder { responder in
+            OriginFormHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: .init(
+                idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))))
+        },
         configuration: ApplicationConfiguration(address: .hostname(config.listen.host, port: config.listen.port),
                                                 serverName: "certledgerd"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
