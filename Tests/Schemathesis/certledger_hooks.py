@@ -57,8 +57,26 @@ def with_check_characters(value):
     return first17 + uscc_check(first17)
 
 
-def is_count(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def as_count(value):
+    """A query number as an int (generators send ints, or their decimal text), or None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and (value == "0" or value[0] != "0"):
+        return int(value)
+    return None
+
+
+def reorder(query, low, high, strict):
+    """Swaps query[low] and query[high] (keeping each one's spelling) when both are numbers out of order."""
+    a, b = as_count(query.get(low)), as_count(query.get(high))
+    if a is None or b is None or (a < b if strict else a <= b):
+        return
+    if a == b:
+        if b == 0:
+            return
+        query[low] = type(query[low])(a - 1)
+        return
+    query[low], query[high] = type(query[low])(b), type(query[high])(a)
 
 
 @schemathesis.hook
@@ -71,12 +89,7 @@ def map_case(ctx, case):
         for key in ("uscc", "holder"):
             if key in case.body:
                 case.body[key] = with_check_characters(case.body[key])
-    query = case.query
-    if isinstance(query, dict):
-        index, size = query.get("index"), query.get("size")
-        if is_count(index) and is_count(size) and size >= 1 and index >= size:
-            query["index"], query["size"] = (size, index) if index > size else (size - 1, size)
-        low, high = query.get("from"), query.get("to")
-        if is_count(low) and is_count(high) and low > high:
-            query["from"], query["to"] = high, low
+    if isinstance(case.query, dict):
+        reorder(case.query, "index", "size", strict=True)
+        reorder(case.query, "from", "to", strict=False)
     return case
