@@ -68,8 +68,10 @@ public func buildApplication(
             OriginFormHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: .init(
                 idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))))
         },
-        configuration: ApplicationConfiguration(address: .hostname(config.listen.host, port: config.listen.port),
-                                                serverName: "certledgerd"),
+        configuration: ApplicationConfiguration(
+            address: .hostname(config.listen.host, port: config.listen.port), serverName: "certledgerd",
+            availableConnectionsDelegate: ConnectionCap(
+                limit: ConnectionCap.limit(configured: config.http.maxConnections), logger: logger)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
         logger: logger
     )

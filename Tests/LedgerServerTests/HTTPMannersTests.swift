@@ -1,4 +1,5 @@
 import Foundation
+import LedgerClient
 import LedgerServer
 import Testing
 
@@ -151,6 +152,20 @@ import Testing
             let submission = try await server.post("/v1/submissions", Array(department.utf8))
             #expect(submission.status == 400)
             #expect(submission.body.count < 500, "\(String(decoding: submission.body, as: UTF8.self))")
+        }
+    }
+
+    @Test func connectionCap_holdsNewClientsBack_untilAConnectionCloses() async throws {
+        try await DevLedgerServer.run(configure: { $0.http.maxConnections = 3 }) { server in
+            var idle: [Int32] = []
+            defer { for fd in idle { close(fd) } }
+            for _ in 0..<3 { idle.append(try HostileInputTests.connect(port: server.client.port)) }
+            try await Task.sleep(for: .milliseconds(300))
+            let impatient = LedgerHTTPClient(endpoint: server.client.http.endpoint, timeout: .seconds(1))
+            await #expect(throws: HTTPClientError.self) { try await impatient.send("GET", "/healthz") }
+            close(idle.removeLast())
+            let patient = LedgerHTTPClient(endpoint: server.client.http.endpoint, timeout: .seconds(10))
+            #expect(try await patient.send("GET", "/healthz").status == 200)
         }
     }
 }

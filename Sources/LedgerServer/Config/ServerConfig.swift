@@ -189,6 +189,10 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         public var requestTimeoutSeconds = 10
         /// A keep-alive connection with no request for this long is closed. Default 60 s.
         public var idleTimeoutSeconds = 60
+        /// Most connections held open at once; beyond it new clients wait in the listen backlog (and a log line
+        /// says the cap was reached). Default (absent): the open-file limit less 128 descriptors, so that accepting
+        /// never exhausts the descriptors the store needs.
+        public var maxConnections: Int?
         /// Every default.
         public init() {}
     }
