@@ -4,7 +4,9 @@ import Logging
 
 /// The most connections the server holds open at once. At the cap it stops accepting (new clients wait in the
 /// listen backlog, then time out) and says so in the log once, instead of accepting until the process runs out of
-/// file descriptors, where every accept fails and the store can no longer open a file.
+/// file descriptors, where every accept fails and the store can no longer open a file. Connections that hold a slot
+/// without sending are closed by the idle timeout (`http.idleTimeoutSeconds`), which is what frees the server from
+/// a flood of silent clients; until then later clients, `/healthz` among them, wait in the backlog behind them.
 struct ConnectionCap: AvailableConnectionsDelegate {
     let limit: Int
     let logger: Logger
@@ -27,7 +29,8 @@ struct ConnectionCap: AvailableConnectionsDelegate {
 
     mutating func connectionClosed() {
         open -= 1
-        if atCap, open < limit {
+        // Said once the load has really eased (a quarter below the cap), not each time one slot frees and is taken.
+        if atCap, open <= limit - max(1, limit / 4) {
             atCap = false
             logger.notice("accepting connections again", metadata: ["open": "\(open)", "limit": "\(limit)"])
         }
