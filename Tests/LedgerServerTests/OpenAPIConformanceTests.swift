@@ -29,7 +29,7 @@ import Testing
         guard let problem = problem() else { return nil }
         let log = output.appendingPathComponent("install-deps.log")
         try? FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let install = Process()
         install.executableURL = URL(fileURLWithPath: "/bin/bash")
         install.arguments = [repository.appendingPathComponent("Scripts/install-deps").path]
@@ -70,7 +70,7 @@ import Testing
     /// repeats until the time is spent: ≈ 5,000 requests on 2 cores).
     static func run(port: Int) async throws -> (Int32, String) {
         let log = output.appendingPathComponent("schemathesis.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: schemathesis)
         process.arguments = [

@@ -24,7 +24,10 @@ public struct LimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(.contentTooLarge, code: "body_too_large",
                            "the request body is \(declared) bytes; the limit is \(bodyLimit)", field: "body")
         }
-        let request = request.headers[.contentLength] == nil ? limitingBody(request) : request
+        // Without Content-Length, HTTP/1.1 has a body only under Transfer-Encoding (RFC 9112 §6.3): the bodiless
+        // GETs of the hot read paths are not wrapped.
+        let request = request.headers[.contentLength] == nil && request.headers[.transferEncoding] != nil
+            ? limitingBody(request) : request
         let timeout = self.timeout
         let sweeper = self.sweeper
         // The handler runs in a child task, so that a timeout cancels this request and not the connection's task

@@ -424,9 +424,10 @@ enum OpenAPIDocument {
           responses:
             Error:
               description: >-
-                An error (400 malformed, 401 bad signature, 403 role, 404 unknown, 409 state conflict, 413 too
-                large, 415 wrong content type, 429 one department's share of the queue is full, 503 overloaded or
-                store unavailable; 429 and 503 with Retry-After).
+                An error (400 malformed, 401 bad signature, 403 role, 404 unknown, 405 method not served at
+                this path (with Allow), 408 body not received in time, 409 state conflict, 413 too large, 415
+                wrong content type, 429 one department's share of the queue is full, 503 overloaded or store
+                unavailable; 429 and 503 with Retry-After). Every GET operation answers HEAD too.
               content:
                 application/json:
                   schema: {$ref: '#/components/schemas/Error'}
