@@ -74,7 +74,8 @@ import Testing
             let bogusCoding = try await RawHTTP.exchange(port: server.client.port, [
                 Self.post(path, "Content-Type: application/json", "Transfer-Encoding: bogus"),
                 Array(Self.question.utf8)])
-            #expect(bogusCoding.status == 400, "Transfer-Encoding: bogus: \(String(decoding: bogusCoding.raw, as: UTF8.self))")
+            #expect(bogusCoding.status == 400,
+                    "Transfer-Encoding: bogus: \(String(decoding: bogusCoding.raw, as: UTF8.self))")
             let badChunk = try await RawHTTP.exchange(port: server.client.port, [
                 Self.post(path, "Content-Type: application/json", "Transfer-Encoding: chunked"),
                 Array("zz\r\n{}\r\n0\r\n\r\n".utf8)])

@@ -12,7 +12,9 @@ import Testing
 @Suite(.serialized) struct OpenAPIConformanceTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static var schemathesis: String { repository.appendingPathComponent(".build/schemathesis-venv/bin/schemathesis").path }
+    static var schemathesis: String {
+        repository.appendingPathComponent(".build/schemathesis-venv/bin/schemathesis").path
+    }
     static var settings: URL { repository.appendingPathComponent("Tests/Schemathesis") }
     static var output: URL { repository.appendingPathComponent(".build/test-output/schemathesis") }
 
@@ -66,8 +68,8 @@ import Testing
     }
 
     /// Runs schemathesis against the server on `port` without blocking a concurrency thread (the ledger under
-    /// test needs them): a fixed seed, at most 30 examples per operation in the coverage phase, and 75 s in all (the fuzzing phase
-    /// repeats until the time is spent: ≈ 5,000 requests on 2 cores).
+    /// test needs them): a fixed seed, at most 30 examples per operation in the coverage phase, and 75 s in all
+    /// (the fuzzing phase repeats until the time is spent: ≈ 5,000 requests on 2 cores).
     static func run(port: Int) async throws -> (Int32, String) {
         let log = output.appendingPathComponent("schemathesis.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

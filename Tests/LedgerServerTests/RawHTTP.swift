@@ -41,7 +41,9 @@ struct RawHTTP {
             if number > 0, pause > .zero { try await Task.sleep(for: pause) }
             var offset = 0
             while offset < part.count {
-                let sent = part.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+                let sent = part.withUnsafeBytes {
+                    send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+                }
                 if sent <= 0 { break sending }
                 offset += sent
             }
@@ -88,7 +90,8 @@ struct RawHTTP {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = value
         }
         var body = Array(raw[end.upperBound...])
         if let length = headers["content-length"].flatMap({ Int($0) }), body.count > length {

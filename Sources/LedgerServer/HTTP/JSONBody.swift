@@ -12,9 +12,9 @@ enum JSONBody {
         // verification's CPU): the media type before any parameter, without spaces or tabs, case-insensitively.
         let media = type.utf8.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != 0x20 && $0 != 0x09 }
         guard media.count == 16, media.elementsEqual("application/json".utf8, by: { $0 | 0x20 == $1 }) else {
+            let got = type.isEmpty ? "no Content-Type" : APIError.quote(type)
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           "the body must be application/json; got \(type.isEmpty ? "no Content-Type" : APIError.quote(type))",
-                           field: "Content-Type")
+                           "the body must be application/json; got \(got)", field: "Content-Type")
         }
     }
 
@@ -53,7 +53,8 @@ enum JSONBody {
 }
 
 extension APIError {
-    /// 408: the request's body did not arrive in time; the connection is closed, its framing being unknown now.
+    /// 408: the request's body did not arrive in time; the answer asks the client to close the connection, where
+    /// the rest of that body may still arrive.
     static var bodyTimeout: APIError {
         APIError(.requestTimeout, code: "request_timeout", "the request body did not arrive in time", field: "body",
                  headers: [.connection: "close"])
