@@ -144,6 +144,12 @@ import Testing
             #expect(!subjectText.contains("Cannot initialize"), "\(subjectText)")
             #expect(subject.body.count < 500, "\(subjectText)")
 
+            let digest = #"{"subject":"document","document":{"algorithm":"md5","digest":"00"}}"#
+            let algorithm = try await server.post("/v1/verify", Array(digest.utf8))
+            let algorithmText = String(decoding: algorithm.body, as: UTF8.self)
+            #expect(algorithm.status == 400)
+            #expect(algorithmText.contains(#"must be one of sha256, sm3; got \"md5\""#), "\(algorithmText)")
+
             let type = try await server.post("/v1/verify", Array(Self.question.utf8), contentType: "text/" + long)
             #expect(type.status == 415)
             #expect(type.body.count < 500)

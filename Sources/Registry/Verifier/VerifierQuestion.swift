@@ -2,21 +2,9 @@
 /// of the license document in front of it), a seal by id (optionally with the holder it expects), or a bare document
 /// digest. `asOf` is the day the answer is about (default: today, UTC).
 public struct VerifierQuestion: Codable, Sendable, Hashable {
-    /// What is asked about.
+    /// What is asked about (`CaseIterable`, so a decoding error names the accepted values).
     public enum Subject: String, Codable, Sendable, Hashable, CaseIterable {
         case license, seal, document
-
-        /// Names the accepted values and (the start of) what was sent, rather than the standard library's
-        /// "Cannot initialize Subject from invalid String value …".
-        public init(from decoder: any Decoder) throws {
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let subject = Subject(rawValue: text) else {
-                let sent = text.count <= 32 ? text : text.prefix(32) + "…"
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
-                    "subject must be one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(sent)\""))
-            }
-            self = subject
-        }
     }
 
     public let subject: Subject
