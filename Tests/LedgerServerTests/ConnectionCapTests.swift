@@ -6,29 +6,9 @@ import Testing
 /// The connection cap's bookkeeping and what it logs: one warning at the cap, one notice once the load has eased by
 /// a quarter, nothing in between however often a slot frees and is taken again.
 @Suite struct ConnectionCapTests {
-    /// Log lines kept in memory.
-    final class Lines: Sendable {
-        let lines = Mutex<[(Logger.Level, String)]>([])
-    }
-
-    struct Capture: LogHandler {
-        let lines: Lines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            lines.lines.withLock { $0.append((event.level, "\(event.message)")) }
-        }
-    }
-
     @Test func cap_stopsAccepting_logsOnceAtTheCap_andOnceWhenTheLoadHasEased() {
-        let lines = Lines()
-        var cap = ConnectionCap(limit: 8, logger: Logger(label: "test") { _ in Capture(lines: lines) })
+        let lines = CapturedLines()
+        var cap = ConnectionCap(limit: 8, logger: Logger(label: "test") { _ in CapturedLog(lines: lines) })
         for _ in 0..<7 { cap.connectionOpened() }
         #expect(cap.isAcceptingNewConnections())
         cap.connectionOpened()
@@ -53,5 +33,31 @@ import Testing
     @Test func limit_isTheConfiguredOne_orTheOpenFileLimitLessTheReserve() {
         #expect(ConnectionCap.limit(configured: 50) == 50)
         #expect(ConnectionCap.limit(configured: nil) >= 16)
+    }
+}
+
+/// Log lines kept in memory, for tests that check what was logged and at which level.
+final class CapturedLines: Sendable {
+    let lines = Mutex<[(Logger.Level, String)]>([])
+
+    /// The lines logged at `level` or above.
+    func atLeast(_ level: Logger.Level) -> [String] {
+        lines.withLock { $0.filter { $0.0 >= level }.map(\.1) }
+    }
+}
+
+/// A log handler that appends every line to `lines`.
+struct CapturedLog: LogHandler {
+    let lines: CapturedLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.lines.withLock { $0.append((event.level, "\(event.message) \(event.metadata ?? [:])")) }
     }
 }

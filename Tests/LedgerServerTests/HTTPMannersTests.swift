@@ -1,6 +1,7 @@
 import Foundation
 import LedgerClient
 import LedgerServer
+import Logging
 import Testing
 
 /// HTTP manners over real sockets: HEAD wherever GET works, 405 with `Allow`, 400 for broken framing and for a
@@ -70,7 +71,8 @@ import Testing
 
     @Test(arguments: ["/v1/verify", "/v1/submissions"])
     func brokenFraming_is400_notAServerError(path: String) async throws {
-        try await DevLedgerServer.run { server in
+        let log = CapturedLines()
+        try await DevLedgerServer.run(logger: Logger(label: "test") { _ in CapturedLog(lines: log) }) { server in
             let bogusCoding = try await RawHTTP.exchange(port: server.client.port, [
                 Self.post(path, "Content-Type: application/json", "Transfer-Encoding: bogus"),
                 Array(Self.question.utf8)])
@@ -82,6 +84,7 @@ import Testing
             #expect(badChunk.status == 400, "chunk size zz: \(String(decoding: badChunk.raw, as: UTF8.self))")
             #expect(try await server.client.http.send("GET", "/healthz").status == 200)
         }
+        #expect(log.atLeast(.error).isEmpty, "\(log.atLeast(.error))")
     }
 
     @Test func chunkedBody_obeysTheBodyLimit_likeADeclaredOne() async throws {
