@@ -66,7 +66,29 @@ final class JSONValueDecoder: Decoder {
         if T.self == JSONValue.self, let raw = value as? T {
             return raw
         }
-        return try T(from: self)
+        do {
+            return try T(from: self)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.count == codingPath.count {
+            // A string enum meeting a value it does not have: the standard library says "Cannot initialize T from
+            // invalid String value …"; the answer names the accepted values and the start of what was sent.
+            guard case .string(let text) = value, let accepted = Self.caseNames(T.self) else {
+                throw DecodingError.dataCorrupted(context)
+            }
+            let sent = text.count <= 32 ? text : text.prefix(32) + "…"
+            throw JSONError(.invalidValue, path: pathString,
+                            "must be one of \(accepted.joined(separator: ", ")); got \"\(sent)\"")
+        }
+    }
+
+    /// The raw values of a string enum, or nil for any other type.
+    static func caseNames<T>(_ type: T.Type) -> [String]? {
+        guard let enumeration = type as? any (CaseIterable & RawRepresentable).Type else { return nil }
+        return rawValues(enumeration)
+    }
+
+    private static func rawValues<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> [String]? {
+        let names = E.allCases.compactMap { $0.rawValue as? String }
+        return names.isEmpty ? nil : names
     }
 
     var pathString: String {

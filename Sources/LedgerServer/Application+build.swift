@@ -3,24 +3,33 @@ import HummingbirdCore
 public import Logging
 
 /// The router with every route of the API (DESIGN.md §5) and its middleware: errors as JSON and metrics
-/// outermost, then body and time limits. Public so tests (and the OpenAPI check) see exactly what is served.
+/// outermost, then HTTP manners (one `Host`, 405 with `Allow`), then body and time limits. Every `GET` route answers
+/// `HEAD` too. Public so tests (and the OpenAPI check) see exactly what is served.
 public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledger? = nil,
                         metrics: ServerMetrics) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        TileController(ledger: ledger).addRoutes(to: router)
+        ProofController(ledger: ledger).addRoutes(to: router)
+        OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
+        if let registry {
+            SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
+                                 retryAfter: config.sequencer.retryAfterSeconds,
+                                 readOnly: config.store.postgres?.readOnly ?? false).addRoutes(to: router)
+            RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
+            VerificationPageController(ledger: ledger).addRoutes(to: router)
+        }
+    }
+    // Middleware wraps only the routes added after it, and the 405 answer needs the table of every route: the
+    // routes are added once to a router that only lists them, then to the one that serves them.
+    let listing = Router(context: BasicRequestContext.self)
+    addRoutes(to: listing)
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
         ErrorMiddleware(metrics: metrics)
+        RequestMannersMiddleware(routes: RouteTable(listing.routes))
         LimitsMiddleware(bodyLimit: config.http.bodyLimitBytes, timeout: .seconds(config.http.requestTimeoutSeconds))
     }
-    TileController(ledger: ledger).addRoutes(to: router)
-    ProofController(ledger: ledger).addRoutes(to: router)
-    OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
-    if let registry {
-        SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
-                             retryAfter: config.sequencer.retryAfterSeconds,
-                             readOnly: config.store.postgres?.readOnly ?? false).addRoutes(to: router)
-        RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
-        VerificationPageController(ledger: ledger).addRoutes(to: router)
-    }
+    addRoutes(to: router)
     return router
 }
 
@@ -58,9 +67,14 @@ public func buildApplication(
     let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))
     return Application(
         router: router,
-        server: tls?.serverBuilder(http1) ?? .http1(configuration: http1),
-        configuration: ApplicationConfiguration(address: .hostname(config.listen.host, port: config.listen.port),
-                                                serverName: "certledgerd"),
+        server: HTTPServerBuilder { responder in
+            let channel = OriginFormHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1))
+            return tls?.wrapping(channel) ?? channel
+        },
+        configuration: ApplicationConfiguration(
+            address: .hostname(config.listen.host, port: config.listen.port), serverName: "certledgerd",
+            availableConnectionsDelegate: ConnectionCap(
+                limit: ConnectionCap.limit(configured: config.http.maxConnections), logger: logger)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
         logger: logger
     )

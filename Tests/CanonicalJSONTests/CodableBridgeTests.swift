@@ -16,7 +16,7 @@ private struct Submission: Codable, Equatable {
     var body: JSONValue?
 }
 
-private enum Kind: String, Codable {
+private enum Kind: String, Codable, CaseIterable {
     case licenseIssue = "license.issue"
     case sealIssue = "seal.issue"
 }
@@ -139,6 +139,16 @@ private func encodeError<T: Encodable>(_ value: T) -> JSONError? {
         let error = decodeError(Entry.self, text)
         #expect(error?.code == .missingKey)
         #expect(error?.path == "submission.record.capital")
+    }
+
+    @Test func unknownEnumValue_namesTheAcceptedValues_andOnlyThePrefixOfWhatWasSent() {
+        let short = decodeError(Entry.self, sampleCanonical.replacingOccurrences(of: "license.issue", with: "bogus"))
+        #expect(short?.code == .invalidValue)
+        #expect(short?.path == "submission.kind")
+        #expect(short?.reason == #"must be one of license.issue, seal.issue; got "bogus""#)
+        let long = String(repeating: "x", count: 1000)
+        let cut = decodeError(Entry.self, sampleCanonical.replacingOccurrences(of: "license.issue", with: long))
+        #expect(cut?.reason == "must be one of license.issue, seal.issue; got \"\(long.prefix(32))…\"")
     }
 
     @Test func typeMismatch_isReportedWithPath_andNoCoercionHappens() {

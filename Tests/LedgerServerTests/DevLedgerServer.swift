@@ -44,13 +44,13 @@ struct DevLedgerServer {
     }
 
     static func run<T: Sendable>(configure: (inout ServerConfig) -> Void = { _ in },
+                                 logger: Logger = quietLogger("test"),
                                  _ body: (DevLedgerServer) async throws -> T) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-dev-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var config = DevelopmentLedger.config(folder: folder)
         config.listen.port = 0
         configure(&config)
-        let logger = quietLogger("test")
         try await DevelopmentLedger.createIfMissing(config: config, logger: logger)
         let metrics = ServerMetrics()
         let ledger = try await Ledger.open(config: config, metrics: metrics, logger: logger)

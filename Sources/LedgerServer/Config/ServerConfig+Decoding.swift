@@ -98,6 +98,9 @@ extension ServerConfig {
                   http.requestTimeoutSeconds, "1...600")
         try check((1...3_600).contains(http.idleTimeoutSeconds), "http.idleTimeoutSeconds",
                   http.idleTimeoutSeconds, "1...3600")
+        if let maxConnections = http.maxConnections {
+            try check((1...1_000_000).contains(maxConnections), "http.maxConnections", maxConnections, "1...1000000")
+        }
         try check((1...100).contains(verification.workPercent), "verification.workPercent",
                   verification.workPercent, "1...100")
         guard !listen.host.isEmpty else {
@@ -221,7 +224,7 @@ extension ServerConfig.Batching {
 
 extension ServerConfig.HTTPLimits {
     private enum Field: String, CodingKey, CaseIterable {
-        case bodyLimitBytes, requestTimeoutSeconds, idleTimeoutSeconds
+        case bodyLimitBytes, requestTimeoutSeconds, idleTimeoutSeconds, maxConnections
     }
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
@@ -231,6 +234,7 @@ extension ServerConfig.HTTPLimits {
         bodyLimitBytes = try c.value(.bodyLimitBytes, default: bodyLimitBytes)
         requestTimeoutSeconds = try c.value(.requestTimeoutSeconds, default: requestTimeoutSeconds)
         idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: idleTimeoutSeconds)
+        maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections)
     }
 }
 

@@ -200,14 +200,20 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
 
     /// Limits that keep one client from holding the server's memory or tasks.
     public struct HTTPLimits: Sendable, Equatable, Decodable {
-        /// Largest request body accepted; larger ones get 413 before the body is read. Default 1 MiB: a bundle of
-        /// 64 entries of at most 64 KiB each would not fit, but real submissions are a few KiB.
+        /// Largest request body accepted; larger declared ones get 413 before the body is read, chunked ones as soon
+        /// as they pass it. Default 1 MiB: a bundle of 64 entries of at most 64 KiB each would not fit, but real
+        /// submissions are a few KiB.
         public var bodyLimitBytes = 1 << 20
-        /// Longest a handler may run; then 503 with Retry-After. Default 10 s: far above any read (a few tile
-        /// reads) and a batch's fsync, short enough that stuck requests do not pile up.
+        /// Longest a request may take; then 503 with Retry-After, or 408 when its body had not arrived yet.
+        /// Default 10 s: far above any read (a few tile reads) and a batch's fsync, short enough that stuck requests
+        /// do not pile up.
         public var requestTimeoutSeconds = 10
         /// A keep-alive connection with no request for this long is closed. Default 60 s.
         public var idleTimeoutSeconds = 60
+        /// Most connections held open at once; beyond it new clients wait in the listen backlog (and a log line
+        /// says the cap was reached). Default (absent): the open-file limit less 128 descriptors, so that accepting
+        /// never exhausts the descriptors the store needs.
+        public var maxConnections: Int?
         /// Every default.
         public init() {}
     }

@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import CanonicalJSON
 import Log
+import NIOHTTP1
 import Registry
 
 /// An error answer of the HTTP API (DESIGN.md §5): `{"error":{"code","message","field"}}` with its status, plus
@@ -18,15 +19,26 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     public let field: String?
     /// Seconds to wait before retrying (503 and 429 only).
     public let retryAfter: Int?
+    /// Further header fields of the answer (`Allow` on a 405, `Connection: close` after broken framing).
+    public let headers: HTTPFields
 
     /// An error answer with every part given.
     public init(_ status: HTTPResponse.Status, code: String, _ message: String, field: String? = nil,
-                retryAfter: Int? = nil) {
+                retryAfter: Int? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
         self.retryAfter = retryAfter
+        self.headers = headers
+    }
+
+    /// A request the server does not take as HTTP/1.1 (RFC 9112): broken body framing, a missing or repeated
+    /// `Host`. After broken framing the connection is closed (`close`), the server no longer knowing where the next
+    /// request would start.
+    static func malformedRequest(_ message: String, field: String? = nil, close: Bool = false) -> APIError {
+        APIError(.badRequest, code: "malformed_request", message, field: field,
+                 headers: close ? [.connection: "close"] : [:])
     }
 
     /// A request parameter that is missing or not spelled as the API requires.
@@ -53,11 +65,31 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         case let error as LogStoreError:
             self.init(.serviceUnavailable, code: "store_unavailable", "the log store failed: \(error)",
                       retryAfter: 1)
+        case let error as HTTPParserError:
+            self = .malformedRequest("the request is not valid HTTP/1.1: \(Self.describe(error))", close: true)
         case let error as HTTPError:
             let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
             self.init(error.status, code: code, error.body ?? error.status.reasonPhrase)
         default:
             self.init(.internalServerError, code: "internal", "internal error")
+        }
+    }
+
+    /// What a client sent, for quoting in an error: at most its first 32 characters, marked when cut, so an answer
+    /// never echoes more than a short prefix of rejected input.
+    static func quote(_ text: some StringProtocol) -> String {
+        text.count <= 32 ? "\"\(text)\"" : "\"\(text.prefix(32))…\" (\(text.utf8.count) bytes)"
+    }
+
+    /// What the HTTP/1.1 parser objected to, in words.
+    static func describe(_ error: HTTPParserError) -> String {
+        switch error {
+        case .invalidChunkSize: "a chunk size is not a hexadecimal number"
+        case .invalidContentLength, .unexpectedContentLength: "the Content-Length is not a valid length"
+        case .invalidHeaderToken, .invalidCharactersUsed: "a header field holds characters HTTP does not allow"
+        case .headerOverflow: "the header section is too large"
+        case .closedConnection, .invalidEOFState: "the connection closed before the body was complete"
+        default: "its Transfer-Encoding or Content-Length does not frame a body this server reads"
         }
     }
 
@@ -115,13 +147,20 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         let error: Detail
     }
 
+    /// The longest message an answer carries, in characters.
+    static var maxMessage: Int { 300 }
+
     /// The JSON answer; errors are never cached.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // A bound on every message, whatever quoted the client's input into it: answers stay short.
+        let message = message.count <= Self.maxMessage ? message : message.prefix(Self.maxMessage) + "…"
+        let field = field.map { $0.count <= 64 ? $0 : $0.prefix(64) + "…" }
         let body = try encoder.encode(Body(error: .init(code: code, message: message, field: field)))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        headers.append(contentsOf: self.headers)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

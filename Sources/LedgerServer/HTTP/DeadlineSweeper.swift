@@ -28,9 +28,9 @@ final class DeadlineSweeper: Sendable {
     }
 
     /// Runs `body` in the current task; if it is still running at `timeout`, the task is cancelled and, should
-    /// `body` then throw, `onTimeout` is thrown instead. A body that completes despite the cancellation returns its
-    /// result (the work is done, and saying otherwise would be false).
-    func run<T>(timeout: Duration, onTimeout: () -> any Error,
+    /// `body` then throw, what `onTimeout` makes of its error is thrown instead. A body that completes despite the
+    /// cancellation returns its result (the work is done, and saying otherwise would be false).
+    func run<T>(timeout: Duration, onTimeout: (any Error) -> any Error,
                 _ body: () async throws -> T) async throws -> T {
         let id: UInt64? = withUnsafeCurrentTask { task in
             guard let task else { return nil }
@@ -42,7 +42,7 @@ final class DeadlineSweeper: Sendable {
             _ = finish(id)
             return result
         } catch {
-            if finish(id) { throw onTimeout() }
+            if finish(id) { throw onTimeout(error) }
             throw error
         }
     }

@@ -12,9 +12,9 @@ enum JSONBody {
         // verification's CPU): the media type before any parameter, without spaces or tabs, case-insensitively.
         let media = type.utf8.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != 0x20 && $0 != 0x09 }
         guard media.count == 16, media.elementsEqual("application/json".utf8, by: { $0 | 0x20 == $1 }) else {
+            let got = type.isEmpty ? "no Content-Type" : APIError.quote(type)
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           "the body must be application/json; got \(type.isEmpty ? "no Content-Type" : type)",
-                           field: "Content-Type")
+                           "the body must be application/json; got \(got)", field: "Content-Type")
         }
     }
 
@@ -25,10 +25,15 @@ enum JSONBody {
     }
 
     /// Collects the body into `request` (so later handlers read it again), refusing one longer than `limit`
-    /// bytes with 413 — NIO's own error for that would otherwise surface as a 500.
+    /// bytes with 413 — NIO's own error for that would otherwise surface as a 500. A body still incomplete when the
+    /// request's time runs out (its task is cancelled) is the client's delay: 408.
     static func collectBody(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
         do {
-            return try await request.collectBody(upTo: limit)
+            let body = try await request.collectBody(upTo: limit)
+            if Task.isCancelled { throw APIError.bodyTimeout }
+            return body
+        } catch _ where Task.isCancelled {
+            throw APIError.bodyTimeout
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, code: "too_large", "the body is larger than \(limit) bytes",
                            field: "body")
@@ -48,6 +53,13 @@ enum JSONBody {
 }
 
 extension APIError {
+    /// 408: the request's body did not arrive in time; the answer asks the client to close the connection, where
+    /// the rest of that body may still arrive.
+    static var bodyTimeout: APIError {
+        APIError(.requestTimeout, code: "request_timeout", "the request body did not arrive in time", field: "body",
+                 headers: [.connection: "close"])
+    }
+
     /// A body that is not acceptable JSON: 413 when too large, 400 otherwise, naming the JSON path and offset.
     init(jsonError error: JSONError) {
         let status: HTTPResponse.Status = error.code == .inputTooLarge ? .contentTooLarge : .badRequest

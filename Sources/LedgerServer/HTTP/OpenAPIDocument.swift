@@ -22,11 +22,26 @@ enum OpenAPIDocument {
               summary: >-
                 One signed submission, or {"bundle":[...]} of 1-64 sequenced atomically at consecutive indices.
                 Answered once the entries are durable. An exact re-send returns the original entries (200).
+              description: >-
+                A submission's record must follow the rules of its kind (docs/records.md) and be signed by a
+                current key of a department whose role allows the kind: neither can be said in JSON Schema, so a
+                body of the right shape may still be refused (400, 401, 403, 404, 409).
               requestBody:
                 required: true
                 content:
                   application/json:
-                    schema: {type: object}
+                    schema:
+                      oneOf:
+                        - {$ref: '#/components/schemas/Submission'}
+                        - type: object
+                          required: [bundle]
+                          additionalProperties: false
+                          properties:
+                            bundle:
+                              type: array
+                              minItems: 1
+                              maxItems: 64
+                              items: {$ref: '#/components/schemas/Submission'}
               responses:
                 '201':
                   description: Sequenced; the entries with inclusion proofs against the signed checkpoint.
@@ -54,7 +69,7 @@ enum OpenAPIDocument {
                 The committed state of the license of a USCC, the indices of its entries and links, and the ids of
                 the seals ever issued to the holder.
               parameters:
-                - {name: uscc, in: path, required: true, schema: {type: string, pattern: '^[0-9A-Z]{18}$'}}
+                - {name: uscc, in: path, required: true, schema: {$ref: '#/components/schemas/USCC'}}
               responses:
                 '200':
                   description: The license.
@@ -83,7 +98,7 @@ enum OpenAPIDocument {
               operationId: getSeal
               summary: The committed state of a seal and the indices of its entries.
               parameters:
-                - {name: sealId, in: path, required: true, schema: {type: string}}
+                - {name: sealId, in: path, required: true, schema: {$ref: '#/components/schemas/SealID'}}
               responses:
                 '200':
                   description: The seal.
@@ -119,15 +134,31 @@ enum OpenAPIDocument {
                 content:
                   application/json:
                     schema:
-                      type: object
-                      required: [subject]
-                      properties:
-                        subject: {type: string, enum: [license, seal, document]}
-                        uscc: {type: string}
-                        sealId: {type: string}
-                        holder: {type: string}
-                        document: {type: object}
-                        asOf: {type: string, format: date}
+                      oneOf:
+                        - type: object
+                          description: A license question; optional members may be null (as if absent).
+                          required: [subject, uscc]
+                          additionalProperties: false
+                          properties:
+                            subject: {const: license}
+                            uscc: {$ref: '#/components/schemas/USCC'}
+                            document: {oneOf: [{$ref: '#/components/schemas/Digest'}, {type: 'null'}]}
+                            asOf: {oneOf: [{$ref: '#/components/schemas/Date'}, {type: 'null'}]}
+                        - type: object
+                          required: [subject, sealId]
+                          additionalProperties: false
+                          properties:
+                            subject: {const: seal}
+                            sealId: {$ref: '#/components/schemas/SealID'}
+                            holder: {oneOf: [{$ref: '#/components/schemas/USCC'}, {type: 'null'}]}
+                            asOf: {oneOf: [{$ref: '#/components/schemas/Date'}, {type: 'null'}]}
+                        - type: object
+                          required: [subject, document]
+                          additionalProperties: false
+                          properties:
+                            subject: {const: document}
+                            document: {$ref: '#/components/schemas/Digest'}
+                            asOf: {oneOf: [{$ref: '#/components/schemas/Date'}, {type: 'null'}]}
               responses:
                 '200':
                   description: >-
@@ -160,8 +191,12 @@ enum OpenAPIDocument {
                   required: true
                   description: >-
                     The rest of the C2SP path after /tile/, which contains slashes, e.g. 0/x001/234.p/8 or
-                    entries/000. Only the canonical spelling is accepted.
-                  schema: {type: string}
+                    entries/000: a level 0-63 or "entries", the index in groups of three digits (all but the last
+                    prefixed with x, no leading x000), and for a partial tile .p/ and its width 1-255. Only this
+                    canonical spelling is accepted; a tile the tree does not have (yet) is 404.
+                  schema:
+                    type: string
+                    pattern: '^(entries|[0-9]|[1-5][0-9]|6[0-3])/(x([1-9][0-9]{2}|0[1-9][0-9]|00[1-9])/(x[0-9]{3}/){0,4})?[0-9]{3}(\\.p/([1-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))?$'
               responses:
                 '200':
                   description: Tile bytes (32-byte hashes, or uint16-length-prefixed entries).
@@ -178,7 +213,7 @@ enum OpenAPIDocument {
                 - name: index
                   in: path
                   required: true
-                  schema: {type: integer, minimum: 0}
+                  schema: {type: integer, minimum: 0, maximum: 18446744073709551615}
               responses:
                 '200':
                   description: The entry.
@@ -198,9 +233,12 @@ enum OpenAPIDocument {
             get:
               operationId: getInclusionProof
               summary: RFC 9162 inclusion proof of entry index in the tree of the given size.
+              description: index must be below size (400 otherwise); a size above the tree's is 404.
               parameters:
-                - {name: index, in: query, required: true, schema: {type: integer, minimum: 0}}
-                - {name: size, in: query, required: true, schema: {type: integer, minimum: 1}}
+                - {name: index, in: query, required: true, schema: {type: integer, minimum: 0,
+                   maximum: 18446744073709551614}}
+                - {name: size, in: query, required: true, schema: {type: integer, minimum: 1,
+                   maximum: 18446744073709551615}}
               responses:
                 '200':
                   description: The proof and the current signed checkpoint.
@@ -221,9 +259,12 @@ enum OpenAPIDocument {
             get:
               operationId: getConsistencyProof
               summary: RFC 9162 consistency proof between two tree sizes.
+              description: from must not exceed to (400 otherwise); a size above the tree's is 404.
               parameters:
-                - {name: from, in: query, required: true, schema: {type: integer, minimum: 1}}
-                - {name: to, in: query, required: true, schema: {type: integer, minimum: 1}}
+                - {name: from, in: query, required: true, schema: {type: integer, minimum: 1,
+                   maximum: 18446744073709551615}}
+                - {name: to, in: query, required: true, schema: {type: integer, minimum: 1,
+                   maximum: 18446744073709551615}}
               responses:
                 '200':
                   description: The proof and the current signed checkpoint.
@@ -304,6 +345,44 @@ enum OpenAPIDocument {
                       schema: {type: string}
         components:
           schemas:
+            USCC:
+              type: string
+              format: uscc
+              description: >-
+                A unified social credit code (GB 32100-2015): registration authority, entity category, six digits
+                of an administrative division, the organisation code with its GB 11714 check character, and the
+                check character of the whole code (both check characters are verified: 400 when wrong).
+              pattern: '^[1-9ANY][0-9A-HJ-NPQRTUW-Y][0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}$'
+            SealID:
+              type: string
+              description: A 6-digit division code and 2-26 characters of 0-9 and A-Z.
+              pattern: '^[0-9]{6}[0-9A-Z]{2,26}$'
+            Date:
+              type: string
+              description: A calendar date YYYY-MM-DD in the years 1900-2999.
+              format: date
+              pattern: '^(19|2[0-9])[0-9]{2}-'
+            Digest:
+              type: object
+              required: [algorithm, digest]
+              additionalProperties: false
+              properties:
+                algorithm: {type: string, enum: [sha256, sm3]}
+                digest: {type: string, pattern: '^[0-9a-f]{64}$'}
+            Submission:
+              type: object
+              required: [kind, department, keyId, nonce, record, signature]
+              additionalProperties: false
+              properties:
+                kind:
+                  type: string
+                  enum: [department.register, department.rotate-key, department.retire, license.issue,
+                         license.amend, license.revoke, license.cancel, seal.issue, seal.revoke, link.share]
+                department: {type: string}
+                keyId: {type: string, pattern: '^[0-9a-f]{32}$'}
+                nonce: {type: string, pattern: '^[A-Za-z0-9_-]{16,64}$'}
+                record: {type: object}
+                signature: {type: string, contentEncoding: base64}
             Health:
               type: object
               required: [status, treeSize]
@@ -345,9 +424,10 @@ enum OpenAPIDocument {
           responses:
             Error:
               description: >-
-                An error (400 malformed, 401 bad signature, 403 role, 404 unknown, 409 state conflict, 413 too
-                large, 415 wrong content type, 429 one department's share of the queue is full, 503 overloaded or
-                store unavailable; 429 and 503 with Retry-After).
+                An error (400 malformed, 401 bad signature, 403 role, 404 unknown, 405 method not served at
+                this path (with Allow), 408 body not received in time, 409 state conflict, 413 too large, 415
+                wrong content type, 429 one department's share of the queue is full, 503 overloaded or store
+                unavailable; 429 and 503 with Retry-After). Every GET operation answers HEAD too.
               content:
                 application/json:
                   schema: {$ref: '#/components/schemas/Error'}

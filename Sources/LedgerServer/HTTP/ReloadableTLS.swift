@@ -58,12 +58,9 @@ public final class TLSCertificates: Sendable {
         }
     }
 
-    /// An HTTP/1.1 server whose connections start with TLS, with the context current when each connection arrives.
-    public func serverBuilder(_ configuration: HTTP1Channel.Configuration) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
-            ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: configuration),
-                                 certificates: self)
-        }
+    /// `base` behind a TLS server handler with the context current when each connection arrives.
+    public func wrapping(_ base: some ServerChildChannel) -> any ServerChildChannel {
+        ReloadableTLSChannel(base: base, certificates: self)
     }
 }
 

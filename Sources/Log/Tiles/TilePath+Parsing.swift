@@ -9,7 +9,7 @@ extension TilePath {
         let segments = Array(text.utf8).split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .map { Array($0) }
         guard segments.count >= 3, segments[0] == Array("tile".utf8) else {
-            throw Self.failure("path", "\"\(text)\" does not start with tile/<L>/ or tile/entries/")
+            throw Self.failure("path", "\"\(text.prefix(32))\" does not start with tile/<L>/ or tile/entries/")
         }
         let isEntries = segments[1] == Array("entries".utf8)
         var level: UInt8 = 0
@@ -45,7 +45,7 @@ extension TilePath {
             let text = String(decoding: group, as: UTF8.self)
             guard isLast || group.first == UInt8(ascii: "x"), digits.count == 3,
                   digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-                throw failure("index", "index group \"\(text)\" is not \(isLast ? "" : "x + ")3 digits")
+                throw failure("index", "index group \"\(text.prefix(32))\" is not \(isLast ? "" : "x + ")3 digits")
             }
             let value = digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1 - UInt8(ascii: "0")) }
             guard i > 0 || isLast || value > 0 else {

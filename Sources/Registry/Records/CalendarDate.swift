@@ -25,7 +25,7 @@ public struct CalendarDate: ValidatedString, Comparable {
             return (year, month, day)
         }
         guard let (year, month, day) = parsed else {
-            throw RegistryError(.invalid, "a date is written YYYY-MM-DD, found \"\(text)\"")
+            throw RegistryError(.invalid, "a date is written YYYY-MM-DD, found \(FieldCheck.quote(text))")
         }
         guard Self.years.contains(year) else {
             throw RegistryError(.invalid, "year \(year) is outside \(Self.years.lowerBound)–\(Self.years.upperBound)")

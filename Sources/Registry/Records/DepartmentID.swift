@@ -12,7 +12,7 @@ public struct DepartmentID: ValidatedString {
     public init(validating text: String) throws(RegistryError) {
         guard FieldCheck.ascii(text, Self.length, { FieldCheck.isLowerAlnum($0) || $0 == UInt8(ascii: "-") }) else {
             throw RegistryError(.invalid, "a department id is 2–40 characters of a-z, 0-9 and \"-\", "
-                                + "found \"\(text)\" (\(text.utf8.count) bytes of UTF-8)")
+                                + "found \(FieldCheck.quote(text)) (\(text.utf8.count) bytes of UTF-8)")
         }
         value = text
     }

@@ -3,6 +3,12 @@ import CanonicalJSON
 /// The checks that decoding alone cannot make (free-text bounds, patterns of plain strings), each failing with
 /// the field's JSON path and the numbers, plus the mapping of `JSONError` into `RegistryError`.
 enum FieldCheck {
+    /// What was sent, for quoting in an error: at most its first 32 characters, marked when cut, so a message
+    /// never carries more than a short prefix of rejected input.
+    static func quote(_ text: some StringProtocol) -> String {
+        text.count <= 32 ? "\"\(text)\"" : "\"\(text.prefix(32))…\" (\(text.utf8.count) bytes)"
+    }
+
     /// Free text: `bounds` counts Unicode scalars (a CJK character is one, whatever its UTF-8 length); no control
     /// characters (C0, DEL, C1), which have no place in a register and can hide text in a terminal; no leading or
     /// trailing white space, so that one name has one spelling.

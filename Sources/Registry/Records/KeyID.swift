@@ -10,7 +10,7 @@ public struct KeyID: ValidatedString {
 
     public init(validating text: String) throws(RegistryError) {
         guard FieldCheck.ascii(text, Self.length...Self.length, FieldCheck.isLowerHex) else {
-            throw RegistryError(.invalid, "a key id is \(Self.length) lower-case hex digits, found \"\(text)\"")
+            throw RegistryError(.invalid, "a key id is \(Self.length) lower-case hex digits, found \(FieldCheck.quote(text))")
         }
         value = text
     }

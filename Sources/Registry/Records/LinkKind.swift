@@ -23,7 +23,7 @@ public enum LinkKind: String, CaseIterable, ValidatedString {
 
     public init(validating text: String) throws(RegistryError) {
         guard let kind = Self(rawValue: text) else {
-            throw RegistryError(.invalid, "unknown link kind \"\(text)\"; expected one of "
+            throw RegistryError(.invalid, "unknown link kind \(FieldCheck.quote(text)); expected one of "
                                 + Self.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self = kind

@@ -12,7 +12,7 @@ public struct RecordTime: ValidatedString, Comparable {
 
     public init(validating text: String) throws(RegistryError) {
         guard let timestamp = Timestamp(rfc3339: text) else {
-            throw RegistryError(.invalid, "an instant is written YYYY-MM-DDTHH:MM:SS.mmmZ (UTC), found \"\(text)\"")
+            throw RegistryError(.invalid, "an instant is written YYYY-MM-DDTHH:MM:SS.mmmZ (UTC), found \(FieldCheck.quote(text))")
         }
         value = text
         self.timestamp = timestamp

@@ -38,8 +38,8 @@ public struct RegisteredCapital: Codable, Sendable, Hashable {
             return (1...2).contains(fraction.count) && fraction.allSatisfy(FieldCheck.isDigit) ? 0 : 2
         }
         switch verdict {
-        case 1: return "an amount is 1–15 digits without leading zeros and an optional fraction, found \"\(text)\""
-        case 2: return "an amount has at most 2 decimals, found \"\(text)\""
+        case 1: return "an amount is 1–15 digits without leading zeros and an optional fraction, found \(FieldCheck.quote(text))"
+        case 2: return "an amount has at most 2 decimals, found \(FieldCheck.quote(text))"
         default: return nil
         }
     }

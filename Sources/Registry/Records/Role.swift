@@ -32,7 +32,7 @@ public enum Role: Sendable, Hashable, ValidatedString {
             self = role
             return
         }
-        throw RegistryError(.invalid, "unknown role \"\(text)\"; expected license-issuer, seal-issuer, operator "
+        throw RegistryError(.invalid, "unknown role \(FieldCheck.quote(text)); expected license-issuer, seal-issuer, operator "
                             + "or link:<kind> with a kind from "
                             + LinkKind.allCases.map(\.rawValue).joined(separator: ", "))
     }

@@ -14,7 +14,7 @@ public struct SealID: ValidatedString {
         guard Self.length.contains(bytes.count), bytes.prefix(6).allSatisfy(FieldCheck.isDigit),
               bytes.allSatisfy(FieldCheck.isUpperAlnum) else {
             throw RegistryError(.invalid, "a seal id is a 6-digit division code and 2–26 characters of 0-9 and "
-                                + "A-Z (8–32 in all), found \"\(text)\" (\(bytes.count) characters)")
+                                + "A-Z (8–32 in all), found \(FieldCheck.quote(text)) (\(bytes.count) characters)")
         }
         value = text
     }

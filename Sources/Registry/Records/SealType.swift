@@ -21,7 +21,7 @@ public enum SealType: String, CaseIterable, ValidatedString {
 
     public init(validating text: String) throws(RegistryError) {
         guard let type = Self(rawValue: text) else {
-            throw RegistryError(.invalid, "unknown seal type \"\(text)\"; expected one of "
+            throw RegistryError(.invalid, "unknown seal type \(FieldCheck.quote(text)); expected one of "
                                 + Self.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self = type

@@ -114,12 +114,12 @@ public struct USCC: Sendable, Hashable, Codable, CustomStringConvertible {
 
     static func explain(_ problem: Problem, _ text: String) -> String {
         switch problem {
-        case .length: return "a USCC has 18 characters, \"\(text)\" has \(text.count)"
-        case .character: return "\"\(text)\" contains a character outside 0-9 and A-Y without I, O, Z, S, V"
-        case .authority: return "\"\(text)\" starts with an unknown registration authority code (1-9, A, N, Y)"
-        case .division: return "positions 3-8 of \"\(text)\" must be the digits of an administrative division"
-        case .organisationCheck: return "the organisation code check character (position 17) of \"\(text)\" is wrong"
-        case .check: return "the check character (position 18) of \"\(text)\" is wrong"
+        case .length: return "a USCC has 18 characters, \(FieldCheck.quote(text)) has \(text.count)"
+        case .character: return "\(FieldCheck.quote(text)) contains a character outside 0-9 and A-Y without I, O, Z, S, V"
+        case .authority: return "\(FieldCheck.quote(text)) starts with an unknown registration authority code (1-9, A, N, Y)"
+        case .division: return "positions 3-8 of \(FieldCheck.quote(text)) must be the digits of an administrative division"
+        case .organisationCheck: return "the organisation code check character (position 17) of \(FieldCheck.quote(text)) is wrong"
+        case .check: return "the check character (position 18) of \(FieldCheck.quote(text)) is wrong"
         }
     }
 }

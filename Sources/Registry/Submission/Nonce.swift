@@ -15,7 +15,7 @@ public struct Nonce: ValidatedString {
     public init(validating text: String) throws(RegistryError) {
         guard FieldCheck.ascii(text, Self.length, Self.isAllowed) else {
             throw RegistryError(.invalid, "a nonce is 16–64 characters of A-Z, a-z, 0-9, \"_\" and \"-\", "
-                                + "found \(text.utf8.count) characters: \"\(text)\"")
+                                + "found \(text.utf8.count) characters: \(FieldCheck.quote(text))")
         }
         value = text
     }

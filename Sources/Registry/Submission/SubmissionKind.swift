@@ -31,7 +31,7 @@ public enum SubmissionKind: String, CaseIterable, ValidatedString {
 
     public init(validating text: String) throws(RegistryError) {
         guard let kind = Self(rawValue: text) else {
-            throw RegistryError(.invalid, "unknown kind \"\(text)\"; expected one of "
+            throw RegistryError(.invalid, "unknown kind \(FieldCheck.quote(text)); expected one of "
                                 + Self.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self = kind

@@ -2,8 +2,8 @@
 /// of the license document in front of it), a seal by id (optionally with the holder it expects), or a bare document
 /// digest. `asOf` is the day the answer is about (default: today, UTC).
 public struct VerifierQuestion: Codable, Sendable, Hashable {
-    /// What is asked about.
-    public enum Subject: String, Codable, Sendable, Hashable {
+    /// What is asked about (`CaseIterable`, so a decoding error names the accepted values).
+    public enum Subject: String, Codable, Sendable, Hashable, CaseIterable {
         case license, seal, document
     }
 
