@@ -22,6 +22,14 @@ enum OpenAPIDocument {
               summary: >-
                 One signed submission, or {"bundle":[...]} of 1-64 sequenced atomically at consecutive indices.
                 Answered once the entries are durable. An exact re-send returns the original entries (200).
+                With witnesses, wait=witnessed holds the answer (up to the request timeout) until a checkpoint
+                carrying a quorum of cosignatures covers the entries and proves them against it; the header
+                CertLedger-Witnessed says whether it did (the entries are accepted either way).
+              parameters:
+                - name: wait
+                  in: query
+                  required: false
+                  schema: {type: string, enum: [witnessed]}
               requestBody:
                 required: true
                 content:
