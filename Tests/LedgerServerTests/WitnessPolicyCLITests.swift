@@ -34,9 +34,21 @@ import Testing
             let common = ["--server", url, "--verifier-key", vkey, "--witness-policy", folder + "/policy.txt"]
 
             let witnessed = try run(["verify", "license", "91350100MA2YDE7W7J", "--save", folder + "/old-answer.json",
-                                     "--witness-state", folder + "/seen"] + common, in: folder)
+                                     "--proofs", folder + "/proofs", "--witness-state", folder + "/seen"] + common,
+                                    in: folder)
             #expect(witnessed.status == 0, "\(witnessed.output) \(witnessed.errors)")
             #expect(witnessed.output.contains("witnessed: department-0"))
+
+            // The filed-away proof of the deciding entry passes check-proof with the policy, offline.
+            let proof = ["check-proof", "\(folder)/proofs/\(issuedAt).tlog-proof", "--entry",
+                         "\(folder)/proofs/\(issuedAt).entry", "--verifier-key", vkey]
+            let checked = try run(proof + ["--witness-policy", folder + "/policy.txt"], in: folder)
+            #expect(checked.status == 0, "\(checked.errors)")
+
+            // The auditor through the public tiles: the served checkpoint must meet the policy.
+            let audit = try run(["audit", "--server", url, "--verifier-key", vkey, "--witness-policy",
+                                 folder + "/policy.txt", "--state", folder + "/audit-state"], in: folder)
+            #expect(audit.status == 0, "\(audit.output) \(audit.errors)")
 
             // A policy asking for a witness the ledger does not use: no quorum, exit 1 with the reason.
             let stranger = try Ed25519CosignatureSigner(name: "witness.elsewhere", privateKey: .generate(.ed25519))
@@ -50,6 +62,12 @@ import Testing
             #expect(refused.status == 1)
             #expect(refused.errors.contains("NOT WITNESSED"))
             #expect(refused.errors.contains("the quorum is 3"))
+            let strictProof = try run(proof + ["--witness-policy", folder + "/strict.txt"], in: folder)
+            #expect(strictProof.status == 1)
+            #expect(strictProof.errors.contains("the quorum is 3"))
+            let strictAudit = try run(["audit", "--server", url, "--verifier-key", vkey, "--witness-policy",
+                                       folder + "/strict.txt"], in: folder)
+            #expect(strictAudit.status == 1)
 
             // Fresh enough for the default --max-age (10 minutes); too old for one of a second, two seconds later.
             let checkpoint = try run(["checkpoint", "--server", url, "--witness-policy", folder + "/policy.txt"],
