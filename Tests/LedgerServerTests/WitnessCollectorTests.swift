@@ -6,6 +6,7 @@ import Log
 import LogStoreContract
 import SignedNote
 import Testing
+import Witness
 
 /// The daemon with witnesses (DESIGN.md §9), over real sockets with in-process C2SP witnesses: the quorum is served at
 /// `/checkpoint`, submissions never wait for witnesses unless asked, and witnesses that are down show in `/healthz`
@@ -88,9 +89,43 @@ import Testing
         }
     }
 
-    @Test func healthy_withAFreshWitnessedCheckpoint_isOk() async throws {
+    @Test func witnessesThatCosignedBefore_answer409_andAreSentTheProofFromTheirSize() async throws {
+        // Each witness already cosigned the ledger's head (as before a restart of the daemon, whose memory of their
+        // sizes is gone): the collector's first `old 0` gets a 409 naming that size and is sent again from it.
+        try await WitnessedLedger.run(witnesses: 2, quorum: 2, prepare: { ledger, witnesses in
+            let note = try Note(parsing: ledger.log.snapshot.checkpoint)
+            for witness in witnesses {
+                let request = try AddCheckpointRequest(oldSize: 0, proof: [], note: note)
+                #expect(await witness.addCheckpoint(body: request.bytes).status == 200)
+            }
+        }) { ledger in
+            let server = ledger.server
+            let before = server.ledger.log.snapshot.head.size
+            _ = try #require(try await ledger.witnessedCheckpoint(atLeast: before))
+            #expect(try await server.post("/v1/submissions", try server.signExample("license-issue", as: "demo-amr")
+                .canonicalBytes).status == 201)
+            let after = server.ledger.log.snapshot.head.size
+            let witnessed = try #require(try await ledger.witnessedCheckpoint(atLeast: after))
+            #expect(witnessed.checkpoint.size == after && after > before)
+            let metrics = try await server.client.http.send("GET", "/metrics").text
+            #expect(metrics.contains("certledger_witness_cosigned_size{witness=\"witness-1.example\"} \(after)"))
+            #expect(metrics.contains(
+                "certledger_witness_failures_total{witness=\"witness-1.example\",reason=\"conflict\"} 0"))
+        }
+    }
+
+    @Test func idleLog_isCosignedAgain_withFreshTimestamps_andHealthIsOk() async throws {
         try await WitnessedLedger.run(witnesses: 1, quorum: 1, configure: { $0.witnesses?.maxAgeSeconds = 5 }) { ledger in
-            _ = try #require(try await ledger.witnessedCheckpoint(atLeast: 1))
+            let first = try #require(try await ledger.witnessedCheckpoint(atLeast: 1))
+            // refreshSeconds is 1 here: within a few seconds the same checkpoint carries a newer cosignature.
+            let deadline = ContinuousClock.now + .seconds(6)
+            var refreshed = first
+            while refreshed.quorumTime <= first.quorumTime, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                refreshed = try #require(try await ledger.witnessedCheckpoint(atLeast: 1))
+            }
+            #expect(refreshed.quorumTime > first.quorumTime)
+            #expect(refreshed.checkpoint == first.checkpoint)
             let health = try await ledger.server.client.http.send("GET", "/healthz")
             #expect(health.text.contains("\"status\":\"ok\""))
             #expect(health.text.contains("\"witnessedSize\""))

@@ -20,6 +20,7 @@ struct WitnessedLedger {
 
     static func run<T: Sendable>(witnesses count: Int, quorum: Int, down: Set<Int> = [],
                                  configure: (inout ServerConfig) -> Void = { _ in },
+                                 prepare: (Ledger, [Witness]) async throws -> Void = { _, _ in },
                                  _ body: (WitnessedLedger) async throws -> T) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-wit-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -45,7 +46,7 @@ struct WitnessedLedger {
         let policy = try WitnessPolicy(logVerifier: logVerifier, witnesses: members, quorum: quorum)
         do {
             let result = try await run(folder: folder, config: config, policy: policy, witnesses: witnesses,
-                                       quorum: quorum, down: down, configure: configure, body)
+                                       quorum: quorum, down: down, configure: configure, prepare: prepare, body)
             for witness in witnesses { await witness.close() }
             return result
         } catch {
@@ -57,6 +58,7 @@ struct WitnessedLedger {
     private static func run<T: Sendable>(folder: String, config: ServerConfig, policy: WitnessPolicy,
                                          witnesses: [Witness], quorum: Int, down: Set<Int>,
                                          configure: (inout ServerConfig) -> Void,
+                                         prepare: (Ledger, [Witness]) async throws -> Void,
                                          _ body: (WitnessedLedger) async throws -> T) async throws -> T {
         var config = config
         let logger = quietLogger("test")
@@ -73,6 +75,7 @@ struct WitnessedLedger {
             configure(&config)
             let metrics = ServerMetrics()
             let ledger = try await Ledger.open(config: config, metrics: metrics, logger: logger)
+            try await prepare(ledger, witnesses)
             let collector = try WitnessCollector(log: ledger.log, config: config, logger: logger)
             return try await withLiveServer({ onRunning in
                 try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: logger,
