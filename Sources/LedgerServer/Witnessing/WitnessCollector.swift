@@ -118,6 +118,12 @@ public struct WitnessCollector: Service {
         do {
             for _ in 0..<2 {
                 guard old <= size else {
+                    // On a shared store another daemon may have had a larger tree cosigned: this one lags behind the
+                    // store, and its next round sends a newer head. Only a store smaller than the witness is alarming.
+                    if let stored = try? await log.store.head(), stored.size >= old {
+                        throw WitnessFailure(reason: .conflict, message: "witness \(target.verifier.name) has "
+                            + "cosigned size \(old), beyond this daemon's head \(size) of the shared store")
+                    }
                     throw WitnessFailure(reason: .ahead, message: "witness \(target.verifier.name) has cosigned "
                         + "size \(old), but this ledger's tree has \(size) entries")
                 }
