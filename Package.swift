@@ -42,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: the machine's own OpenSSL 3 and SQLite 3 (Scripts/install-deps for other hosts).
@@ -118,6 +119,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -186,7 +188,8 @@ let package = Package(
             name: "CertLedgerBench",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "SignedNote", "Registry", "CanonicalJSON", "LedgerClient",
-                "LedgerServer", "LogPostgres", "LedgerAudit", .product(name: "Logging", package: "swift-log"),
+                "LedgerServer", "LogPostgres", "LedgerAudit", "FuzzSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -231,6 +234,7 @@ let package = Package(
             name: "WitnessTests",
             dependencies: [
                 "Witness", "WitnessServer", "certledger", "SignedNote", "Log", "LedgerCrypto", "LedgerClient",
+                "LogStoreContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -90,7 +90,7 @@ public final class CanonicalTape: Sendable {
 
         /// Calls `body` with the UTF-8 bytes of a string value, read in place (no `String` is made: what a reader
         /// that only checks or decodes the text wants, e.g. a hex digest); nil when this is not a string.
-        public func withStringUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        package func withStringUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
             let node = node
             guard node.kind == .string else { return nil }
             return try tape.bytes.withUnsafeBufferPointer { bytes in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FuzzSupport
 import LedgerAudit
 import LedgerCrypto
 import LedgerServer
@@ -56,7 +57,7 @@ extension CertLedgerBench {
             let dbSize = Self.size(base + "/log.sqlite")
             print("seed \(seed); base: \(reference.size) entries, \(acknowledged.count) acknowledged, database \(dbSize) B, "
                   + "WAL \(walSize) B")
-            var generator = SplitMix(seed: seed)
+            var generator = Mutator.Generator(seed: seed)  // a seed repeats a run's damage exactly
             var table = Table()
             for trial in 0..<trials {
                 let damage = Damage.random(trial: trial, dbSize: dbSize, walSize: walSize, using: &generator)
@@ -178,7 +179,7 @@ struct Damage: CustomStringConvertible {
     let offset: Int
     let mask: UInt8
 
-    static func random(trial: Int, dbSize: Int, walSize: Int, using generator: inout SplitMix) -> Damage {
+    static func random(trial: Int, dbSize: Int, walSize: Int, using generator: inout Mutator.Generator) -> Damage {
         var kind = Kind.allCases[trial % 3]
         if walSize == 0 { kind = .databaseFlip }
         let size = kind == .databaseFlip ? dbSize : walSize
@@ -300,18 +301,5 @@ struct Fingerprint: Equatable {
             level += 1
         }
         return print
-    }
-}
-
-/// A small deterministic generator, so that a seed repeats a run's damage exactly.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -10,6 +10,7 @@ struct CertLedgerBench: AsyncParsableCommand {
         commandName: "certledger-bench",
         abstract: "Measure CertLedger's throughput.",
         subcommands: [Crypto.self, LogBench.self, LogWriter.self, DaemonLoad.self, SignSubmissions.self, CrashLoad.self,
-                      FaultLoad.self, ByteFlips.self, AuditLedger.self, PostgresDevLedger.self, JSONParseBench.self]
+                      FaultLoad.self, ByteFlips.self, AuditLedger.self, PostgresDevLedger.self, JSONParseBench.self,
+                      MapBench.self]
     )
 }

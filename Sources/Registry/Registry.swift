@@ -23,8 +23,10 @@ public final class Registry: SequencingGate, Sendable {
         var state: RegistryState
         /// SHA-256 of the canonical bytes of submissions whose signature `precheck` verified, with the key ID that
         /// verified it and the decoded submission, so that `admit` (serial, in the sequencer's loop) finds it by
-        /// digest instead of decoding the payload a second time; consumed by `admit`. Bounded: the oldest are
-        /// forgotten first (their senders must re-send).
+        /// digest instead of decoding the payload a second time; consumed by `admit`, or given up by `release` when
+        /// the request never reaches the sequencer (429, 503) or fails there, so that refused requests leave no
+        /// trace and cannot push out the ones still queued. Bounded: past `capacity` the oldest are forgotten first
+        /// (their senders must re-send).
         var verified: [Hash256: Verified] = [:]
         var verifiedOrder: [Hash256] = []
         var verifiedStart = 0
@@ -37,6 +39,8 @@ public final class Registry: SequencingGate, Sendable {
     private struct Verified {
         let keyId: KeyID
         let submission: Submission
+        /// Requests that pre-checked this very submission and have not reached the gate or given it up yet.
+        var holders = 1
     }
 
     /// Most verified-but-not-yet-sequenced submissions remembered: twice the sequencer's default queue limit
@@ -46,10 +50,13 @@ public final class Registry: SequencingGate, Sendable {
     /// Guards the state and the verified set. Held only for dictionary work — never across a signature check,
     /// I/O or an `await` — so `admit` never waits long behind a reader.
     private let guarded: Mutex<Guarded>
+    /// Most verified submissions kept (`verifiedCapacity` unless a test asks for fewer).
+    private let capacity: Int
 
     /// A registry over `state` (empty for a new ledger; `replay` builds it from a stored log).
-    public init(state: RegistryState = RegistryState()) {
+    public init(state: RegistryState = RegistryState(), verifiedCapacity: Int = Registry.verifiedCapacity) {
         guarded = Mutex(Guarded(state: state))
+        capacity = max(1, verifiedCapacity)
     }
 
     /// Reads the state (its queries answer with committed values only).
@@ -88,51 +95,94 @@ public final class Registry: SequencingGate, Sendable {
             throw RegistryError(.badSignature, field: "signature",
                                 "the signature does not verify with key \(submission.keyId) of \(submission.department)")
         }
-        let reused = guarded.withLock { (guarded: inout Guarded) -> UInt64? in
+        // Looked up again: while the signature was checked, an identical submission may have been admitted (then
+        // this one is a re-send of it) or another one with the same nonce (a conflict).
+        let reused = guarded.withLock { (guarded: inout Guarded) -> (index: UInt64, same: Bool)? in
             if let used = guarded.state.nonces[RegistryState.nonceKey(submission.department, submission.nonce)] {
-                return used.index
+                return (used.index, used.digest == digest)
             }
-            Self.remember(digest, Verified(keyId: submission.keyId, submission: submission), in: &guarded)
+            remember(digest, Verified(keyId: submission.keyId, submission: submission), in: &guarded)
             return nil
         }
         if let reused {
+            if reused.same { return .duplicate(index: reused.index) }
             throw RegistryError(.conflict, field: "nonce", "nonce \(submission.nonce) of \(submission.department) "
-                                + "was used by another submission at index \(reused)")
+                                + "was used by another submission at index \(reused.index)")
         }
         return .accepted
     }
 
     /// Pre-checks every submission of a bundle; the first failure names `bundle[i]`. The bundle is a duplicate only
-    /// if every submission is (then the original indices are returned); a partial re-send is a conflict.
+    /// if every submission is (then the original indices are returned); a partial re-send is a conflict. A bundle
+    /// is admitted whole, so a mix seen once can be an identical bundle admitted between two of these checks: the
+    /// accepted ones are checked again before a conflict is declared. Nothing is left behind on a refusal.
     public func precheck(_ bundle: SubmissionBundle) throws(RegistryError) -> [Precheck] {
-        var results: [Precheck] = []
-        for (position, submission) in bundle.submissions.enumerated() {
-            do {
-                results.append(try precheck(submission))
-            } catch {
-                throw RegistryError(error.code, field: FieldCheck.join("bundle[\(position)]", error.field ?? ""),
-                                    error.reason, index: error.index)
-            }
+        var results = try precheckEach(bundle.submissions)
+        if results.contains(.accepted), results.contains(where: { $0 != .accepted }) {
+            let accepted = results.indices.filter { results[$0] == .accepted }
+            release(accepted.map { bundle.submissions[$0] })
+            let again = try precheckEach(accepted.map { bundle.submissions[$0] })
+            for (position, result) in zip(accepted, again) { results[position] = result }
         }
         let duplicates = results.filter { $0 != .accepted }.count
         guard duplicates == 0 || duplicates == results.count else {
+            release(results.indices.filter { results[$0] == .accepted }.map { bundle.submissions[$0] })
             throw RegistryError(.conflict, field: "bundle", "\(duplicates) of \(results.count) submissions are "
                                 + "already in the log: a bundle is re-sent whole or not at all")
         }
         return results
     }
 
-    private static func remember(_ digest: Hash256, _ verified: Verified, in guarded: inout Guarded) {
-        if guarded.verified.updateValue(verified, forKey: digest) == nil { guarded.verifiedOrder.append(digest) }
-        while guarded.verified.count > verifiedCapacity, guarded.verifiedStart < guarded.verifiedOrder.count {
+    /// `precheck` of each submission in turn; on a failure the ones accepted before it are released and the
+    /// error names `bundle[i]`.
+    private func precheckEach(_ submissions: [Submission]) throws(RegistryError) -> [Precheck] {
+        var results: [Precheck] = []
+        for (position, submission) in submissions.enumerated() {
+            do {
+                results.append(try precheck(submission))
+            } catch {
+                release(results.indices.filter { results[$0] == .accepted }.map { submissions[$0] })
+                throw RegistryError(error.code, field: FieldCheck.join("bundle[\(position)]", error.field ?? ""),
+                                    error.reason, index: error.index)
+            }
+        }
+        return results
+    }
+
+    private func remember(_ digest: Hash256, _ verified: Verified, in guarded: inout Guarded) {
+        if var known = guarded.verified[digest] {
+            known.holders += verified.holders
+            guarded.verified[digest] = known
+            return
+        }
+        guarded.verified[digest] = verified
+        guarded.verifiedOrder.append(digest)
+        while guarded.verified.count > capacity, guarded.verifiedStart < guarded.verifiedOrder.count {
             guarded.verified[guarded.verifiedOrder[guarded.verifiedStart]] = nil
             guarded.verifiedStart += 1
         }
-        if guarded.verifiedStart > verifiedCapacity {
+        if guarded.verifiedStart > capacity {
             guarded.verifiedOrder.removeFirst(guarded.verifiedStart)
             guarded.verifiedStart = 0
         }
     }
+
+    /// Gives up the pre-checks of `submissions` whose request will not reach the gate (refused with 429 or 503, or
+    /// failed in the sequencer): what they left in the verified set goes, unless another request holds the same
+    /// submission. Call it once per successful `precheck` that is not followed by a sequenced entry.
+    public func release(_ submissions: [Submission]) {
+        let digests = submissions.map { HashAlgorithm.sha256.hash($0.canonicalBytes) }
+        guarded.withLock { guarded in
+            for digest in digests {
+                guard var known = guarded.verified[digest] else { continue }
+                known.holders -= 1
+                guarded.verified[digest] = known.holders > 0 ? known : nil
+            }
+        }
+    }
+
+    /// Submissions pre-checked and waiting for the gate (for tests and metrics).
+    public var verifiedCount: Int { guarded.withLock { $0.verified.count } }
 
     // MARK: SequencingGate (serial, inside the sequencer's loop)
 
@@ -193,7 +243,7 @@ public final class Registry: SequencingGate, Sendable {
     public func abort() {
         guarded.withLock { guarded in
             guarded.state.abortBatch()
-            for (digest, verified) in guarded.consumed { Self.remember(digest, verified, in: &guarded) }
+            for (digest, verified) in guarded.consumed { remember(digest, verified, in: &guarded) }
             guarded.consumed.removeAll(keepingCapacity: true)
         }
     }

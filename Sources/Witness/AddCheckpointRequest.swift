@@ -48,7 +48,8 @@ public struct AddCheckpointRequest: Sendable, Equatable {
             throw WitnessRefusal(.malformed, "the body does not start with a newline-terminated `old <size>` line")
         }
         let oldPrefix = Array("old ".utf8)
-        guard oldLine.starts(with: oldPrefix), let old = Self.decimal(oldLine.dropFirst(oldPrefix.count)) else {
+        guard oldLine.starts(with: oldPrefix),
+              let old = StrictDecimal.parse(utf8: oldLine.dropFirst(oldPrefix.count)) else {
             throw WitnessRefusal(.malformed, "first line \(Self.quoted(oldLine)) is not `old <decimal size>`")
         }
         var proof: [Hash256] = []
@@ -82,21 +83,6 @@ public struct AddCheckpointRequest: Sendable, Equatable {
         for hash in proof { out += Array((hash.base64 + "\n").utf8) }
         out.append(0x0A)
         return out + note.bytes
-    }
-
-    /// ASCII decimal without sign or leading zero (unless 0), within `UInt64`.
-    static func decimal(_ chars: some Collection<UInt8>) -> UInt64? {
-        guard let first = chars.first, chars.count <= 20 else { return nil }
-        if first == UInt8(ascii: "0") { return chars.count == 1 ? 0 : nil }
-        var value: UInt64 = 0
-        for c in chars {
-            guard UInt8(ascii: "0")...UInt8(ascii: "9") ~= c else { return nil }
-            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times10.addingReportingOverflow(UInt64(c - UInt8(ascii: "0")))
-            guard !o1, !o2 else { return nil }
-            value = sum
-        }
-        return value
     }
 
     /// A short, printable prefix of untrusted input for a refusal message: never more than 32 characters echoed.

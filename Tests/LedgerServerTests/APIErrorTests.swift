@@ -70,7 +70,7 @@ import LogStoreContract
                 #expect(body.error.code == "overloaded" && body.error.message.contains("8192"))
             }
             try await client.execute(uri: "/metrics", method: .get) { response in
-                #expect(response.body.text.contains("certledger_rejections_total{reason=\"overloaded\"} 1"))
+                #expect(metric(response.body.text, "certledger_rejections_total{reason=\"overloaded\"}") == 1)
             }
         }
     }

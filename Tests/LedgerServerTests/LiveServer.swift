@@ -74,3 +74,11 @@ struct LiveClient {
                                             body: ByteBuffer(bytes: answer.body)))
     }
 }
+
+/// The value of one series (`name{labels}` exactly as exposed) in Prometheus text, nil if it is not there.
+func metric(_ text: String, _ series: String) -> Double? {
+    for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+        return Double(line.dropFirst(series.count + 1))
+    }
+    return nil
+}

@@ -281,18 +281,19 @@ import Testing
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
-                let lines = Set(response.body.text.split(separator: "\n").map(String.init))
-                #expect(lines.contains("certledger_tree_size 40"))
-                #expect(lines.contains("certledger_entries_total 40"))
-                #expect(lines.contains("certledger_batch_entries_sum 40"))
-                #expect(lines.contains("certledger_rejections_total{reason=\"out_of_range\"} 1"))
-                #expect(lines.contains(
-                    "certledger_http_requests_total{method=\"GET\",route=\"/v1/entries/{index}\",status=\"404\"} 1"))
-                #expect(lines.contains(
-                    "certledger_http_request_duration_seconds_count{method=\"GET\",route=\"/checkpoint\"} 1"))
-                let batches = lines.first { $0.hasPrefix("certledger_batch_entries_count ") }
-                let count = try #require(batches.flatMap { Int($0.split(separator: " ")[1]) })
+                let text = response.body.text
+                #expect(metric(text, "certledger_tree_size") == 40)
+                #expect(metric(text, "certledger_entries_total") == 40)
+                #expect(metric(text, "certledger_batch_entries_sum") == 40)
+                #expect(metric(text, "certledger_rejections_total{reason=\"out_of_range\"}") == 1)
+                #expect(metric(text,
+                    "certledger_http_requests_total{method=\"GET\",route=\"/v1/entries/{index}\",status=\"404\"}") == 1)
+                #expect(metric(text,
+                    "certledger_http_request_duration_seconds_count{method=\"GET\",route=\"/checkpoint\"}") == 1)
+                let count = try #require(metric(text, "certledger_batch_entries_count"))
                 #expect(count >= 2 && count <= 40)
+                #expect(text.contains("# TYPE certledger_batch_entries histogram"))
+                #expect(text.contains("# HELP certledger_tree_size "))
             }
         }
     }

@@ -245,8 +245,8 @@ import LogStoreContract
             }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(decoding: response.body.bytes, as: UTF8.self)
-                #expect(text.contains("\ncertledger_integrity_failed 1\n"), "\(text)")
-                #expect(text.contains("\ncertledger_integrity_failed_index \(index)\n"), "\(text)")
+                #expect(metric(text, "certledger_integrity_failed") == 1, "\(text)")
+                #expect(metric(text, "certledger_integrity_failed_index") == Double(index), "\(text)")
             }
         }
         await ledger.close()

@@ -3,6 +3,7 @@ import Foundation
 import LedgerClient
 import LedgerCrypto
 import LedgerServer
+import LogStoreContract
 import Registry
 import Testing
 
@@ -46,28 +47,10 @@ import Testing
         return probe.terminationStatus == 0 ? nil : "selenium is not importable by \(python): run Scripts/install-deps"
     }
 
-    /// The browser stack, installed by `Scripts/install-deps` when anything is missing (it installs only what is
-    /// missing; apt needs root, as on this project's machines and CI). Nil when ready, else why not.
+    /// The browser stack, installed by `Scripts/install-deps` when anything is missing. Nil when ready, else why not.
     static func prepareBrowserStack() async -> String? {
         guard let problem = browserStackProblem() else { return nil }
-        let log = repository.appendingPathComponent(".build/test-output/install-deps.log")
-        try? FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let install = Process()
-        install.executableURL = URL(fileURLWithPath: "/bin/bash")
-        install.arguments = [repository.appendingPathComponent("Scripts/install-deps").path]
-        install.currentDirectoryURL = repository
-        install.standardInput = FileHandle.nullDevice
-        if let handle = try? FileHandle(forWritingTo: log) {
-            install.standardOutput = handle
-            install.standardError = handle
-        }
-        do { try install.run() } catch { return "\(problem); Scripts/install-deps did not run: \(error)" }
-        while install.isRunning { try? await Task.sleep(for: .milliseconds(200)) }   // never blocks a pool thread
-        guard install.terminationStatus == 0 else {
-            let tail = (try? String(contentsOf: log, encoding: .utf8))?.suffix(600) ?? ""
-            return "\(problem); Scripts/install-deps failed (exit \(install.terminationStatus), \(log.path)): \(tail)"
-        }
+        if let failed = await TestDependencies.install() { return "\(problem); \(failed)" }
         return browserStackProblem()
     }
 

@@ -21,12 +21,12 @@ final class LedgerHarness: Sendable {
     /// Public security signs with SM2 (GM/T 0003) here, to run a second algorithm through the whole path.
     let psbKey: PrivateKey
 
-    init(store: MemoryLogStore = MemoryLogStore()) async throws {
+    init(store: MemoryLogStore = MemoryLogStore(), verifiedCapacity: Int = Registry.verifiedCapacity) async throws {
         demo = try Demo()
         self.store = store
         signer = try Ed25519NoteSigner(name: Demo.origin, privateKey: demo.checkpointKey)
         identity = LogIdentity(origin: Demo.origin, hashAlgorithm: .sha256, verifier: signer.verifier)
-        registry = Registry()
+        registry = Registry(verifiedCapacity: verifiedCapacity)
         let head = try await TreeHead.load(from: store, identity: identity)
         sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry,
                               logger: quietLogger("certledger.sequencer"))

@@ -124,6 +124,29 @@ import Testing
         }
     }
 
+    /// A request refused after its pre-check (429, 503) releases what the pre-check left for the gate, so a flood of
+    /// refused requests never pushes out a queued one (which the gate would then refuse as unverified, 401).
+    @Test func refusedPrechecks_areReleased_andNeverPushOutAQueuedSubmission() async throws {
+        try await LedgerHarness(verifiedCapacity: 8).run { ledger in
+            let queued = try ledger.amr(.licenseIssue, ledger.license())
+            #expect(try ledger.registry.precheck(queued) == .accepted)
+            for _ in 0..<20 {
+                let refused = try ledger.amr(.licenseIssue, ledger.license())
+                #expect(try ledger.registry.precheck(refused) == .accepted)
+                ledger.registry.release([refused])
+            }
+            #expect(ledger.registry.verifiedCount == 1)
+            #expect(try await ledger.sequencer.submit([queued.canonicalBytes]).items.count == 1)
+            #expect(ledger.registry.verifiedCount == 0)
+
+            // Without the release, the same flood does push a queued submission out: the bound is real.
+            let second = try ledger.amr(.licenseAmend, ledger.license(version: 2, subjectPrev: ledger.size - 1))
+            #expect(try ledger.registry.precheck(second) == .accepted)
+            for _ in 0..<20 { _ = try ledger.registry.precheck(try ledger.amr(.licenseIssue, ledger.license())) }
+            await #expect(throws: RegistryError.self) { _ = try await ledger.sequencer.submit([second.canonicalBytes]) }
+        }
+    }
+
     @Test func resentSubmission_returnsOriginalIndex_otherContentUnderItsNonceConflicts() async throws {
         try await LedgerHarness().run { ledger in
             let nonce = try Nonce(validating: "resend-test-nonce-0001")

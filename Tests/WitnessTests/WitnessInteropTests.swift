@@ -3,6 +3,7 @@ import LedgerCrypto
 import SignedNote
 import Testing
 import Witness
+import LogStoreContract
 
 /// Cosignatures checked by implementations that are not this one: Python's `cryptography` over the message
 /// C2SP tlog-cosignature documents, and Go's golang.org/x/mod/sumdb/note opening a cosigned checkpoint.
@@ -45,7 +46,11 @@ import Witness
     }
 
     @Test func cosignature_verifiesInPythonCryptography_overTheDocumentedMessage() async throws {
-        let python = try #require(Self.python(), "python3 with `cryptography` is missing: run Scripts/install-deps")
+        if Self.python() == nil, let failed = await TestDependencies.install() {
+            Issue.record("python3 with `cryptography` is missing and could not be installed: \(failed)")
+            return
+        }
+        let python = try #require(Self.python(), "python3 with `cryptography` is missing after Scripts/install-deps")
         try await withTemporaryDirectory { folder in
             let (_, note, line, vkey) = try await cosigned(in: folder)
             let script = folder + "/check.py"
@@ -102,14 +107,18 @@ import Witness
         replace golang.org/x/mod => /usr/share/gocode/src/golang.org/x/mod
         """
 
+    static func goTool() -> String? {
+        which("go") ?? ["/usr/bin/go", "/usr/lib/go/bin/go"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     @Test func cosignedCheckpoint_opensWithGoSumdbNote_andTheLogKey() async throws {
-        guard let go = which("go") ?? ["/usr/bin/go", "/usr/lib/go/bin/go"].first(where: {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }) else {
-            print("SKIPPED: `go` is not installed (Scripts/install-deps installs golang-go golang-golang-x-mod-dev)")
+        let noteSource = "/usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go"
+        if Self.goTool() == nil || !FileManager.default.fileExists(atPath: noteSource),
+           let failed = await TestDependencies.install() {
+            Issue.record("Go and golang.org/x/mod are missing and could not be installed: \(failed)")
             return
         }
-        let noteSource = "/usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go"
+        let go = try #require(Self.goTool(), "go is missing after Scripts/install-deps")
         try #require(FileManager.default.fileExists(atPath: noteSource),
                      "golang-golang-x-mod-dev is missing: run Scripts/install-deps")
         try await withTemporaryDirectory { folder in

@@ -25,7 +25,7 @@ public final class DigestContext {
 
     /// Absorbs raw bytes.
     @inline(__always)
-    public func update(_ buffer: UnsafeRawBufferPointer) {
+    package func update(_ buffer: UnsafeRawBufferPointer) {
         guard buffer.count > 0 else { return }
         // EVP_DigestUpdate on an initialised context fails only on programmer error (no init).
         _ = EVP_DigestUpdate(ctx, buffer.baseAddress, buffer.count)

@@ -32,14 +32,14 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Parses 64 hexadecimal digits (either case) given as their UTF-8 bytes, straight into the digest.
-    public init?(hexUTF8 chars: UnsafeBufferPointer<UInt8>) {
+    package init?(hexUTF8 chars: UnsafeBufferPointer<UInt8>) {
         self.init()
         guard withUnsafeMutableBytes({ Hex.decode(utf8: chars, into: $0) }) else { return nil }
     }
 
     /// Parses 64 lower-case hexadecimal digits given as their UTF-8 bytes; nil for an upper-case digit as for any
     /// other text (one pass where a caller would check the case and then decode).
-    public init?(lowerHexUTF8 chars: UnsafeBufferPointer<UInt8>) {
+    package init?(lowerHexUTF8 chars: UnsafeBufferPointer<UInt8>) {
         self.init()
         guard withUnsafeMutableBytes({ Hex.decode(lowercaseUTF8: chars, into: $0) }) else { return nil }
     }
@@ -51,7 +51,7 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Parses standard padded base64 of exactly 32 bytes given as its UTF-8 bytes (44 characters).
-    public init?(base64UTF8 chars: UnsafeBufferPointer<UInt8>) {
+    package init?(base64UTF8 chars: UnsafeBufferPointer<UInt8>) {
         // Decoded on the stack (44 characters have room for 33 bytes), not into an array: every entry of an audit
         // names its predecessor's hash this way.
         guard chars.count == 44 else { return nil }
@@ -67,14 +67,14 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Read access to the 32 bytes without copying.
     @inlinable
-    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var copy = self
         return try Swift.withUnsafeBytes(of: &copy) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<32])) }
     }
 
     /// Write access to the 32 bytes (used by digest contexts to finalize in place).
     @inlinable
-    public mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+    package mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
         try Swift.withUnsafeMutableBytes(of: &self) { try body(UnsafeMutableRawBufferPointer(rebasing: $0[0..<32])) }
     }
 

@@ -48,7 +48,7 @@ public enum Base64 {
     }
 
     /// `decode(_:)` of text given as its UTF-8 bytes (a value read in place from a JSON document).
-    public static func decode(utf8 chars: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    package static func decode(utf8 chars: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard chars.count % 4 == 0 else { return nil }
         var failed = false
         let out = [UInt8](unsafeUninitializedCapacity: chars.count / 4 * 3) { out, written in
@@ -137,7 +137,7 @@ public enum Hex {
     }
 
     /// `decode(_:)` of text given as its UTF-8 bytes.
-    public static func decode(utf8 chars: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    package static func decode(utf8 chars: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard chars.count % 2 == 0 else { return nil }
         var failed = false
         let out = [UInt8](unsafeUninitializedCapacity: chars.count / 2) { out, written in

@@ -41,42 +41,30 @@ public struct OpsController<Context: RequestContext>: Sendable {
 
     func metricsText() -> String {
         let head = ledger.snapshot.head
-        let writable = ledger.writes.failure == nil ? 1 : 0
-        return metrics.render(treeSize: head.size, checkpointAgeSeconds: checkpointAge(head)) + """
-            # HELP certledger_store_writable 1 while the log store accepts batches, 0 while it refuses them.
-            # TYPE certledger_store_writable gauge
-            certledger_store_writable \(writable)
-            # HELP certledger_store_write_failures_total Batches the log store refused (disk full, read-only, I/O).
-            # TYPE certledger_store_write_failures_total counter
-            certledger_store_write_failures_total \(ledger.writes.totalFailures)
-            \(integrityMetrics())\(WitnessMetrics.render(ledger.witnessing))
-            """
-    }
-
-    /// The background verification's series: damage found (and where), progress, completion.
-    func integrityMetrics() -> String {
-        var failed = 0, complete = 0, verified: UInt64 = 0, index = ""
+        metrics.set("certledger_store_writable", ledger.writes.failure == nil ? 1 : 0,
+                    help: "1 while the log store accepts batches, 0 while it refuses them.")
+        metrics.set("certledger_store_write_failures_total", Double(ledger.writes.totalFailures),
+                    help: "Batches the log store refused (disk full, read-only, I/O).")
+        var failed = 0.0, complete = 0.0, verified: UInt64 = 0
         switch ledger.integrity.status {
         case .notRun, .incomplete: break
         case .verifying(let done, _): verified = done
         case .verified(let size, _): verified = size; complete = 1
         case .failed(let at, _):
             failed = 1
-            index = at.map { "\n# HELP certledger_integrity_failed_index The first damaged index the verification found."
-                + "\n# TYPE certledger_integrity_failed_index gauge\ncertledger_integrity_failed_index \($0)" } ?? ""
+            if let at {
+                metrics.set("certledger_integrity_failed_index", Double(at),
+                            help: "The first damaged index the background verification found.")
+            }
         }
-        return """
-            # HELP certledger_integrity_failed 1 once the background verification found the store damaged (see /healthz).
-            # TYPE certledger_integrity_failed gauge
-            certledger_integrity_failed \(failed)\(index)
-            # HELP certledger_integrity_verified_entries Entries the background verification has checked so far.
-            # TYPE certledger_integrity_verified_entries gauge
-            certledger_integrity_verified_entries \(verified)
-            # HELP certledger_integrity_complete 1 once the whole store as of start-up passed the verification.
-            # TYPE certledger_integrity_complete gauge
-            certledger_integrity_complete \(complete)
-
-            """
+        metrics.set("certledger_integrity_failed", failed,
+                    help: "1 once the background verification found the store damaged (see /healthz).")
+        metrics.set("certledger_integrity_verified_entries", Double(verified),
+                    help: "Entries the background verification has checked so far.")
+        metrics.set("certledger_integrity_complete", complete,
+                    help: "1 once the whole store as of start-up passed the background verification.")
+        return metrics.render(treeSize: head.size, checkpointAgeSeconds: checkpointAge(head))
+            + WitnessMetrics.render(ledger.witnessing)
     }
 
     struct Health: Encodable {

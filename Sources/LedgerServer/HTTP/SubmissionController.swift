@@ -104,6 +104,7 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
         if let originals = Self.duplicates(try precheck()) { return try await answerDuplicate(originals) }
         let counts = submissions.reduce(into: [String: Int]()) { $0[$1.department.value, default: 0] += 1 }
         if let (department, waiting) = quota.acquire(counts) {
+            ledger.registry.release(submissions)
             throw APIError(.tooManyRequests, code: "department_busy", "department \(department) has \(waiting) "
                            + "entries waiting to be sequenced (limit \(quota.limit) per department); retry later",
                            retryAfter: retryAfter)
@@ -118,12 +119,19 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
                                            leafHash: $0.leafHash.base64, inclusionProof: $0.inclusionProof.map(\.base64))
                 },
                 treeSize: group.treeSize))
-        } catch let error as RegistryError where error.code == .conflict {
-            // Two identical re-sends raced: the first was sequenced between this one's pre-check and its turn in
-            // the gate. If that is what happened, this one is a duplicate like any other.
+        } catch let error as RegistryError where error.code == .conflict || error.code == .duplicate {
+            ledger.registry.release(submissions)
+            // Identical submissions raced: the first was admitted by the gate between this one's pre-check and its
+            // own turn (in an earlier batch, or earlier in the same one, then `.duplicate` names its index). The
+            // pre-check sees it now, so this one is a re-send like any other and gets the original entries.
             if let again = try? precheck(), let originals = Self.duplicates(again) {
                 return try await answerDuplicate(originals)
             }
+            throw error
+        } catch {
+            // Refused before the gate (503 overloaded, shutting down) or failed there: nothing of this request is
+            // waiting any more, so its pre-check goes too.
+            ledger.registry.release(submissions)
             throw error
         }
     }

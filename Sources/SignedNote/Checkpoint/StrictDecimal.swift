@@ -1,9 +1,13 @@
 /// ASCII decimals as C2SP tlog-checkpoint (tree size) and tlog-proof (index) write them: digits only, no sign,
 /// no leading zero unless the value is 0, within `UInt64`. One spelling per value, so signed bytes are canonical.
-enum StrictDecimal {
-    static func parse(_ text: some StringProtocol) -> UInt64? {
-        let chars = Array(text.utf8)
-        guard let first = chars.first else { return nil }
+package enum StrictDecimal {
+    package static func parse(_ text: some StringProtocol) -> UInt64? {
+        parse(utf8: Array(text.utf8))
+    }
+
+    /// The same rule over ASCII bytes (a line of a request body).
+    package static func parse(utf8 chars: some Collection<UInt8>) -> UInt64? {
+        guard let first = chars.first, chars.count <= 20 else { return nil }
         if first == UInt8(ascii: "0") { return chars.count == 1 ? 0 : nil }
         var value: UInt64 = 0
         for c in chars {

@@ -1,0 +1,58 @@
+public import LedgerCrypto
+
+/// The hash functions of the status map (DESIGN.md §3) over one reusable digest context.
+///
+/// A subtree with no key hashes to 32 zero bytes, one with exactly one key to the leaf `H(0x02 ‖ k ‖ H(value))`
+/// whatever its depth, and one with two or more keys to `H(0x03 ‖ left ‖ right)`. The prefixes 0x02 and 0x03 keep
+/// map hashes apart from the log's own (RFC 9162 uses 0x00 and 0x01), and no digest is ever all zeros, so an empty
+/// subtree cannot be confused with a leaf or a node.
+///
+/// Not `Sendable` (it owns an OpenSSL digest context): make one per task or thread.
+public final class MapHasher {
+    /// The domain-separation prefix of tree keys: k = H(`"certledger/map/v1\n"` ‖ UTF-8 key string).
+    public static let keyPrefix: [UInt8] = Array("certledger/map/v1\n".utf8)
+
+    /// The hash of an empty subtree, and the root of the empty map.
+    public static let empty = Hash256.zero
+
+    /// The hash suite of the ledger.
+    public let algorithm: HashAlgorithm
+    private let context: DigestContext
+
+    /// Creates a hasher for `algorithm` (SHA-256 unless the ledger was created with SM3).
+    public init(_ algorithm: HashAlgorithm = .sha256) {
+        self.algorithm = algorithm
+        self.context = DigestContext(algorithm)
+    }
+
+    /// The tree key of a map key string: where the key lives in the 256-bit key space.
+    public func treeKey(_ key: String) -> Hash256 {
+        context.update(Self.keyPrefix)
+        context.update(key.utf8)
+        return context.finalize()
+    }
+
+    /// The hash of a value's bytes, the part of a leaf a proof carries.
+    public func valueHash(_ value: some Sequence<UInt8>) -> Hash256 {
+        context.update(value)
+        return context.finalize()
+    }
+
+    /// The hash `H(0x02 ‖ key ‖ valueHash)` of a subtree holding exactly one key.
+    @inline(__always)
+    public func leafHash(key: Hash256, valueHash: Hash256) -> Hash256 {
+        context.update(byte: 0x02)
+        context.update(key)
+        context.update(valueHash)
+        return context.finalize()
+    }
+
+    /// The hash `H(0x03 ‖ left ‖ right)` of a subtree holding two or more keys (`left`: next bit 0).
+    @inline(__always)
+    public func nodeHash(_ left: Hash256, _ right: Hash256) -> Hash256 {
+        context.update(byte: 0x03)
+        context.update(left)
+        context.update(right)
+        return context.finalize()
+    }
+}

@@ -1,0 +1,33 @@
+public import CanonicalJSON
+
+/// The status-map value of a license document (docs/verifier.md, "Status map values"): the license version whose
+/// entry carries it.
+public struct DocumentStatusValue: Codable, Sendable, Equatable {
+    /// The `license.issue`/`license.amend` entry that carries the document.
+    public let index: UInt64
+    /// The license.
+    public let uscc: USCC
+    /// That entry's version of the license.
+    public let version: Int
+
+    /// The value of a document reference.
+    public init(_ document: RegistryState.DocumentRef) {
+        index = document.index
+        uscc = document.uscc
+        version = document.version
+    }
+
+    /// Decodes a value's bytes (canonical JSON, no unknown members).
+    public init(bytes: [UInt8]) throws(JSONError) {
+        self = try CanonicalJSONDecoder(rejectUnknownKeys: true).decode(Self.self, from: bytes)
+    }
+
+    /// The RFC 8785 bytes that go into the map.
+    public var canonicalBytes: [UInt8] {
+        JSONValue.object([
+            "index": .number(Double(index)),
+            "uscc": .string(uscc.value),
+            "version": .number(Double(version)),
+        ]).canonicalBytes()
+    }
+}

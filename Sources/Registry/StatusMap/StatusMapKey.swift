@@ -1,0 +1,38 @@
+/// A subject of the status map (DESIGN.md §3) and its map key string: `license:<USCC>`, `seal:<sealId>`,
+/// `document:<sha256|sm3>:<lower-case hex>`. The Log's map hashes the string into its tree key.
+public enum StatusMapKey: Sendable, Hashable, CustomStringConvertible {
+    /// A business license, by its holder's USCC.
+    case license(USCC)
+    /// An e-seal, by its id.
+    case seal(SealID)
+    /// A license file, by its digest: maps to the license version that carries it.
+    case document(ContentDigest)
+
+    /// The map key string.
+    public var string: String {
+        switch self {
+        case let .license(uscc): return "license:\(uscc.value)"
+        case let .seal(id): return "seal:\(id.value)"
+        case let .document(digest): return "document:\(digest.algorithm.rawValue):\(digest.digest.hex)"
+        }
+    }
+
+    public var description: String { string }
+
+    /// The keys whose values an entry with `record` can change: a license version changes its license and
+    /// indexes its document, an end changes its license, a seal record its seal; other kinds touch no key.
+    public static func touched(by record: Record) -> [StatusMapKey] {
+        switch record {
+        case let .licenseIssue(license), let .licenseAmend(license):
+            return [.license(license.uscc), .document(license.document)]
+        case let .licenseRevoke(end), let .licenseCancel(end):
+            return [.license(end.uscc)]
+        case let .sealIssue(seal):
+            return [.seal(seal.sealId)]
+        case let .sealRevoke(revocation):
+            return [.seal(revocation.sealId)]
+        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire, .linkShare:
+            return []
+        }
+    }
+}

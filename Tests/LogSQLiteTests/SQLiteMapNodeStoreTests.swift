@@ -1,0 +1,100 @@
+import Foundation
+import LedgerCrypto
+import Log
+import LogSQLite
+import Testing
+
+/// The status map over SQLite: the same roots and proofs as in memory, batch by batch; reads at older versions;
+/// history kept across reopening; writes that would rewrite history refused.
+@Suite struct SQLiteMapNodeStoreTests {
+    let hasher = MapHasher()
+
+    /// Random batches (inserts, updates, removals) with a deterministic generator.
+    func batches(seed: UInt64, count: Int) -> [[MapChange]] {
+        var rng = SplitMixForMap(seed: seed)
+        var keys: [Hash256] = []
+        func random() -> Hash256 { Hash256(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
+        return (0..<count).map { _ in
+            (0..<Int.random(in: 1...40, using: &rng)).map { _ in
+                let key = keys.isEmpty || Bool.random(using: &rng) ? random() : keys.randomElement(using: &rng)!
+                keys.append(key)
+                return MapChange(key: key, valueHash: Int.random(in: 0..<4, using: &rng) == 0 ? nil : random())
+            }
+        }
+    }
+
+    @Test func rootsAndProofs_matchTheMemoryMap_atEveryVersion() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/map.sqlite"
+            var sqlite = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
+            var memory = try SparseMerkleMap(store: MemoryMapNodeStore(), hasher: hasher)
+            var snapshots: [(version: UInt64, map: SparseMerkleMap<MemoryMapNodeStore>, keys: [Hash256])] = []
+            var seen: [Hash256] = []
+            for (i, batch) in batches(seed: 11, count: 30).enumerated() {
+                let version = UInt64(10 * (i + 1))
+                try sqlite.update(batch, version: version)
+                try memory.update(batch)
+                #expect(sqlite.root == memory.root, "version \(version)")
+                seen += batch.map(\.key)
+                snapshots.append((version, memory, seen))
+            }
+            let store = try SQLiteMapNodeStore.open(path: path)
+            #expect(store.version == 300)
+            #expect(try SparseMerkleMap(store: store, hasher: hasher).root == memory.root)
+            for snapshot in snapshots where snapshot.version % 50 == 0 || snapshot.version == 10 {
+                #expect(try store.root(atVersion: snapshot.version) == snapshot.map.root)
+                // Between two versions the older one answers.
+                for at in [snapshot.version, snapshot.version + 5] {
+                    let old = try SparseMerkleMap(store: store.view(atVersion: at), hasher: hasher)
+                    #expect(old.root == snapshot.map.root, "view at \(at)")
+                    for key in snapshot.keys.suffix(40) {
+                        #expect(try old.proof(for: key) == snapshot.map.proof(for: key))
+                    }
+                }
+            }
+            #expect(try store.root(atVersion: 15) == nil)
+        }
+    }
+
+    @Test func writesThatRewriteHistory_areRefused() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/map.sqlite"
+            var map = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
+            let change = [MapChange(key: hasher.treeKey("license:x"), valueHash: hasher.valueHash([1]))]
+            try map.update(change, version: 5)
+            #expect(throws: LogStoreError.self) { try map.update(change, version: 5) }
+            #expect(throws: LogStoreError.self) { try map.update(change, version: 4) }
+            #expect(throws: LogStoreError.self) { try map.update(change) }
+            var view = try SparseMerkleMap(store: map.store.view(atVersion: 5), hasher: hasher)
+            #expect(throws: LogStoreError.self) { try view.update(change, version: 9) }
+            // A failed write leaves the map as it was.
+            #expect(try SQLiteMapNodeStore.open(path: path).version == 5)
+            #expect(try SparseMerkleMap(store: SQLiteMapNodeStore.open(path: path), hasher: hasher).root == map.root)
+        }
+    }
+
+    @Test func createOnAnExistingDatabase_andOpenOfAForeignFile_areRefused() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/map.sqlite"
+            _ = try SQLiteMapNodeStore.create(path: path)
+            #expect(throws: LogStoreError.self) { try SQLiteMapNodeStore.create(path: path) }
+            let log = folder + "/log.sqlite"
+            let logStore = try await SQLiteLogStore.create(path: log)
+            await logStore.close()
+            #expect(throws: LogStoreError.self) { try SQLiteMapNodeStore.open(path: log) }
+        }
+    }
+}
+
+/// SplitMix64, so that the random batches replay identically.
+struct SplitMixForMap: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
