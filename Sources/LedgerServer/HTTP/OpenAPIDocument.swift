@@ -150,13 +150,16 @@ enum OpenAPIDocument {
           /checkpoint:
             get:
               operationId: getCheckpoint
-              summary: The latest signed checkpoint (C2SP tlog-checkpoint in a signed note).
+              summary: >-
+                The latest signed checkpoint (C2SP tlog-checkpoint in a signed note). With witnesses, the newest one
+                carrying a quorum of witness cosignatures (as extra signature lines).
               responses:
                 '200':
                   description: Checkpoint note text.
                   content:
                     text/plain:
                       schema: {type: string}
+                '503': {$ref: '#/components/responses/Error'}
           /tile/{tilePath}:
             get:
               operationId: getTile
@@ -205,7 +208,9 @@ enum OpenAPIDocument {
           /v1/proofs/inclusion:
             get:
               operationId: getInclusionProof
-              summary: RFC 9162 inclusion proof of entry index in the tree of the given size.
+              summary: >-
+                RFC 9162 inclusion proof of entry index in the tree of the given size. With witnesses the checkpoint
+                is the newest witnessed one, and a size beyond it is 404 not_witnessed.
               parameters:
                 - {name: index, in: query, required: true, schema: {type: integer, minimum: 0}}
                 - {name: size, in: query, required: true, schema: {type: integer, minimum: 1}}
@@ -225,6 +230,7 @@ enum OpenAPIDocument {
                           checkpoint: {type: string}
                 '400': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
           /v1/proofs/consistency:
             get:
               operationId: getConsistencyProof
