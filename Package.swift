@@ -115,7 +115,7 @@ let package = Package(
             name: "LedgerServer",
             dependencies: [
                 "Log", "LogSQLite", "LogPostgres", "SignedNote", "LedgerCrypto", "Registry", "CanonicalJSON",
-                "LedgerAudit",
+                "LedgerAudit", "LedgerClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -206,6 +206,7 @@ let package = Package(
             dependencies: [
                 "LedgerServer", "LedgerClient", "Log", "LogSQLite", "SignedNote", "LedgerCrypto", "Registry",
                 "CanonicalJSON", "LogPostgres", "PostgresTestSupport", "LogStoreContract", "CSQLite",
+                "Witness", "WitnessServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

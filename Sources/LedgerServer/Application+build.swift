@@ -10,11 +10,14 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
     func addRoutes(to router: Router<BasicRequestContext>) {
         TileController(ledger: ledger).addRoutes(to: router)
         ProofController(ledger: ledger).addRoutes(to: router)
-        OpsController(ledger: ledger, metrics: metrics).addRoutes(to: router)
+        OpsController(ledger: ledger, metrics: metrics,
+                      witnessMaxAge: config.witnesses.map { Double($0.maxAgeSeconds) }).addRoutes(to: router)
         if let registry {
             SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
                                  retryAfter: config.sequencer.retryAfterSeconds,
-                                 readOnly: config.store.postgres?.readOnly ?? false).addRoutes(to: router)
+                                 readOnly: config.store.postgres?.readOnly ?? false,
+                                 witnessWait: .seconds(max(1, config.http.requestTimeoutSeconds - 1)))
+                .addRoutes(to: router)
             RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
             VerificationPageController(ledger: ledger).addRoutes(to: router)
         }

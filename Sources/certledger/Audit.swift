@@ -71,6 +71,13 @@ extension CertLedger {
         @Option(help: "File keeping the last verified checkpoint; created on the first run.")
         var state: String?
 
+        @OptionGroup var witnesses: WitnessOptions
+
+        @Option(help: ArgumentHelp(
+            "With --witness-policy and --data/--store: the daemon's record of its newest witnessed checkpoint. "
+                + "Default: <data>/witnessed-checkpoint.", valueName: "file"))
+        var witnessedCheckpoint: String?
+
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
@@ -156,17 +163,57 @@ extension CertLedger {
             let report = try await verifyLedger(sqlite, identity: identity, logOnly: logOnly, progress: progress,
                                                 memoryValues: memoryValues, scratch: scratch)
             var failure = report.failure.map { (index: $0.index, reason: $0.reason) }
+            // With a witness policy only a witnessed checkpoint counts, and only such a one is kept in --state.
+            var kept = report.checkpoint
+            if failure == nil, witnesses.witnessPolicy != nil {
+                (kept, failure) = try await witnessed(report.checkpoint, store: sqlite, identity: identity)
+            }
             let record = state.map(CheckpointRecord.init(path:))
             if failure == nil, let record {
-                failure = try await checkAgainstState(record, checkpoint: report.checkpoint, store: sqlite,
-                                                      identity: identity)
+                failure = try await checkAgainstState(record, checkpoint: kept, store: sqlite, identity: identity)
             }
             emit(checkpoint: report.checkpoint, verifiedEntries: report.verifiedEntries, failure: failure)
             if failure != nil { throw CLIExit.notAuthentic }
-            if let record, let checkpoint = report.checkpoint {
+            if let record, let checkpoint = kept {
                 do { try record.write(checkpoint.bytes) } catch {
                     throw CLIError("--state: cannot keep the verified checkpoint: \(error)", code: 3)
                 }
+            }
+        }
+
+        /// The witnessed checkpoint the audit vouches for: the served one with `--server`, the daemon's record with
+        /// `--data`/`--store`. It must meet the policy (`WitnessOptions.enforce`, which prints why not and exits 1)
+        /// and the audited tree must extend it.
+        func witnessed(_ audited: SignedCheckpoint?, store: any LogStore, identity: LogIdentity) async throws
+            -> (SignedCheckpoint?, (index: UInt64?, reason: String)?) {
+            let note: [UInt8]
+            if server != nil {
+                guard let audited else { return (nil, (nil, "the ledger serves no checkpoint to check the witnesses on")) }
+                note = audited.bytes
+            } else {
+                let path = witnessedCheckpoint ?? data.map { ($0 as NSString).appendingPathComponent("witnessed-checkpoint") }
+                guard let path else {
+                    throw CLIError("--witness-policy with --store needs --witnessed-checkpoint FILE")
+                }
+                guard let bytes = FileManager.default.contents(atPath: path) else {
+                    return (nil, (nil, "no witnessed checkpoint at \(path): the ledger has not been witnessed"))
+                }
+                note = Array(bytes)
+            }
+            guard let witnessed = try witnesses.enforce(note, logVerifierKey: try readArgument(verifierKey)) else {
+                return (audited, nil)
+            }
+            let size = audited?.checkpoint.size ?? 0
+            let root = audited?.checkpoint.rootHash ?? MerkleHasher(identity.hashAlgorithm).emptyRoot()
+            switch try await CheckpointRecord.relation(of: witnessed.checkpoint, toTreeOf: size, root: root, in: store,
+                                                       hashAlgorithm: identity.hashAlgorithm) {
+            case .extends:
+                return (witnessed.signed, nil)
+            case .shrank(let recorded, let stored):
+                return (nil, (nil, "witnesses cosigned \(recorded) entries but the ledger holds \(stored)"))
+            case .forked(let recorded, let stored, let why):
+                return (nil, (nil, "the ledger at \(stored) entries does not extend the witnessed checkpoint of "
+                    + "\(recorded) entries (\(why))"))
             }
         }
 

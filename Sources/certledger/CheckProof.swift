@@ -48,6 +48,8 @@ extension CertLedger {
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
+        @OptionGroup var witnesses: WitnessOptions
+
         func validate() throws {
             guard HashAlgorithm(rawValue: hash) != nil else { throw ValidationError("--hash must be sha256 or sm3") }
         }
@@ -63,6 +65,11 @@ extension CertLedger {
             let entryBytes = try Self.read(entry, what: "--entry")
             let verdict = Self.check(proof: proofBytes, entry: entryBytes, verifier: verifier,
                                      hash: HashAlgorithm(rawValue: hash) ?? .sha256)
+            if case .valid = verdict, let parsed = try? TlogProof(parsing: proofBytes) {
+                // A filed-away inclusion proof stays true: --max-age does not apply, the quorum and the state do.
+                try witnesses.enforce(parsed.checkpointNote.bytes, logVerifierKey: try readArgument(verifierKey),
+                                      fresh: false)
+            }
             report(verdict)
             if case .invalid = verdict { throw CLIExit.notAuthentic }
         }

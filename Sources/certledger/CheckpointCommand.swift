@@ -17,18 +17,32 @@ extension CertLedger {
 
         @OptionGroup var server: ServerOptions
 
-        @Option(help: "The trusted checkpoint verifier key (name+id+key, or @FILE).")
+        @Option(help: ArgumentHelp("The trusted checkpoint verifier key (name+id+key, or @FILE). Default with "
+                + "--witness-policy: the policy's log key."))
         var verifierKey: String?
 
+        @OptionGroup var witnesses: WitnessOptions
+
         func run() async throws {
-            let verifier = try verifierKey.map { try trustedVerifier($0) }
+            let policy = try witnesses.policy()
+            let verifier: Ed25519NoteVerifier? = try verifierKey.map { try trustedVerifier($0) } ?? policy?.logVerifier
             let response = try await server.client().call("GET", "/checkpoint")
             guard response.status == 200 else { throw CLIError("GET /checkpoint: \(describeError(response))") }
             if let verifier {
                 do {
                     let signed = try SignedCheckpoint(opening: response.body, logVerifier: verifier)
+                    let key = try verifierKey.map { try readArgument($0) }
+                    let witnessed = try witnesses.enforce(response.body, logVerifierKey: key)
                     print(response.text, terminator: "")
                     print("verified: size \(signed.checkpoint.size), root \(signed.checkpoint.rootHash.base64)")
+                    if let witnessed {
+                        print("witnessed: " + witnessed.cosigners.map { "\($0.label) at \($0.time)" }
+                            .joined(separator: ", ") + " (quorum \(witnessed.quorum))")
+                    }
+                } catch let exit as CLIExit {
+                    throw exit
+                } catch let error as CLIError {
+                    throw error
                 } catch {
                     FileHandle.standardError.write(Data("certledger: the checkpoint does not verify: \(error)\n".utf8))
                     throw CLIExit.notAuthentic

@@ -46,6 +46,8 @@ extension CertLedger {
         @Option(help: "The trusted checkpoint verifier key (name+id+key, or @FILE): also check the checkpoint's signature.")
         var verifierKey: String?
 
+        @OptionGroup var witnesses: WitnessOptions
+
         @Option(help: "Folder for the saved entries and proofs.")
         var proofs: String = "proofs"
 
@@ -75,7 +77,9 @@ extension CertLedger {
             } else {
                 requests = submissions.map(\.canonicalBytes)
             }
-            let sender = SubmissionSender(client: client, proofs: proofs, verifier: verifier, json: json)
+            let sender = SubmissionSender(client: client, proofs: proofs, verifier: verifier, json: json,
+                                          witnesses: witnesses.witnessPolicy == nil ? nil : witnesses,
+                                          verifierKey: try verifierKey.map { try readArgument($0) })
             var refused = false
             for (position, body) in requests.enumerated() {
                 refused = try await !sender.send(body, label: bundle ? "bundle" : files[position]) || refused
@@ -104,11 +108,15 @@ struct SubmissionSender {
     let proofs: String
     let verifier: Ed25519NoteVerifier?
     let json: Bool
+    /// With a witness policy: ask for proofs against a witnessed checkpoint (`?wait=witnessed`) and enforce it.
+    var witnesses: WitnessOptions? = nil
+    var verifierKey: String? = nil
 
     /// Sends one submission or bundle; prints why when the ledger refuses it. Returns whether it was accepted.
     func send(_ body: [UInt8], label: String) async throws -> Bool {
         try FileManager.default.createDirectory(atPath: proofs, withIntermediateDirectories: true)
-        let response = try await client.call("POST", "/v1/submissions", json: body)
+        let path = witnesses == nil ? "/v1/submissions" : "/v1/submissions?wait=witnessed"
+        let response = try await client.call("POST", path, json: body)
         guard response.status == 200 || response.status == 201 else {
             FileHandle.standardError.write(Data("certledger: \(label): refused: \(describeError(response))\n".utf8))
             return false
@@ -136,6 +144,14 @@ struct SubmissionSender {
             }
         } catch {
             throw CLIError("\(label): the returned checkpoint does not verify: \(error)", code: 1)
+        }
+        if let witnesses {
+            do { try witnesses.enforce(Array(answer.checkpoint.utf8), logVerifierKey: verifierKey) } catch {
+                FileHandle.standardError.write(Data(("certledger: \(label): accepted as entries "
+                    + answer.entries.map { "\($0.index)" }.joined(separator: ", ")
+                    + ", but the answer's checkpoint is not witnessed under the policy\n").utf8))
+                throw error
+            }
         }
         let hasher = MerkleHasher(.sha256)
         for item in answer.entries {

@@ -38,6 +38,8 @@ extension CertLedger {
             @Option(help: "The trusted checkpoint verifier key (name+id+key, or @FILE).")
             var verifierKey: String
 
+            @OptionGroup var witnesses: WitnessOptions
+
             @Option(help: "The day the verdict is about (YYYY-MM-DD). Default: today (UTC).")
             var asOf: String?
 
@@ -159,6 +161,9 @@ private func ask(_ question: VerifierQuestion, _ common: CertLedger.Verify.Commo
         FileHandle.standardError.write(Data("certledger: the answer is about another question than the one asked\n".utf8))
         throw CLIExit.notAuthentic
     }
+    // With a witness policy the answer's checkpoint must carry a fresh quorum, and be no older than one seen before.
+    let witnessed = try common.witnesses.enforce(Array(answer.checkpoint.utf8),
+                                                 logVerifierKey: try readArgument(common.verifierKey))
     if let folder = common.proofs {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (proof, proven) in zip(try answer.tlogProofs(), answer.entries) {
@@ -181,6 +186,10 @@ private func ask(_ question: VerifierQuestion, _ common: CertLedger.Verify.Commo
         if let holder = answer.holder { print("  holder \(holder.uscc): \(holder.status)") }
         print("  as of \(answer.asOf); checked locally: checkpoint signature (\(checked.checkpoint.checkpoint.origin)), "
               + "\(answer.entries.count + 1) inclusion proofs at size \(answer.treeSize), receipt")
+        if let witnessed {
+            print("  witnessed: " + witnessed.cosigners.map { "\($0.label) at \($0.time)" }.joined(separator: ", ")
+                  + " (quorum \(witnessed.quorum))")
+        }
     }
     if answer.verdict != .authentic { throw CLIExit.notAuthentic }
 }

@@ -87,9 +87,12 @@ struct CertLedgerDaemon: AsyncParsableCommand {
             ? BackgroundVerification(log: ledger.log, logOnly: false, workPercent: settings.verification.workPercent,
                                      logger: logger)
             : nil
+        let witnesses = try settings.witnesses.map { _ in
+            try WitnessCollector(log: ledger.log, config: settings, logger: logger)
+        }
         let group = LedgerServices.group(ledger: ledger.log, server: app, verification: verification,
                                          tlsReload: tls.map { TLSReload(certificates: $0, logger: logger) },
-                                         logger: logger)
+                                         witnesses: witnesses, logger: logger)
         do { try await group.run() } catch {
             await ledger.log.close()
             throw error

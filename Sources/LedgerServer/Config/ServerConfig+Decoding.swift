@@ -6,7 +6,7 @@ import Yams
 /// and values are range-checked so a nonsensical number stops the daemon at start, not under load.
 extension ServerConfig {
     private enum Field: String, CodingKey, CaseIterable {
-        case listen, data, store, keys, log, sequencer, http, readAccess, verification, tls
+        case listen, data, store, keys, log, sequencer, http, readAccess, verification, tls, witnesses
     }
 
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
@@ -24,6 +24,7 @@ extension ServerConfig {
         readAccess = try c.value(.readAccess, default: readAccess)
         verification = try c.value(.verification, default: verification)
         tls = try c.decodeIfPresent(ServerConfig.TLS.self, forKey: .tls)
+        witnesses = try c.decodeIfPresent(ServerConfig.Witnesses.self, forKey: .witnesses)
     }
 
     /// Decodes a configuration from YAML text; `LedgerServerError.invalidConfig` names the key at fault.
@@ -120,6 +121,7 @@ extension ServerConfig {
                     + "the tree it saw at start forever")
             }
         }
+        try witnesses?.validate()
         guard log.hash == "sha256" || log.hash == "sm3" else {
             throw LedgerServerError(.invalidConfig, field: "log.hash",
                                     "log.hash is \"\(log.hash)\"; allowed: sha256, sm3")

@@ -29,6 +29,8 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
     public var verification: Verification
     /// TLS for the daemon's own listener. Default none (plain HTTP on loopback).
     public var tls: TLS?
+    /// The witnesses that cosign checkpoints (`ServerConfig+Witnesses.swift`). Default none.
+    public var witnesses: Witnesses?
 
     /// The configuration with every default.
     public init() {
@@ -42,6 +44,7 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         readAccess = .public
         verification = Verification()
         tls = nil
+        witnesses = nil
     }
 
     /// The daemon serves HTTPS itself: a PEM certificate chain and its private key (mode 0600), read at start and

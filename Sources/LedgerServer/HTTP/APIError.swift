@@ -42,6 +42,12 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     }
 
     /// A request parameter that is missing or not spelled as the API requires.
+    /// 503 `not_witnessed`: the ledger has witnesses and none has cosigned a checkpoint with a quorum yet.
+    static func notWitnessedYet() -> APIError {
+        APIError(.serviceUnavailable, code: "not_witnessed",
+                 "no checkpoint carries a quorum of witness cosignatures yet; retry shortly", retryAfter: 1)
+    }
+
     static func badParameter(_ field: String, _ message: String) -> APIError {
         APIError(.badRequest, code: "bad_parameter", message, field: field)
     }

@@ -22,10 +22,18 @@ enum OpenAPIDocument {
               summary: >-
                 One signed submission, or {"bundle":[...]} of 1-64 sequenced atomically at consecutive indices.
                 Answered once the entries are durable. An exact re-send returns the original entries (200).
+                With witnesses, wait=witnessed holds the answer (up to the request timeout) until a checkpoint
+                carrying a quorum of cosignatures covers the entries and proves them against it; the header
+                CertLedger-Witnessed says whether it did (the entries are accepted either way).
               description: >-
                 A submission's record must follow the rules of its kind (docs/records.md) and be signed by a
                 current key of a department whose role allows the kind: neither can be said in JSON Schema, so a
                 body of the right shape may still be refused (400, 401, 403, 404, 409).
+              parameters:
+                - name: wait
+                  in: query
+                  required: false
+                  schema: {type: string, enum: [witnessed]}
               requestBody:
                 required: true
                 content:
@@ -173,13 +181,16 @@ enum OpenAPIDocument {
           /checkpoint:
             get:
               operationId: getCheckpoint
-              summary: The latest signed checkpoint (C2SP tlog-checkpoint in a signed note).
+              summary: >-
+                The latest signed checkpoint (C2SP tlog-checkpoint in a signed note). With witnesses, the newest one
+                carrying a quorum of witness cosignatures (as extra signature lines).
               responses:
                 '200':
                   description: Checkpoint note text.
                   content:
                     text/plain:
                       schema: {type: string}
+                '503': {$ref: '#/components/responses/Error'}
           /tile/{tilePath}:
             get:
               operationId: getTile
@@ -232,7 +243,9 @@ enum OpenAPIDocument {
           /v1/proofs/inclusion:
             get:
               operationId: getInclusionProof
-              summary: RFC 9162 inclusion proof of entry index in the tree of the given size.
+              summary: >-
+                RFC 9162 inclusion proof of entry index in the tree of the given size. With witnesses the checkpoint
+                is the newest witnessed one, and a size beyond it is 404 not_witnessed.
               description: index must be below size (400 otherwise); a size above the tree's is 404.
               parameters:
                 - {name: index, in: query, required: true, schema: {type: integer, minimum: 0,
@@ -255,6 +268,7 @@ enum OpenAPIDocument {
                           checkpoint: {type: string}
                 '400': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
           /v1/proofs/consistency:
             get:
               operationId: getConsistencyProof

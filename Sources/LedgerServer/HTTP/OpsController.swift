@@ -7,11 +7,14 @@ import Log
 public struct OpsController<Context: RequestContext>: Sendable {
     let ledger: LedgerLog
     let metrics: ServerMetrics
+    /// With witnesses: `/healthz` is `degraded` once the newest witnessed checkpoint is older than this (seconds).
+    let witnessMaxAge: Double?
 
     /// Reports on `ledger`, exposes `metrics`.
-    public init(ledger: LedgerLog, metrics: ServerMetrics) {
+    public init(ledger: LedgerLog, metrics: ServerMetrics, witnessMaxAge: Double? = nil) {
         self.ledger = ledger
         self.metrics = metrics
+        self.witnessMaxAge = witnessMaxAge
     }
 
     /// Registers this controller's GET routes.
@@ -61,6 +64,7 @@ public struct OpsController<Context: RequestContext>: Sendable {
         metrics.set("certledger_integrity_complete", complete,
                     help: "1 once the whole store as of start-up passed the background verification.")
         return metrics.render(treeSize: head.size, checkpointAgeSeconds: checkpointAge(head))
+            + WitnessMetrics.render(ledger.witnessing)
     }
 
     struct Health: Encodable {
@@ -72,6 +76,10 @@ public struct OpsController<Context: RequestContext>: Sendable {
         var integrity: String? = nil
         /// With `failed`: the first damaged index, when the damage concerns an entry.
         var integrityIndex: UInt64? = nil
+        /// With witnesses: the size of the newest witnessed checkpoint (none before the first).
+        var witnessedSize: UInt64? = nil
+        /// With witnesses: seconds since it was collected (since start before the first).
+        var witnessedAgeSeconds: Double? = nil
     }
 
     /// The background verification's word for `/healthz`.
@@ -101,6 +109,10 @@ public struct OpsController<Context: RequestContext>: Sendable {
                             reason: "the log store refuses writes since \(failure.since) (\(failure.failedBatches) "
                                 + "batches): \(StoreWriteMonitor.diagnosis(failure.lastError)); submissions get 503")
         }
+        if let maxAge = witnessMaxAge, health.status == "ok", ledger.witnessing.age() > maxAge {
+            health = Health(status: "degraded", treeSize: head.size, checkpointAgeSeconds: health.checkpointAgeSeconds,
+                            reason: WitnessMetrics.staleReason(ledger.witnessing, maxAge: maxAge))
+        }
         do {
             _ = try await ledger.store.head()
         } catch {
@@ -116,6 +128,10 @@ public struct OpsController<Context: RequestContext>: Sendable {
             health = Health(status: "failed", treeSize: head.size, checkpointAgeSeconds: health.checkpointAgeSeconds,
                             reason: "the store is damaged at \(at): \(reason); submissions are refused")
             health.integrityIndex = index
+        }
+        if ledger.witnessing.isEnabled {
+            health.witnessedSize = ledger.witnessing.witnessed?.checkpoint.size
+            health.witnessedAgeSeconds = (ledger.witnessing.age() * 1000).rounded() / 1000
         }
         health.integrity = Self.integrityWord(integrity)
         let encoder = JSONEncoder()

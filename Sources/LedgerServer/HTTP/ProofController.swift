@@ -65,7 +65,7 @@ public struct ProofController<Context: RequestContext>: Sendable {
         guard index < size else {
             throw APIError.badParameter("index", "index \(index) is not below size \(size)")
         }
-        let (head, checkpoint) = ledger.snapshot
+        let (head, checkpoint) = try servedCovering(size)
         let reader = ledger.reader
         let proof = try await reader.inclusionProof(index: index, size: size, treeSize: head.size)
         let leaf = try await reader.leafHash(at: index, treeSize: head.size)
@@ -77,10 +77,23 @@ public struct ProofController<Context: RequestContext>: Sendable {
         // RFC 9162 §2.1.4 defines proofs only from a non-empty tree.
         guard from > 0 else { throw APIError.badParameter("from", "from must be at least 1 (RFC 9162 §2.1.4)") }
         guard from <= to else { throw APIError.badParameter("from", "from \(from) is larger than to \(to)") }
-        let (head, checkpoint) = ledger.snapshot
+        let (head, checkpoint) = try servedCovering(to)
         let proof = try await ledger.reader.consistencyProof(size1: from, size2: to, treeSize: head.size)
         return try json(ConsistencyAnswer(from: from, to: to, proof: proof.map(\.base64),
                                           checkpoint: String(decoding: checkpoint, as: UTF8.self)))
+    }
+
+    /// The durable head and the checkpoint served with proofs up to `size`: with witnesses the newest witnessed
+    /// one, and a size beyond it is not served yet (404 `not_witnessed`: the client retries, or asks for the
+    /// witnessed size that `/checkpoint` gives).
+    private func servedCovering(_ size: UInt64) throws -> (head: TreeHead, checkpoint: [UInt8]) {
+        let head = ledger.snapshot.head
+        guard let served = ledger.served else { throw APIError.notWitnessedYet() }
+        if ledger.witnessing.isEnabled, size > served.size {
+            throw APIError(.notFound, code: "not_witnessed", "size \(size) is beyond the newest witnessed "
+                           + "checkpoint (size \(served.size)); retry shortly", field: "size")
+        }
+        return (head, served.checkpoint)
     }
 
     /// Proofs depend on the current checkpoint: not cached.

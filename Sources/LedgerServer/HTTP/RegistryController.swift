@@ -69,6 +69,13 @@ public struct RegistryController<Context: RequestContext>: Sendable {
         } catch {
             throw APIError(jsonError: error)
         }
+        let witnessing = ledger.log.witnessing
+        if witnessing.isEnabled {
+            // Answers are proven against the witnessed checkpoint of the state's size: give the witnesses a moment to
+            // cosign the newest checkpoint (the verifier says "retry" if the state is still ahead of them).
+            let size = try ledger.registry.read { $0.committedSize }
+            _ = await witnessing.waitForWitnessed(atLeast: size, timeout: .seconds(2))
+        }
         let answer = try await ledger.verifier.answerBytes(question)
         return Response(status: .ok,
                         headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],

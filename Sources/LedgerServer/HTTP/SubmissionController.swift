@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import HTTPTypes
 public import Hummingbird
 import LedgerCrypto
 import Log
@@ -18,22 +19,69 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     let quota: DepartmentQuota
     let retryAfter: Int
     let readOnly: Bool
+    /// How long `?wait=witnessed` waits for a quorum of cosignatures covering the new entries.
+    let witnessWait: Duration
 
     /// `departmentQueueLimit` entries of one department may wait for the sequencer at once; beyond that its
     /// requests get 429 with `Retry-After: retryAfter` (default: every department may use the whole queue).
     /// A `readOnly` daemon (on a streaming replica) refuses every submission with 503 `read_only`.
-    public init(ledger: Ledger, departmentQueueLimit: Int = .max, retryAfter: Int = 1, readOnly: Bool = false) {
+    /// With witnesses, `?wait=witnessed` holds the answer up to `witnessWait` for a witnessed checkpoint covering
+    /// the new entries, and proves them against it.
+    public init(ledger: Ledger, departmentQueueLimit: Int = .max, retryAfter: Int = 1, readOnly: Bool = false,
+                witnessWait: Duration = .seconds(5)) {
         self.ledger = ledger
+        self.witnessWait = witnessWait
         self.quota = DepartmentQuota(limit: departmentQueueLimit)
         self.retryAfter = retryAfter
         self.readOnly = readOnly
     }
 
     public func addRoutes(to router: Router<Context>) {
-        router.post("/v1/submissions") { request, _ in try await submit(request) }
+        router.post("/v1/submissions") { request, _ in try await handle(request) }
     }
 
-    func submit(_ request: Request) async throws -> Response {
+    /// The route: `submit`, then with `?wait=witnessed` (and witnesses) the proofs against a witnessed checkpoint.
+    func handle(_ request: Request) async throws -> Response {
+        let wait = request.uri.queryParameters.get("wait")
+        guard wait == nil || wait == "witnessed" else {
+            throw APIError.badParameter("wait", "wait must be \"witnessed\" or absent")
+        }
+        var (status, answer) = try await submit(request)
+        var witnessedHeader: String?
+        if wait == "witnessed", ledger.log.witnessing.isEnabled {
+            let witnessed = try await witnessedAnswer(answer)
+            witnessedHeader = witnessed == nil ? "false" : "true"
+            answer = witnessed ?? answer
+        }
+        var response = Self.json(status, try answer.canonicalBytes())
+        if let witnessedHeader { response.headers[Self.witnessedHeader] = witnessedHeader }
+        return response
+    }
+
+    /// `CertLedger-Witnessed: true|false` on a `?wait=witnessed` answer: whether its proofs lead to a witnessed
+    /// checkpoint, or (after `witnessWait`) to the ledger's own signed one; the entries are accepted either way.
+    static var witnessedHeader: HTTPField.Name { HTTPField.Name("CertLedger-Witnessed")! }
+
+    /// The entries of `answer` proven against the newest witnessed checkpoint once it covers them; nil when none does
+    /// within `witnessWait` (the answer then stays as sequenced).
+    func witnessedAnswer(_ answer: SubmissionAnswer) async throws -> SubmissionAnswer? {
+        let end = (answer.entries.map(\.index).max() ?? 0) + 1
+        guard let witnessed = await ledger.log.witnessing.waitForWitnessed(atLeast: end, timeout: witnessWait) else {
+            return nil
+        }
+        let size = witnessed.checkpoint.size
+        let reader = ledger.log.reader
+        var entries: [SubmissionAnswer.Entry] = []
+        for entry in answer.entries {
+            let proof = try await reader.inclusionProof(index: entry.index, size: size, treeSize: size)
+            entries.append(SubmissionAnswer.Entry(index: entry.index, entry: entry.entry, leafHash: entry.leafHash,
+                                                  inclusionProof: proof.map(\.base64)))
+        }
+        return SubmissionAnswer(checkpoint: String(decoding: witnessed.note, as: UTF8.self),
+                                duplicate: answer.duplicate, entries: entries, treeSize: size)
+    }
+
+    func submit(_ request: Request) async throws -> (HTTPResponse.Status, SubmissionAnswer) {
         guard !readOnly else {
             throw APIError(.serviceUnavailable, code: "read_only", "this daemon serves a read-only replica of the "
                            + "ledger (store.postgres.readOnly); send submissions to a daemon on the primary")
@@ -51,7 +99,8 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     }
 
     private func sequence(_ submissions: [Submission],
-                          precheck: () throws -> [Registry.Precheck]) async throws -> Response {
+                          precheck: () throws -> [Registry.Precheck]) async throws
+        -> (HTTPResponse.Status, SubmissionAnswer) {
         if let originals = Self.duplicates(try precheck()) { return try await answerDuplicate(originals) }
         let counts = submissions.reduce(into: [String: Int]()) { $0[$1.department.value, default: 0] += 1 }
         if let (department, waiting) = quota.acquire(counts) {
@@ -63,13 +112,13 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
         defer { quota.release(counts) }
         do {
             let group = try await ledger.log.sequencer.submit(submissions.map(\.canonicalBytes))
-            return try Self.json(.created, SubmissionAnswer(
+            return (.created, SubmissionAnswer(
                 checkpoint: String(decoding: group.checkpoint, as: UTF8.self), duplicate: false,
                 entries: group.items.map {
                     SubmissionAnswer.Entry(index: $0.entry.index, entry: Base64.encode($0.entry.bytes),
                                            leafHash: $0.leafHash.base64, inclusionProof: $0.inclusionProof.map(\.base64))
                 },
-                treeSize: group.treeSize).canonicalBytes())
+                treeSize: group.treeSize))
         } catch let error as RegistryError where error.code == .conflict || error.code == .duplicate {
             ledger.registry.release(submissions)
             // Identical submissions raced: the first was admitted by the gate between this one's pre-check and its
@@ -97,7 +146,7 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
 
     /// The original entries with proofs against the current checkpoint; waits (briefly) for the head to cover an
     /// original that is still being made durable by a concurrent request.
-    private func answerDuplicate(_ indices: [UInt64]) async throws -> Response {
+    private func answerDuplicate(_ indices: [UInt64]) async throws -> (HTTPResponse.Status, SubmissionAnswer) {
         let last = indices.max() ?? 0
         var (head, checkpoint) = ledger.log.snapshot
         let deadline = ContinuousClock.now + .seconds(5)
@@ -119,9 +168,8 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
                                                   leafHash: hasher.leafHash(entry.bytes).base64,
                                                   inclusionProof: proof.map(\.base64)))
         }
-        return try Self.json(.ok, SubmissionAnswer(checkpoint: String(decoding: checkpoint, as: UTF8.self),
-                                                   duplicate: true, entries: entries, treeSize: head.size)
-            .canonicalBytes())
+        return (.ok, SubmissionAnswer(checkpoint: String(decoding: checkpoint, as: UTF8.self),
+                                      duplicate: true, entries: entries, treeSize: head.size))
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {

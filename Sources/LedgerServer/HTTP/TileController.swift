@@ -22,9 +22,10 @@ public struct TileController<Context: RequestContext>: Sendable {
         router.get("/tile/**") { request, _ in try await tile(rawPath: request.uri.path) }
     }
 
-    /// The signed checkpoint: C2SP signed-note text; `no-cache` because it changes with every batch.
+    /// The signed checkpoint: C2SP signed-note text; `no-cache` because it changes with every batch. With witnesses,
+    /// the newest one a quorum cosigned, with every cosignature (503 before the first).
     func checkpoint() throws -> Response {
-        let (_, note) = ledger.snapshot
+        guard let note = ledger.served?.checkpoint else { throw APIError.notWitnessedYet() }
         return Response(status: .ok,
                         headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: CacheControl.checkpoint],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: note)))

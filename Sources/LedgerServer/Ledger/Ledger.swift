@@ -17,7 +17,14 @@ public struct Ledger: Sendable {
     public init(log: LedgerLog, registry: Registry, receiptKey: PrivateKey) {
         self.log = log
         self.registry = registry
-        self.verifier = Verifier(registry: registry, reader: log.reader, receiptKey: receiptKey)
+        // With witnesses, answers are proven against the witnessed checkpoint of the state's size only.
+        let witnessing = log.witnessing
+        let witnessedOfSize: @Sendable (UInt64) -> [UInt8]? = { size in
+            guard let witnessed = witnessing.witnessed, witnessed.checkpoint.size == size else { return nil }
+            return witnessed.note
+        }
+        self.verifier = Verifier(registry: registry, reader: log.reader, receiptKey: receiptKey,
+                                 witnessedCheckpoint: witnessing.isEnabled ? witnessedOfSize : nil)
     }
 
     /// Opens the configured ledger: the store (proven consistent with its checkpoint), the registry replayed from
@@ -66,7 +73,8 @@ public struct Ledger: Sendable {
         let gate = MeteredGate(wrapping: registry, metrics: metrics)
         let log = try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer,
                                 head: opened.head, gate: gate, config: config.sequencer.sequencerConfig,
-                                sharing: config.sequencerSharing, published: opened.published, logger: logger)
+                                sharing: config.sequencerSharing, published: opened.published,
+                                witnessing: opened.witnessing, logger: logger)
         return Ledger(log: log, registry: registry, receiptKey: receiptKey)
     }
 

@@ -18,6 +18,9 @@ public struct LedgerLog: Sendable {
     public let writes: StoreWriteMonitor
     /// What the background verification of the whole store has found (`BackgroundVerification`).
     public let integrity = StoreIntegrity()
+    /// The witnesses' cosignatures: the newest witnessed checkpoint and each witness's status (`WitnessCollector`).
+    /// Disabled (quorum nil) for a ledger without witnesses.
+    public let witnessing: WitnessingState
     /// The checkpoint of the empty tree, signed once at open: C2SP clients need a checkpoint before the first
     /// batch, and Ed25519 signing is deterministic, so this is the same note every time.
     let emptyCheckpoint: [UInt8]
@@ -29,8 +32,10 @@ public struct LedgerLog: Sendable {
     public init(store: any LogStore, identity: LogIdentity, signer: any NoteSigner, head: TreeHead,
                 gate: (any SequencingGate)? = nil, config: SequencerConfig = SequencerConfig(),
                 sharing: SequencerSharing = SequencerSharing(), published: CheckpointRecord? = nil,
+                witnessing: WitnessingState = WitnessingState(quorum: nil),
                 logger: Logger = Logger(label: "certledger.sequencer")) throws {
         self.store = store
+        self.witnessing = witnessing
         self.identity = identity
         self.writes = StoreWriteMonitor(wrapping: store, published: published, logger: logger)
         self.sequencer = Sequencer(store: writes, head: head, identity: identity, signer: signer, gate: gate,
@@ -52,6 +57,17 @@ public struct LedgerLog: Sendable {
         return (head, head.size == 0 ? emptyCheckpoint : head.checkpoint)
     }
 
+    /// What `/checkpoint` and the proof routes answer against: without witnesses the durable head and its checkpoint
+    /// (`snapshot`); with witnesses the newest checkpoint a quorum cosigned, carrying the cosignatures, and nil
+    /// before the first.
+    public var served: (size: UInt64, checkpoint: [UInt8])? {
+        guard witnessing.isEnabled else {
+            let (head, checkpoint) = snapshot
+            return (head.size, checkpoint)
+        }
+        return witnessing.witnessed.map { ($0.checkpoint.size, $0.note) }
+    }
+
     /// Opens the configured ledger: reads the checkpoint key, opens the store (SQLite or PostgreSQL, never creating
     /// it), checks the store's identity and loads the head, refusing a store it cannot prove consistent.
     public static func open(config: ServerConfig, gate: (any SequencingGate)? = nil,
@@ -59,7 +75,7 @@ public struct LedgerLog: Sendable {
         let opened = try await openStore(config: config, logger: logger)
         return try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer, head: opened.head,
                              gate: gate, config: config.sequencer.sequencerConfig, sharing: config.sequencerSharing,
-                             published: opened.published, logger: logger)
+                             published: opened.published, witnessing: opened.witnessing, logger: logger)
     }
 
     /// Closes the store (its connections or files; an SQLite WAL is folded into the database): after the sequencer
@@ -78,7 +94,7 @@ public struct LedgerLog: Sendable {
     static func openStore(config: ServerConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
                           logger: Logger)
         async throws -> (store: any LogStore, identity: LogIdentity, signer: Ed25519NoteSigner, head: TreeHead,
-                         published: CheckpointRecord) {
+                         published: CheckpointRecord, witnessing: WitnessingState) {
         if config.store.postgres == nil {
             let storePath = config.resolve(config.store.sqlite)
             guard FileManager.default.fileExists(atPath: storePath) else {
@@ -114,7 +130,15 @@ public struct LedgerLog: Sendable {
             await close(store)
             throw error
         }
-        return (store, identity, signer, head, published)
+        let witnessing: WitnessingState
+        do {
+            witnessing = try await openWitnessing(config: config, head: head, store: store, identity: identity,
+                                                  place: place)
+        } catch {
+            await close(store)
+            throw error
+        }
+        return (store, identity, signer, head, published, witnessing)
     }
 
     /// Refuses a store whose head does not extend the checkpoint recorded in `published`; records the head when

@@ -13,11 +13,17 @@ public struct Verifier: Sendable {
     public let receiptKey: PrivateKey
     /// Proven entries and checkpoints by tree size: immutable facts, read once.
     let cache = ProofCache()
+    /// For a ledger with witnesses: the witnessed checkpoint (the log's signature and a quorum of cosignatures) of
+    /// exactly a size, when one is known. Answers are then proven against it and never against the store's own
+    /// checkpoint; with none of the state's size the question gets `RegistryError.notFound` ("retry").
+    let witnessedCheckpoint: (@Sendable (UInt64) -> [UInt8]?)?
 
-    public init(registry: Registry, reader: LogReader, receiptKey: PrivateKey) {
+    public init(registry: Registry, reader: LogReader, receiptKey: PrivateKey,
+                witnessedCheckpoint: (@Sendable (UInt64) -> [UInt8]?)? = nil) {
         self.registry = registry
         self.reader = reader
         self.receiptKey = receiptKey
+        self.witnessedCheckpoint = witnessedCheckpoint
     }
 
     /// Answers `question` as of `question.asOf` (default: the UTC day of `now`). A verdict other than `authentic`
@@ -47,6 +53,16 @@ public struct Verifier: Sendable {
                 throw RegistryError(.invalid, field: "receiptKey", "the receipt key is not the genesis's receipt key "
                                     + "\(ledger.genesis.receiptKey.keyId)")
             }
+            if let witnessedCheckpoint {
+                guard let note = witnessedCheckpoint(size) else {
+                    throw RegistryError(.notFound, field: "checkpoint", "no witnessed checkpoint of the ledger's "
+                                        + "current size \(size) yet; retry shortly")
+                }
+                let text = String(decoding: note, as: UTF8.self)
+                return try await answer(question, asOf: asOf, now: now, decision: decision, size: size,
+                                              checkpoint: ProofCache.Written(
+                                            value: text, canonical: JSONValue.string(text).canonicalBytes()))
+            }
             // The state's size ends a batch, which has its own checkpoint; between observed chunks it may not.
             var found = cache.checkpoint(size: size)
             if found == nil, let stored = try await reader.store.checkpoint(size: size) {
@@ -59,30 +75,38 @@ public struct Verifier: Sendable {
                 await Task.yield()
                 continue
             }
-            var proven: [ProofCache.Written<VerifierAnswer.ProvenEntry>] = []
-            for index in [0] + decision.deciding {
-                if let known = cache.proven(index: index, size: size) {
-                    proven.append(known)
-                    continue
-                }
-                let entry = try await reader.entry(at: index, treeSize: size)
-                let proof = try await reader.inclusionProof(index: index, size: size, treeSize: size)
-                let fresh = VerifierAnswer.ProvenEntry(index: index, entry: Base64.encode(entry.bytes),
-                                                       inclusionProof: proof.map(\.base64))
-                let written = ProofCache.Written(value: fresh, canonical: try Self.canonical(fresh, "entries"))
-                cache.remember(written, size: size)
-                proven.append(written)
-            }
-            let unsigned = VerifierAnswer(
-                v: 1, question: question, verdict: decision.verdict, reason: decision.reason, asOf: asOf,
-                answeredAt: RecordTime(now), license: decision.license.map(Self.summary),
-                seal: decision.seal.map(Self.summary), holder: Self.holder(decision),
-                entries: proven.dropFirst().map(\.value), genesis: proven[0].value, treeSize: size,
-                checkpoint: checkpoint.value, receipt: nil)
-            return try sign(unsigned, entries: proven.dropFirst().map(\.canonical), genesis: proven[0].canonical,
-                            checkpoint: checkpoint.canonical)
+            return try await answer(question, asOf: asOf, now: now, decision: decision, size: size,
+                                    checkpoint: checkpoint)
         }
         throw RegistryError(.notFound, "no checkpoint matches the registry's size; retry")
+    }
+
+    /// The signed answer to `question`, decided at `size`, its entries proven against `checkpoint` of that size.
+    private func answer(_ question: VerifierQuestion, asOf: CalendarDate, now: Timestamp, decision: VerifierDecision,
+                        size: UInt64, checkpoint: ProofCache.Written<String>) async throws
+        -> (answer: VerifierAnswer, bytes: [UInt8]) {
+        var proven: [ProofCache.Written<VerifierAnswer.ProvenEntry>] = []
+        for index in [0] + decision.deciding {
+            if let known = cache.proven(index: index, size: size) {
+                proven.append(known)
+                continue
+            }
+            let entry = try await reader.entry(at: index, treeSize: size)
+            let proof = try await reader.inclusionProof(index: index, size: size, treeSize: size)
+            let fresh = VerifierAnswer.ProvenEntry(index: index, entry: Base64.encode(entry.bytes),
+                                                   inclusionProof: proof.map(\.base64))
+            let written = ProofCache.Written(value: fresh, canonical: try Self.canonical(fresh, "entries"))
+            cache.remember(written, size: size)
+            proven.append(written)
+        }
+        let unsigned = VerifierAnswer(
+            v: 1, question: question, verdict: decision.verdict, reason: decision.reason, asOf: asOf,
+            answeredAt: RecordTime(now), license: decision.license.map(Self.summary),
+            seal: decision.seal.map(Self.summary), holder: Self.holder(decision),
+            entries: proven.dropFirst().map(\.value), genesis: proven[0].value, treeSize: size,
+            checkpoint: checkpoint.value, receipt: nil)
+        return try sign(unsigned, entries: proven.dropFirst().map(\.canonical), genesis: proven[0].canonical,
+                        checkpoint: checkpoint.canonical)
     }
 
     /// Signs the answer's canonical JSON and adds the receipt. The members are written once each — the proven
