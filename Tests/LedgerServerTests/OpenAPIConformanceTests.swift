@@ -1,6 +1,7 @@
 import Foundation
 import LedgerServer
 import Testing
+import LogStoreContract
 
 /// The served OpenAPI document says what the server really accepts: schemathesis (PyPI) generates requests from
 /// `/openapi.yaml` of a live development ledger — schema-valid ones must be accepted, invalid ones refused with a
@@ -29,24 +30,7 @@ import Testing
     /// schemathesis, installed by `Scripts/install-deps` when missing. Nil when ready, else why not.
     static func prepare() async -> String? {
         guard let problem = problem() else { return nil }
-        let log = output.appendingPathComponent("install-deps.log")
-        try? FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let install = Process()
-        install.executableURL = URL(fileURLWithPath: "/bin/bash")
-        install.arguments = [repository.appendingPathComponent("Scripts/install-deps").path]
-        install.currentDirectoryURL = repository
-        install.standardInput = FileHandle.nullDevice
-        if let handle = try? FileHandle(forWritingTo: log) {
-            install.standardOutput = handle
-            install.standardError = handle
-        }
-        do { try install.run() } catch { return "\(problem); Scripts/install-deps did not run: \(error)" }
-        while install.isRunning { try? await Task.sleep(for: .milliseconds(200)) }   // never blocks a pool thread
-        guard install.terminationStatus == 0 else {
-            let tail = (try? String(contentsOf: log, encoding: .utf8))?.suffix(600) ?? ""
-            return "\(problem); Scripts/install-deps failed (exit \(install.terminationStatus), \(log.path)): \(tail)"
-        }
+        if let failed = await TestDependencies.install() { return "\(problem); \(failed)" }
         return Self.problem()
     }
 

@@ -135,7 +135,7 @@ import LogStoreContract
                 Issue.record("a store that does not contain the published tree of size \(size) was served")
                 continue
             }
-            #expect(error.reason.contains("does not extend the checkpoint of size \(size)"), "\(error)")
+            #expect(error.reason.contains("does not extend the published checkpoint of size \(size)"), "\(error)")
         }
         // A record that is no checkpoint of this ledger at all: refused as unusable, not ignored.
         try record.write(Array("not a checkpoint\n".utf8))

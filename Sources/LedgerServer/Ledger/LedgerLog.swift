@@ -146,22 +146,31 @@ public struct LedgerLog: Sendable {
     static func checkPublished(_ published: CheckpointRecord, head: TreeHead, store: any LogStore,
                                identity: LogIdentity, place: String, logger: Logger) async throws {
         let field = "store.publishedCheckpoint"
+        let recorded = try await checkRecord(published, field: field, what: "the published checkpoint",
+                                             head: head, store: store, identity: identity, place: place)
+        guard recorded == nil, head.size > 0 else { return }
+        do { try published.write(head.checkpoint) } catch {
+            throw LedgerServerError(.fileUnreadable, field: field,
+                "cannot record the published checkpoint in \(published.path): \(error)")
+        }
+        logger.notice("no record of a published checkpoint yet: recorded the store's head", metadata: [
+            "file": "\(published.path)", "size": "\(head.size)",
+        ])
+    }
+
+    /// The checkpoint kept in `record` (nil when there is none yet), after proving that the stored head extends it;
+    /// a store behind it (acknowledged or witnessed entries missing: a damaged WAL, a restored backup, a wiped table)
+    /// or holding another history is refused with both sizes, never re-sequenced. `what` names the record in the
+    /// errors ("the published checkpoint", "the witnessed checkpoint").
+    static func checkRecord(_ record: CheckpointRecord, field: String, what: String, head: TreeHead,
+                            store: any LogStore, identity: LogIdentity, place: String) async throws
+        -> SignedCheckpoint? {
         let recorded: SignedCheckpoint?
-        do { recorded = try published.read(verifier: identity.verifier) } catch {
+        do { recorded = try record.read(verifier: identity.verifier) } catch {
             throw LedgerServerError(.refusedStore, field: field,
-                "refusing to serve \(place): the record of the last published checkpoint is unusable: \(error)")
+                "refusing to serve \(place): the record of \(what) is unusable: \(error)")
         }
-        guard let recorded else {
-            guard head.size > 0 else { return }
-            do { try published.write(head.checkpoint) } catch {
-                throw LedgerServerError(.fileUnreadable, field: field,
-                    "cannot record the published checkpoint in \(published.path): \(error)")
-            }
-            logger.notice("no record of a published checkpoint yet: recorded the store's head", metadata: [
-                "file": "\(published.path)", "size": "\(head.size)",
-            ])
-            return
-        }
+        guard let recorded else { return nil }
         let relation: CheckpointRecord.Relation
         do {
             relation = try await CheckpointRecord.relation(of: recorded.checkpoint, toTreeOf: head.size,
@@ -169,22 +178,22 @@ public struct LedgerLog: Sendable {
                                                            hashAlgorithm: identity.hashAlgorithm)
         } catch {
             throw LedgerServerError(.refusedStore, field: field,
-                "refusing to serve \(place): its tree cannot be compared with the published checkpoint: \(error)")
+                "refusing to serve \(place): its tree cannot be compared with \(what): \(error)")
         }
         switch relation {
         case .extends:
-            return
+            return recorded
         case .shrank(let recordedSize, let storedSize):
             throw LedgerServerError(.refusedStore, field: field, """
-                refusing to serve \(place): it holds \(storedSize) entries, but this ledger published a checkpoint \
-                of size \(recordedSize) (\(published.path)): acknowledged entries are missing (a damaged or deleted \
-                WAL, a restored backup, a wiped table). Their indices are never given again: restore a copy of the \
-                store holding at least \(recordedSize) entries
+                refusing to serve \(place): it holds \(storedSize) entries, but \(what) is of size \(recordedSize) \
+                (\(record.path)): acknowledged entries are missing (a damaged or deleted WAL, a restored backup, a \
+                wiped table). Their indices are never given again: restore a copy of the store holding at least \
+                \(recordedSize) entries
                 """)
         case .forked(let recordedSize, let storedSize, let why):
             throw LedgerServerError(.refusedStore, field: field, """
-                refusing to serve \(place): its tree of \(storedSize) entries does not extend the checkpoint of size \
-                \(recordedSize) this ledger published (\(published.path)): \(why). The store holds another history
+                refusing to serve \(place): its tree of \(storedSize) entries does not extend \(what) of size \
+                \(recordedSize) (\(record.path)): \(why). The store holds another history
                 """)
         }
     }
