@@ -241,8 +241,7 @@ extension VerificationPage {
           const proofs = result.checks.items.filter((c) => c.key === 'inclusion' && c.ok).length;
           const banner = $('browser-check');
           banner.className = 'banner ' + (ok ? 'good' : 'bad');
-          const why = failure ? t('c_' + failure.key, ...checkArgs(failure))
-            + (failure.detail ? ' — ' + failure.detail : '') : '';
+          const why = failure ? t('c_' + failure.key, ...checkArgs(failure)) + checkDetail(failure) : '';
           banner.textContent = ok ? t('checkedGood', pinned.idHex, proofs) : t('checkedBad', why);
 
           const facts = $('facts');
@@ -283,8 +282,7 @@ extension VerificationPage {
           list.replaceChildren(...result.checks.items.map((c) => {
             if (c.section) return el('li', t('c_' + c.key, ...c.args), 'section');
             const text = (c.ok ? '✔ ' : c.skipped ? '– ' : '✘ ')
-              + t(c.skipped ? 'c_receiptSkipped' : 'c_' + c.key, ...checkArgs(c))
-              + (c.detail ? ' — ' + c.detail : '');
+              + t(c.skipped ? 'c_receiptSkipped' : 'c_' + c.key, ...checkArgs(c)) + checkDetail(c);
             return el('li', text, c.ok || c.skipped ? 'ok' : 'bad');
           }));
           if (!ok) $('checks-box').open = true;
@@ -306,6 +304,14 @@ extension VerificationPage {
         }
         /// A check's arguments for its text: a verdict named by a check is shown by its term.
         function checkArgs(c) { return c.key === 'verdict' ? (c.args || []).map(term) : (c.args || []); }
+        /// Why a check failed, in the page's language (a state it names by its term); an unexpected error as is.
+        function checkDetail(c) {
+          if (c.code) {
+            const args = c.code === 'endDiffers' || c.code === 'endMissing' ? c.codeArgs.map(term) : c.codeArgs;
+            return ' — ' + t('e_' + c.code, ...args);
+          }
+          return c.detail ? ' — ' + c.detail : '';
+        }
         /// Each cell carries its column's name, which a phone shows beside the value when rows stack.
         function table(id, items, make) {
           $(id + '-box').hidden = items.length === 0;
@@ -370,8 +376,7 @@ extension VerificationPage {
             pinnedError = () => t('noCrypto');
           } else {
             try { pinned = await C.parseVerifierKey(vkey); $('key-id').textContent = pinned.idHex; } catch (error) {
-              const message = error.message;
-              pinnedError = () => t('badKey', message);
+              pinnedError = () => t('badKey', error.code ? t('e_' + error.code, ...error.args) : error.message);
             }
           }
           $('lang').addEventListener('click', () => {

@@ -224,7 +224,8 @@ enum VerificationPage {
           thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
           table, tbody, tr, td { display: block; width: 100%; }
           tr { border-bottom: 2px solid var(--line); padding: .25rem 0; }
-          td { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: .5rem; border: 0; padding: .2rem .25rem; }
+          td { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: .5rem; border: 0;
+            padding: .2rem .25rem; }
           td::before { content: attr(data-label); font-weight: 600; color: var(--muted); }
         }
         @media print {
