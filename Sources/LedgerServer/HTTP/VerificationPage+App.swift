@@ -254,7 +254,7 @@ extension VerificationPage {
             const d = a.question.document.digest;
             fact(facts, 'document', result.file ? t('docFile', d, result.file) : t('docLink', d));
           }
-          fact(facts, 'reason', reason(result));
+          fact(facts, ok ? 'reason' : 'reasonUnproven', reason(result));
           fact(facts, 'asOf', a.asOf);
           fact(facts, 'answeredAt', stamp(a.answeredAt, true));
           $('reason-en').textContent = a.reason;
