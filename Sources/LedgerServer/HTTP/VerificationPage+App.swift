@@ -25,7 +25,12 @@ extension VerificationPage {
         }
         function row(cells) {
           const tr = el('tr');
-          for (const c of cells) tr.append(c instanceof Node ? c : el('td', c));
+          for (const c of cells) {
+            if (c instanceof Node && c.nodeName === 'TD') { tr.append(c); continue; }
+            const td = el('td');
+            td.append(c);
+            tr.append(td);
+          }
           return tr;
         }
         function fact(list, key, value) {
