@@ -9,12 +9,14 @@ import Testing
 
 /// The verification page in a real browser: Debian's headless Chromium driven by Selenium
 /// (`Tests/Browser/verification_page.py`) against a live development ledger holding a license with its seal and a
-/// link, and a revoked license. The script checks every verdict the issue names, the dropped document (only its
-/// digest leaves the browser), and a proof tampered in transit by its proxy turning the page red; its screenshots
-/// land in `.build/test-output/verification-page/`. When Chromium, chromedriver or Selenium is missing the test runs
-/// `Scripts/install-deps` itself (Debian's packages, Selenium into a venv under `.build`), so `swift test` alone
-/// prepares what it needs; if that fails the test fails and says why: a browser test that skips silently would prove
-/// nothing in CI.
+/// link, and a revoked license with a revoked seal. The script checks every verdict in the page's language (one term
+/// per state, reasons written from the answer, no English on the Chinese page), local time beside UTC, tables
+/// readable on a 390-px phone, the development banner, the dropped document (only its digest leaves the browser)
+/// apart from a digest taken from a link, and a proof tampered in transit by its proxy turning the page red; its
+/// screenshots land in `.build/test-output/verification-page/`. When Chromium, chromedriver or Selenium is missing,
+/// the test runs `Scripts/install-deps` itself (Debian's packages, Selenium into a venv under `.build`), so
+/// `swift test` alone prepares what it needs; if that fails the test fails and says why: a browser test that skips
+/// silently would prove nothing in CI.
 @Suite(.serialized) struct VerificationPageBrowserTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -28,8 +30,10 @@ import Testing
     static let unknownUSCC = "91110000802100433B"
     /// The revoked license's holder (valid check characters).
     static let revokedUSCC = "91350100MA8CL0015G"
+    /// A seal of the revoked license's holder, itself revoked.
+    static let revokedSealID = "35010020260099"
     static let screenshots = ["1-authentic", "1-authentic-phone", "1-authentic-en", "2-revoked", "3-unknown",
-                              "4-document-match", "5-document-mismatch", "6-seal", "7-tampered"]
+                              "4-document-match", "4-document-link", "5-document-mismatch", "6-seal", "7-tampered"]
 
     /// What the browser test needs, or why it cannot run; the reason always names `Scripts/install-deps`.
     static func browserStackProblem() -> String? {
@@ -55,7 +59,8 @@ import Testing
     }
 
     /// Fills the ledger: license (its document = `document`) and seal in one bundle, a real-estate link, and
-    /// another license issued then revoked. Returns the holder name the page must show.
+    /// another license issued then revoked, with a seal issued then revoked. Returns the holder name the page must
+    /// show.
     static func populate(_ server: DevLedgerServer, document: [UInt8]) async throws -> String {
         let digest = ContentDigest(of: document, algorithm: .sha256).digest.hex
         let license = try server.signExample("license-issue", as: "demo-amr") {
@@ -73,12 +78,26 @@ import Testing
         }
         let issued = try await server.post("/v1/submissions", other.canonicalBytes)
         #expect(issued.status == 201, "\(issued.text)")
+        let otherSeal = try server.signExample("seal-issue", as: "demo-psb") {
+            $0["sealId"] = .string(revokedSealID)
+            $0["holder"] = .string(revokedUSCC)
+            $0["name"] = .string("示例已吊销贸易有限公司")
+        }
+        let sealIssued = try await server.post("/v1/submissions", otherSeal.canonicalBytes)
+        #expect(sealIssued.status == 201, "\(sealIssued.text)")
         let revoke = try server.signExample("license-revoke", as: "demo-amr") {
             $0["uscc"] = .string(revokedUSCC)
             $0["subjectPrev"] = .number(13)
         }
         let revoked = try await server.post("/v1/submissions", revoke.canonicalBytes)
         #expect(revoked.status == 201, "\(revoked.text)")
+        let sealRevoke = try Submission.sign(
+            kind: SubmissionKind(validating: "seal.revoke"), department: DepartmentID(validating: "demo-psb"),
+            key: server.key("demo-psb"), nonce: .random(),
+            recordJSON: .object(["sealId": .string(revokedSealID), "reason": .string("印章遗失，已登报声明作废"),
+                                 "effectiveOn": .string("2026-11-28"), "subjectPrev": .number(14)]))
+        let sealRevoked = try await server.post("/v1/submissions", sealRevoke.canonicalBytes)
+        #expect(sealRevoked.status == 201, "\(sealRevoked.text)")
         return license.json["record"]?["name"]?.stringValue ?? ""
     }
 
@@ -101,7 +120,7 @@ import Testing
             let holderName = try await Self.populate(server, document: document)
             let scenario: [String: String] = [
                 "authentic": "91350100MA2YDE7W7J", "revoked": Self.revokedUSCC, "unknown": Self.unknownUSCC,
-                "sealId": "35010020260001", "holderName": holderName,
+                "sealId": "35010020260001", "revokedSealId": Self.revokedSealID, "holderName": holderName,
                 "document": documentPath.path, "otherDocument": otherPath.path,
             ]
             let scenarioPath = Self.output.appendingPathComponent("scenario.json")

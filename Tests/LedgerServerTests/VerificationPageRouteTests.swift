@@ -14,6 +14,7 @@ import Testing
             let html = String(decoding: page.body, as: UTF8.self)
             #expect(html.contains(#"<meta name="certledger-verifier-key" content="\#(vkey)">"#))
             #expect(html.hasPrefix("<!doctype html>\n<html lang=\"zh-CN\">"))
+            #expect(html.contains(#"data-t="devBanner">"#), "a development ledger's page shows no banner")
             let headers = Dictionary(page.headers.map { ($0.0.lowercased(), $0.1) }) { $1 }
             #expect(headers["content-type"] == "text/html; charset=utf-8")
             #expect(headers["content-security-policy"]?.contains("script-src 'self'") == true)
@@ -31,6 +32,15 @@ import Testing
             #expect(total < 100_000, "the page and its assets weigh \(total) bytes")
             let missing = try await server.client.http.send("GET", "/page/evil.js")
             #expect(missing.status == 404)
+        }
+    }
+
+    @Test func developmentBanner_showsOnlyForTheDevelopmentOrigin() {
+        let key = "+01234567+AXVlc3Qga2V5IGJ5dGVzIHRoaXJ0eS10d28gbG9uZyEhISEh"
+        #expect(VerificationPage.html(verifierKey: DevelopmentLedger.origin + key).contains(#"data-t="devBanner">"#))
+        for name in ["ledger.example.gov.cn/2026", DevelopmentLedger.origin + "-not", "x" + DevelopmentLedger.origin] {
+            let html = VerificationPage.html(verifierKey: name + key)
+            #expect(html.contains(#"data-t="devBanner" hidden>"#), "\(name) is shown as a development ledger")
         }
     }
 

@@ -25,11 +25,38 @@ extension VerificationPage {
         }
         function row(cells) {
           const tr = el('tr');
-          for (const c of cells) tr.append(c instanceof Node ? c : el('td', c));
+          for (const c of cells) {
+            if (c instanceof Node && c.nodeName === 'TD') { tr.append(c); continue; }
+            const td = el('td');
+            td.append(c);
+            tr.append(td);
+          }
           return tr;
         }
         function fact(list, key, value) {
-          if (value !== undefined && value !== null && value !== '') list.append(el('dt', t(key)), el('dd', value));
+          if (value === undefined || value === null || value === '') return;
+          const dd = el('dd');
+          dd.append(value);
+          list.append(el('dt', t(key)), dd);
+        }
+        /// The state word, one per state for verdicts, seals and checks alike.
+        function term(state) { return t('v_' + state); }
+        const pad = (n) => String(n).padStart(2, '0');
+        /// An RFC 3339 time as local time beside UTC: the clerk's clock first, the ledger's UTC below it.
+        function stamp(iso, seconds) {
+          const d = new Date(iso), box = el('span', null, 'stamp');
+          if (isNaN(d)) { box.textContent = iso; return box; }
+          const cut = seconds ? 19 : 16;
+          const off = -d.getTimezoneOffset(), utc = d.toISOString().slice(0, cut).replace('T', ' ') + ' UTC';
+          if (off === 0) { box.append(el('time', utc)); box.firstChild.dateTime = iso; return box; }
+          const zone = 'UTC' + (off > 0 ? '+' : '−') + Math.floor(Math.abs(off) / 60)
+            + (Math.abs(off) % 60 ? ':' + pad(Math.abs(off) % 60) : '');
+          const local = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' '
+            + pad(d.getHours()) + ':' + pad(d.getMinutes()) + (seconds ? ':' + pad(d.getSeconds()) : '');
+          const time = el('time', t('localTime', local, zone), 'local');
+          time.dateTime = iso;
+          box.append(time, el('span', utc, 'utc'));
+          return box;
         }
 
         function applyLanguage() {
@@ -44,7 +71,10 @@ extension VerificationPage {
           showDigest();
           if (last) render(last);
         }
-        function showDigest() { $('digest').textContent = digest ? t('digestOf', digest.name, digest.hex) : ''; }
+        function showDigest() {
+          $('digest').textContent = !digest ? '' : digest.file ? t('digestOf', digest.file, digest.hex)
+            : t('digestLink', digest.hex);
+        }
 
         async function fetchText(path, init) {
           let res;
@@ -96,7 +126,7 @@ extension VerificationPage {
           $('uscc').value = p.get('license') || p.get('holder') || '';
           $('seal').value = p.get('seal') || '';
           const d = /^sha256:([0-9a-f]{64})$/.exec(p.get('document') || '');
-          digest = d ? { name: '#', hex: d[1] } : null;
+          digest = d ? { file: null, hex: d[1] } : null;
           showDigest();
           const q = questionFromForm();
           if (q) verify(q);
@@ -109,7 +139,7 @@ extension VerificationPage {
           try {
             const checks = new C.Checks();
             const result = { question, checks, checkedAt: new Date(), proven: new Map(),
-              history: [], links: [], seals: [] };
+              history: [], links: [], seals: [], file: question.document && digest ? digest.file : null };
             result.answer = await ask(question);
             await checkAll(result);
             last = result;
@@ -200,12 +230,14 @@ extension VerificationPage {
         function render(result) {
           const a = result.answer, ok = result.checks.allHeld;
           const shown = ok ? a.verdict : 'failed';
+          const how = !a.question.document ? '' : result.file ? 'File' : 'Link';
           document.body.classList.toggle('failed', !ok);
           $('result').dataset.check = ok ? 'ok' : 'failed';
           $('verdict').dataset.verdict = shown;
           $('verdict-icon').textContent = { authentic: '✔', expired: '!', unknown: '?' }[shown] || '✘';
-          $('verdict-word').textContent = t('v_' + shown);
-          let sub = ok ? t('vs_' + a.verdict) : t('vs_failed', t('v_' + a.verdict));
+          $('verdict-word').textContent = lang === 'en' ? term(shown).toUpperCase() : term(shown);
+          const subKey = 'vs_' + a.verdict + (a.verdict === 'authentic' || a.verdict === 'mismatch' ? how : '');
+          let sub = ok ? t(subKey) : t('vs_failed', term(a.verdict));
           if (ok && a.holder && a.holder.status !== 'live') {
             sub += ' (' + t('holderStatus') + ': ' + t('h_' + a.holder.status) + ')';
           }
@@ -214,8 +246,7 @@ extension VerificationPage {
           const proofs = result.checks.items.filter((c) => c.key === 'inclusion' && c.ok).length;
           const banner = $('browser-check');
           banner.className = 'banner ' + (ok ? 'good' : 'bad');
-          const why = failure ? t('c_' + failure.key, ...(failure.args || []))
-            + (failure.detail ? ' — ' + failure.detail : '') : '';
+          const why = failure ? t('c_' + failure.key, ...checkArgs(failure)) + checkDetail(failure) : '';
           banner.textContent = ok ? t('checkedGood', pinned.idHex, proofs) : t('checkedBad', why);
 
           const facts = $('facts');
@@ -224,36 +255,39 @@ extension VerificationPage {
           fact(facts, 'uscc', (a.license && a.license.uscc) || (a.holder && a.holder.uscc) || a.question.uscc);
           if (a.seal) fact(facts, 'sealId', a.seal.sealId);
           if (a.holder) fact(facts, 'holderStatus', t('h_' + a.holder.status));
-          if (a.question.document) fact(facts, 'document', 'SHA-256 ' + a.question.document.digest);
-          fact(facts, 'reason', a.reason);
+          if (a.question.document) {
+            const d = a.question.document.digest;
+            fact(facts, 'document', result.file ? t('docFile', d, result.file) : t('docLink', d));
+          }
+          fact(facts, ok ? 'reason' : 'reasonUnproven', reason(result));
           fact(facts, 'asOf', a.asOf);
-          fact(facts, 'answeredAt', a.answeredAt);
+          fact(facts, 'answeredAt', stamp(a.answeredAt, true));
+          $('reason-en').textContent = a.reason;
           if (result.checkpoint) fact(facts, 'checkpoint', t('checkpointAt', a.treeSize, pinned.idHex));
 
           table('history', result.history, (e) => {
             const s = e.submission, r = s.record;
             const detail = r.effectiveOn ? t('effective', r.effectiveOn) : t('version', r.version);
-            return row([e.time.slice(0, 10), t('k_' + s.kind), detail, String(e.index)]);
+            return row([stamp(e.time), t('k_' + s.kind), detail, String(e.index)]);
           });
           table('seals', result.seals, (s) => {
             const seal = s.answer && s.answer.seal;
             const state = (s.main ? ok : s.ok) && s.answer ? s.answer.verdict : 'failed';
             return row([s.id, seal ? t('st_' + seal.sealType) : '', seal ? seal.validFrom + ' – ' + seal.validTo : '',
-              el('td', t('s_' + state), 'state-' + state)]);
+              el('td', term(state), 'state-' + state)]);
           });
           const linkKinds = (result.genesis && result.genesis.submission.record.linkKinds) || [];
           const kinds = new Map(linkKinds.map((k) => [k.id, k]));
           table('links', result.links, (e) => {
             const r = e.submission.record, kind = kinds.get(r.linkKind);
-            return row([r.sharedAt.slice(0, 10), kind ? (lang === 'zh' ? kind.nameZh : kind.nameEn) : r.linkKind]);
+            return row([stamp(r.sharedAt), kind ? (lang === 'zh' ? kind.nameZh : kind.nameEn) : r.linkKind]);
           });
 
           const list = $('checks');
           list.replaceChildren(...result.checks.items.map((c) => {
             if (c.section) return el('li', t('c_' + c.key, ...c.args), 'section');
             const text = (c.ok ? '✔ ' : c.skipped ? '– ' : '✘ ')
-              + t(c.skipped ? 'c_receiptSkipped' : 'c_' + c.key, ...(c.args || []))
-              + (c.detail ? ' — ' + c.detail : '');
+              + t(c.skipped ? 'c_receiptSkipped' : 'c_' + c.key, ...checkArgs(c)) + checkDetail(c);
             return el('li', text, c.ok || c.skipped ? 'ok' : 'bad');
           }));
           if (!ok) $('checks-box').open = true;
@@ -263,9 +297,9 @@ extension VerificationPage {
           const receipt = $('receipt-facts');
           receipt.replaceChildren();
           fact(receipt, 'question', fragment(result.question));
-          fact(receipt, 'verdict', ok ? t('v_' + a.verdict) : t('v_failed') + ' (' + t('v_' + a.verdict) + ')');
-          fact(receipt, 'answeredAt', a.answeredAt);
-          fact(receipt, 'checkedAt', result.checkedAt.toISOString());
+          fact(receipt, 'verdict', ok ? term(a.verdict) : term('failed') + ' (' + term(a.verdict) + ')');
+          fact(receipt, 'answeredAt', stamp(a.answeredAt, true));
+          fact(receipt, 'checkedAt', stamp(result.checkedAt.toISOString(), true));
           fact(receipt, 'browserCheck', ok ? t('passed') : t('failedWord'));
           if (a.receipt) fact(receipt, 'receiptKey', a.receipt.keyId);
           fact(receipt, 'permalink', link);
@@ -273,9 +307,60 @@ extension VerificationPage {
           $('receipt-proofs').textContent = (a.entries || [])
             .map((e) => C.tlogProof(e.index, e.inclusionProof, a.checkpoint)).join('\n');
         }
+        /// A check's arguments for its text: a verdict named by a check is shown by its term.
+        function checkArgs(c) { return c.key === 'verdict' ? (c.args || []).map(term) : (c.args || []); }
+        /// Why a check failed, in the page's language (a state it names by its term); an unexpected error as is.
+        function checkDetail(c) {
+          if (c.code) {
+            const args = c.code === 'endDiffers' || c.code === 'endMissing' ? c.codeArgs.map(term) : c.codeArgs;
+            return ' — ' + t('e_' + c.code, ...args);
+          }
+          return c.detail ? ' — ' + c.detail : '';
+        }
+        /// Each cell carries its column's name, which a phone shows beside the value when rows stack.
         function table(id, items, make) {
           $(id + '-box').hidden = items.length === 0;
-          $(id).tBodies[0].replaceChildren(...items.map(make));
+          const names = Array.from($(id).tHead.rows[0].cells, (th) => th.textContent);
+          const rows = items.map(make);
+          for (const tr of rows) Array.from(tr.cells).forEach((td, i) => { td.dataset.label = names[i] || ''; });
+          $(id).tBodies[0].replaceChildren(...rows);
+        }
+
+        /// Why, in the page's language, from the answer's members (verdict, license and seal summaries, the
+        /// question, the proven entries) rather than from the ledger's English `reason`.
+        function reason(result) {
+          const a = result.answer, q = a.question, L = a.license, S = a.seal;
+          const entry = (i) => (i === undefined || i === null ? null : result.proven.get(i));
+          if (S) {
+            if (a.verdict === 'revoked') {
+              const end = entry(S.revokeIndex);
+              return t('r_sealRevoked', S.sealId, end ? end.submission.record.effectiveOn : '—', S.revokeIndex);
+            }
+            if (a.verdict === 'mismatch') return t('r_sealOtherHolder', S.sealId, S.holder, q.holder);
+            if (a.verdict === 'expired') return t('r_sealExpired', S.sealId, S.validFrom, S.validTo, a.asOf);
+            return t('r_sealAuthentic', S.sealId, S.holder, S.issueIndex, a.asOf);
+          }
+          if (!L) {
+            if (q.subject === 'seal') return t('r_sealUnknown', q.sealId);
+            if (q.subject === 'document') return t('r_documentUnknown', q.document.digest);
+            return t('r_licenseUnknown', q.uscc);
+          }
+          if (a.verdict === 'revoked' || a.verdict === 'cancelled') {
+            return t('r_licenseEnded', L.uscc, L.endEffectiveOn, term(a.verdict), L.endIndex);
+          }
+          if (a.verdict === 'mismatch') {
+            const presented = q.document && q.document.digest;
+            const ref = (a.entries || []).map((e) => entry(e.index)).find((e) => e
+              && ['license.issue', 'license.amend'].includes(e.submission.kind) && e.submission.record.document
+              && e.submission.record.document.digest === presented);
+            if (!ref) return t('r_documentNone', L.uscc, L.version, L.currentIndex);
+            const r = ref.submission.record;
+            if (r.uscc !== L.uscc) return t('r_documentOther', r.uscc, ref.index, L.uscc);
+            return t('r_documentOld', r.version, ref.index, L.version, L.currentIndex);
+          }
+          if (a.verdict === 'expired') return t('r_licenseExpired', L.uscc, a.asOf);
+          return t('r_licenseAuthentic', L.uscc, L.version, L.currentIndex, a.asOf)
+            + (L.endEffectiveOn ? t('r_ending', L.endEffectiveOn) : '');
         }
 
         async function chooseFile(file) {
@@ -283,7 +368,7 @@ extension VerificationPage {
           if (!window.crypto || !crypto.subtle) { $('form-error').textContent = t('noCrypto'); return; }
           $('digest').textContent = t('hashing');
           const bytes = new Uint8Array(await file.arrayBuffer());
-          digest = { name: file.name, hex: C.hex(await C.sha256(bytes)) };
+          digest = { file: file.name, hex: C.hex(await C.sha256(bytes)) };
           showDigest();
         }
 
@@ -296,8 +381,7 @@ extension VerificationPage {
             pinnedError = () => t('noCrypto');
           } else {
             try { pinned = await C.parseVerifierKey(vkey); $('key-id').textContent = pinned.idHex; } catch (error) {
-              const message = error.message;
-              pinnedError = () => t('badKey', message);
+              pinnedError = () => t('badKey', error.code ? t('e_' + error.code, ...error.args) : error.message);
             }
           }
           $('lang').addEventListener('click', () => {

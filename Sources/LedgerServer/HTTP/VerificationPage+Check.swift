@@ -12,24 +12,32 @@ extension VerificationPage {
     /// - that the answer is about what was asked, and that an end of the license or seal among the proven entries
     ///   agrees with the verdict.
     ///
-    /// Every check is recorded (`{key, ok, detail}`) for the page to list; none throws past `checkAnswer`.
+    /// Every check is recorded (`{key, ok, code, codeArgs}`, or `detail` for an unexpected error) for the page to
+    /// list in its language; none throws past `checkAnswer`.
     static let checkScript = #"""
         'use strict';
         (function () {
         const enc = new TextEncoder();
         const dec = new TextDecoder('utf-8', { fatal: true });
 
-        class CheckError extends Error {}
-        function fail(message) { throw new CheckError(message); }
+        /// A failed check: a code (its words are `e_<code>` in both languages) and the values to fill in.
+        class CheckError extends Error {
+          constructor(code, args) {
+            super(code + (args.length ? ' ' + args.join(' ') : ''));
+            this.code = code;
+            this.args = args;
+          }
+        }
+        function fail(code, ...args) { throw new CheckError(code, args.map(String)); }
 
         function b64decode(text) {
           if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
-            fail('not base64: ' + String(text).slice(0, 24));
+            fail('notBase64', String(text).slice(0, 24));
           }
           const bin = atob(text);
           const out = new Uint8Array(bin.length);
           for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-          if (b64encode(out) !== text) fail('not canonical base64');
+          if (b64encode(out) !== text) fail('b64NotCanonical');
           return out;
         }
         function b64encode(bytes) {
@@ -58,51 +66,51 @@ extension VerificationPage {
         /// A C2SP signed-note verifier key; the key ID is recomputed, never taken from the text.
         async function parseVerifierKey(text) {
           const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(String(text));
-          if (!m) fail('verifier key is not name+hexid+base64');
+          if (!m) fail('keyFormat');
           const parts = m.slice(1);
           const raw = b64decode(parts[2]);
-          if (raw.length !== 33 || raw[0] !== 1) fail('verifier key is not an Ed25519 (type 0x01) key');
+          if (raw.length !== 33 || raw[0] !== 1) fail('keyType');
           const publicKey = raw.slice(1);
           const id = (await sha256(concat(enc.encode(parts[0]), [0x0a, 0x01], publicKey))).slice(0, 4);
-          if (hex(id) !== parts[1]) fail('key ID ' + parts[1] + ' does not match the key (' + hex(id) + ')');
+          if (hex(id) !== parts[1]) fail('keyId', parts[1], hex(id));
           const key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
           return { text: String(text), name: parts[0], id, idHex: hex(id), key };
         }
 
         /// The checkpoint note: one valid signature of the pinned key over the text; origin, size, root.
         async function openCheckpoint(note, pinned) {
-          if (typeof note !== 'string') fail('no checkpoint');
+          if (typeof note !== 'string') fail('noCheckpoint');
           const split = note.lastIndexOf('\n\n');
-          if (split < 0 || !note.endsWith('\n')) fail('the checkpoint is not a signed note');
+          if (split < 0 || !note.endsWith('\n')) fail('notNote');
           const text = note.slice(0, split + 1);
           const lines = text.slice(0, -1).split('\n');
           if (lines.length < 3 || lines[0] !== pinned.name) {
-            fail('checkpoint origin "' + lines[0] + '" is not ' + pinned.name);
+            fail('origin', lines[0], pinned.name);
           }
-          if (!/^(0|[1-9][0-9]{0,19})$/.test(lines[1])) fail('checkpoint size is not a decimal');
+          if (!/^(0|[1-9][0-9]{0,19})$/.test(lines[1])) fail('sizeFormat');
           const root = b64decode(lines[2]);
-          if (root.length !== 32) fail('checkpoint root is not 32 bytes');
+          if (root.length !== 32) fail('rootLength');
           let verified = false;
           for (const line of note.slice(split + 2, -1).split('\n')) {
             const m = /^\u2014 (\S+) (\S+)$/.exec(line);
-            if (!m) fail('malformed signature line');
+            if (!m) fail('sigLine');
             if (m[1] !== pinned.name) continue;
             const sig = b64decode(m[2]);
             if (sig.length !== 68 || !equal(sig.slice(0, 4), pinned.id)) continue;
             const ok = await crypto.subtle.verify({ name: 'Ed25519' }, pinned.key, sig.slice(4), enc.encode(text));
-            if (!ok) fail('the checkpoint signature of ' + pinned.idHex + ' does not verify');
+            if (!ok) fail('sigInvalid', pinned.idHex);
             verified = true;
           }
-          if (!verified) fail('no signature of the pinned key ' + pinned.idHex + ' on the checkpoint');
+          if (!verified) fail('sigMissing', pinned.idHex);
           return { note, size: BigInt(lines[1]), root };
         }
 
         /// RFC 9162 §2.1.3.2: the root an inclusion proof leads to (BigInt: indices go up to 2^53 and beyond).
         async function rootFromProof(index, size, leaf, proof) {
-          if (index >= size) fail('index ' + index + ' is not below tree size ' + size);
+          if (index >= size) fail('indexRange', index, size);
           let fn = index, sn = size - 1n, r = leaf;
           for (const p of proof) {
-            if (sn === 0n) fail('the proof is too long');
+            if (sn === 0n) fail('proofLong');
             if ((fn & 1n) === 1n || fn === sn) {
               r = await sha256(concat([1], p, r));
               while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
@@ -111,7 +119,7 @@ extension VerificationPage {
             }
             fn >>= 1n; sn >>= 1n;
           }
-          if (sn !== 0n) fail('the proof is too short');
+          if (sn !== 0n) fail('proofShort');
           return r;
         }
 
@@ -119,12 +127,12 @@ extension VerificationPage {
         async function proveEntry(index, entryB64, proofB64, checkpoint) {
           const bytes = b64decode(entryB64);
           const proof = proofB64.map(b64decode);
-          if (proof.some((p) => p.length !== 32)) fail('a proof hash is not 32 bytes');
+          if (proof.some((p) => p.length !== 32)) fail('hashLength');
           const leaf = await sha256(concat([0], bytes));
           const root = await rootFromProof(BigInt(index), checkpoint.size, leaf, proof);
-          if (!equal(root, checkpoint.root)) fail('entry ' + index + ': the proof does not lead to the root');
+          if (!equal(root, checkpoint.root)) fail('rootMismatch', index);
           const entry = JSON.parse(dec.decode(bytes));
-          if (entry.index !== Number(index)) fail('entry ' + index + ' says it is entry ' + entry.index);
+          if (entry.index !== Number(index)) fail('entryIndex', index, entry.index);
           return entry;
         }
 
@@ -134,15 +142,15 @@ extension VerificationPage {
         }
         /// ECDSA signatures are DER; WebCrypto wants r ‖ s, 32 bytes each.
         function derToRaw(der) {
-          if (der[0] !== 0x30) fail('ECDSA signature is not DER');
+          if (der[0] !== 0x30) fail('derFormat');
           let at = 2;
           const part = () => {
-            if (der[at] !== 0x02) fail('ECDSA signature is not DER');
+            if (der[at] !== 0x02) fail('derFormat');
             const n = der[at + 1];
             let v = der.slice(at + 2, at + 2 + n);
             at += 2 + n;
             while (v.length > 32 && v[0] === 0) v = v.slice(1);
-            if (v.length > 32) fail('ECDSA integer too long');
+            if (v.length > 32) fail('derLong');
             return concat(new Uint8Array(32 - v.length), v);
           };
           return concat(part(), part());
@@ -152,12 +160,12 @@ extension VerificationPage {
         async function checkReceipt(answer, genesis) {
           const key = genesis.submission.record.receiptKey;
           const receipt = answer.receipt;
-          if (!receipt) fail('the answer has no receipt');
+          if (!receipt) fail('noReceipt');
           if (receipt.keyId !== key.keyId || receipt.algorithm !== key.algorithm) {
-            fail('the receipt is not by the genesis\'s receipt key');
+            fail('receiptKey');
           }
           const spki = pemToDer(key.publicKey);
-          if (hex(await sha256(spki)).slice(0, 32) !== key.keyId) fail('the receipt key ID does not match its key');
+          if (hex(await sha256(spki)).slice(0, 32) !== key.keyId) fail('receiptKeyId');
           const body = Object.assign({}, answer);
           delete body.receipt;
           const message = concat(enc.encode('certledger/receipt/v1\n'), enc.encode(canonical(body)));
@@ -173,7 +181,7 @@ extension VerificationPage {
           } else {
             return 'skipped';
           }
-          if (!ok) fail('the receipt signature does not verify over the answer');
+          if (!ok) fail('receiptSig');
           return 'ok';
         }
 
@@ -186,8 +194,11 @@ extension VerificationPage {
               this.items.push({ key, args, ok: value !== 'skipped', skipped: value === 'skipped' });
               return value;
             } catch (error) {
-              const detail = error instanceof CheckError ? error.message : String(error);
-              this.items.push({ key, args, ok: false, detail });
+              if (error instanceof CheckError) {
+                this.items.push({ key, args, ok: false, code: error.code, codeArgs: error.args });
+              } else {
+                this.items.push({ key, args, ok: false, detail: String(error) });
+              }
               return undefined;
             }
           }
@@ -215,10 +226,10 @@ extension VerificationPage {
           const last = ends.length ? ends[ends.length - 1].submission : null;
           const expected = last ? (last.kind === 'license.cancel' ? 'cancelled' : 'revoked') : null;
           if (expected && answer.verdict !== expected) {
-            fail('a proven entry says ' + expected + ', the verdict is ' + answer.verdict);
+            fail('endDiffers', expected, answer.verdict);
           }
           if (!expected && (answer.verdict === 'revoked' || answer.verdict === 'cancelled')) {
-            fail('the verdict is ' + answer.verdict + ' but no proven entry ends it');
+            fail('endMissing', answer.verdict);
           }
         }
 
@@ -230,7 +241,7 @@ extension VerificationPage {
           if (!checkpoint) return { proven, checkpoint: null };
           await checks.run('treeSize', [answer.treeSize], () => {
             if (BigInt(answer.treeSize) !== checkpoint.size) {
-              fail('treeSize ' + answer.treeSize + ' ≠ checkpoint size ' + checkpoint.size);
+              fail('treeSize', answer.treeSize, checkpoint.size);
             }
           });
           for (const e of [answer.genesis].concat(answer.entries || [])) {
@@ -240,16 +251,16 @@ extension VerificationPage {
           }
           const genesis = proven.get(0);
           await checks.run('genesis', [], () => {
-            if (!genesis || genesis.submission.kind !== 'ledger.genesis') fail('entry 0 is not the genesis');
+            if (!genesis || genesis.submission.kind !== 'ledger.genesis') fail('genesisMissing');
             if (genesis.submission.record.checkpointVerifierKey !== pinned.text) {
-              fail('the genesis names another checkpoint key');
+              fail('genesisKey');
             }
           });
           if (genesis && genesis.submission.kind === 'ledger.genesis') {
             await checks.run('receipt', [answer.receipt && answer.receipt.keyId], () => checkReceipt(answer, genesis));
           }
           await checks.run('question', [], () => {
-            if (!sameQuestion(asked, answer.question || {})) fail('the answer is about another question');
+            if (!sameQuestion(asked, answer.question || {})) fail('otherQuestion');
           });
           const decided = (answer.entries || []).map((e) => proven.get(e.index)).filter(Boolean);
           await checks.run('verdict', [answer.verdict], () => endsAgree(answer, decided));

@@ -5,11 +5,20 @@
 ///
 /// Chinese first (`lang="zh-CN"`), English on a toggle; every control has a label, the result is announced to
 /// screen readers (`aria-live`), colours are never the only signal (each verdict has a word and a symbol), and
-/// the layout is one column on a phone.
+/// the layout is one column on a phone, where table rows stack into lines labelled with their column. Times show
+/// the browser's local time beside UTC. A development ledger carries a banner saying so.
 enum VerificationPage {
-    /// The page with `verifierKey` pinned in a `<meta>` element (HTML-escaped).
+    /// The page with `verifierKey` pinned in a `<meta>` element (HTML-escaped). When the key is named after the
+    /// development origin — the name every checkpoint the page checks must carry — the development banner is
+    /// shown, in the HTML itself so that it shows without script and on the printed receipt.
     static func html(verifierKey: String) -> String {
         template.replacingOccurrences(of: "{{VERIFIER_KEY}}", with: escape(verifierKey))
+            .replacingOccurrences(of: "{{DEVELOPMENT}}", with: isDevelopment(verifierKey: verifierKey) ? "" : " hidden")
+    }
+
+    /// Whether `verifierKey` (`name+hexid+base64`) is a development ledger's: its name is the development origin.
+    static func isDevelopment(verifierKey: String) -> Bool {
+        verifierKey.split(separator: "+", maxSplits: 1).first.map(String.init) == DevelopmentLedger.origin
     }
 
     /// Escapes text for an HTML attribute value.
@@ -49,6 +58,8 @@ enum VerificationPage {
           <button id="lang" type="button" lang="en">English</button>
         </header>
         <main>
+        <p id="dev-banner" class="banner dev" role="note" data-t="devBanner"{{DEVELOPMENT}}>
+        开发账本，仅供试用：其中的记录和密钥都是示例，核验结论与任何真实的营业执照或印章无关。</p>
         <p id="env-error" class="banner bad" role="alert" hidden></p>
         <form id="ask" novalidate>
           <h2 data-t="askTitle">核验什么？</h2>
@@ -85,6 +96,8 @@ enum VerificationPage {
           </div>
           <p id="browser-check" class="banner" role="status"></p>
           <dl id="facts" class="facts"></dl>
+          <details id="reason-box"><summary data-t="reasonOriginal">账本原文（英文）</summary>
+          <p id="reason-en" lang="en"></p></details>
           <section id="history-box" hidden>
             <h3 data-t="historyTitle">执照历史</h3>
             <div class="scroll"><table id="history"><thead><tr><th data-t="colDate">日期</th><th data-t="colEvent">事项</th>
@@ -181,6 +194,11 @@ enum VerificationPage {
         .banner { padding: .6rem .8rem; border-radius: 4px; font-weight: 600; margin: .75rem 0; border: 2px solid; }
         .banner.good { color: var(--good); background: #e6f4ea; }
         .banner.bad { color: var(--bad); background: #fde8ea; }
+        .banner.dev { color: #5a3d00; background: #fff3c4; border-style: dashed; }
+        .banner[hidden] { display: none; }
+        .stamp { display: inline-block; } .stamp .local, .stamp .utc { display: block; }
+        .stamp .utc { color: var(--muted); font-size: .85em; }
+        #reason-box { margin: 0 0 .75rem; } #reason-box p { margin: .25rem 0; color: var(--muted); }
         .facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .75rem 0; }
         .facts dt { font-weight: 600; color: var(--muted); } .facts dd { margin: 0; overflow-wrap: anywhere; }
         .scroll { overflow-x: auto; }
@@ -202,9 +220,17 @@ enum VerificationPage {
           .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: .4rem; }
           main { padding: .5rem; }
         }
+        @media (max-width: 600px) {
+          thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+          table, tbody, tr, td { display: block; width: 100%; }
+          tr { border-bottom: 2px solid var(--line); padding: .25rem 0; }
+          td { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: .5rem; border: 0;
+            padding: .2rem .25rem; }
+          td::before { content: attr(data-label); font-weight: 600; color: var(--muted); }
+        }
         @media print {
           body, body.failed { background: #fff; }
-          .bar, form, #trust, .noprint, footer, .skip, #env-error { display: none; }
+          .bar, form, #trust, .noprint, footer, .skip, #env-error, #reason-box { display: none; }
           #result { border: 0; padding: 0; } details { display: block; } details > summary { list-style: none; }
           .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           pre { background: #fff; border: 1px solid #999; }
