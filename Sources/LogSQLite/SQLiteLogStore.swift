@@ -98,8 +98,9 @@ public final class SQLiteLogStore: LogStore {
     ///
     /// A writable store first folds its WAL into the database file (`PRAGMA wal_checkpoint(TRUNCATE)`): after a
     /// clean stop the ledger lies in one file, not in WAL frames that a single damaged byte would make SQLite drop
-    /// without an error. Readers are closed before, so that nothing holds the WAL open; a checkpoint that cannot
-    /// finish (another process reading) leaves the WAL as it is, which is still correct.
+    /// without an error; the emptied WAL file itself is kept (`configureWriter`). Readers are closed before, so
+    /// that nothing holds the WAL open; a checkpoint that cannot finish (another process reading) leaves the WAL as
+    /// it is, which is still correct.
     public func close() async {
         for reader in readers.all { await reader.close() }
         if let writer {

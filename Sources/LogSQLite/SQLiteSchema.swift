@@ -81,6 +81,13 @@ enum SQLiteSchema {
             throw LogStoreError(.unavailable,
                 "\(db.path): synchronous reads back as \(synchronous ?? "nothing"), not FULL (2); refusing to open")
         }
+        // Keep the (empty, once folded) WAL and its shared-memory index when the last connection closes, instead of
+        // deleting them: opening a WAL database needs both, and creating them needs a writable folder with free
+        // space. Kept, a store still opens — and serves reads — on a full disk or a folder remounted read-only.
+        var persist: Int32 = 1
+        guard sqlite3_file_control(db.handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist) == SQLITE_OK else {
+            throw LogStoreError(.unavailable, "\(db.path): SQLITE_FCNTL_PERSIST_WAL was refused")
+        }
     }
 
     /// Reader connections are opened read-only; `query_only` is a second lock on the door.
