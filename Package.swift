@@ -91,6 +91,8 @@ let package = Package(
         ),
         // A throw-away PostgreSQL cluster (initdb + pg_ctl on 127.0.0.1) or an external server: tests only.
         .target(name: "PostgresTestSupport", swiftSettings: strict),
+        // The package's executables as child processes of a test (pipes read by their own threads): tests only.
+        .target(name: "ChildProcessSupport", swiftSettings: strict),
         // The store contract suite and an in-memory store with fault hooks: for tests only, never shipped.
         .target(
             name: "LogStoreContract",
@@ -206,7 +208,7 @@ let package = Package(
             dependencies: [
                 "LedgerServer", "LedgerClient", "Log", "LogSQLite", "SignedNote", "LedgerCrypto", "Registry",
                 "CanonicalJSON", "LogPostgres", "PostgresTestSupport", "LogStoreContract", "CSQLite",
-                "Witness", "WitnessServer",
+                "Witness", "WitnessServer", "ChildProcessSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -226,7 +228,7 @@ let package = Package(
             name: "CertLedgerCLITests",
             dependencies: [
                 "certledger", "LogSQLite", "LogPostgres", "PostgresTestSupport", "Log", "Registry", "SignedNote",
-                "LedgerCrypto", "CSQLite",
+                "LedgerCrypto", "CSQLite", "ChildProcessSupport",
             ],
             swiftSettings: strict
         ),
@@ -235,7 +237,7 @@ let package = Package(
             name: "WitnessTests",
             dependencies: [
                 "Witness", "WitnessServer", "certledger", "SignedNote", "Log", "LedgerCrypto", "LedgerClient",
-                "LogStoreContract",
+                "LogStoreContract", "ChildProcessSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -244,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "LogSQLiteTests",
             dependencies: ["LogSQLite", "Log", "LogStoreContract", "SignedNote", "LedgerCrypto", "LedgerClient",
-                           "Registry", "CanonicalJSON"],
+                           "Registry", "CanonicalJSON", "ChildProcessSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import CanonicalJSON
 import Foundation
 import LedgerClient

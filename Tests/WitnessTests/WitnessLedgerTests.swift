@@ -21,7 +21,7 @@ import Witness
             try FileManager.default.createSymbolicLink(atPath: folder + "/Config",
                 withDestinationPath: Self.repository.appendingPathComponent("Config").path)
             let daemon = try WitnessServeProcess(product: "certledgerd", arguments: ["--dev", "--port", "0"],
-                                                 directory: folder, readyPrefix: "certledgerd listening on")
+                                                 directory: folder, readyPrefixes: ["certledgerd listening on"])
             defer { daemon.kill() }
             let ledgerPort = try await daemon.waitForPort()
             let vkeyPath = folder + "/dev-ledger/checkpoint.vkey"

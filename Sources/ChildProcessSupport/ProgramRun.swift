@@ -1,13 +1,13 @@
 import Foundation
 
 /// A program (or a bash script) run to completion, its exit status and both outputs captured — the one way the
-/// daemon tests run a short-lived binary (the CLI in the tutorial, `certledger-bench`, `prlimit`).
-struct ProgramRun {
-    let status: Int32
-    let output: String
-    let errors: String
+/// tests run a short-lived binary (the CLI, `certledger-bench`, `openssl`, `prlimit`).
+public struct ProgramRun: Sendable {
+    public let status: Int32
+    public let output: String
+    public let errors: String
 
-    init(_ program: String, _ arguments: [String], directory: String? = nil,
+    public init(_ program: String, _ arguments: [String], directory: String? = nil,
          environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
@@ -16,7 +16,7 @@ struct ProgramRun {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         // stderr goes to a file and stdout is read to its end before waiting: a chatty program never blocks.
         let errorPath = (directory ?? NSTemporaryDirectory()) + "/.stderr-\(UUID())"
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         defer { try? FileManager.default.removeItem(atPath: errorPath) }
         let out = Pipe()
@@ -32,7 +32,7 @@ struct ProgramRun {
     }
 
     /// `script` run by bash in `directory`.
-    init(script: String, directory: String, environment: [String: String]) throws {
+    public init(script: String, directory: String, environment: [String: String]) throws {
         try self.init("/bin/bash", ["-c", script], directory: directory, environment: environment)
     }
 }
