@@ -3,11 +3,12 @@ import HummingbirdCore
 public import Logging
 
 /// The router with every route of the API (DESIGN.md §5) and its middleware: errors as JSON and metrics
-/// outermost, then HTTP manners (one `Host`, 405 with `Allow`), then body and time limits. Every `GET` route answers
+/// outermost, then HTTP manners (one `Host`, 405 with `Allow`), then the body limit (the time limit is around the
+/// router: `RequestDeadlines`). Every `GET` route answers
 /// `HEAD` too. Public so tests (and the OpenAPI check) see exactly what is served.
 public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledger? = nil,
-                        metrics: ServerMetrics) -> Router<BasicRequestContext> {
-    func addRoutes(to router: Router<BasicRequestContext>) {
+                        metrics: ServerMetrics) -> Router<LedgerRequestContext> {
+    func addRoutes(to router: Router<LedgerRequestContext>) {
         TileController(ledger: ledger).addRoutes(to: router)
         ProofController(ledger: ledger).addRoutes(to: router)
         OpsController(ledger: ledger, metrics: metrics,
@@ -24,13 +25,13 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
     }
     // Middleware wraps only the routes added after it, and the 405 answer needs the table of every route: the
     // routes are added once to a router that only lists them, then to the one that serves them.
-    let listing = Router(context: BasicRequestContext.self)
+    let listing = Router(context: LedgerRequestContext.self)
     addRoutes(to: listing)
-    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let router = Router(context: LedgerRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
         ErrorMiddleware(metrics: metrics)
         RequestMannersMiddleware(routes: RouteTable(listing.routes))
-        LimitsMiddleware(bodyLimit: config.http.bodyLimitBytes, timeout: .seconds(config.http.requestTimeoutSeconds))
+        LimitsMiddleware(bodyLimit: config.http.bodyLimitBytes)
     }
     addRoutes(to: router)
     return router
@@ -66,7 +67,8 @@ public func buildApplication(
             "readAccess \"\(config.readAccess.rawValue)\" needs the Registry's department keys; a bare log is "
             + "served publicly or not at all")
     }
-    let router = buildRouter(config: config, ledger: log, registry: registry, metrics: metrics)
+    let router = RequestDeadlines(buildRouter(config: config, ledger: log, registry: registry, metrics: metrics),
+                                  timeout: .seconds(config.http.requestTimeoutSeconds))
     let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))
     return Application(
         router: router,
@@ -78,6 +80,7 @@ public func buildApplication(
             address: .hostname(config.listen.host, port: config.listen.port), serverName: "certledgerd",
             availableConnectionsDelegate: ConnectionCap(
                 limit: ConnectionCap.limit(configured: config.http.maxConnections), logger: logger)),
+        services: [router.sweeper],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
         logger: logger
     )

@@ -42,10 +42,10 @@ import LogStoreContract
     private func testApplication(timeout: Duration,
                                  onServerRunning: @escaping @Sendable (Int?) async -> Void) -> some ApplicationProtocol {
         let metrics = ServerMetrics()
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: LedgerRequestContext.self)
         router.addMiddleware {
             ErrorMiddleware(metrics: metrics)
-            LimitsMiddleware(bodyLimit: 1024, timeout: timeout)
+            LimitsMiddleware(bodyLimit: 1024)
         }
         router.get("/overloaded") { _, _ -> Response in
             throw LogError(.overloaded, "8192 entries are waiting (limit 8192); retry later", retryAfter: 2)
@@ -56,8 +56,9 @@ import LogStoreContract
         }
         router.get("/fast") { _, _ -> String in "in time" }
         router.get("/metrics") { _, _ in metrics.render(treeSize: 0, checkpointAgeSeconds: nil) }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                           onServerRunning: { await onServerRunning($0.localAddress?.port) },
+        let deadlines = RequestDeadlines(router, timeout: timeout)
+        return Application(router: deadlines, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                           services: [deadlines.sweeper], onServerRunning: { await onServerRunning($0.localAddress?.port) },
                            logger: quietLogger("test"))
     }
 

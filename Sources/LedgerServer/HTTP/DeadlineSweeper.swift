@@ -1,89 +1,90 @@
+public import ServiceLifecycle
 import Synchronization
 
-/// Request deadlines kept in one table and enforced by one sweeping task, instead of a sleeping timer task raced
+/// Request deadlines kept in one table and enforced by one sweeping service, instead of a sleeping timer raced
 /// against every request: a timer per request cost ≈ 10% of the daemon's CPU at a few thousand requests/s (the
-/// timer task, its dispatch wake-ups, the task group around it). The sweeper runs only while requests are in
-/// flight, wakes every `interval` and cancels the tasks whose deadline has passed, so a deadline is enforced
-/// within `interval` after it falls due.
-final class DeadlineSweeper: Sendable {
-    /// A running request's task. `UnsafeCurrentTask` must not outlive its task: a handle is only ever used under
-    /// the lock while it is in the table, and `run` takes it out of the table before its task can end.
-    private struct Waiting: @unchecked Sendable {
-        let task: UnsafeCurrentTask
+/// timer task and its dispatch wake-ups). Each request registers a deadline and waits for its expiry on a
+/// continuation; the sweeper wakes every `interval`, resumes the waits whose deadline has passed, and so a deadline
+/// is enforced within `interval` after it falls due.
+///
+/// The sweeper runs as a service of the application (`run()`), listed before the HTTP server so that it keeps
+/// sweeping while the server drains its open requests at shutdown.
+public final class DeadlineSweeper: Service, Sendable {
+    /// A registered request: its deadline and, once its waiter is suspended, the continuation that wakes it.
+    private struct Waiting {
         let deadline: ContinuousClock.Instant
+        var wake: CheckedContinuation<Bool, Never>?
     }
 
     private struct Table {
         var next: UInt64 = 0
         var waiting: [UInt64: Waiting] = [:]
+        /// Requests whose deadline passed before their waiter was suspended.
         var expired: Set<UInt64> = []
-        var sweeping = false
     }
 
     let interval: Duration
     private let table = Mutex(Table())
 
-    init(interval: Duration) {
+    public init(interval: Duration) {
         self.interval = interval
     }
 
-    /// Runs `body` in the current task; if it is still running at `timeout`, the task is cancelled and, should
-    /// `body` then throw, what `onTimeout` makes of its error is thrown instead. A body that completes despite the
-    /// cancellation returns its result (the work is done, and saying otherwise would be false).
-    func run<T>(timeout: Duration, onTimeout: (any Error) -> any Error,
-                _ body: () async throws -> T) async throws -> T {
-        let id: UInt64? = withUnsafeCurrentTask { task in
-            guard let task else { return nil }
-            return register(Waiting(task: task, deadline: .now + timeout))
-        }
-        guard let id else { return try await body() }
-        do {
-            let result = try await body()
-            _ = finish(id)
-            return result
-        } catch {
-            if finish(id) { throw onTimeout(error) }
-            throw error
-        }
-    }
-
-    /// Adds a request; starts the sweeping task when none runs. Returns its number.
-    private func register(_ waiting: Waiting) -> UInt64 {
-        let (id, start) = table.withLock { table in
-            table.next += 1
-            table.waiting[table.next] = waiting
-            let start = !table.sweeping
-            table.sweeping = true
-            return (table.next, start)
-        }
-        if start {
-            Task.detached { [weak self] in await self?.sweep() }
-        }
-        return id
-    }
-
-    /// Takes a request out of the table; true when its deadline had passed (and it was cancelled).
-    private func finish(_ id: UInt64) -> Bool {
+    /// Adds a request due at `deadline`; returns its number.
+    func register(deadline: ContinuousClock.Instant) -> UInt64 {
         table.withLock { table in
-            table.waiting[id] = nil
-            return table.expired.remove(id) != nil
+            table.next += 1
+            table.waiting[table.next] = Waiting(deadline: deadline)
+            return table.next
         }
     }
 
-    /// Cancels what is due every `interval` until no request is in flight.
-    private func sweep() async {
-        while true {
-            try? await Task.sleep(for: interval)
-            let now = ContinuousClock.now
-            let idle = table.withLock { table in
-                for (id, waiting) in table.waiting where waiting.deadline <= now && !table.expired.contains(id) {
-                    table.expired.insert(id)
-                    waiting.task.cancel()
+    /// Suspends until request `id`'s deadline passes (true) or it is finished first (false). Cancelling the
+    /// waiting task finishes it.
+    func expiry(of id: UInt64) async -> Bool {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let now: Bool? = table.withLock { table in
+                    if table.expired.remove(id) != nil { return true }
+                    guard table.waiting[id] != nil else { return false }
+                    table.waiting[id]?.wake = continuation
+                    return nil
                 }
-                if table.waiting.isEmpty { table.sweeping = false }
-                return table.waiting.isEmpty
+                if let now { continuation.resume(returning: now) }
             }
-            if idle { return }
+        } onCancel: {
+            finish(id)
+        }
+    }
+
+    /// Takes request `id` out of the table; a waiter still suspended for it returns false.
+    func finish(_ id: UInt64) {
+        let waiting = table.withLock { table in
+            table.expired.remove(id)
+            return table.waiting.removeValue(forKey: id)
+        }
+        waiting?.wake?.resume(returning: false)
+    }
+
+    /// Resumes, with true, the waits of every request whose deadline is at or before `now`.
+    func sweep(now: ContinuousClock.Instant = .now) {
+        let due = table.withLock { table -> [CheckedContinuation<Bool, Never>] in
+            var due: [CheckedContinuation<Bool, Never>] = []
+            for (id, waiting) in table.waiting where waiting.deadline <= now {
+                table.waiting[id] = nil
+                if let wake = waiting.wake { due.append(wake) } else { table.expired.insert(id) }
+            }
+            return due
+        }
+        for wake in due { wake.resume(returning: true) }
+    }
+
+    /// Sweeps every `interval` until the application shuts down (gracefully, after the server has drained, or by
+    /// cancellation).
+    public func run() async {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: interval)
+            sweep()
         }
     }
 }

@@ -2,7 +2,9 @@ public import Hummingbird
 import Logging
 
 /// The outermost middleware: turns every thrown error into the API's JSON error (`APIError`), counts it by code,
-/// and records each request's latency by matched route for `/metrics`.
+/// and records each request's latency by matched route for `/metrics`. A request whose task was cancelled (its
+/// deadline passed, `RequestDeadlines`) and that failed for it is 503 `timeout` with `Retry-After` — unless its
+/// body had not arrived, which is the client's delay (408).
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
 
@@ -19,7 +21,11 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let apiError = APIError(error)
+            var apiError = APIError(error)
+            if Task.isCancelled, apiError.status != .requestTimeout {
+                apiError = APIError(.serviceUnavailable, code: "timeout",
+                                    "the request took longer than the server's time limit", retryAfter: 1)
+            }
             if apiError.status == .internalServerError {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             }
