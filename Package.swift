@@ -111,13 +111,23 @@ let package = Package(
         // The whole-ledger audit (log layer and Registry, with its scratch spill): the CLI's `audit` and `migrate` and
         // the daemon's background verification run this one implementation.
         .target(name: "LedgerAudit", dependencies: ["Log", "Registry", "LogSQLite"], swiftSettings: strict),
+        // Stores by address (sqlite:PATH, postgres://…), a remote ledger's tiles as a read-only store, and the
+        // checked copy of a ledger with its proof: what both executables use.
+        .target(
+            name: "LedgerStores",
+            dependencies: [
+                "Log", "LogSQLite", "LogPostgres", "LedgerAudit", "LedgerClient", "LedgerCrypto", "SignedNote",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
 
         // The HTTP API (DESIGN.md §5): C2SP tiles, the log's read API, health and metrics. Hummingbird 2.
         .target(
             name: "LedgerServer",
             dependencies: [
                 "Log", "LogSQLite", "LogPostgres", "SignedNote", "LedgerCrypto", "Registry", "CanonicalJSON",
-                "LedgerAudit", "LedgerClient",
+                "LedgerAudit", "LedgerClient", "LedgerStores",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -180,7 +190,7 @@ let package = Package(
             name: "certledger",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "LogPostgres", "SignedNote", "Registry", "CanonicalJSON",
-                "LedgerClient", "LedgerAudit", "Witness", "WitnessServer",
+                "LedgerClient", "LedgerAudit", "LedgerStores", "Witness", "WitnessServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -228,7 +238,7 @@ let package = Package(
             name: "CertLedgerCLITests",
             dependencies: [
                 "certledger", "LogSQLite", "LogPostgres", "PostgresTestSupport", "Log", "Registry", "SignedNote",
-                "LedgerCrypto", "CSQLite", "ChildProcessSupport",
+                "LedgerCrypto", "CSQLite", "ChildProcessSupport", "LedgerStores", "LedgerAudit",
             ],
             swiftSettings: strict
         ),

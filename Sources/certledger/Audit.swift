@@ -1,3 +1,4 @@
+import LedgerStores
 import ArgumentParser
 import Foundation
 import LedgerClient
@@ -120,7 +121,9 @@ extension CertLedger {
                 } catch {
                     throw CLIError("--server: \(error.message)")
                 }
-                sqlite = try await RemoteLogStore.connect(client)
+                do { sqlite = try await RemoteLogStore.connect(client) } catch {
+                    throw storeFailure(error, "--server")
+                }
                 identity = LogIdentity(origin: verifier.name, hashAlgorithm: HashAlgorithm(rawValue: hash) ?? .sha256,
                                        verifier: verifier)
             } else {

@@ -1,3 +1,4 @@
+import LedgerStores
 import ArgumentParser
 import Foundation
 
@@ -39,13 +40,6 @@ struct CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// The ledger failed a check (exit 1): the first bad log index, when there is one, and why.
-struct IntegrityFailure: Error, CustomStringConvertible {
-    let index: UInt64?
-    let reason: String
-
-    var description: String { "FAILED at \(index.map { "index \($0)" } ?? "checkpoint"): \(reason)" }
-}
 
 @main
 enum Main {
@@ -66,6 +60,9 @@ enum Main {
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("certledger: \(error.description)\n".utf8))
             Foundation.exit(error.code)
+        } catch let error as StoreAddressError {
+            FileHandle.standardError.write(Data("certledger: \(error.description)\n".utf8))
+            Foundation.exit(2)
         } catch {
             let code = CertLedger.exitCode(for: error)
             let message = CertLedger.fullMessage(for: error)

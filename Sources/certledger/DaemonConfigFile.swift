@@ -1,3 +1,4 @@
+import LedgerStores
 import Foundation
 import LedgerCrypto
 

@@ -1,3 +1,4 @@
+import LedgerStores
 import ArgumentParser
 import Foundation
 import LedgerCrypto
@@ -96,7 +97,7 @@ extension CertLedger {
                 throw CLIError("\(existing) exists: a ledger is created once (refusing to touch it)")
             }
             // The store first: an unreachable server or an existing schema stops init before any key is written.
-            let logStore: any ListedLogStore
+            let logStore: any ClosableLogStore
             do { logStore = try await address.create(origin: origin) } catch {
                 throw storeFailure(error, "cannot create the ledger's store \(address)")
             }

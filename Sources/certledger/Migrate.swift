@@ -1,3 +1,5 @@
+import LedgerAudit
+import LedgerStores
 import ArgumentParser
 import Foundation
 import Log
@@ -69,7 +71,7 @@ extension CertLedger {
             guard sourceAddress.description != targetAddress.description else {
                 throw CLIError("--from and --to name the same store \(sourceAddress)")
             }
-            let source: any ListedLogStore
+            let source: any ClosableLogStore
             do { source = try await sourceAddress.openExisting() } catch {
                 throw storeFailure(error, "cannot open the source \(sourceAddress)")
             }
@@ -82,7 +84,7 @@ extension CertLedger {
             await source.close()
         }
 
-        private func migrate(from source: any ListedLogStore, _ sourceAddress: StoreAddress,
+        private func migrate(from source: any ClosableLogStore, _ sourceAddress: StoreAddress,
                              to targetAddress: StoreAddress) async throws {
             let (identity, recordedKey, trusted) = try await sourceIdentity(source, sourceAddress)
             guard let head = try await source.head() else {
@@ -100,9 +102,15 @@ extension CertLedger {
                     .run { done, total, batches in copying.update(done, of: total, "\(batches) batches") }
                 copied = clock.now
                 let verifying = ProgressLine("verifying", quiet: quiet)
-                proof = try await MigrationProof(source: source, target: target, identity: identity, head: head,
-                                                 checkpointSizes: result.checkpointSizes)
-                    .run(logOnly: logOnly, progress: verifying)
+                do {
+                    proof = try await MigrationProof(source: source, target: target, identity: identity, head: head,
+                                                     checkpointSizes: result.checkpointSizes)
+                        .run(logOnly: logOnly) { done, total in verifying.update(done, of: total) }
+                } catch let error as MigrationProof.SourceChanged {
+                    throw CLIError(error.description)
+                } catch let error as LedgerAuditError {
+                    throw CLIError(error.reason, code: 3)
+                }
             } catch {
                 await target.close()
                 throw incomplete(error, targetAddress)
@@ -160,11 +168,11 @@ extension CertLedger {
 
         /// A new store at `address`, or an existing one that holds nothing at all (no entry, no checkpoint, no
         /// identity); anything else is refused without being touched.
-        private func emptyTarget(_ address: StoreAddress, origin: String) async throws -> any ListedLogStore {
+        private func emptyTarget(_ address: StoreAddress, origin: String) async throws -> any ClosableLogStore {
             do {
                 return try await address.create(origin: origin)
             } catch let error as LogStoreError where error.code == .conflict {
-                let existing: any ListedLogStore
+                let existing: any ClosableLogStore
                 do { existing = try await address.openForWriting(origin: origin) } catch {
                     let reason = (error as? LogStoreError)?.reason ?? "\(error)"
                     let code: Int32 = (error as? LogStoreError)?.code == .unavailable ? 3 : 2

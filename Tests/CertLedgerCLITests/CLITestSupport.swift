@@ -1,3 +1,4 @@
+import LedgerStores
 import CSQLite
 import Foundation
 @testable import certledger
@@ -36,6 +37,8 @@ func exitStatus(_ body: () async throws -> Void) async -> (code: Int32, message:
         return (error.code, error.description)
     } catch let exit as CLIExit {
         return (exit.code, "")
+    } catch let error as StoreAddressError {
+        return (2, error.description)
     } catch {
         return (-1, "unexpected \(type(of: error)): \(error)")
     }

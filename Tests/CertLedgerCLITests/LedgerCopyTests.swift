@@ -1,3 +1,4 @@
+@testable import LedgerStores
 import Foundation
 import Log
 import LogSQLite
@@ -33,7 +34,7 @@ import Testing
         var proof = MigrationProof(source: source, target: target, identity: identity, head: head,
                                    checkpointSizes: result.checkpointSizes)
         proof.samples = 3
-        let proven = try await proof.run(logOnly: false, progress: ProgressLine("", quiet: true))
+        let proven = try await proof.run(logOnly: false)
         #expect(proven.verifiedEntries == head.size)
         #expect(proven.checkpoint.bytes == head.checkpoint)
         #expect(proven.provenSizes == [sourceSizes[0], sourceSizes[(sourceSizes.count - 1) / 2], head.size])
@@ -60,7 +61,7 @@ import Testing
         let proof = MigrationProof(source: source, target: damaged, identity: identity, head: head,
                                    checkpointSizes: result.checkpointSizes)
         let failure = await #expect(throws: IntegrityFailure.self) {
-            _ = try await proof.run(logOnly: false, progress: ProgressLine("", quiet: true))
+            _ = try await proof.run(logOnly: false)
         }
         #expect(failure?.index == 300, "\(String(describing: failure))")
         #expect(failure?.reason.contains("the copy fails verification") == true, "\(String(describing: failure))")

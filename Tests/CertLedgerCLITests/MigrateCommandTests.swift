@@ -1,3 +1,4 @@
+import LedgerStores
 import Foundation
 import Log
 import LogSQLite
@@ -10,12 +11,12 @@ import Testing
 /// a damaged source and an unreachable server end it with the documented exit codes.
 @Suite struct MigrateCommandTests {
     /// Every stored checkpoint of `store`, ascending.
-    static func checkpoints(_ store: any ListedLogStore) async throws -> [LogHead] {
+    static func checkpoints(_ store: any ClosableLogStore) async throws -> [LogHead] {
         try await store.checkpoints(from: 0, limit: 1_000_000)
     }
 
     /// `store`'s ledger equals `reference`'s: identity, head, every checkpoint, entry and hash tile.
-    static func expectIdentical(_ store: any ListedLogStore, to reference: any ListedLogStore) async throws {
+    static func expectIdentical(_ store: any ClosableLogStore, to reference: any ClosableLogStore) async throws {
         let head = try #require(try await reference.head())
         #expect(try await store.head() == head)
         #expect(try await checkpoints(store) == checkpoints(reference))
@@ -44,7 +45,7 @@ import Testing
             #expect(sourceCheckpoints.last?.size == UInt64(LedgerFixture.submissions + 4))
             try await Self.expectIdentical(target, to: source)
             // Listing pages of PostgreSQL and SQLite alike: sizes from a bound, at most `limit`, ascending.
-            for store in [target, source] as [any ListedLogStore] {
+            for store in [target, source] as [any ClosableLogStore] {
                 let from = sourceCheckpoints[2].size
                 #expect(try await store.checkpoints(from: from, limit: 3) == Array(sourceCheckpoints[2..<5]))
                 #expect(try await store.checkpoints(from: from + 1, limit: 2) == Array(sourceCheckpoints[3..<5]))

@@ -1,3 +1,4 @@
+import LedgerStores
 import Foundation
 import Testing
 @testable import certledger

@@ -1,7 +1,7 @@
 import Foundation
+import LedgerStores
 import Log
 import LogPostgres
-import LogSQLite
 import Logging
 
 /// Opening and closing whichever store the configuration names. The daemon opens, never creates: a SQLite file is
@@ -13,14 +13,14 @@ extension LedgerLog {
         async throws(LedgerServerError) -> (store: any LogStore, place: String) {
         guard let postgres = config.store.postgres else {
             let path = config.resolve(config.store.sqlite)
-            do { return (try await SQLiteLogStore.open(path: path), path) } catch {
+            do { return (try await StoreAddress.sqlite(path: path).openForWriting(origin: origin), path) } catch {
                 throw LedgerServerError(.refusedStore, field: "store.sqlite", "cannot open \(path): \(error)")
             }
         }
         let options = try postgres.storeOptions(environment: environment)
         do {
-            let store = try await PostgresLogStore.open(options: options, origin: origin,
-                                                        logger: Logger(label: "certledger.postgres"))
+            let store = try await StoreAddress.postgres(options, url: postgres.url)
+                .openForWriting(origin: origin, logger: Logger(label: "certledger.postgres"))
             return (store, "\(options)")
         } catch let error as LogStoreError {
             throw postgresOpenError(error, options: options)
@@ -52,12 +52,11 @@ extension LedgerLog {
         }
     }
 
-    /// Closes a store this module opened (its connections or file handles); other stores are left alone.
+    /// Closes a store opened by address (its connections or file handles); other stores are left alone.
     static func close(_ store: any LogStore) async {
-        if let sqlite = store as? SQLiteLogStore { await sqlite.close() }
-        if let postgres = store as? PostgresLogStore { await postgres.close() }
+        if let opened = store as? any ClosableLogStore { await opened.close() }
     }
 
     /// Whether other processes may append to the store: then the sequencer must follow them.
-    static func isShared(_ store: any LogStore) -> Bool { store is PostgresLogStore }
+    static func isShared(_ store: any LogStore) -> Bool { (store as? any ClosableLogStore)?.isShared ?? false }
 }

@@ -1,5 +1,5 @@
 import LedgerCrypto
-import Log
+public import Log
 import SignedNote
 
 /// Copies a ledger's log into an empty store batch by batch — every entry, every hash tile and every checkpoint —
@@ -14,32 +14,40 @@ import SignedNote
 ///
 /// Memory: one read-ahead window of entries, the source tiles on the tree's right edge (one per level), and the
 /// sizes of the checkpoints copied (8 bytes each, for the consistency checks afterwards).
-struct LedgerCopy {
-    let source: any ListedLogStore
+public struct LedgerCopy {
+    let source: any LogStore
     let target: any LogStore
     /// The ledger's identity; checkpoints must verify with its key.
     let identity: LogIdentity
     /// The source's head when the copy began: the copy ends exactly there.
     let head: LogHead
     /// Entries read from the source per query (a batch larger than this is read in one query of its own).
-    var readAhead = 4_096
+    public var readAhead = 4_096
     /// Checkpoints listed per query.
-    var listPage = 1_024
+    public var listPage = 1_024
 
     /// What was copied.
-    struct Result {
+    public struct Result: Sendable {
         /// The sizes of every checkpoint written, ascending (the last is the head's).
-        let checkpointSizes: [UInt64]
+        public let checkpointSizes: [UInt64]
         /// Entries appended.
-        let entries: UInt64
+        public let entries: UInt64
         /// Tile writes (a growing partial tile counts each time it is rewritten, as in the source's history).
-        let tileWrites: Int
+        public let tileWrites: Int
+    }
+
+    /// A copy of `source` (the ledger `identity`, up to `head`) into the empty `target`.
+    public init(source: any LogStore, target: any LogStore, identity: LogIdentity, head: LogHead) {
+        self.source = source
+        self.target = target
+        self.identity = identity
+        self.head = head
     }
 
     /// Copies everything up to `head`; `progress` gets (entries copied, total, batches copied) after each batch.
     /// An entry, tile or checkpoint of the source that fails a check throws `IntegrityFailure` naming the first
     /// index concerned; store errors are thrown as they come.
-    func run(progress: (UInt64, UInt64, Int) -> Void = { _, _, _ in }) async throws -> Result {
+    public func run(progress: (UInt64, UInt64, Int) -> Void = { _, _, _ in }) async throws -> Result {
         let hasher = MerkleHasher(identity.hashAlgorithm)
         let writer = TileWriter(hasher: hasher)
         var edge = TreeEdge()

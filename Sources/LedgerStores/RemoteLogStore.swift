@@ -1,5 +1,5 @@
-import LedgerClient
-import Log
+public import LedgerClient
+public import Log
 import SignedNote
 
 /// A daemon's public C2SP read paths (`/checkpoint`, `/tile/<L>/<N>[.p/<W>]`, `/tile/entries/<N>[.p/<W>]`) as a
@@ -7,16 +7,17 @@ import SignedNote
 /// the daemon's files, and trusting nothing it serves: the checkpoint's signature, every tile, every entry and every
 /// submission are checked as if read from disk. The head is fixed when the store is made (the checkpoint fetched
 /// then); later growth of the log is the next audit's.
-struct RemoteLogStore: LogStore {
+public struct RemoteLogStore: LogStore {
     let client: LedgerHTTPClient
-    let size: UInt64
+    public let size: UInt64
     let checkpointNote: [UInt8]
 
-    /// Fetches the current checkpoint (not yet verified: the verifier does that).
-    static func connect(_ client: LedgerHTTPClient) async throws -> RemoteLogStore {
-        let answer = try await client.call("GET", "/checkpoint")
+    /// Fetches the current checkpoint (not yet verified: the verifier does that). An unreachable server, or one
+    /// that does not answer the checkpoint, is `LogStoreError.unavailable`.
+    public static func connect(_ client: LedgerHTTPClient) async throws -> RemoteLogStore {
+        let answer = try await get(client, "/checkpoint")
         guard answer.status == 200 else {
-            throw CLIError("GET /checkpoint: \(describeError(answer))", code: 3)
+            throw LogStoreError(.unavailable, "GET /checkpoint: \(describe(answer))")
         }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(parsing: try Note(parsing: answer.body).text) } catch {
@@ -25,10 +26,10 @@ struct RemoteLogStore: LogStore {
         return RemoteLogStore(client: client, size: checkpoint.size, checkpointNote: answer.body)
     }
 
-    func head() async throws -> LogHead? { LogHead(size: size, checkpoint: checkpointNote) }
+    public func head() async throws -> LogHead? { LogHead(size: size, checkpoint: checkpointNote) }
 
     /// Entries from the entry bundles that cover `range` (each bundle at the width the tree has).
-    func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] {
+    public func entries(_ range: Range<UInt64>) async throws -> [[UInt8]] {
         let end = min(range.upperBound, size)
         guard range.lowerBound < end else { return [] }
         var result: [[UInt8]] = []
@@ -52,36 +53,47 @@ struct RemoteLogStore: LogStore {
     }
 
     /// The hash tile at `key`, at the width the tree of `size` has there.
-    func tile(_ key: TileKey) async throws -> [UInt8]? {
+    public func tile(_ key: TileKey) async throws -> [UInt8]? {
         let width = TileLayout.width(of: key, treeSize: size)
         guard width > 0 else { return nil }
         return try await fetch(try TilePath(level: key.level, index: key.index, width: width).path)
     }
 
-    func checkpoint(size: UInt64) async throws -> [UInt8]? { size == self.size ? checkpointNote : nil }
+    public func checkpoint(size: UInt64) async throws -> [UInt8]? { size == self.size ? checkpointNote : nil }
 
     /// A remote log publishes its newest checkpoint only.
-    func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
+    public func checkpoints(from size: UInt64, limit: Int) async throws -> [LogHead] {
         limit > 0 && size <= self.size ? [LogHead(size: self.size, checkpoint: checkpointNote)] : []
     }
 
-    func metadata(_ key: String) async throws -> String? { nil }
+    public func metadata(_ key: String) async throws -> String? { nil }
 
-    func append(_ batch: LogBatch) async throws {
+    public func append(_ batch: LogBatch) async throws {
         throw LogStoreError(.unavailable, "a remote log is read-only")
     }
 
-    func setMetadata(_ key: String, _ value: String) async throws {
+    public func setMetadata(_ key: String, _ value: String) async throws {
         throw LogStoreError(.unavailable, "a remote log is read-only")
     }
 
-    /// GET `/path`: the body, nil for 404, exit 3 for an unreachable server.
+    /// GET `/path`: the body, nil for 404; an unreachable server or another answer is `.unavailable`.
     private func fetch(_ path: String) async throws -> [UInt8]? {
-        let answer = try await client.call("GET", "/" + path)
+        let answer = try await Self.get(client, "/" + path)
         switch answer.status {
         case 200: return answer.body
         case 404: return nil
-        default: throw LogStoreError(.unavailable, "GET /\(path): \(describeError(answer))")
+        default: throw LogStoreError(.unavailable, "GET /\(path): \(Self.describe(answer))")
         }
+    }
+
+    private static func get(_ client: LedgerHTTPClient, _ path: String) async throws -> HTTPClientResponse {
+        do { return try await client.send("GET", path) } catch {
+            throw LogStoreError(.unavailable, "GET \(path): \(error.message)")
+        }
+    }
+
+    /// An error answer in a line: its status and the start of its body (the daemon's JSON error names the code).
+    private static func describe(_ answer: HTTPClientResponse) -> String {
+        "HTTP \(answer.status): \(answer.text.prefix(300))"
     }
 }
