@@ -154,12 +154,14 @@ public final class ChildProcess: @unchecked Sendable {
 /// One end of a child's output: a thread reads it with blocking `read(2)` until end of file.
 private final class PipeReader: @unchecked Sendable {
     let pipe = Pipe()
-    /// Guards `data`, `complete` and `ended`.
-    private let condition = NSCondition()
+    /// Guards `data`, `complete`, `lineStart`, `waiting` and `ended`.
+    private let lock = NSLock()
     private var data = Data()
     /// Complete lines of `data`, split as they arrive.
     private var complete: [String] = []
     private var lineStart = 0
+    /// True while the thread waits in `read(2)` with everything it read before appended.
+    private var waiting = false
     private var ended = false
 
     func start() {
@@ -168,7 +170,9 @@ private final class PipeReader: @unchecked Sendable {
             let descriptor = handle.fileDescriptor
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
+                lock.withLock { waiting = true }
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                lock.withLock { waiting = false }
                 if count > 0 {
                     append(buffer[0..<count])
                 } else if count < 0, errno == EINTR {
@@ -177,34 +181,34 @@ private final class PipeReader: @unchecked Sendable {
                     break
                 }
             }
-            condition.withLock {
-                ended = true
-                condition.broadcast()
-            }
+            lock.withLock { ended = true }
         }
     }
 
     private func append(_ bytes: ArraySlice<UInt8>) {
-        condition.withLock {
+        lock.withLock {
             data.append(contentsOf: bytes)
             while let newline = data[lineStart...].firstIndex(of: 0x0A) {
                 complete.append(String(decoding: data[lineStart..<newline], as: UTF8.self))
                 lineStart = newline + 1
             }
-            condition.broadcast()
         }
     }
 
-    var bytes: Data { condition.withLock { data } }
-    var lines: [String] { condition.withLock { complete } }
+    var bytes: Data { lock.withLock { data } }
+    var lines: [String] { lock.withLock { complete } }
 
-    /// Waits until the writer's end is closed (the child and anything that inherited the pipe are gone), at most
-    /// `timeout`: what the child wrote before it died is then all here.
+    /// Once the child has ended: waits (briefly, at most `timeout`) until everything it wrote has been read — the
+    /// pipe holds nothing more and the thread waits in `read(2)`, or the pipe reached end of file. End of file alone
+    /// is not awaited: a child started meanwhile by another test may hold the pipe's write end open.
     func waitForEnd(timeout: Duration) {
-        let until = Date().addingTimeInterval(Double(timeout.components.seconds)
-            + Double(timeout.components.attoseconds) / 1e18)
-        condition.withLock {
-            while !ended, condition.wait(until: until) {}
+        let deadline = ContinuousClock.now + timeout
+        let descriptor = pipe.fileHandleForReading.fileDescriptor
+        while ContinuousClock.now < deadline {
+            var pending: Int32 = 0
+            let drained = ioctl(descriptor, UInt(FIONREAD), &pending) == 0 && pending == 0
+            if lock.withLock({ ended || (drained && waiting) }) { return }
+            usleep(1_000)
         }
     }
 }
