@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "FuzzSupport"], swiftSettings: strict),
         .testTarget(name: "SignedNoteTests", dependencies: ["SignedNote", "LedgerCrypto", "FuzzSupport"], swiftSettings: strict),
         .testTarget(name: "LogTests", dependencies: ["Log", "LedgerCrypto", "SignedNote", "LogStoreContract"], swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON", "SignedNote", "LogStoreContract", "FuzzSupport"], swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Log", "LedgerCrypto", "CanonicalJSON", "SignedNote", "LogStoreContract", "FuzzSupport", "ChildProcessSupport"], swiftSettings: strict),
         .testTarget(
             name: "LedgerServerTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import LedgerCrypto
 import Testing
@@ -19,19 +20,9 @@ final class OpenSSLTool {
     /// Runs `openssl arguments…` in the folder and requires success; returns standard output.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: output, as: UTF8.self)
-        try #require(process.terminationStatus == 0, "openssl \(arguments.joined(separator: " ")): \(text)")
-        return text
+        let run = try ProgramRun(Self.executable, arguments, directory: folder.path)
+        try #require(run.status == 0, "openssl \(arguments.joined(separator: " ")): \(run.errors)")
+        return run.output
     }
 
     func write(_ name: String, _ bytes: [UInt8]) throws {
