@@ -132,6 +132,35 @@ import Witness
         }
     }
 
+    /// The whole data folder restored from a backup taken before the last submissions — the store and its records
+    /// together, so neither record can tell — is refused at start by what the witnesses say they cosigned.
+    @Test func restoredBackupOfTheWholeFolder_isRefusedAtStart_byTheWitnessesSize() async throws {
+        var captured: ServerConfig?
+        var backup = ""
+        defer { if !backup.isEmpty { try? FileManager.default.removeItem(atPath: backup) } }
+        try await WitnessedLedger.run(witnesses: 2, quorum: 2, configure: { config in
+            backup = config.data + "-backup"
+            try? FileManager.default.copyItem(atPath: config.data, toPath: backup)
+            captured = config
+        }) { ledger in
+            let server = ledger.server
+            let issue = try await server.post("/v1/submissions",
+                                              try server.signExample("license-issue", as: "demo-amr").canonicalBytes)
+            #expect(issue.status == 201)
+            let size = server.ledger.log.snapshot.head.size
+            _ = try #require(try await ledger.witnessedCheckpoint(atLeast: size))
+            let restored = DevelopmentLedger.config(folder: backup, base: try #require(captured))
+            let error = try await #require(throws: LedgerServerError.self) {
+                _ = try await Ledger.open(config: restored, metrics: ServerMetrics(), logger: quietLogger("test"))
+            }
+            #expect(error.code == .refusedStore)
+            #expect(error.field == "witnesses.members")
+            #expect(error.reason.contains("has cosigned size \(size)"), "\(error.reason)")
+            // The live folder itself still opens beside it: its witnesses agree with it.
+            #expect(size > 10)
+        }
+    }
+
     @Test func storeBehindTheWitnessedCheckpoint_isRefusedAtStart_namingTheWitnessedSize() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-wit-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -133,7 +133,7 @@ public struct LedgerLog: Sendable {
         let witnessing: WitnessingState
         do {
             witnessing = try await openWitnessing(config: config, head: head, store: store, identity: identity,
-                                                  place: place)
+                                                  place: place, logger: logger)
         } catch {
             await close(store)
             throw error
