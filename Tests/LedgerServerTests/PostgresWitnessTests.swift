@@ -1,0 +1,124 @@
+import Foundation
+import LedgerClient
+import LedgerServer
+import LogStoreContract
+import SignedNote
+import Testing
+import Witness
+
+/// Two real `certledgerd` processes on one PostgreSQL ledger, both configured with the same two C2SP witnesses (in
+/// this process, on real sockets). Each daemon collects cosignatures on its own schedule, so the witnesses see
+/// checkpoints from both, often one behind the other: a lagging daemon's request is answered 409 with the witness's
+/// larger size, and the daemon must neither give up for good nor keep the witness answering 409. Afterwards both
+/// daemons serve, at `/checkpoint`, a checkpoint of the final tree that meets the verifying side's policy.
+@Suite(.serialized) struct PostgresWitnessTests {
+    @Test func twoDaemonsOnOneLedger_witnessedByTheSameWitnesses_bothServeTheFinalTreeWitnessed() async throws {
+        try await PostgresTestLedger.with(followIntervalMilliseconds: 100) { ledger in
+            let logKey = try String(contentsOfFile: ledger.folder + "/checkpoint.vkey", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let logVerifier = try Ed25519NoteVerifier(verifierKey: logKey)
+            var witnesses: [Witness] = []
+            var members: [WitnessPolicy.Member] = []
+            for index in 0..<2 {
+                let directory = WitnessDirectory(path: ledger.folder + "/witness-\(index)")
+                let verifier = try await directory.create(name: "witness-\(index).example")
+                let store = try await WitnessStore.open(path: directory.statePath)
+                _ = try await store.addLog(origin: logVerifier.name, verifier: logVerifier)
+                await store.close()
+                witnesses.append(try await Witness.open(directory: directory, logger: quietLogger("witness")))
+                members.append(WitnessPolicy.Member(label: "department-\(index)", verifier: verifier))
+            }
+            let policy = try WitnessPolicy(logVerifier: logVerifier, witnesses: members, quorum: 2)
+            do {
+                try await Self.run(ledger, witnesses: witnesses, policy: policy)
+            } catch {
+                for witness in witnesses { await witness.close() }
+                throw error
+            }
+            for witness in witnesses { await witness.close() }
+        }
+    }
+
+    static func run(_ ledger: PostgresTestLedger, witnesses: [Witness], policy: WitnessPolicy) async throws {
+            try await withWitnessServers(witnesses) { ports in
+                let memberYAML = witnesses.map { witness in
+                    """
+                        - url: "http://127.0.0.1:\(ports[witness.verifierKey]!)"
+                          verifierKey: "\(witness.verifierKey)"
+                    """
+                }.joined(separator: "\n")
+                let yaml = ledger.yaml + """
+
+                    witnesses:
+                      quorum: 2
+                      intervalMilliseconds: 50
+                      refreshSeconds: 2
+                      timeoutSeconds: 5
+                      members:
+                    \(memberYAML)
+
+                    """
+                let configPath = ledger.folder + "/certledgerd.yaml"
+                try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+                var daemons: [DaemonProcess] = []
+                var clients: [LedgerHTTPClient] = []
+                for _ in 0..<2 {
+                    let daemon = try DaemonProcess(arguments: ["--config", configPath], directory: ledger.folder)
+                    daemons.append(daemon)
+                    clients.append(try LedgerHTTPClient(url: "http://127.0.0.1:\(try await daemon.waitForPort())",
+                                                        timeout: .seconds(30)))
+                }
+
+                // Submissions to both daemons at once, in rounds, so each one's head moves past the other's.
+                let license = try PostgresMultiDaemonTests.sign(ledger, example: "license-issue", as: "demo-amr")
+                let issued = try await clients[0].send("POST", "/v1/submissions",
+                                                       headers: [("Content-Type", "application/json")], body: license)
+                try #require(issued.status == 201, "\(issued.text)")
+                for _ in 0..<6 {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for client in clients {
+                            let bodies = try (0..<4).map { _ in
+                                try PostgresMultiDaemonTests.sign(ledger, example: "link-real-estate",
+                                                                  as: "demo-bdc")
+                            }
+                            group.addTask {
+                                for body in bodies {
+                                    let answer = try await client.send(
+                                        "POST", "/v1/submissions", headers: [("Content-Type", "application/json")],
+                                        body: body)
+                                    #expect(answer.status == 201, "\(answer.text)")
+                                }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                    try await Task.sleep(for: .milliseconds(120))
+                }
+                let store = try await ledger.openStore()
+                let size = try #require(try await store.head()).size
+                await store.close()
+                #expect(size == 10 + 1 + 6 * 2 * 4)
+
+                for (number, client) in clients.enumerated() {
+                    var served: UInt64?
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while ContinuousClock.now < deadline {
+                        let answer = try await client.send("GET", "/checkpoint")
+                        if answer.status == 200, case .witnessed(let witnessed) = policy.check(answer.body) {
+                            served = witnessed.checkpoint.size
+                            if served == size { break }
+                        }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    let what = served.map(String.init) ?? "none"
+                    #expect(served == size, """
+                        daemon \(number) serves a witnessed checkpoint of size \(what), the ledger has \(size): \
+                        \(daemons[number].standardError.suffix(1500))
+                        """)
+                }
+                for daemon in daemons {
+                    #expect(try await daemon.signal(SIGTERM) == 0, "\(daemon.standardError.suffix(1500))")
+                }
+            }
+    }
+}
