@@ -294,6 +294,7 @@ public final class Registry: SequencingGate, Sendable {
         let exceptions = usccExceptions
         guarded.withLock { guarded in
             guarded.state.abortBatch()
+            guarded.touches.removeAll()
             let hasher = MapHasher(guarded.state.ledger?.genesis.hashSuite ?? .sha256)
             for entry in entries where entry.index == guarded.state.size {
                 if MapRootRecord.isMapRoot(entry.payload) {
