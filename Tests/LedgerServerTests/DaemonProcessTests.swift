@@ -28,7 +28,7 @@ import Testing
         #expect(String(decoding: body, as: UTF8.self).contains("\"treeSize\":12"))
         let (cpStatus, checkpoint) = try await get(port, "/checkpoint")
         #expect(cpStatus == 200)
-        #expect(String(decoding: checkpoint, as: UTF8.self).hasPrefix("dev.certledger.invalid/DEVELOPMENT-ONLY\n10\n"))
+        #expect(String(decoding: checkpoint, as: UTF8.self).hasPrefix("dev.certledger.invalid/DEVELOPMENT-ONLY\n12\n"))
 
         #expect(try await daemon.signal(signal) == 0)
         #expect(daemon.standardError.contains("DEVELOPMENT"))
