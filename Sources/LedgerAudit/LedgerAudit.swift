@@ -9,7 +9,8 @@ import Registry
 /// The log layer (`LogVerifier`: the checkpoint signature, every entry's envelope, index and `prev` chain, time,
 /// every stored hash tile recomputed from the entries, every stored checkpoint, the root) and, unless `logOnly`, the
 /// Registry on every submission (`RegistryAuditor`: canonical form, key history, signature, role, nonce, state
-/// machine). Decoding and signature checks run ahead on every core while the state machine walks the log in order.
+/// machine), and every `map.root` entry against the status map recomputed from the entries. Decoding and signature
+/// checks run ahead on every core while the state machine walks the log in order.
 ///
 /// The Registry state keeps what the verdict needs only, and beyond `memoryValues` values of each kind spills to a
 /// scratch SQLite file in `scratch` (nil: the temporary folder), so memory stays flat however long the ledger is;
@@ -26,6 +27,11 @@ public enum LedgerAudit {
         if logOnly { return try await logVerifier.verify(progress: progress) }
         let auditor = RegistryAuditor(identity: identity)
         auditor.dropQueryIndexes()   // the verdict is all this state is for
+        // Every `map.root` entry is compared with the status map recomputed from the entries before it: in memory
+        // (≈ 2.4 nodes per key), updated batch by batch along the walk, O(changed keys × depth) per batch.
+        let statusMap = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
+                                                hasher: MapHasher(identity.hashAlgorithm))
+        auditor.keepStatusMap(statusMap, hasher: MapHasher(identity.hashAlgorithm))
         var scratchFile: SQLiteScratch?
         if memoryValues > 0 {
             do { scratchFile = try SQLiteScratch(folder: scratch) } catch {

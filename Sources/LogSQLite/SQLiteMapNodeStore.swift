@@ -12,7 +12,7 @@ public import Log
 /// catches up by replaying the keys of the missing batches, and the log's schema and start-up checks stay its own.
 ///
 /// Not thread-safe: one owner (the writer of the map) uses it, as `SparseMerkleMap` is used.
-public final class SQLiteMapNodeStore: MapNodeStore {
+public final class SQLiteMapNodeStore: VersionedMapNodeStore {
     /// "CLmp" in ASCII: the SQLite header's application ID of a status-map file.
     static let applicationID: Int32 = 0x434C_6D70
     /// The schema this build writes and reads.

@@ -1,4 +1,4 @@
-import LedgerCrypto
+public import LedgerCrypto
 public import Log
 import Synchronization
 
@@ -33,6 +33,18 @@ public final class Registry: SequencingGate, Sendable {
         /// Verified digests `admit` consumed for the open batch: given back by `abort`, so that a batch the
         /// sequencer retries after losing a race to another writer passes the gate again without a re-send.
         var consumed: [(Hash256, Verified)] = []
+        /// The status-map keys the open batch's admitted groups touched, for its `map.root` (`closeBatch`).
+        var touches = StatusMapTouches()
+        /// The batches closed by `map.root` entries `observe` applied, for the status map (`takeObservedMapRoots`).
+        var observedMapRoots: [ObservedMapRoot] = []
+    }
+
+    /// A `map.root` entry that entered the log without this gate: its index, the root it states, and the changes
+    /// the entries before it (since the previous map root) made, computed from the state at that point.
+    public struct ObservedMapRoot: Sendable {
+        public let index: UInt64
+        public let root: Hash256
+        public let changes: [MapChange]
     }
 
     /// A submission whose signature `precheck` verified, waiting for its turn in `admit`.
@@ -224,6 +236,9 @@ public final class Registry: SequencingGate, Sendable {
                     throw Self.locate(error, position: position, of: entries.count)
                 }
             }
+            for (position, (submission, _)) in decoded.enumerated() {
+                guarded.touches.note(submission.record, at: entries[position].index)
+            }
             for (submission, digest) in decoded {
                 guarded.verified[digest] = nil
                 guarded.consumed.append((digest, Verified(keyId: submission.keyId, submission: submission)))
@@ -235,6 +250,29 @@ public final class Registry: SequencingGate, Sendable {
         guarded.withLock {
             $0.state.commitBatch()
             $0.consumed.removeAll(keepingCapacity: true)
+            $0.touches.removeAll()
+        }
+    }
+
+    /// Closes the open batch with the ledger's `map.root` entry at `index`: the state moves past it (tentatively,
+    /// like the batch), and the answer is the status-map changes the batch's admitted entries made, valued from
+    /// the tentative state. Called by the sequencer's batch finisher (`StatusMapFinisher`), never for a department:
+    /// no submission can be a `map.root`.
+    public func closeBatch(at index: UInt64, using hasher: MapHasher) throws(RegistryError) -> [MapChange] {
+        try guarded.withLock { (guarded: inout Guarded) throws(RegistryError) -> [MapChange] in
+            guarded.state.beginBatch()
+            try guarded.state.applyMapRoot(at: index)
+            let changes = guarded.touches.changes(in: guarded.state, using: hasher)
+            guarded.touches.removeAll()
+            return changes
+        }
+    }
+
+    /// The `map.root` entries `observe` applied since the last call, with their batches' changes, in log order.
+    public func takeObservedMapRoots() -> [ObservedMapRoot] {
+        guarded.withLock { guarded in
+            defer { guarded.observedMapRoots.removeAll() }
+            return guarded.observedMapRoots
         }
     }
 
@@ -243,6 +281,7 @@ public final class Registry: SequencingGate, Sendable {
     public func abort() {
         guarded.withLock { guarded in
             guarded.state.abortBatch()
+            guarded.touches.removeAll()
             for (digest, verified) in guarded.consumed { remember(digest, verified, in: &guarded) }
             guarded.consumed.removeAll(keepingCapacity: true)
         }
@@ -255,9 +294,20 @@ public final class Registry: SequencingGate, Sendable {
         let exceptions = usccExceptions
         guarded.withLock { guarded in
             guarded.state.abortBatch()
+            guarded.touches.removeAll()
+            let hasher = MapHasher(guarded.state.ledger?.genesis.hashSuite ?? .sha256)
             for entry in entries where entry.index == guarded.state.size {
-                if let submission = try? Self.decode(entry, usccExceptions: exceptions) {
-                    try? guarded.state.apply(submission, at: entry.index)
+                if MapRootRecord.isMapRoot(entry.payload) {
+                    if let record = try? MapRootRecord(payload: entry.payload),
+                       (try? guarded.state.applyMapRoot(at: entry.index)) != nil {
+                        guarded.observedMapRoots.append(ObservedMapRoot(
+                            index: entry.index, root: record.root,
+                            changes: guarded.touches.changes(in: guarded.state, using: hasher)))
+                    }
+                    guarded.touches.removeAll()
+                } else if let submission = try? Self.decode(entry, usccExceptions: exceptions),
+                          (try? guarded.state.apply(submission, at: entry.index)) != nil {
+                    guarded.touches.note(submission.record, at: entry.index)
                 }
                 guarded.state.skip(to: entry.index + 1)
             }

@@ -24,11 +24,11 @@ import Testing
         let port = try await daemon.waitForPort()
         let (status, body) = try await get(port, "/healthz")
         #expect(status == 200)
-        // The genesis and the nine demo departments.
-        #expect(String(decoding: body, as: UTF8.self).contains("\"treeSize\":10"))
+        // The genesis and the nine demo departments, each of their two batches closed by a map root.
+        #expect(String(decoding: body, as: UTF8.self).contains("\"treeSize\":12"))
         let (cpStatus, checkpoint) = try await get(port, "/checkpoint")
         #expect(cpStatus == 200)
-        #expect(String(decoding: checkpoint, as: UTF8.self).hasPrefix("dev.certledger.invalid/DEVELOPMENT-ONLY\n10\n"))
+        #expect(String(decoding: checkpoint, as: UTF8.self).hasPrefix("dev.certledger.invalid/DEVELOPMENT-ONLY\n12\n"))
 
         #expect(try await daemon.signal(signal) == 0)
         #expect(daemon.standardError.contains("DEVELOPMENT"))

@@ -68,18 +68,20 @@ import Testing
                                environment: ["CERTLEDGER_SERVER": "http://127.0.0.1:\(port)"])
         #expect(run.status == 0, "tutorial failed:\n\(run.output)\n\(run.errors)\n--- daemon:\n\(daemon.standardError)")
         let out = run.output
-        // Registrations at 10 and 11, the bundle at 12–13, the link at 14, the revocation at 15.
-        for expected in ["entry 10  department.register", "entry 11  department.register", "entry 12  license.issue",
-                         "entry 13  seal.issue", "entry 14  link.share", "entry 15  license.revoke",
-                         "checkpoint size 14 (signature verified)", "REVOKED: the license of 91350100MA2YDE7W7J",
+        // Every batch ends with a map root: the development ledger is 0–11 (genesis, its map root, nine departments,
+        // their map root); then registrations at 12 and 14, the bundle at 16–17, the link at 19, the revocation at
+        // 21, each batch closed at the next index: 23 entries.
+        for expected in ["entry 12  department.register", "entry 14  department.register", "entry 16  license.issue",
+                         "entry 17  seal.issue", "entry 19  link.share", "entry 21  license.revoke",
+                         "checkpoint size 19 (signature verified)", "REVOKED: the license of 91350100MA2YDE7W7J",
                          "not authentic: exit 1"] {
             #expect(out.contains(expected), "missing \"\(expected)\" in:\n\(out)")
         }
         #expect(out.components(separatedBy: "AUTHENTIC: ").count - 1 == 2, "\(out)")
-        // Both audits (the files, then the public tiles over HTTP) verified all 16 entries.
-        #expect(out.components(separatedBy: "OK: 16 entries verified").count - 1 == 2, "\(out)")
+        // Both audits (the files, then the public tiles over HTTP) verified all 23 entries.
+        #expect(out.components(separatedBy: "OK: 23 entries verified").count - 1 == 2, "\(out)")
         // The proofs the CLI filed, the audit state, the nightly report and the installed cron line.
-        for file in ["proofs/12.tlog-proof", "proofs/12.entry", "keys/xm-amr.key", "audit.state", "cron.d/certledger-integrity"] {
+        for file in ["proofs/16.tlog-proof", "proofs/16.entry", "keys/xm-amr.key", "audit.state", "cron.d/certledger-integrity"] {
             #expect(fm.fileExists(atPath: folder + "/" + file), "\(file)")
         }
         let reports = (try? fm.contentsOfDirectory(atPath: folder + "/audit/reports")) ?? []
@@ -90,7 +92,7 @@ import Testing
         let vkey = try String(contentsOfFile: folder + "/dev-ledger/checkpoint.vkey", encoding: .utf8)
         try await Self.recomputeRootFromTiles(port: port,
                                               verifierKey: vkey.trimmingCharacters(in: .whitespacesAndNewlines),
-                                              expectedSize: 16)
+                                              expectedSize: 23)
         #expect(try await daemon.signal(SIGTERM) == 0)
     }
 

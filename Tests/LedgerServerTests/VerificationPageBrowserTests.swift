@@ -78,6 +78,10 @@ import Testing
         }
         let issued = try await server.post("/v1/submissions", other.canonicalBytes)
         #expect(issued.status == 201, "\(issued.text)")
+        // Each subject's previous entry, from the answers (every batch also ends with a map root).
+        func index(_ answer: HTTPClientResponse) -> Double {
+            (try? JSONValue.parse(answer.body))?["entries"]?.arrayValue?.first?["index"]?.numberValue ?? -1
+        }
         let otherSeal = try server.signExample("seal-issue", as: "demo-psb") {
             $0["sealId"] = .string(revokedSealID)
             $0["holder"] = .string(revokedUSCC)
@@ -87,7 +91,7 @@ import Testing
         #expect(sealIssued.status == 201, "\(sealIssued.text)")
         let revoke = try server.signExample("license-revoke", as: "demo-amr") {
             $0["uscc"] = .string(revokedUSCC)
-            $0["subjectPrev"] = .number(13)
+            $0["subjectPrev"] = .number(index(issued))
         }
         let revoked = try await server.post("/v1/submissions", revoke.canonicalBytes)
         #expect(revoked.status == 201, "\(revoked.text)")
@@ -95,7 +99,7 @@ import Testing
             kind: SubmissionKind(validating: "seal.revoke"), department: DepartmentID(validating: "demo-psb"),
             key: server.key("demo-psb"), nonce: .random(),
             recordJSON: .object(["sealId": .string(revokedSealID), "reason": .string("印章遗失，已登报声明作废"),
-                                 "effectiveOn": .string("2026-11-28"), "subjectPrev": .number(14)]))
+                                 "effectiveOn": .string("2026-11-28"), "subjectPrev": .number(index(sealIssued))]))
         let sealRevoked = try await server.post("/v1/submissions", sealRevoke.canonicalBytes)
         #expect(sealRevoked.status == 201, "\(sealRevoked.text)")
         return license.json["record"]?["name"]?.stringValue ?? ""

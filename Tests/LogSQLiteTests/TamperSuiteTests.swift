@@ -52,9 +52,10 @@ import LogStoreContract
         return (status, FileManager.default.fileExists(atPath: marker))
     }
 
-    /// Runs `certledgerd --dev` on `devFolder` (creating the development ledger on first use: genesis and
-    /// departments at 0–9), submits over HTTP — the first time a license and its seal as one bundle (10–11) —
-    /// then `links` real-estate links, and stops the daemon gracefully.
+    /// Runs `certledgerd --dev` on `devFolder` (creating the development ledger on first use: genesis at 0 and
+    /// departments at 2–10, each batch closed by a map root, 12 entries), submits over HTTP — the first time a
+    /// license and its seal as one bundle (12–13, map root 14) — then `links` real-estate links (each followed by
+    /// its batch's map root), and stops the daemon gracefully.
     func buildThroughTheDaemon(_ devFolder: String, links: Int, first: Bool) async throws {
         let daemon = try ChildProcess(product: "certledgerd", arguments: ["--dev", "--dev-folder", devFolder,
                                                                           "--port", "0"])
@@ -106,7 +107,8 @@ import LogStoreContract
             try fm.copyItem(atPath: original, toPath: path)
             return path
         }
-        // 30 entries, a backup copy taken then (for d), then 10 more: 40 entries, links at 12–39.
+        // 51 entries, a backup copy taken then (for d), then 10 more links: 71 entries; links at the odd indices
+        // 15–69, each followed by its batch's map root.
         try await buildThroughTheDaemon(original, links: 18, first: true)
         let backup = try copy("backup-at-30")
         try await buildThroughTheDaemon(original, links: 10, first: false)
@@ -117,12 +119,12 @@ import LogStoreContract
         #expect(good.status == 0 && good.result == "ok", "\(good)")
         #expect(try nightly(original, vkey: vkey, auditDir: root + "/nightly-good") == (0, false))
 
-        // (a) One byte of entry 20 changed (the last digit of a link's reference): its leaf no longer matches.
+        // (a) One byte of entry 21 changed (the last digit of a link's reference): its leaf no longer matches.
         let flipped = try copy("flipped")
         try rawSQLite(flipped + "/log.sqlite", "UPDATE entries SET data = CAST(REPLACE(CAST(data AS TEXT), "
-                      + "'BDC-2026-0012345', 'BDC-2026-0012346') AS BLOB) WHERE idx = 20")
+                      + "'BDC-2026-0012345', 'BDC-2026-0012346') AS BLOB) WHERE idx = 21")
         let a = try audit(flipped, vkey: vkey)
-        #expect(a.status == 1 && a.index == 20, "\(a)")
+        #expect(a.status == 1 && a.index == 21, "\(a)")
 
         // (b) The last 5 entries deleted: the checkpoint promises 40.
         let truncated = try copy("truncated")
@@ -150,7 +152,7 @@ import LogStoreContract
         let wiped = try copy("wiped")
         try rawSQLite(wiped + "/log.sqlite", "DELETE FROM entries; DELETE FROM tiles; DELETE FROM checkpoints;")
         let f = try audit(wiped, vkey: vkey, state: state)
-        #expect(f.status == 1 && f.reason.contains("shrank from 40 entries"), "\(f)")
+        #expect(f.status == 1 && f.reason.contains("shrank from 71 entries"), "\(f)")
         let wipedNightly = root + "/nightly-f"
         try fm.copyItem(atPath: root + "/nightly-good", toPath: wipedNightly)
         let (fStatus, fAlerted) = try nightly(wiped, vkey: vkey, auditDir: wipedNightly)
@@ -162,6 +164,24 @@ import LogStoreContract
         let e = try audit(forged, vkey: vkey)
         #expect(e.status != 0, "\(e)")
         #expect(e.reason.contains("signature") || e.reason.contains("key"), "\(e)")
+
+        // (g) The map root closing the bundle's batch (entry 14) replaced, the whole tree re-signed with the ledger's
+        // own checkpoint key: every log check passes, the recomputed status map does not.
+        let remapped = root + "/remapped"
+        let ownKey = try Ed25519NoteSigner(signerKey: String(contentsOfFile: original + "/checkpoint.skey",
+                                                             encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+        try await rewrite(from: original, to: remapped, signer: ownKey) { index, payload in
+            guard index == 14 else { return payload }
+            #expect(MapRootRecord.isMapRoot(payload), "entry 14 closes the bundle's batch")
+            return MapRootRecord(root: MapHasher().valueHash(Array("another map".utf8))).payload
+        }
+        let g = try audit(remapped, vkey: vkey)
+        #expect(g.status == 1 && g.index == 14 && g.reason.contains("map.root"), "\(g)")
+        // The same rewrite without the change passes: the failure is the map root's alone.
+        let rewritten = root + "/rewritten"
+        try await rewrite(from: original, to: rewritten, signer: ownKey) { _, payload in payload }
+        let untouched = try audit(rewritten, vkey: vkey)
+        #expect(untouched.status == 0, "\(untouched)")
 
         // Each tampered ledger also fails the nightly check, which alerts.
         for (name, folder) in [("a", flipped), ("b", truncated), ("c", swapped), ("e", forged)] {
@@ -181,13 +201,24 @@ import LogStoreContract
     /// Copies every entry's payload into a new log signed by a new key with the same origin, changing the payload
     /// of entry `changing` (its submission's reference), as an operator rewriting history would.
     func rewriteWithAnotherKey(from original: String, to folder: String, changing: UInt64) async throws {
+        let signer = try Ed25519NoteSigner.generate(name: "dev.certledger.invalid/DEVELOPMENT-ONLY")
+        try await rewrite(from: original, to: folder, signer: signer) { index, payload in
+            guard UInt64(index) == changing else { return payload }
+            return Array(String(decoding: payload, as: UTF8.self)
+                .replacingOccurrences(of: "BDC-2026-0012345", with: "BDC-2026-9999999").utf8)
+        }
+    }
+
+    /// Copies every entry's payload, through `change`, into a new log in `folder` whose checkpoints `signer` signs
+    /// (one batch per entry, by a sequencer without gate or finisher: the payloads are taken as they are).
+    func rewrite(from original: String, to folder: String, signer: Ed25519NoteSigner,
+                 change: (Int, [UInt8]) -> [UInt8]) async throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let source = try await SQLiteLogStore.openReadOnly(path: original + "/log.sqlite")
         let size = try #require(try await source.head()).size
         let payloads = try await source.entries(0..<size).map { Array(try LogEntry(bytes: $0).payload) }
         await source.close()
-        let origin = "dev.certledger.invalid/DEVELOPMENT-ONLY"
-        let signer = try Ed25519NoteSigner.generate(name: origin)
+        let origin = signer.name
         FileManager.default.createFile(atPath: folder + "/checkpoint.skey", contents: Data((try signer.signerKey).utf8),
                                        attributes: [.posixPermissions: 0o600])
         let store = try await SQLiteLogStore.create(path: folder + "/log.sqlite")
@@ -198,12 +229,7 @@ import LogStoreContract
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sequencer.run() }
             for (index, payload) in payloads.enumerated() {
-                var bytes = payload
-                if UInt64(index) == changing {
-                    bytes = Array(String(decoding: payload, as: UTF8.self)
-                        .replacingOccurrences(of: "BDC-2026-0012345", with: "BDC-2026-9999999").utf8)
-                }
-                _ = try await sequencer.submit([bytes])
+                _ = try await sequencer.submit([change(index, payload)])
             }
             sequencer.stopIntake()
             try await group.waitForAll()

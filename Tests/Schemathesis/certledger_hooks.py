@@ -1,7 +1,7 @@
 """Schemathesis hooks for CertLedger's OpenAPI document (Tests/LedgerServerTests/OpenAPIConformanceTests.swift).
 
 What JSON Schema cannot say, said here for the generator: the `uscc` string format (GB 32100-2015, two check
-characters), and the rules between two query parameters that the document states in prose (index < size,
+characters, also inside a `license:` map key), and the rules between two query parameters that the document states in prose (index < size,
 from <= to). Requests generated to break the document's own rules are left as they are.
 """
 
@@ -40,6 +40,21 @@ def uscc(draw):
 
 
 schemathesis.openapi.format("uscc", uscc())
+
+
+@st.composite
+def map_key(draw):
+    kind = draw(st.sampled_from(["license", "seal", "document"]))
+    if kind == "license":
+        return "license:" + draw(uscc())
+    if kind == "seal":
+        return "seal:" + draw(st.text("0123456789", min_size=6, max_size=6)) + draw(
+            st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=26))
+    algorithm = draw(st.sampled_from(["sha256", "sm3"]))
+    return "document:" + algorithm + ":" + draw(st.text("0123456789abcdef", min_size=64, max_size=64))
+
+
+schemathesis.openapi.format("map-key", map_key())
 
 
 WELL_FORMED = re.compile(r"^[1-9ANY][0-9A-HJ-NPQRTUW-Y][0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}$")
@@ -90,6 +105,9 @@ def map_case(ctx, case):
             if key in case.body:
                 case.body[key] = with_check_characters(case.body[key])
     if isinstance(case.query, dict):
+        key = case.query.get("key")
+        if isinstance(key, str) and key.startswith("license:"):
+            case.query["key"] = "license:" + with_check_characters(key[len("license:"):])
         reorder(case.query, "index", "size", strict=True)
         reorder(case.query, "from", "to", strict=False)
     return case

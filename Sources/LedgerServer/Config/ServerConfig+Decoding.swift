@@ -147,7 +147,7 @@ extension ServerConfig.Listen {
 }
 
 extension ServerConfig.Store {
-    private enum Field: String, CodingKey, CaseIterable { case sqlite, postgres, publishedCheckpoint }
+    private enum Field: String, CodingKey, CaseIterable { case sqlite, postgres, publishedCheckpoint, statusMap }
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults; `sqlite` and
     /// `postgres` together are refused (which store is served must be unambiguous).
     public init(from decoder: any Decoder) throws {
@@ -161,6 +161,7 @@ extension ServerConfig.Store {
         sqlite = try c.value(.sqlite, default: sqlite)
         postgres = try c.decodeIfPresent(ServerConfig.Postgres.self, forKey: .postgres)
         publishedCheckpoint = try c.value(.publishedCheckpoint, default: publishedCheckpoint)
+        statusMap = try c.value(.statusMap, default: statusMap)
     }
 }
 

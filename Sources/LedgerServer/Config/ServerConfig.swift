@@ -106,6 +106,12 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         /// With PostgreSQL each daemon records its own appends (daemons sharing a data folder share the file).
         /// Created on the first start; delete it only for a ledger you mean to roll back.
         public var publishedCheckpoint = "published-checkpoint"
+        /// The SQLite file of the status map (DESIGN.md §3), apart from the log's: its nodes with history, so that
+        /// map proofs can be given at every checkpointed size. Default `status-map.sqlite` inside `data`. The map is
+        /// a function of the log: a missing file is created and filled from the log at start, one behind the log
+        /// catches up, and one that contradicts the log is refused. Unused with `postgres` (the map is then kept in
+        /// memory, rebuilt from the log at start, and proven at the newest size only).
+        public var statusMap = "status-map.sqlite"
         /// Every default.
         public init() {}
 

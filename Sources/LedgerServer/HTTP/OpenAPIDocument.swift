@@ -269,6 +269,62 @@ enum OpenAPIDocument {
                 '400': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
                 '503': {$ref: '#/components/responses/Error'}
+          /v1/map/proof:
+            get:
+              operationId: getMapProof
+              summary: >-
+                Status-map proof of one key (DESIGN.md section 3) at a checkpointed size whose last entry is a
+                map.root (default the newest served size), with that entry, its inclusion proof and the checkpoint
+                of the same size. A terminal whose key is the asked tree key proves presence with the value's hash;
+                anything else proves absence.
+              description: >-
+                key is license:USCC, seal:sealId or document:sha256|sm3:hex (400 naming key otherwise, USCC check
+                characters verified). A size that is not checkpointed, or whose tree does not end with a map root
+                this daemon keeps, is 404.
+              parameters:
+                - {name: key, in: query, required: true, schema: {$ref: '#/components/schemas/MapKey'}}
+                - {name: size, in: query, required: false, schema: {type: integer, minimum: 1,
+                   maximum: 18446744073709551615}}
+              responses:
+                '200':
+                  description: The map proof, the map.root entry proven in the tree, and the signed checkpoint.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [checkpoint, key, mapRoot, proof, root, size, treeKey]
+                        properties:
+                          checkpoint: {type: string}
+                          key: {type: string}
+                          mapRoot:
+                            type: object
+                            required: [entry, inclusionProof, index, leafHash]
+                            properties:
+                              entry: {type: string, contentEncoding: base64}
+                              inclusionProof: {type: array, items: {type: string, contentEncoding: base64}}
+                              index: {type: integer}
+                              leafHash: {type: string, contentEncoding: base64}
+                          proof:
+                            type: object
+                            required: [depth, siblings, terminal]
+                            properties:
+                              depth: {type: integer, minimum: 0, maximum: 256}
+                              siblings:
+                                type: array
+                                items: {type: [string, 'null'], contentEncoding: base64}
+                              terminal:
+                                type: [object, 'null']
+                                required: [key, valueHash]
+                                properties:
+                                  key: {type: string, pattern: '^[0-9a-f]{64}$'}
+                                  valueHash: {type: string, pattern: '^[0-9a-f]{64}$'}
+                          root: {type: string, contentEncoding: base64}
+                          size: {type: integer}
+                          treeKey: {type: string, pattern: '^[0-9a-f]{64}$'}
+                '400': {$ref: '#/components/responses/Error'}
+                '401': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
           /v1/proofs/consistency:
             get:
               operationId: getConsistencyProof
@@ -367,6 +423,13 @@ enum OpenAPIDocument {
                 of an administrative division, the organisation code with its GB 11714 check character, and the
                 check character of the whole code (both check characters are verified: 400 when wrong).
               pattern: '^[1-9ANY][0-9A-HJ-NPQRTUW-Y][0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}$'
+            MapKey:
+              type: string
+              format: map-key
+              description: >-
+                A status-map key: license:USCC (check characters verified), seal:sealId, or
+                document:sha256:hex / document:sm3:hex (64 lower-case hex digits).
+              pattern: '^(license:[1-9ANY][0-9A-HJ-NPQRTUW-Y][0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}|seal:[0-9]{6}[0-9A-Z]{2,26}|document:(sha256|sm3):[0-9a-f]{64})$'
             SealID:
               type: string
               description: A 6-digit division code and 2-26 characters of 0-9 and A-Z.

@@ -26,6 +26,7 @@ public struct RegistryController<Context: RequestContext>: Sendable {
         group.get("/v1/licenses/{uscc}") { _, context in try license(context.parameters.get("uscc") ?? "") }
         group.get("/v1/seals/{sealId}") { _, context in try seal(context.parameters.get("sealId") ?? "") }
         group.post("/v1/verify") { request, _ in try await verify(request) }
+        group.get("/v1/map/proof") { request, _ in try await mapProof(request) }
     }
 
     func license(_ text: String) throws -> Response {

@@ -12,11 +12,15 @@ public struct Ledger: Sendable {
     public let log: LedgerLog
     public let registry: Registry
     public let verifier: Verifier
+    /// The status map whose root closes every batch; nil for a ledger assembled without one (some tests).
+    public let statusMap: LedgerStatusMap?
 
-    /// Assembles a ledger from parts already opened and checked (tests, `open`).
-    public init(log: LedgerLog, registry: Registry, receiptKey: PrivateKey) {
+    /// Assembles a ledger from parts already opened and checked (tests, `open`). `statusMap` must be the one whose
+    /// finisher the log's sequencer was given.
+    public init(log: LedgerLog, registry: Registry, receiptKey: PrivateKey, statusMap: LedgerStatusMap? = nil) {
         self.log = log
         self.registry = registry
+        self.statusMap = statusMap
         // With witnesses, answers are proven against the witnessed checkpoint of the state's size only.
         let witnessing = log.witnessing
         let witnessedOfSize: @Sendable (UInt64) -> [UInt8]? = { size in
@@ -33,12 +37,19 @@ public struct Ledger: Sendable {
         let opened = try await LedgerLog.openStore(config: config, logger: logger)
         let start = ContinuousClock.now
         let registry: Registry
+        let statusMap: LedgerStatusMap
         do {
-            registry = try await Registry.replay(store: opened.store, identity: opened.identity) { done, total in
+            let mapPath = config.store.postgres == nil ? config.resolve(config.store.statusMap) : nil
+            (registry, statusMap) = try await LedgerStatusMap.replay(
+                store: opened.store, identity: opened.identity, sqlitePath: mapPath, logger: logger
+            ) { done, total in
                 if done % 100_000 == 0 || done == total {
                     logger.info("registry replay", metadata: ["entries": "\(done)", "of": "\(total)"])
                 }
             }
+        } catch let error as LedgerServerError {
+            await LedgerLog.close(opened.store)
+            throw error
         } catch {
             await LedgerLog.close(opened.store)
             throw LedgerServerError(.refusedStore, field: config.store.field,
@@ -72,10 +83,11 @@ public struct Ledger: Sendable {
         }
         let gate = MeteredGate(wrapping: registry, metrics: metrics)
         let log = try LedgerLog(store: opened.store, identity: opened.identity, signer: opened.signer,
-                                head: opened.head, gate: gate, config: config.sequencer.sequencerConfig,
+                                head: opened.head, gate: gate, finisher: statusMap.finisher,
+                                config: config.sequencer.sequencerConfig,
                                 sharing: config.sequencerSharing, published: opened.published,
                                 witnessing: opened.witnessing, logger: logger)
-        return Ledger(log: log, registry: registry, receiptKey: receiptKey)
+        return Ledger(log: log, registry: registry, receiptKey: receiptKey, statusMap: statusMap)
     }
 
     static func readReceiptKey(path: String) throws -> PrivateKey {

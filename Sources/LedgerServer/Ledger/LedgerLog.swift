@@ -30,7 +30,8 @@ public struct LedgerLog: Sendable {
     /// Wraps an already opened store and its loaded head (tests and `open`). With `published`, every checkpoint the
     /// sequencer stores is recorded there before its submitters are answered.
     public init(store: any LogStore, identity: LogIdentity, signer: any NoteSigner, head: TreeHead,
-                gate: (any SequencingGate)? = nil, config: SequencerConfig = SequencerConfig(),
+                gate: (any SequencingGate)? = nil, finisher: (any BatchFinisher)? = nil,
+                config: SequencerConfig = SequencerConfig(),
                 sharing: SequencerSharing = SequencerSharing(), published: CheckpointRecord? = nil,
                 witnessing: WitnessingState = WitnessingState(quorum: nil),
                 logger: Logger = Logger(label: "certledger.sequencer")) throws {
@@ -39,7 +40,7 @@ public struct LedgerLog: Sendable {
         self.identity = identity
         self.writes = StoreWriteMonitor(wrapping: store, published: published, logger: logger)
         self.sequencer = Sequencer(store: writes, head: head, identity: identity, signer: signer, gate: gate,
-                                   config: config, sharing: sharing, logger: logger)
+                                   finisher: finisher, config: config, sharing: sharing, logger: logger)
         let empty = try Checkpoint(origin: identity.origin, size: 0,
                                    rootHash: MerkleHasher(identity.hashAlgorithm).emptyRoot())
         self.emptyCheckpoint = try SignedCheckpoint.sign(empty, with: signer).bytes

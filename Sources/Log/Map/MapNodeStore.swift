@@ -43,3 +43,12 @@ public struct MapNodeWrites: Sendable {
     /// Whether the batch wrote nothing.
     public var isEmpty: Bool { nodes.isEmpty }
 }
+
+/// A node store that keeps every version it went through (each batch's writes under the tree size of its
+/// `map.root` entry), so that the map can be proven at any earlier checkpointed size.
+public protocol VersionedMapNodeStore: MapNodeStore {
+    /// The map root recorded for `version`; nil if no batch made that version.
+    func root(atVersion version: UInt64) throws -> Hash256?
+    /// The map as it stood after the latest batch at or before `version`, read-only.
+    func view(atVersion version: UInt64) throws -> Self
+}

@@ -29,6 +29,21 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
     @discardableResult
     public mutating func update(_ changes: [MapChange], version: UInt64? = nil) throws -> Hash256 {
         guard !changes.isEmpty || version != nil else { return root }
+        try apply(try prepare(changes, version: version))
+        return root
+    }
+
+    /// Makes writes from `prepare` current: the store applies them (all or none) and the root moves on. Nothing else
+    /// may change the map between the two calls.
+    public mutating func apply(_ writes: MapNodeWrites) throws {
+        try store.apply(writes)
+        root = writes.root
+    }
+
+    /// What `update` would write, without writing it: the nodes and the root after `changes` (`writes.root`), for
+    /// a writer that must know the new root before it may keep it (the sequencer learns whether a batch is stored
+    /// only after the batch, with its root, is written). Apply them with `apply(_:)` or drop them.
+    public func prepare(_ changes: [MapChange], version: UInt64? = nil) throws -> MapNodeWrites {
         // Sorted by key, the last change of each key kept: each subtree's changes are then one contiguous run.
         let ordered = changes.enumerated().sorted { a, b in
             a.element.key == b.element.key ? a.offset < b.offset
@@ -51,9 +66,7 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
         let newRoot = unique.isEmpty ? old : try update(.root, old: old, changes: unique[...], writes: &writes)
         if !unique.isEmpty { writes.set(newRoot, at: .root) }
         writes.root = newRoot.hash(using: hasher)
-        try store.apply(writes)
-        root = writes.root
-        return root
+        return writes
     }
 
     /// The proof for `key` (a tree key) in the current version: presence if the key is in the map, else absence.

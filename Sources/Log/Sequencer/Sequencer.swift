@@ -38,6 +38,8 @@ public final class Sequencer: Service, Sendable {
     public let sharing: SequencerSharing
     private let store: any LogStore
     private let gate: (any SequencingGate)?
+    /// Writes the entry that closes every batch (the personality's `map.root`), if the personality has one.
+    private let finisher: (any BatchFinisher)?
     private let identity: LogIdentity
     /// Signs checkpoints and nothing else; its name is the origin.
     private let signer: any NoteSigner
@@ -50,8 +52,9 @@ public final class Sequencer: Service, Sendable {
     /// Creates a sequencer over a store whose head was loaded and checked by `TreeHead.load(from:identity:)`.
     public init(
         store: any LogStore, head: TreeHead, identity: LogIdentity, signer: any NoteSigner,
-        gate: (any SequencingGate)? = nil, config: SequencerConfig = SequencerConfig(),
-        sharing: SequencerSharing = SequencerSharing(), logger: Logger = Logger(label: "certledger.sequencer")
+        gate: (any SequencingGate)? = nil, finisher: (any BatchFinisher)? = nil,
+        config: SequencerConfig = SequencerConfig(), sharing: SequencerSharing = SequencerSharing(),
+        logger: Logger = Logger(label: "certledger.sequencer")
     ) {
         precondition(signer.name == identity.origin, "the checkpoint key's name must be the log's origin")
         self.store = store
@@ -59,6 +62,7 @@ public final class Sequencer: Service, Sendable {
         self.identity = identity
         self.signer = signer
         self.gate = gate
+        self.finisher = finisher
         self.config = config
         self.sharing = sharing
         self.logger = logger
@@ -312,8 +316,19 @@ public final class Sequencer: Service, Sendable {
             gate?.commit()
             return .finished
         }
+        // The waiters' entries, whose proofs are answered; the closing entry (if any) follows them.
+        let answeredCount = entriesBytes.count
 
         do {
+            if let finisher {
+                let payload = try finisher.finish(accepted.flatMap { $0.1.map(\.entry) }, closingIndex: tree.size)
+                let closing = try LogEntry(index: tree.size, prev: tree.lastLeafHash, time: time, payload: payload)
+                let leaf = hasher.leafHash(closing.bytes)
+                tree.size += 1
+                tree.lastLeafHash = leaf
+                leafHashes.append(leaf)
+                entriesBytes.append(closing.bytes)
+            }
             let update = try TileWriter(hasher: hasher).append(leafHashes, to: tree.edge)
             tree.edge = update.edge
             tree.root = update.rootHash
@@ -323,7 +338,7 @@ public final class Sequencer: Service, Sendable {
             tree.checkpoint = checkpoint
             // The store's fsync and the batch's proofs overlap: proofs are CPU work on this task (one reader for
             // the whole batch, so they share tiles and memoized hashes), the append waits on the disk.
-            let count = entriesBytes.count
+            let count = answeredCount
             let batchToStore = LogBatch(firstIndex: start.size, entries: entriesBytes, tiles: update.tiles,
                                         checkpoint: checkpoint)
             let store = self.store
@@ -336,7 +351,9 @@ public final class Sequencer: Service, Sendable {
                 proofs = .failure(error)
             }
             try await durable
-            // From here the batch is in the log, whatever else happens: the state moves on.
+            // From here the batch is in the log, whatever else happens: the state moves on. The finisher keeps its
+            // part before the head is published, so a reader of the new head finds it.
+            finisher?.commit()
             committed.withLock { $0 = tree }
             gate?.commit()
             guard case .success(let proofs) = proofs else {
@@ -360,9 +377,11 @@ public final class Sequencer: Service, Sendable {
         } catch let error as LogStoreError where error.code == .conflict {
             // The compare-and-swap lost: by the store contract nothing of this batch was written.
             gate?.abort()
+            finisher?.abort()
             return .lostRace(accepted.map(\.0), start: start, error: error)
         } catch {
             gate?.abort()
+            finisher?.abort()
             logger.error("batch not stored; nothing acknowledged", metadata: [
                 "firstIndex": "\(start.size)", "entries": "\(leafHashes.count)", "error": "\(error)",
             ])
@@ -427,7 +446,9 @@ public final class Sequencer: Service, Sendable {
                 var index = known.size
                 while index < head.size {
                     let end = min(head.size, index + 256)
-                    gate.observe(try await store.entries(index..<end).map { try LogEntry(bytes: $0) })
+                    let entries = try await store.entries(index..<end).map { try LogEntry(bytes: $0) }
+                    gate.observe(entries)
+                    finisher?.observe(entries)
                     index = end
                 }
             }
@@ -457,6 +478,7 @@ public final class Sequencer: Service, Sendable {
             let end = min(stored.size, tree.size + 256)
             let (next, entries) = try tree.extended(with: try await store.entries(tree.size..<end), hasher: hasher)
             gate?.observe(entries)
+            finisher?.observe(entries)
             tree = next
         }
         return try tree.sealed(with: stored.checkpoint, identity: identity)

@@ -5,7 +5,7 @@ public import SignedNote
 
 /// Creates a new ledger's first entries (DESIGN.md §3, §7 `certledger init`): entry 0, the `ledger.genesis` signed
 /// by the operator key, then one `department.register` per department, signed by the operator key too — all
-/// sequenced through a running `Sequencer` whose gate is the `Registry`, so that the first entries pass the same
+/// sequenced through a running `Sequencer` whose gate is the `Registry` (each batch closed by a `map.root`), so that the first entries pass the same
 /// checks as every later one. Creating a ledger is an explicit act: a log that already has entries is refused.
 public struct LedgerBootstrap: Sendable {
     /// The department id the operator signs as (the genesis's `department`).
@@ -86,8 +86,14 @@ extension LedgerBootstrap {
         try await identity.record(in: store, verifierKey: verifierKey)
         let registry = Registry()
         let head = try await TreeHead.load(from: store, identity: identity)
+        // The first batches end with map roots too (of the empty map: the genesis and registrations touch no
+        // subject); the daemon's persistent map fills itself from the log at its first start.
+        let map = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
+                                          hasher: MapHasher(identity.hashAlgorithm))
+        let finisher = StatusMapFinisher(registry: registry, recomputed: map, hashAlgorithm: identity.hashAlgorithm,
+                                         logger: logger)
         let sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry,
-                                  logger: logger)
+                                  finisher: finisher, logger: logger)
         return try await withThrowingTaskGroup(of: [SequencedGroup]?.self) { group in
             group.addTask { try await sequencer.run(); return nil }
             group.addTask {

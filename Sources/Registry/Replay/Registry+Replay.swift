@@ -10,10 +10,17 @@ extension Registry {
     /// checks of a chunk run on every core (`RegistryAuditor.chunkPreparer()`), while the state machine applies the chunk
     /// before it in log order, as the audit does: start-up after a crash is bounded by the machine's verify rate,
     /// not one core's.
+    ///
+    /// With `statusMap`, every `map.root` entry is checked against the map it keeps, which catches up with the log
+    /// on the way (`RecomputedStatusMap`): the first root that differs fails the replay at its index.
     public static func replay(store: any LogStore, identity: LogIdentity? = nil, chunk: Int = 1_024,
+                              statusMap: (any StatusMapKeeper)? = nil,
                               progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> Registry {
         let size = try await store.head()?.size ?? 0
         let auditor = RegistryAuditor(identity: identity)
+        if let statusMap {
+            auditor.keepStatusMap(statusMap, hasher: MapHasher(identity?.hashAlgorithm ?? .sha256))
+        }
         let chunk = UInt64(max(1, chunk))
         var index: UInt64 = 0
         var next: Task<[(LogEntry, PreparedSubmission)], any Error>?

@@ -27,6 +27,12 @@ public final class RegistryAuditor {
     /// The genesis's USCC exceptions (empty before it): every payload is decoded with them. Kept here, set once
     /// the genesis is applied, rather than read from `state.parameters` (a copy of the genesis) for every entry.
     private var exceptions: Set<String> = []
+    /// Keeps the status map along the walk and answers for each `map.root` entry (`keepStatusMap`).
+    private var statusMap: (keeper: any StatusMapKeeper, hasher: MapHasher)?
+    /// The status-map keys touched since the last `map.root` entry (only while a keeper is set).
+    private var touches = StatusMapTouches()
+    /// `map.root` entries seen, and how many of them the keeper recomputed and compared.
+    public private(set) var mapRoots: (seen: UInt64, compared: UInt64) = (0, 0)
 
     public init(identity: LogIdentity? = nil) {
         self.identity = identity
@@ -46,6 +52,13 @@ public final class RegistryAuditor {
     /// dropped once it has answered. Call before the walk.
     public func dropQueryIndexes() {
         state.dropQueryIndexes()
+    }
+
+    /// Recomputes the status map along the walk: at every `map.root` entry `keeper` is handed the changes of the
+    /// batch it closes, and a root it gives back that differs from the entry's fails the walk at that index. Call
+    /// before the walk.
+    public func keepStatusMap(_ keeper: any StatusMapKeeper, hasher: MapHasher) {
+        statusMap = (keeper, hasher)
     }
 
     /// Verifies and applies the next entry; throws a `RegistryError` carrying the entry's index and why.
@@ -94,6 +107,10 @@ public final class RegistryAuditor {
             guard entry.index == state.size else {
                 throw RegistryError(.conflict, "expected entry \(state.size), found entry \(entry.index)")
             }
+            if MapRootRecord.isMapRoot(entry.payload) {
+                try visitMapRoot(MapRootRecord(payload: entry.payload), at: entry.index)
+                return
+            }
             let decoded: PreparedSubmission.Decoded
             if let prepared, prepared.exceptions == exceptions {
                 decoded = try prepared.decoded.get()
@@ -104,6 +121,7 @@ public final class RegistryAuditor {
             // stored in a class copies it (a retain and a release per dictionary of the state) at every call.
             try decoded.apply(at: entry.index, early: prepared?.signature, to: &state,
                               checkedAhead: &signaturesCheckedAhead)
+            if statusMap != nil { touches.note(decoded.submission.record, at: entry.index) }
             // Only the kinds that set parameters or keys are looked at again (passing the submission on copies it).
             switch decoded.submission.kind {
             case .ledgerGenesis:
@@ -117,6 +135,27 @@ public final class RegistryAuditor {
             }
         } catch {
             throw error.at(index: entry.index)
+        }
+    }
+
+    /// A `map.root` entry: the state moves past it, and the kept status map (if any) must give the same root.
+    private func visitMapRoot(_ record: MapRootRecord, at index: UInt64) throws(RegistryError) {
+        try state.applyMapRoot(at: index)
+        mapRoots.seen += 1
+        guard let (keeper, hasher) = statusMap else { return }
+        let changes = touches.changes(in: state, using: hasher)
+        touches.removeAll()
+        let computed: Hash256?
+        do { computed = try keeper.root(closingAt: index, changes: changes) } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(.conflict, field: "map", "the status map could not be kept: \(error)")
+        }
+        guard let computed else { return }
+        mapRoots.compared += 1
+        guard computed == record.root else {
+            throw RegistryError(.conflict, field: "record.root", "the map.root entry states root \(record.root.base64), "
+                                + "the entries before it give \(computed.base64)")
         }
     }
 

@@ -45,3 +45,17 @@ extension RegistryState {
         }
     }
 }
+
+extension RegistryState {
+    /// Moves past a `map.root` entry at `index`. The ledger's own entry changes no subject; it may not come first
+    /// (entry 0 is the genesis). Whether its root is right is the status map's question (`StatusMapKeeper`).
+    mutating func applyMapRoot(at index: UInt64) throws(RegistryError) {
+        guard index == size else {
+            throw RegistryError(.conflict, "expected entry \(size), found entry \(index)")
+        }
+        guard parameters != nil else {
+            throw RegistryError(.conflict, field: "kind", "a map.root entry cannot come before the genesis")
+        }
+        size = index + 1
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+public import LedgerCrypto
+public import Log
+import LogSQLite
+public import Logging
+public import Registry
+
+/// The status map a daemon keeps (DESIGN.md §3) as its routes read it: the finisher that closes every batch with a
+/// `map.root` entry, and proofs at the sizes the map can answer for.
+///
+/// With SQLite the map lives in its own file (`store.statusMap`) with history, so any checkpointed size whose
+/// last entry is a map root can be proven. With PostgreSQL it is kept in memory, rebuilt from the log at start,
+/// and proven at its newest version only: a persistent PostgreSQL map (the same two tables) is not written yet.
+public struct LedgerStatusMap: Sendable {
+    /// Closes batches and keeps the map.
+    public let finisher: any BatchFinisher
+    /// The hash suite of the map (the ledger's).
+    public let hashAlgorithm: HashAlgorithm
+    /// Whether proofs can be given at older versions (a store with history).
+    public let keepsHistory: Bool
+    private let proveAt: @Sendable (Hash256, UInt64) throws -> (proof: MapProof, root: Hash256)?
+    private let latest: @Sendable () -> (version: UInt64, root: Hash256)
+
+    /// The map's newest version (the tree size of its latest batch) and root.
+    public var current: (version: UInt64, root: Hash256) { latest() }
+
+    /// The proof for tree key `key` in the map as it stood at tree size `size`, with the root at that size; nil
+    /// when the map has no version `size` (no batch ended there, or an older one is not kept).
+    public func proof(for key: Hash256, atSize size: UInt64) throws -> (proof: MapProof, root: Hash256)? {
+        try proveAt(key, size)
+    }
+
+    /// A map over `finisher`'s SQLite store, with history.
+    init(sqlite finisher: StatusMapFinisher<SQLiteMapNodeStore>, hashAlgorithm: HashAlgorithm) {
+        self.finisher = finisher
+        self.hashAlgorithm = hashAlgorithm
+        keepsHistory = true
+        latest = { finisher.current }
+        proveAt = { key, size in try finisher.proof(for: key, atVersion: size) }
+    }
+
+    /// A map in memory: its newest version only.
+    init(memory finisher: StatusMapFinisher<MemoryMapNodeStore>, hashAlgorithm: HashAlgorithm) {
+        self.finisher = finisher
+        self.hashAlgorithm = hashAlgorithm
+        keepsHistory = false
+        latest = { finisher.current }
+        proveAt = { key, size in try finisher.proof(for: key, atVersion: size) }
+    }
+
+    /// Replays the log into `registry` while the status map catches up with it, and returns both: the SQLite map
+    /// file at `sqlitePath` (created when missing), or a map in memory when nil. A map that contradicts the log,
+    /// or is ahead of it, is refused (`LedgerServerError.refusedStore` naming `store.statusMap`); a missing or
+    /// behind one is filled from the log.
+    static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, logger: Logger,
+                       progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
+        -> (Registry, LedgerStatusMap) {
+        let algorithm = identity.hashAlgorithm
+        guard let sqlitePath else {
+            let recomputed = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
+                                                     hasher: MapHasher(algorithm))
+            let registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
+                                                     progress: progress)
+            logger.info("status map rebuilt in memory from the log", metadata: [
+                "version": "\(recomputed.version)", "root": "\(recomputed.map.root.base64)",
+            ])
+            let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed, hashAlgorithm: algorithm,
+                                             logger: logger)
+            return (registry, LedgerStatusMap(memory: finisher, hashAlgorithm: algorithm))
+        }
+        let mapStore: SQLiteMapNodeStore
+        do {
+            mapStore = FileManager.default.fileExists(atPath: sqlitePath)
+                ? try SQLiteMapNodeStore.open(path: sqlitePath) : try SQLiteMapNodeStore.create(path: sqlitePath)
+        } catch {
+            throw LedgerServerError(.refusedStore, field: "store.statusMap",
+                                    "cannot open the status map \(sqlitePath): \(error)")
+        }
+        let before = mapStore.version ?? 0
+        let recomputed = try RecomputedStatusMap(store: mapStore, version: before, versioned: true,
+                                                 hasher: MapHasher(algorithm))
+        let registry: Registry
+        do {
+            registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
+                                                 progress: progress)
+            try recomputed.finish(logSize: registry.snapshot.size)
+        } catch let error as RegistryError where error.field == "map" || error.field == "record.root" {
+            throw LedgerServerError(.refusedStore, field: "store.statusMap", """
+                refusing to serve: the status map \(sqlitePath) and the log disagree: \(error). The map is a \
+                function of the log: if the file is at fault, move it aside and the daemon rebuilds it at start; \
+                if the log is, `certledger audit` names the entry
+                """)
+        }
+        if recomputed.version != before {
+            logger.notice("status map caught up with the log", metadata: [
+                "file": "\(sqlitePath)", "from": "\(before)", "to": "\(recomputed.version)",
+            ])
+        }
+        let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed, hashAlgorithm: algorithm,
+                                         logger: logger)
+        return (registry, LedgerStatusMap(sqlite: finisher, hashAlgorithm: algorithm))
+    }
+}

@@ -1,0 +1,130 @@
+public import LedgerCrypto
+public import Log
+public import Logging
+import Synchronization
+
+/// The sequencer's batch finisher for a ledger (DESIGN.md §3): closes every batch with a `map.root` entry holding
+/// the status map's root after the batch's entries, and keeps the map up to date, incrementally: a batch costs
+/// O(changed keys × depth) node reads and hashes, whatever the size of the map.
+///
+/// `finish` takes the batch's changes from the Registry (`Registry.closeBatch`, values from its tentative state)
+/// and prepares the map's writes without making them; `commit`, once the log holds the batch, hands them to the
+/// store (for SQLite, a transaction in the map's own file under the batch's version). The store is the map's only
+/// copy: a write that fails is kept and tried again at the next batch, which fails (nothing stored, 503) as long
+/// as the map cannot be written; a restart catches up from the log. Entries other writers appended (a shared
+/// PostgreSQL store) reach the map through `observe`, each of their map roots checked against it.
+public final class StatusMapFinisher<Store: MapNodeStore>: BatchFinisher, Sendable {
+    struct State {
+        var map: SparseMerkleMap<Store>
+        /// The tree size of the latest batch the map holds (0 before the first).
+        var version: UInt64
+        let hasher: MapHasher
+        /// The writes of the batch `finish` closed, until `commit` or `abort`.
+        var pending: (writes: MapNodeWrites, version: UInt64)?
+        /// Committed batches whose writes the store refused, oldest first.
+        var unwritten: [(writes: MapNodeWrites, version: UInt64)] = []
+        /// Set when another writer's map root disagreed with the map: nothing more is closed.
+        var broken: String?
+    }
+
+    private let registry: Registry
+    private let logger: Logger
+    /// Guards the map: the sequencer's loop writes it, readers of proofs read it between batches.
+    let state: Mutex<State>
+
+    /// A finisher for `registry` over the map `recomputed` caught up with the log (`Registry.replay`).
+    public init(registry: Registry, recomputed: sending RecomputedStatusMap<Store>, hashAlgorithm: HashAlgorithm,
+                logger: Logger) {
+        self.registry = registry
+        self.logger = logger
+        state = Mutex(State(map: recomputed.map, version: recomputed.version, hasher: MapHasher(hashAlgorithm)))
+    }
+
+    /// The version (tree size of the latest batch) and root of the map.
+    public var current: (version: UInt64, root: Hash256) {
+        state.withLock { ($0.version, $0.map.root) }
+    }
+
+    /// The proof for tree key `key` and the root, at `version` if that is the map's newest version; nil otherwise
+    /// (this store keeps no older versions).
+    public func proof(for key: Hash256, atVersion version: UInt64) throws -> (proof: MapProof, root: Hash256)? {
+        try state.withLock { state in
+            guard version == state.version else { return nil }
+            return (try state.map.proof(for: key), state.map.root)
+        }
+    }
+
+    public func finish(_ entries: [LogEntry], closingIndex: UInt64) throws -> [UInt8] {
+        try state.withLock { state in
+            if let broken = state.broken { throw LogError(.storeFailed, "the status map is unusable: \(broken)") }
+            try Self.writeUnwritten(&state)
+            let changes = try registry.closeBatch(at: closingIndex, using: state.hasher)
+            let version = closingIndex + 1
+            let writes = try state.map.prepare(changes, version: version)
+            state.pending = (writes, version)
+            return MapRootRecord(root: writes.root).payload
+        }
+    }
+
+    public func commit() {
+        state.withLock { state in
+            guard let pending = state.pending else { return }
+            state.pending = nil
+            state.unwritten.append(pending)
+            do { try Self.writeUnwritten(&state) } catch {
+                logger.error("the status map could not be written; retried at the next batch", metadata: [
+                    "version": "\(pending.version)", "error": "\(error)",
+                ])
+            }
+        }
+    }
+
+    public func abort() {
+        state.withLock { $0.pending = nil }
+    }
+
+    public func observe(_ entries: [LogEntry]) {
+        let observed = registry.takeObservedMapRoots()
+        guard !observed.isEmpty else { return }
+        state.withLock { state in
+            do {
+                try Self.writeUnwritten(&state)
+                for batch in observed where batch.index + 1 > state.version {
+                    try state.map.update(batch.changes, version: batch.index + 1)
+                    state.version = batch.index + 1
+                    guard state.map.root == batch.root else {
+                        state.broken = "the map.root entry at \(batch.index) states \(batch.root.base64), the "
+                            + "entries before it give \(state.map.root.base64)"
+                        logger.critical("another writer's map root disagrees with the status map", metadata: [
+                            "index": "\(batch.index)", "reason": "\(state.broken!)",
+                        ])
+                        return
+                    }
+                }
+            } catch {
+                state.broken = "other writers' batches could not be applied: \(error)"
+                logger.critical("the status map could not follow other writers", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Writes committed batches the store refused before, oldest first.
+    private static func writeUnwritten(_ state: inout State) throws {
+        while let first = state.unwritten.first {
+            try state.map.apply(first.writes)
+            state.version = first.version
+            state.unwritten.removeFirst()
+        }
+    }
+}
+
+extension StatusMapFinisher where Store: VersionedMapNodeStore {
+    /// The proof for tree key `key` and the root as the map stood at `version`; nil when no batch ended there.
+    public func proof(for key: Hash256, atVersion version: UInt64) throws -> (proof: MapProof, root: Hash256)? {
+        try state.withLock { state in
+            guard version <= state.version, let root = try state.map.store.root(atVersion: version) else { return nil }
+            let view = try SparseMerkleMap(store: state.map.store.view(atVersion: version), hasher: state.hasher)
+            return (try view.proof(for: key), root)
+        }
+    }
+}
