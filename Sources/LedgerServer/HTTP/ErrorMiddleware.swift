@@ -1,8 +1,8 @@
 public import Hummingbird
 import Logging
 
-/// The outermost middleware: turns every thrown error into the API's JSON error (`APIError`), counts it by code,
-/// and records each request's latency by matched route for `/metrics`.
+/// The outermost middleware but for CORS: turns every thrown error into the API's JSON error (`APIError`), counts it
+/// by code, and records each request's latency by matched route for `/metrics`.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
 
