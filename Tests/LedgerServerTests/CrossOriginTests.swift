@@ -15,7 +15,8 @@ import Testing
                          body: String = "") async throws -> RawHTTP.Answer {
         let head = ["\(method) \(path) HTTP/1.1", "Host: 127.0.0.1", "Connection: close", "Origin: null"] + fields
             + (body.isEmpty ? [] : ["Content-Type: application/json", "Content-Length: \(body.utf8.count)"])
-        return try await RawHTTP.exchange(port: port, [Array((head.joined(separator: "\r\n") + "\r\n\r\n" + body).utf8)])
+        let request = head.joined(separator: "\r\n") + "\r\n\r\n" + body
+        return try await RawHTTP.exchange(port: port, [Array(request.utf8)])
     }
 
     static func preflight(_ port: Int, _ path: String, method: String) async throws -> RawHTTP.Answer {

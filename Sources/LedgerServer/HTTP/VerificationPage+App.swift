@@ -18,7 +18,10 @@ extension VerificationPage {
         let lang = 'zh';
         try { if (localStorage.getItem('certledger-lang') === 'en') lang = 'en'; } catch (e) { /* private mode */ }
         let pinned = null, pinnedError = null, digest = null, last = null;
-        const meta = (name) => { const m = document.querySelector('meta[name="' + name + '"]'); return m ? m.content : ''; };
+        const meta = (name) => {
+          const m = document.querySelector('meta[name="' + name + '"]');
+          return m ? m.content : '';
+        };
         /// The ledger's base URL: empty for the page the ledger serves, the ledger's address for `certledger page`.
         const base = meta('certledger-server').replace(/\/+$/, '');
         const vkey = meta('certledger-verifier-key'), policyText = meta('certledger-witness-policy') || null;
@@ -181,6 +184,8 @@ extension VerificationPage {
           result.proven = checked.proven;
           result.checkpoint = checked.checkpoint;
           result.genesis = checked.genesis;
+          if (checked.checkpoint) compareTree(checked.checkpoint.size);
+          await checks.run('remembered', [], () => { if (changes.length) C.fail('trustChanged'); });
           const holder = a.license ? a.license.uscc
             : (a.holder && a.holder.status !== 'unknown' ? a.holder.uscc : null);
           if (holder && checked.checkpoint) await lookUp(holder, result);
@@ -189,8 +194,6 @@ extension VerificationPage {
           }
           const witnessed = checked.checkpoint && checked.checkpoint.witnessed;
           if (witnessed) result.age = Math.max(0, Math.floor(result.checkedAt.getTime() / 1000) - witnessed.quorumTime);
-          if (checked.checkpoint) compareTree(checked.checkpoint.size);
-          await checks.run('remembered', [], () => { if (changes.length) C.fail('trustChanged'); });
           if (checks.allHeld && checked.checkpoint) rememberTree(checked.checkpoint.size);
         }
 
@@ -268,7 +271,9 @@ extension VerificationPage {
           }));
         }
         /// An age in seconds in words.
-        function age(seconds) { return seconds < 120 ? t('ageSeconds', seconds) : t('ageMinutes', Math.round(seconds / 60)); }
+        function age(seconds) {
+          return seconds < 120 ? t('ageSeconds', seconds) : t('ageMinutes', Math.round(seconds / 60));
+        }
         /// Who cosigned the checkpoint, each with the time of its cosignature.
         function witnessList(w) {
           const box = el('span');

@@ -98,9 +98,12 @@ extension VerificationPage {
             } else if (words[0] === 'witness' && words.length === 3) {
               const key = await parseNoteKey(words[2], 4);
               if (witnesses.some((w) => w.label === words[1])) fail('policyDuplicate', words[1]);
-              if (witnesses.some((w) => w.name === key.name && w.idHex === key.idHex)) fail('policyDuplicate', words[1]);
+              if (witnesses.some((w) => w.name === key.name && w.idHex === key.idHex)) {
+                fail('policyDuplicate', words[1]);
+              }
               witnesses.push(Object.assign(key, { label: words[1] }));
-            } else if (words[0] === 'quorum' && words.length === 2 && quorum === null && /^[1-9][0-9]*$/.test(words[1])) {
+            } else if (words[0] === 'quorum' && words.length === 2 && quorum === null
+              && /^[1-9][0-9]*$/.test(words[1])) {
               quorum = Number(words[1]);
             } else {
               fail('policyLine', n);

@@ -251,7 +251,8 @@ enum VerificationPage {
           gap: .25rem 1rem; margin: .25rem 0 .75rem; } .alarm dd { margin: 0; }
         .alarm pre, .alarm code { background: #fff; color: var(--ink); display: block; overflow-wrap: anywhere; }
         .alarm button { margin-top: .5rem; }
-        .cosigner { display: block; } .cosigner .stamp { display: inline-block; margin-left: .5rem; }
+        .cosigner { display: block; }
+        .cosigner .stamp { display: inline-block; vertical-align: top; margin-left: .5rem; }
         #policy-witnesses code { overflow-wrap: anywhere; }
         .banner.dev { color: #5a3d00; background: #fff3c4; border-style: dashed; }
         .banner[hidden] { display: none; }
