@@ -170,6 +170,12 @@ def scenarios(run, s, static, same_address):
     run.expect('此前' in w['warningText'] and '现在' in w['warningText'], 'served-impostor: %r' % w['warningText'])
     refused(run, 'served-impostor', st, '账本与本页此前记住的不同')
     run.shot('5-served-key-changed')
+    run.driver.find_element(By.ID, 'lang').click()
+    w = witness_state(run)
+    run.expect('this ledger is not the one this page remembers' in w['warningText']
+               and "The ledger's checkpoint key changed." in w['warningText'] and s['impostorKey'] in w['warningText'],
+               'served-impostor, English: %r' % w['warningText'])
+    run.driver.find_element(By.ID, 'lang').click()
 
     # Back to the real ledger: nothing changed since the remembered visit, so no warning...
     same_address.upstream_port = int(s['ledger'].rsplit(':', 1)[1])
