@@ -190,7 +190,7 @@ let package = Package(
             name: "certledger",
             dependencies: [
                 "LedgerCrypto", "Log", "LogSQLite", "LogPostgres", "SignedNote", "Registry", "CanonicalJSON",
-                "LedgerClient", "LedgerAudit", "LedgerStores", "Witness", "WitnessServer",
+                "LedgerClient", "LedgerAudit", "LedgerStores", "Witness", "WitnessServer", "LedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,9 +2,9 @@ public import Hummingbird
 import HummingbirdCore
 public import Logging
 
-/// The router with every route of the API (DESIGN.md §5) and its middleware: errors as JSON and metrics
-/// outermost, then HTTP manners (one `Host`, 405 with `Allow`), then the body limit (the time limit is around the
-/// router: `RequestDeadlines`). Every `GET` route answers
+/// The router with every route of the API (DESIGN.md §5) and its middleware: CORS for the read and verify routes
+/// outermost (`CrossOriginReadMiddleware`), errors as JSON and metrics next, then HTTP manners (one `Host`, 405 with
+/// `Allow`), then the body limit (the time limit is around the router: `RequestDeadlines`). Every `GET` route answers
 /// `HEAD` too. Public so tests (and the OpenAPI check) see exactly what is served.
 public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledger? = nil,
                         metrics: ServerMetrics) -> Router<LedgerRequestContext> {
@@ -20,7 +20,7 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
                                  witnessWait: .seconds(max(1, config.http.requestTimeoutSeconds - 1)))
                 .addRoutes(to: router)
             RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
-            VerificationPageController(ledger: ledger).addRoutes(to: router)
+            VerificationPageController(ledger: ledger, witnesses: config.witnesses).addRoutes(to: router)
         }
     }
     // Middleware wraps only the routes added after it, and the 405 answer needs the table of every route: the
@@ -29,6 +29,7 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
     addRoutes(to: listing)
     let router = Router(context: LedgerRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
+        CrossOriginReadMiddleware()
         ErrorMiddleware(metrics: metrics)
         RequestMannersMiddleware(routes: RouteTable(listing.routes))
         LimitsMiddleware(bodyLimit: config.http.bodyLimitBytes)

@@ -17,7 +17,7 @@ struct CertLedger: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, Keygen.self, Register.self, Sign.self, Submit.self, Verify.self, CheckProof.self,
-            CheckpointCommand.self, Audit.self, Migrate.self, WitnessCommand.self, CheckFork.self,
+            CheckpointCommand.self, Audit.self, Migrate.self, WitnessCommand.self, CheckFork.self, PageCommand.self,
         ]
     )
 }

@@ -141,10 +141,11 @@ import Testing
         }
     }
 
-    /// Runs the Selenium script without blocking a concurrency thread (the ledger under test needs them), its
-    /// output in `browser.log`; killed after four minutes.
-    static func runScript(_ arguments: [String]) async throws -> (Int32, String) {
-        let logPath = output.appendingPathComponent("browser.log")
+    /// Runs a Selenium script (by default this suite's) without blocking a concurrency thread (the ledger under test
+    /// needs them), its output in `log` (by default `browser.log`); killed after four minutes.
+    static func runScript(_ arguments: [String], script: String = script,
+                          log logPath: URL = output.appendingPathComponent("browser.log"))
+        async throws -> (Int32, String) {
         _ = FileManager.default.createFile(atPath: logPath.path, contents: nil)
         let log = try FileHandle(forWritingTo: logPath)
         defer { try? log.close() }

@@ -1,5 +1,8 @@
 import Foundation
+import Hummingbird
+import LedgerCrypto
 @testable import LedgerServer
+import SignedNote
 import Testing
 
 /// `GET /` and `GET /page/{asset}` over a real socket: the ledger's own checkpoint key pinned in the page, the
@@ -48,5 +51,27 @@ import Testing
         let html = VerificationPage.html(verifierKey: #"a"<b>&'+01234567+AA=="#)
         #expect(html.contains(#"content="a&quot;&lt;b&gt;&amp;&#39;+01234567+AA==""#))
         #expect(!html.contains(#"a"<b>"#))
+    }
+
+    /// With `witnesses:` the served page pins the daemon's policy (each witness labelled by its key's name, the
+    /// configured quorum) as the policy file's text, one attribute value with its line breaks as references.
+    @Test func servedPage_pinsTheDaemonsWitnessPolicy_asPolicyText() throws {
+        let log = try Ed25519NoteSigner(name: "ledger.example.gov.cn/2026", privateKey: .generate(.ed25519)).verifier
+        let signers = try (0..<2).map {
+            try Ed25519CosignatureSigner(name: "witness-\($0).example", privateKey: .generate(.ed25519))
+        }
+        var witnesses = ServerConfig.Witnesses(members: signers.map {
+            .init(url: "http://127.0.0.1:1", verifierKey: $0.verifier.verifierKey)
+        })
+        witnesses.quorum = 2
+        let policy = try #require(VerificationPageController<BasicRequestContext>.policy(log: log,
+                                                                                         witnesses: witnesses))
+        #expect(policy.witnesses.map(\.label) == ["witness-0.example", "witness-1.example"])
+        #expect(policy.quorum == 2)
+        let html = VerificationPage.html(.init(verifierKey: log.verifierKey, policy: policy.text))
+        let pinned = "log \(log.verifierKey)&#10;witness witness-0.example \(signers[0].verifier.verifierKey)&#10;"
+        #expect(html.contains(#"<meta name="certledger-witness-policy" content="\#(pinned)"#))
+        #expect(VerificationPage.html(verifierKey: log.verifierKey)
+            .contains(#"<meta name="certledger-witness-policy" content="">"#))
     }
 }

@@ -1,9 +1,9 @@
 public import Hummingbird
 import Logging
 
-/// The outermost middleware: turns every thrown error into the API's JSON error (`APIError`), counts it by code,
-/// and records each request's latency by matched route for `/metrics`. A request whose task was cancelled (its
-/// deadline passed, `RequestDeadlines`) and that failed for it is 503 `timeout` with `Retry-After` — unless its
+/// The outermost middleware but for CORS: turns every thrown error into the API's JSON error (`APIError`), counts it
+/// by code, and records each request's latency by matched route for `/metrics`. A request whose task was cancelled
+/// (its deadline passed, `RequestDeadlines`) and that failed for it is 503 `timeout` with `Retry-After` — unless its
 /// body had not arrived, which is the client's delay (408).
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics

@@ -14,7 +14,10 @@ enum OpenAPIDocument {
             The API of a CertLedger ledger (DESIGN.md section 5): signed submissions, license and seal look-ups,
             the cross-department verifier, C2SP tlog-tiles, entries, RFC 9162 proofs against the signed
             checkpoint, health and metrics. Errors are {"error":{"code","message","field"}}. Record formats:
-            docs/records.md; verifier answers: docs/verifier.md.
+            docs/records.md; verifier answers: docs/verifier.md. Pages from any origin may use the read and verify
+            routes (/checkpoint, /tile/..., /v1/entries, /v1/proofs, /v1/licenses, /v1/seals, POST /v1/verify):
+            they answer Access-Control-Allow-Origin *, and a CORS preflight there is answered 204; submissions and
+            the operator's routes carry no CORS header.
         paths:
           /v1/submissions:
             post:

@@ -4,6 +4,12 @@ extension VerificationPage {
     /// seals (`GET /v1/licenses/{uscc}`, `/v1/entries`, `/v1/proofs/inclusion`, one verify per seal), and show it.
     /// The verdict is shown as the ledger's only when every check held; otherwise the page turns red. Server text
     /// only ever reaches the page through `textContent`, never as HTML.
+    ///
+    /// The page remembers, in the browser's `localStorage` per ledger address, the checkpoint key and witness policy
+    /// it pinned and the largest tree size a checked answer showed. When the key or policy differs on a later visit,
+    /// or an answer's tree is smaller, a full-width red warning says what it was and what it is, and every answer
+    /// fails its `remembered` check until the clerk confirms the change: a server standing in for the ledger with
+    /// its own key, or a ledger rolled back, cannot turn the page green unnoticed.
     static let appScript = #"""
         'use strict';
         (function () {
@@ -12,6 +18,17 @@ extension VerificationPage {
         let lang = 'zh';
         try { if (localStorage.getItem('certledger-lang') === 'en') lang = 'en'; } catch (e) { /* private mode */ }
         let pinned = null, pinnedError = null, digest = null, last = null;
+        const meta = (name) => {
+          const m = document.querySelector('meta[name="' + name + '"]');
+          return m ? m.content : '';
+        };
+        /// The ledger's base URL: empty for the page the ledger serves, the ledger's address for `certledger page`.
+        const base = meta('certledger-server').replace(/\/+$/, '');
+        const vkey = meta('certledger-verifier-key'), policyText = meta('certledger-witness-policy') || null;
+        const maxAge = Number(meta('certledger-max-age')) || 600;
+        /// What this browser remembered of this ledger (`{key, policy, treeSize}`), and what differs now.
+        const memoryKey = 'certledger-trust:' + (base || location.origin);
+        let memory = null, changes = [];
 
         function t(key, ...args) {
           const s = T[lang][key] !== undefined ? T[lang][key] : (T.zh[key] !== undefined ? T.zh[key] : key);
@@ -69,6 +86,8 @@ extension VerificationPage {
           button.setAttribute('aria-label', t('langLabel'));
           if (pinnedError) { $('env-error').textContent = pinnedError(); $('env-error').hidden = false; }
           showDigest();
+          showPolicy();
+          showChanges();
           if (last) render(last);
         }
         function showDigest() {
@@ -78,7 +97,7 @@ extension VerificationPage {
 
         async function fetchText(path, init) {
           let res;
-          try { res = await fetch(path, Object.assign({ cache: 'no-store' }, init || {})); } catch (e) {
+          try { res = await fetch(base + path, Object.assign({ cache: 'no-store' }, init || {})); } catch (e) {
             throw new Error(t('networkError', e.message));
           }
           const text = await res.text();
@@ -165,12 +184,107 @@ extension VerificationPage {
           result.proven = checked.proven;
           result.checkpoint = checked.checkpoint;
           result.genesis = checked.genesis;
+          if (checked.checkpoint) compareTree(checked.checkpoint.size);
+          await checks.run('remembered', [], () => { if (changes.length) C.fail('trustChanged'); });
           const holder = a.license ? a.license.uscc
             : (a.holder && a.holder.status !== 'unknown' ? a.holder.uscc : null);
           if (holder && checked.checkpoint) await lookUp(holder, result);
           if (a.seal && !result.seals.some((s) => s.id === a.seal.sealId)) {
             result.seals.unshift({ id: a.seal.sealId, answer: a, main: true });
           }
+          const witnessed = checked.checkpoint && checked.checkpoint.witnessed;
+          if (witnessed) result.age = Math.max(0, Math.floor(result.checkedAt.getTime() / 1000) - witnessed.quorumTime);
+          if (checks.allHeld && checked.checkpoint) rememberTree(checked.checkpoint.size);
+        }
+
+        /// Reads what this browser remembered of this ledger and notes every difference from the pinned key and
+        /// policy; remembers them on a first visit.
+        function loadMemory() {
+          try { memory = JSON.parse(localStorage.getItem(memoryKey) || 'null'); } catch (e) { memory = null; }
+          if (!memory || typeof memory !== 'object') {
+            memory = { key: vkey, policy: policyText, treeSize: '0' };
+            saveMemory();
+            return;
+          }
+          if (memory.key !== vkey) changes.push({ kind: 'key', was: memory.key, now: vkey });
+          if ((memory.policy || null) !== policyText) {
+            changes.push({ kind: 'policy', was: memory.policy || null, now: policyText });
+          }
+        }
+        function saveMemory() {
+          try { localStorage.setItem(memoryKey, JSON.stringify(memory)); } catch (e) { /* private mode */ }
+        }
+        /// A checked answer's tree smaller than the largest this browser saw from this ledger: a rollback or a fork.
+        function compareTree(size) {
+          const seen = BigInt(memory.treeSize || '0');
+          if (size < seen && !changes.some((c) => c.kind === 'shrunk' && c.now === String(size))) {
+            changes.push({ kind: 'shrunk', was: String(seen), now: String(size) });
+            showChanges();
+          }
+        }
+        function rememberTree(size) {
+          if (changes.length || size <= BigInt(memory.treeSize || '0')) return;
+          memory.treeSize = String(size);
+          saveMemory();
+        }
+        /// The clerk confirmed the change: the pinned key and policy, and the tree just seen, are remembered anew.
+        function acceptChanges() {
+          const keyChanged = changes.some((c) => c.kind === 'key');
+          const shrunk = changes.filter((c) => c.kind === 'shrunk').map((c) => c.now);
+          memory = { key: vkey, policy: policyText,
+            treeSize: keyChanged ? '0' : (shrunk.length ? shrunk[shrunk.length - 1] : memory.treeSize) };
+          saveMemory();
+          changes = [];
+          showChanges();
+        }
+        function showChanges() {
+          const box = $('trust-warning');
+          box.hidden = changes.length === 0;
+          box.dataset.changes = changes.map((c) => c.kind).join(' ');
+          if (!changes.length) { box.replaceChildren(); return; }
+          const parts = [el('p', t('trustWarning'))];
+          for (const c of changes) {
+            const list = el('dl');
+            const value = (v) => (c.kind === 'policy' ? el('pre', v === null ? t('none') : v) : el('code', v));
+            const was = el('dd'), now = el('dd');
+            was.append(value(c.was));
+            now.append(value(c.now));
+            list.append(el('dt', t('trustWas')), was, el('dt', t('trustNow')), now);
+            parts.push(el('p', t('tw_' + c.kind)), list);
+          }
+          const accept = el('button', t('trustAccept'));
+          accept.type = 'button';
+          accept.addEventListener('click', acceptChanges);
+          parts.push(accept);
+          box.replaceChildren(...parts);
+        }
+        /// The pinned witness policy in the trust section: the quorum and each witness's label and key.
+        function showPolicy() {
+          const p = pinned && pinned.policy;
+          $('policy-box').hidden = !p;
+          if (!p) return;
+          $('policy-text').textContent = t('policyText', p.quorum, p.witnesses.length);
+          $('policy-witnesses').replaceChildren(...p.witnesses.map((w) => {
+            const li = el('li', w.label + ' ');
+            li.append(el('code', w.text));
+            return li;
+          }));
+        }
+        /// An age in seconds in words.
+        function age(seconds) {
+          return seconds < 120 ? t('ageSeconds', seconds) : t('ageMinutes', Math.round(seconds / 60));
+        }
+        /// Who cosigned the checkpoint, each with the time of its cosignature.
+        function witnessList(w) {
+          const box = el('span');
+          for (const c of w.cosigners) {
+            const line = el('span', c.label, 'cosigner');
+            line.dataset.witness = c.label;
+            line.append(stamp(new Date(c.time * 1000).toISOString(), true));
+            box.append(line);
+          }
+          box.append(el('span', t('witnessQuorum', w.cosigners.length, w.quorum), 'cosigner'));
+          return box;
         }
 
         /// The holder's history, links and seals: every entry proven here before it is shown.
@@ -188,7 +302,7 @@ extension VerificationPage {
             let checkpoint = result.checkpoint;
             if (BigInt(index) >= checkpoint.size) {
               newer = newer || await checks.run('checkpoint', [pinned.idHex],
-                async () => C.openCheckpoint(await fetchText('/checkpoint'), pinned));
+                async () => C.openWitnessed(await fetchText('/checkpoint'), pinned));
               if (!newer) continue;
               checkpoint = newer;
             }
@@ -245,9 +359,15 @@ extension VerificationPage {
           const failure = result.checks.items.find((c) => !c.ok && !c.skipped);
           const proofs = result.checks.items.filter((c) => c.key === 'inclusion' && c.ok).length;
           const banner = $('browser-check');
-          banner.className = 'banner ' + (ok ? 'good' : 'bad');
+          const witnessed = result.checkpoint && result.checkpoint.witnessed;
+          const stale = ok && witnessed && result.age > maxAge;
+          banner.className = 'banner ' + (ok ? (stale ? 'warn' : 'good') : 'bad');
+          banner.dataset.stale = stale ? 'true' : 'false';
           const why = failure ? t('c_' + failure.key, ...checkArgs(failure)) + checkDetail(failure) : '';
-          banner.textContent = ok ? t('checkedGood', pinned.idHex, proofs) : t('checkedBad', why);
+          banner.textContent = !ok ? t('checkedBad', why)
+            : t('checkedGood', pinned.idHex, proofs)
+              + (witnessed ? t('checkedWitnessed', witnessed.cosigners.map((c) => c.label).join(', ')) : '')
+              + (stale ? ' ' + t('staleWarning', age(result.age), age(maxAge)) : '');
 
           const facts = $('facts');
           facts.replaceChildren();
@@ -264,6 +384,8 @@ extension VerificationPage {
           fact(facts, 'answeredAt', stamp(a.answeredAt, true));
           $('reason-en').textContent = a.reason;
           if (result.checkpoint) fact(facts, 'checkpoint', t('checkpointAt', a.treeSize, pinned.idHex));
+          if (witnessed) fact(facts, 'witnessedBy', witnessList(witnessed));
+          if (witnessed) fact(facts, 'witnessAge', t('ago', age(result.age)));
 
           table('history', result.history, (e) => {
             const s = e.submission, r = s.record;
@@ -292,7 +414,7 @@ extension VerificationPage {
           }));
           if (!ok) $('checks-box').open = true;
 
-          const link = location.origin + location.pathname + '#' + fragment(result.question);
+          const link = location.href.split('#')[0] + '#' + fragment(result.question);
           $('permalink').href = link;
           const receipt = $('receipt-facts');
           receipt.replaceChildren();
@@ -302,6 +424,7 @@ extension VerificationPage {
           fact(receipt, 'checkedAt', stamp(result.checkedAt.toISOString(), true));
           fact(receipt, 'browserCheck', ok ? t('passed') : t('failedWord'));
           if (a.receipt) fact(receipt, 'receiptKey', a.receipt.keyId);
+          if (witnessed) fact(receipt, 'witnessedBy', witnessList(witnessed));
           fact(receipt, 'permalink', link);
           $('receipt-checkpoint').textContent = a.checkpoint || '';
           $('receipt-proofs').textContent = (a.entries || [])
@@ -373,7 +496,6 @@ extension VerificationPage {
         }
 
         async function start() {
-          const vkey = document.querySelector('meta[name="certledger-verifier-key"]').content;
           $('key-text').textContent = vkey;
           $('key-name').textContent = vkey.split('+')[0];
           $('key-id').textContent = vkey.split('+')[1] || '';
@@ -383,7 +505,17 @@ extension VerificationPage {
             try { pinned = await C.parseVerifierKey(vkey); $('key-id').textContent = pinned.idHex; } catch (error) {
               pinnedError = () => t('badKey', error.code ? t('e_' + error.code, ...error.args) : error.message);
             }
+            if (pinned) {
+              try {
+                pinned.policy = policyText ? await C.parsePolicy(policyText) : null;
+                if (pinned.policy && pinned.policy.log.text !== vkey) C.fail('policyLog');
+              } catch (error) {
+                pinned = null;
+                pinnedError = () => t('badPolicy', error.code ? t('e_' + error.code, ...error.args) : error.message);
+              }
+            }
           }
+          loadMemory();
           $('lang').addEventListener('click', () => {
             lang = lang === 'zh' ? 'en' : 'zh';
             try { localStorage.setItem('certledger-lang', lang); } catch (e) { /* private mode */ }

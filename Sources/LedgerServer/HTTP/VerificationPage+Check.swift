@@ -6,6 +6,10 @@ extension VerificationPage {
     ///   SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)[:4];
     /// - the checkpoint (C2SP tlog-checkpoint in a signed note): a signature line of the pinned key over the note
     ///   text, origin = key name, size and root;
+    /// - with a witness policy (the text `--witness-policy` reads): the checkpoint's `cosignature/v1` lines (C2SP
+    ///   tlog-cosignature, type 0x04: key ID ‖ 8-byte big-endian time ‖ Ed25519 signature over
+    ///   `"cosignature/v1\ntime <t>\n"` ‖ note text) by the policy's witnesses, each verified, at least a quorum of
+    ///   them; a policy witness's line that fails rejects the checkpoint, as the CLI's check does;
     /// - every inclusion proof (RFC 9162 §2.1.3.2, leaf = SHA-256(0x00 ‖ entry), node = SHA-256(0x01 ‖ l ‖ r));
     /// - the genesis entry naming the pinned key, and the receipt by the genesis's receipt key over
     ///   `"certledger/receipt/v1\n"` ‖ RFC 8785 JSON of the answer without `receipt`;
@@ -63,18 +67,91 @@ extension VerificationPage {
           return '{' + members.join(',') + '}';
         }
 
-        /// A C2SP signed-note verifier key; the key ID is recomputed, never taken from the text.
-        async function parseVerifierKey(text) {
+        /// A C2SP signed-note verifier key of signature type `type` (0x01 Ed25519 note key, 0x04 cosignature/v1);
+        /// the key ID is recomputed, never taken from the text.
+        async function parseNoteKey(text, type) {
           const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(String(text));
           if (!m) fail('keyFormat');
           const parts = m.slice(1);
           const raw = b64decode(parts[2]);
-          if (raw.length !== 33 || raw[0] !== 1) fail('keyType');
+          if (raw.length !== 33 || raw[0] !== type) fail(type === 1 ? 'keyType' : 'cosigKeyType');
           const publicKey = raw.slice(1);
-          const id = (await sha256(concat(enc.encode(parts[0]), [0x0a, 0x01], publicKey))).slice(0, 4);
+          const id = (await sha256(concat(enc.encode(parts[0]), [0x0a, type], publicKey))).slice(0, 4);
           if (hex(id) !== parts[1]) fail('keyId', parts[1], hex(id));
           const key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
           return { text: String(text), name: parts[0], id, idHex: hex(id), key };
+        }
+        async function parseVerifierKey(text) { return parseNoteKey(text, 1); }
+
+        /// The verifying side's witness policy, in the text format of `--witness-policy` (`log VKEY`,
+        /// `witness LABEL VKEY`, `quorum K`, `#` comment lines): one log key, 1 ≤ quorum ≤ witnesses, labels and keys
+        /// unique.
+        async function parsePolicy(text) {
+          let log = null, quorum = null;
+          const witnesses = [];
+          const lines = String(text).split('\n');
+          for (let n = 1; n <= lines.length; n++) {
+            const words = lines[n - 1].split(/[ \t\r]+/).filter((w) => w !== '');
+            if (!words.length || words[0].startsWith('#')) continue;
+            if (words[0] === 'log' && words.length === 2 && !log) {
+              log = await parseVerifierKey(words[1]);
+            } else if (words[0] === 'witness' && words.length === 3) {
+              const key = await parseNoteKey(words[2], 4);
+              if (witnesses.some((w) => w.label === words[1])) fail('policyDuplicate', words[1]);
+              if (witnesses.some((w) => w.name === key.name && w.idHex === key.idHex)) {
+                fail('policyDuplicate', words[1]);
+              }
+              witnesses.push(Object.assign(key, { label: words[1] }));
+            } else if (words[0] === 'quorum' && words.length === 2 && quorum === null
+              && /^[1-9][0-9]*$/.test(words[1])) {
+              quorum = Number(words[1]);
+            } else {
+              fail('policyLine', n);
+            }
+          }
+          if (!log) fail('policyNoLog');
+          if (quorum === null) fail('policyNoQuorum');
+          if (quorum > witnesses.length) fail('policyQuorum', quorum, witnesses.length);
+          return { text: String(text), log, witnesses, quorum };
+        }
+
+        /// The policy's cosignatures on a checkpoint note (already opened with the log's key): every line by a policy
+        /// witness (name and key ID) must verify, and at least `quorum` distinct witnesses must have cosigned.
+        /// Returns the cosigners in policy order, each with its time (POSIX seconds), and the quorum's time: the
+        /// quorum-th newest cosignature, by which a quorum had seen the checkpoint.
+        async function checkCosignatures(note, policy) {
+          const split = note.lastIndexOf('\n\n');
+          const message = enc.encode(note.slice(0, split + 1));
+          const times = new Map();
+          for (const line of note.slice(split + 2, -1).split('\n')) {
+            const m = /^\u2014 (\S+) (\S+)$/.exec(line);
+            if (!m) fail('sigLine');
+            const sig = b64decode(m[2]);
+            const w = policy.witnesses.find((k) => k.name === m[1] && sig.length >= 4 && equal(sig.slice(0, 4), k.id));
+            if (!w) continue;
+            if (sig.length !== 76) fail('cosigInvalid', w.label);
+            const time = sig.slice(4, 12).reduce((v, b) => (v << 8n) | BigInt(b), 0n);
+            if (time > 0x7fffffffffffffffn) fail('cosigInvalid', w.label);
+            const signed = concat(enc.encode('cosignature/v1\ntime ' + time + '\n'), message);
+            if (!(await crypto.subtle.verify({ name: 'Ed25519' }, w.key, sig.slice(12), signed))) {
+              fail('cosigInvalid', w.label);
+            }
+            times.set(w.label, Number(time));
+          }
+          const cosigners = policy.witnesses.filter((w) => times.has(w.label))
+            .map((w) => ({ label: w.label, name: w.name, time: times.get(w.label) }));
+          if (cosigners.length < policy.quorum) {
+            fail('noQuorum', cosigners.length, policy.quorum, cosigners.map((c) => c.label).join(', ') || '—');
+          }
+          const quorumTime = cosigners.map((c) => c.time).sort((a, b) => b - a)[policy.quorum - 1];
+          return { cosigners, quorumTime, quorum: policy.quorum };
+        }
+
+        /// A checkpoint the page may rely on: signed by the pinned key and, with a policy, cosigned by a quorum.
+        async function openWitnessed(note, pinned) {
+          const checkpoint = await openCheckpoint(note, pinned);
+          if (pinned.policy) checkpoint.witnessed = await checkCosignatures(note, pinned.policy);
+          return checkpoint;
         }
 
         /// The checkpoint note: one valid signature of the pinned key over the text; origin, size, root.
@@ -239,6 +316,11 @@ extension VerificationPage {
           const checkpoint = await checks.run('checkpoint', [pinned.idHex],
             () => openCheckpoint(answer.checkpoint, pinned));
           if (!checkpoint) return { proven, checkpoint: null };
+          if (pinned.policy) {
+            const witnessed = await checks.run('witnessed', [pinned.policy.quorum, pinned.policy.witnesses.length],
+              () => checkCosignatures(answer.checkpoint, pinned.policy));
+            if (witnessed) checkpoint.witnessed = witnessed;
+          }
           await checks.run('treeSize', [answer.treeSize], () => {
             if (BigInt(answer.treeSize) !== checkpoint.size) {
               fail('treeSize', answer.treeSize, checkpoint.size);
@@ -283,8 +365,9 @@ extension VerificationPage {
           return 'c2sp.org/tlog-proof@v1\nindex ' + index + '\n' + hashes + '\n' + checkpointNote;
         }
 
-        window.CertCheck = { CheckError, Checks, parseVerifierKey, openCheckpoint, rootFromProof, proveEntry,
-          proveFetched, checkAnswer, checkReceipt, canonical, sha256, hex, b64decode, b64encode, tlogProof };
+        window.CertCheck = { CheckError, Checks, parseVerifierKey, parsePolicy, checkCosignatures, openWitnessed,
+          openCheckpoint, rootFromProof, proveEntry,
+          proveFetched, checkAnswer, checkReceipt, canonical, fail, sha256, hex, b64decode, b64encode, tlogProof };
         })();
 
         """#

@@ -83,7 +83,26 @@ extension VerificationPage {
             checkpointTitle: '签名检查点', proofsTitle: '包含证明（C2SP tlog-proof）',
             trustTitle: '本页信任的账本公钥',
             trustText: '本页内置账本的检查点验证公钥。浏览器用它核对每个签名检查点，并自行计算每个包含证明，不依赖服务器的说法。',
-            keyName: '名称', keyId: '密钥 ID', keyText: '验证公钥', footer: 'CertLedger · 防篡改电子证照账本'
+            keyName: '名称', keyId: '密钥 ID', keyText: '验证公钥', footer: 'CertLedger · 防篡改电子证照账本',
+            policyTitle: '见证策略',
+            policyText: '每个检查点除账本签名外，还须有下列 {1} 个见证方中至少 {0} 方的有效联署（C2SP cosignature/v1），由浏览器逐一核验。',
+            badPolicy: '本页内置的见证策略无效：{0}',
+            witnessedBy: '见证方（联署时间）', witnessQuorum: '{0} 方有效联署，策略要求至少 {1} 方', witnessAge: '见证距今',
+            checkedWitnessed: '见证方：{0}。',
+            staleWarning: '⚠ 但见证联署已是 {0} 前的，超过允许的 {1}：答复可能不是账本的最新状态。',
+            ageSeconds: '{0} 秒', ageMinutes: '{0} 分钟', ago: '{0}前', none: '（无）',
+            c_witnessed: '见证联署（{1} 个见证方中至少 {0} 方）',
+            c_remembered: '账本公钥、见证策略和树大小与本页此前记住的一致',
+            e_cosigKeyType: '见证公钥不是 cosignature/v1（类型 0x04）公钥', e_cosigInvalid: '见证方 {0} 的联署无效',
+            e_noQuorum: '只有 {0} 方见证的有效联署（{2}），策略要求至少 {1} 方',
+            e_policyLine: '见证策略第 {0} 行无法识别', e_policyNoLog: '见证策略没有 log 行',
+            e_policyNoQuorum: '见证策略没有 quorum 行', e_policyQuorum: '见证策略要求 {0} 方，但只列出 {1} 个见证方',
+            e_policyDuplicate: '见证方 {0} 重复', e_policyLog: '见证策略的账本公钥与本页固定的公钥不同',
+            e_trustChanged: '账本与本页此前记住的不同，见页首红色警告',
+            trustWarning: '警告：此账本与本页此前记住的不一样。可能有人冒充账本，或账本被回滚。在弄清原因之前，请勿采信任何核验结果。',
+            tw_key: '账本的检查点公钥变了。', tw_policy: '见证策略变了。',
+            tw_shrunk: '账本的树变小了：本页见过的最大树大小与本次答复的树大小。',
+            trustWas: '此前', trustNow: '现在', trustAccept: '我已核实此变更，记住新的账本'
           },
           en: {
             skip: 'Skip to the form', title: 'E-business license and e-seal verification', langButton: '中文',
@@ -192,7 +211,31 @@ extension VerificationPage {
               + 'checkpoint against it and computes every inclusion proof itself, '
               + 'instead of taking the server\'s word.',
             keyName: 'Name', keyId: 'Key ID', keyText: 'Verifier key',
-            footer: 'CertLedger · tamper-evident ledger of e-certificates'
+            footer: 'CertLedger · tamper-evident ledger of e-certificates',
+            policyTitle: 'Witness policy',
+            policyText: 'Besides the ledger\'s signature, every checkpoint must carry valid cosignatures (C2SP '
+              + 'cosignature/v1) by at least {0} of these {1} witnesses, each checked in your browser.',
+            badPolicy: 'The witness policy built into this page is invalid: {0}',
+            witnessedBy: 'Witnessed by (cosigned at)', witnessQuorum: '{0} valid cosignatures; the policy requires {1}',
+            witnessAge: 'Cosigned', checkedWitnessed: ' Witnessed by {0}.',
+            staleWarning: '⚠ But the witnesses cosigned {0} ago, more than the allowed {1}: the answer may not be '
+              + 'the ledger\'s current state.',
+            ageSeconds: '{0} s', ageMinutes: '{0} min', ago: '{0} ago', none: '(none)',
+            c_witnessed: 'Witness cosignatures (at least {0} of {1} witnesses)',
+            c_remembered: 'Same ledger key, witness policy and tree as this page remembered',
+            e_cosigKeyType: 'a witness key is not a cosignature/v1 (type 0x04) key',
+            e_cosigInvalid: 'the cosignature of witness {0} does not verify',
+            e_noQuorum: 'only {0} valid cosignatures by the policy\'s witnesses ({2}); the policy requires {1}',
+            e_policyLine: 'line {0} of the witness policy is not understood', e_policyNoLog: 'the policy has no log line',
+            e_policyNoQuorum: 'the policy has no quorum line',
+            e_policyQuorum: 'the policy requires {0} witnesses but names {1}', e_policyDuplicate: 'witness {0} named twice',
+            e_policyLog: 'the policy\'s log key is not the key this page pins',
+            e_trustChanged: 'this ledger is not the one this page remembers; see the red warning at the top',
+            trustWarning: 'Warning: this ledger is not the one this page remembers. Someone may be impersonating the '
+              + 'ledger, or it was rolled back. Do not rely on any verdict until you know why.',
+            tw_key: 'The ledger\'s checkpoint key changed.', tw_policy: 'The witness policy changed.',
+            tw_shrunk: 'The ledger\'s tree shrank: the largest size this page saw, and this answer\'s.',
+            trustWas: 'Was', trustNow: 'Now', trustAccept: 'I have confirmed this change: remember the new ledger'
           }
         };
 

@@ -8,12 +8,54 @@
 /// the layout is one column on a phone, where table rows stack into lines labelled with their column. Times show
 /// the browser's local time beside UTC. A development ledger carries a banner saying so.
 enum VerificationPage {
-    /// The page with `verifierKey` pinned in a `<meta>` element (HTML-escaped). When the key is named after the
-    /// development origin — the name every checkpoint the page checks must carry — the development banner is
-    /// shown, in the HTML itself so that it shows without script and on the printed receipt.
+    /// What a page pins: the keys it trusts and where it asks.
+    struct Pins: Sendable {
+        /// The ledger's checkpoint verifier key, `name+hexid+base64(0x01 ‖ key)`.
+        var verifierKey: String
+        /// The witness policy's text (`WitnessPolicy.text`), or nil: then a checkpoint needs the ledger's signature
+        /// only.
+        var policy: String?
+        /// Cosignatures older than this (the quorum's newest, as `--max-age` judges them) turn the check amber.
+        var maxAgeSeconds: UInt64 = 600
+        /// The ledger's base URL for a page served elsewhere (`certledger page`); empty: the page's own origin.
+        var server: String = ""
+    }
+
+    /// The page the daemon serves, pinning `pins` in `<meta>` elements (HTML-escaped), its style sheet and scripts
+    /// under `/page/`. When the key is named after the development origin — the name every checkpoint the page
+    /// checks must carry — the development banner is shown, in the HTML itself so that it shows without script and
+    /// on the printed receipt.
+    static func html(_ pins: Pins) -> String {
+        render(pins, head: """
+            <link rel="stylesheet" href="/page/style.css">
+            <script src="/page/check.js" defer></script>
+            <script src="/page/text.js" defer></script>
+            <script src="/page/app.js" defer></script>
+            """, scripts: "")
+    }
+
+    /// The page pinning `verifierKey` alone, as the daemon serves it without witnesses.
     static func html(verifierKey: String) -> String {
-        template.replacingOccurrences(of: "{{VERIFIER_KEY}}", with: escape(verifierKey))
-            .replacingOccurrences(of: "{{DEVELOPMENT}}", with: isDevelopment(verifierKey: verifierKey) ? "" : " hidden")
+        html(Pins(verifierKey: verifierKey))
+    }
+
+    /// The template with its `{{NAME}}` slots filled in one pass (a value is never scanned for further slots).
+    static func render(_ pins: Pins, head: String, scripts: String) -> String {
+        let values = [
+            "VERIFIER_KEY": escape(pins.verifierKey), "WITNESS_POLICY": escape(pins.policy ?? ""),
+            "MAX_AGE": String(pins.maxAgeSeconds), "SERVER": escape(pins.server),
+            "DEVELOPMENT": isDevelopment(verifierKey: pins.verifierKey) ? "" : " hidden",
+            "HEAD": head, "SCRIPTS": scripts,
+        ]
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            out += rest[..<open.lowerBound]
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            out += values[name] ?? "{{\(name)}}"
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
     }
 
     /// Whether `verifierKey` (`name+hexid+base64`) is a development ledger's: its name is the development origin.
@@ -21,7 +63,7 @@ enum VerificationPage {
         verifierKey.split(separator: "+", maxSplits: 1).first.map(String.init) == DevelopmentLedger.origin
     }
 
-    /// Escapes text for an HTML attribute value.
+    /// Escapes text for an HTML attribute value; a line break is kept as a character reference.
     static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
@@ -31,6 +73,7 @@ enum VerificationPage {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\n": out += "&#10;"
             default: out.append(character)
             }
         }
@@ -44,12 +87,12 @@ enum VerificationPage {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="certledger-verifier-key" content="{{VERIFIER_KEY}}">
+        <meta name="certledger-witness-policy" content="{{WITNESS_POLICY}}">
+        <meta name="certledger-max-age" content="{{MAX_AGE}}">
+        <meta name="certledger-server" content="{{SERVER}}">
         <title>电子营业执照与电子印章核验 · CertLedger</title>
         <link rel="icon" href="data:,">
-        <link rel="stylesheet" href="/page/style.css">
-        <script src="/page/check.js" defer></script>
-        <script src="/page/text.js" defer></script>
-        <script src="/page/app.js" defer></script>
+        {{HEAD}}
         </head>
         <body>
         <a class="skip" href="#ask" data-t="skip">跳到核验表单</a>
@@ -57,6 +100,7 @@ enum VerificationPage {
           <h1 data-t="title">电子营业执照与电子印章核验</h1>
           <button id="lang" type="button" lang="en">English</button>
         </header>
+        <div id="trust-warning" class="alarm" role="alert" hidden></div>
         <main>
         <p id="dev-banner" class="banner dev" role="note" data-t="devBanner"{{DEVELOPMENT}}>
         开发账本，仅供试用：其中的记录和密钥都是示例，核验结论与任何真实的营业执照或印章无关。</p>
@@ -138,9 +182,15 @@ enum VerificationPage {
             <dt data-t="keyId">密钥 ID</dt><dd><code id="key-id"></code></dd>
             <dt data-t="keyText">验证公钥</dt><dd><code id="key-text" class="wrap"></code></dd>
           </dl>
+          <div id="policy-box" hidden>
+            <h3 data-t="policyTitle">见证策略</h3>
+            <p id="policy-text"></p>
+            <ul id="policy-witnesses"></ul>
+          </div>
         </section>
         </main>
         <footer><p data-t="footer">CertLedger · 防篡改电子证照账本</p></footer>
+        {{SCRIPTS}}
         </body>
         </html>
 
@@ -194,6 +244,16 @@ enum VerificationPage {
         .banner { padding: .6rem .8rem; border-radius: 4px; font-weight: 600; margin: .75rem 0; border: 2px solid; }
         .banner.good { color: var(--good); background: #e6f4ea; }
         .banner.bad { color: var(--bad); background: #fde8ea; }
+        .banner.warn { color: var(--warn); background: #fff3c4; }
+        .alarm { background: var(--bad); color: #fff; padding: 1rem 1.25rem; font-weight: 600; width: 100%; }
+        .alarm[hidden] { display: none; }
+        .alarm p { margin: .5rem 0; } .alarm dl { display: grid; grid-template-columns: max-content 1fr;
+          gap: .25rem 1rem; margin: .25rem 0 .75rem; } .alarm dd { margin: 0; }
+        .alarm pre, .alarm code { background: #fff; color: var(--ink); display: block; overflow-wrap: anywhere; }
+        .alarm button { margin-top: .5rem; }
+        .cosigner { display: block; }
+        .cosigner .stamp { display: inline-block; vertical-align: top; margin-left: .5rem; }
+        #policy-witnesses code { overflow-wrap: anywhere; }
         .banner.dev { color: #5a3d00; background: #fff3c4; border-style: dashed; }
         .banner[hidden] { display: none; }
         .stamp { display: inline-block; } .stamp .local, .stamp .utc { display: block; }
@@ -230,7 +290,7 @@ enum VerificationPage {
         }
         @media print {
           body, body.failed { background: #fff; }
-          .bar, form, #trust, .noprint, footer, .skip, #env-error, #reason-box { display: none; }
+          .bar, form, #trust, .noprint, .alarm button, footer, .skip, #env-error, #reason-box { display: none; }
           #result { border: 0; padding: 0; } details { display: block; } details > summary { list-style: none; }
           .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           pre { background: #fff; border: 1px solid #999; }

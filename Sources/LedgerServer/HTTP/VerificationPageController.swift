@@ -7,21 +7,43 @@ import SignedNote
 /// page this build was tested with.
 ///
 /// The ledger's checkpoint verifier key is pinned into the HTML when the controller is built: the page's script
-/// checks every checkpoint signature against that key with WebCrypto, never against a key an answer brings. Served
+/// checks every checkpoint signature against that key with WebCrypto, never against a key an answer brings. With
+/// `witnesses:` configured, the operator's witness policy (each witness labelled by its key's name, the configured
+/// quorum) is pinned too, and the page checks the cosignatures of every checkpoint against it. A page served by the
+/// ledger it checks proves only that answers agree with what the same server pinned; the page remembers the key and
+/// policy in the browser and warns when they change, and `certledger page` writes a page whose pins are the
+/// verifying side's own. Served
 /// with a Content-Security-Policy that allows scripts, styles and requests from this origin only, so a response
 /// tampered in transit cannot inject code into the page that does the checking.
 public struct VerificationPageController<Context: RequestContext>: Sendable {
     /// The rendered HTML, or nil when the ledger's checkpoint key is not an Ed25519 note key (nothing to pin).
     let page: ByteBuffer?
 
-    /// The page for `ledger`, pinning its checkpoint verifier key.
-    public init(ledger: LedgerLog) {
-        self.init(verifierKey: (ledger.identity.verifier as? Ed25519NoteVerifier)?.verifierKey)
+    /// The page for `ledger`, pinning its checkpoint verifier key and, with `witnesses`, the operator's policy.
+    public init(ledger: LedgerLog, witnesses: ServerConfig.Witnesses? = nil) {
+        let key = ledger.identity.verifier as? Ed25519NoteVerifier
+        self.init(pins: key.map { VerificationPage.Pins(verifierKey: $0.verifierKey,
+                                                        policy: Self.policy(log: $0, witnesses: witnesses)?.text) })
     }
 
     /// The page pinning `verifierKey` (`name+hexid+base64(0x01 ‖ key)`); nil serves a 503 explaining why.
     init(verifierKey: String?) {
-        page = verifierKey.map { ByteBuffer(string: VerificationPage.html(verifierKey: $0)) }
+        self.init(pins: verifierKey.map { VerificationPage.Pins(verifierKey: $0) })
+    }
+
+    init(pins: VerificationPage.Pins?) {
+        page = pins.map { ByteBuffer(string: VerificationPage.html($0)) }
+    }
+
+    /// The daemon's own witnesses as a policy: each labelled by its key's name, the configured quorum. Nil without
+    /// witnesses (or with a key the configuration check would already have refused).
+    static func policy(log: Ed25519NoteVerifier, witnesses: ServerConfig.Witnesses?) -> WitnessPolicy? {
+        guard let witnesses else { return nil }
+        let members = witnesses.members.compactMap { member -> WitnessPolicy.Member? in
+            guard let verifier = try? Ed25519CosignatureVerifier(verifierKey: member.verifierKey) else { return nil }
+            return WitnessPolicy.Member(label: verifier.name, verifier: verifier)
+        }
+        return try? WitnessPolicy(logVerifier: log, witnesses: members, quorum: witnesses.quorum)
     }
 
     /// Registers `GET /` and `GET /page/{asset}`.
