@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import LedgerCrypto
 import SignedNote
