@@ -82,11 +82,9 @@ public final class SQLiteMapNodeStore: VersionedMapNodeStore {
             throw LogStoreError(.corrupt, "\(path) is not a status-map file of schema \(schemaVersion) "
                 + "(application_id 0x\(String(UInt32(bitPattern: application), radix: 16)), schema \(schema))")
         }
-        try db.exec("PRAGMA journal_mode = WAL")
-        try db.exec("PRAGMA synchronous = FULL")
-        guard try db.scalarText("PRAGMA synchronous") == "2" else {
-            throw LogStoreError(.unavailable, "\(path): SQLite did not accept synchronous=FULL")
-        }
+        // The log's writer settings: WAL, synchronous=FULL read back, and the WAL with its index kept when the last
+        // connection closes, so the map opens again on a full disk or a read-only folder.
+        try SQLiteSchema.configureWriter(db)
         return try SQLiteMapNodeStore(db: db, pinned: nil)
     }
 

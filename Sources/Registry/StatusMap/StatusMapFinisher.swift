@@ -23,6 +23,8 @@ public final class StatusMapFinisher<Store: MapNodeStore>: BatchFinisher, Sendab
         var pending: (writes: MapNodeWrites, version: UInt64)?
         /// Committed batches whose writes the store refused, oldest first.
         var unwritten: [(writes: MapNodeWrites, version: UInt64)] = []
+        /// Other writers' batches not applied yet (the store refused a write), oldest first.
+        var unobserved: [Registry.ObservedMapRoot] = []
         /// Set when another writer's map root disagreed with the map: nothing more is closed.
         var broken: String?
     }
@@ -57,7 +59,7 @@ public final class StatusMapFinisher<Store: MapNodeStore>: BatchFinisher, Sendab
     public func finish(_ entries: [LogEntry], closingIndex: UInt64) throws -> [UInt8] {
         try state.withLock { state in
             if let broken = state.broken { throw LogError(.storeFailed, "the status map is unusable: \(broken)") }
-            try Self.writeUnwritten(&state)
+            try Self.catchUp(&state)
             let changes = try registry.closeBatch(at: closingIndex, using: state.hasher)
             let version = closingIndex + 1
             let writes = try state.map.prepare(changes, version: version)
@@ -71,7 +73,7 @@ public final class StatusMapFinisher<Store: MapNodeStore>: BatchFinisher, Sendab
             guard let pending = state.pending else { return }
             state.pending = nil
             state.unwritten.append(pending)
-            do { try Self.writeUnwritten(&state) } catch {
+            do { try Self.catchUp(&state) } catch {
                 logger.error("the status map could not be written; retried at the next batch", metadata: [
                     "version": "\(pending.version)", "error": "\(error)",
                 ])
@@ -87,33 +89,44 @@ public final class StatusMapFinisher<Store: MapNodeStore>: BatchFinisher, Sendab
         let observed = registry.takeObservedMapRoots()
         guard !observed.isEmpty else { return }
         state.withLock { state in
-            do {
-                try Self.writeUnwritten(&state)
-                for batch in observed where batch.index + 1 > state.version {
-                    try state.map.update(batch.changes, version: batch.index + 1)
-                    state.version = batch.index + 1
-                    guard state.map.root == batch.root else {
-                        state.broken = "the map.root entry at \(batch.index) states \(batch.root.base64), the "
-                            + "entries before it give \(state.map.root.base64)"
-                        logger.critical("another writer's map root disagrees with the status map", metadata: [
-                            "index": "\(batch.index)", "reason": "\(state.broken!)",
-                        ])
-                        return
-                    }
+            state.unobserved.append(contentsOf: observed)
+            do { try Self.catchUp(&state) } catch {
+                if let broken = state.broken {
+                    logger.critical("another writer's map root disagrees with the status map", metadata: [
+                        "reason": "\(broken)",
+                    ])
+                } else {
+                    logger.error("the status map could not take other writers' batches; retried at the next batch",
+                                 metadata: ["error": "\(error)"])
                 }
-            } catch {
-                state.broken = "other writers' batches could not be applied: \(error)"
-                logger.critical("the status map could not follow other writers", metadata: ["error": "\(error)"])
             }
         }
     }
 
-    /// Writes committed batches the store refused before, oldest first.
-    private static func writeUnwritten(_ state: inout State) throws {
+    /// Brings the map up to the log, oldest first: the writes of committed batches the store refused before, then
+    /// other writers' batches, each checked against the root its `map.root` entry states before it is applied. A
+    /// store that refuses a write (a full disk) stops the catch-up where it is, to be tried again, and throws; a
+    /// disagreeing root sets `broken` for good.
+    private static func catchUp(_ state: inout State) throws {
         while let first = state.unwritten.first {
             try state.map.apply(first.writes)
             state.version = first.version
             state.unwritten.removeFirst()
+        }
+        while let batch = state.unobserved.first {
+            let version = batch.index + 1
+            if version > state.version {
+                let writes = try state.map.prepare(batch.changes, version: version)
+                guard writes.root == batch.root else {
+                    let broken = "the map.root entry at \(batch.index) states \(batch.root.base64), the entries "
+                        + "before it give \(writes.root.base64)"
+                    state.broken = broken
+                    throw LogError(.storeFailed, "the status map is unusable: \(broken)")
+                }
+                try state.map.apply(writes)
+                state.version = version
+            }
+            state.unobserved.removeFirst()
         }
     }
 }
