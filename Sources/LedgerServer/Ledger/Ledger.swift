@@ -34,7 +34,10 @@ public struct Ledger: Sendable {
         let start = ContinuousClock.now
         let registry: Registry
         do {
-            registry = try await Registry.replay(store: opened.store, identity: opened.identity) { done, total in
+            // Room for a full queue and as many again between their pre-check and the queue (bulk requests
+            // pre-check all their lines first); past it, pre-checks are refused with 503.
+            registry = try await Registry.replay(store: opened.store, identity: opened.identity,
+                                                 verifiedCapacity: 2 * config.sequencer.queueLimit) { done, total in
                 if done % 100_000 == 0 || done == total {
                     logger.info("registry replay", metadata: ["entries": "\(done)", "of": "\(total)"])
                 }

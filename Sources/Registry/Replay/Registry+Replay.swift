@@ -11,6 +11,7 @@ extension Registry {
     /// before it in log order, as the audit does: start-up after a crash is bounded by the machine's verify rate,
     /// not one core's.
     public static func replay(store: any LogStore, identity: LogIdentity? = nil, chunk: Int = 1_024,
+                              verifiedCapacity: Int = Registry.verifiedCapacity,
                               progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> Registry {
         let size = try await store.head()?.size ?? 0
         let auditor = RegistryAuditor(identity: identity)
@@ -35,7 +36,7 @@ extension Registry {
             index = end
             progress(index, size)
         }
-        return Registry(state: auditor.state)
+        return Registry(state: auditor.state, verifiedCapacity: verifiedCapacity)
     }
 
     /// Reads `range` and prepares its entries on every core, in order.
