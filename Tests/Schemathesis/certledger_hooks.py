@@ -5,6 +5,7 @@ characters), and the rules between two query parameters that the document states
 from <= to). Requests generated to break the document's own rules are left as they are.
 """
 
+import json
 import re
 
 import schemathesis
@@ -93,3 +94,17 @@ def map_case(ctx, case):
         reorder(case.query, "index", "size", strict=True)
         reorder(case.query, "from", "to", strict=False)
     return case
+
+
+@schemathesis.serializer("application/x-ndjson")
+def ndjson_serializer(ctx, value):
+    """POST /v1/submissions/bulk: one JSON value per line. A generated array becomes its items, one a line; anything
+    else (what the negative phase makes) goes as one line, so the server judges that line."""
+    items = value if isinstance(value, list) else [value]
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode("utf-8")
+
+
+@schemathesis.deserializer("application/x-ndjson")
+def ndjson_deserializer(ctx, response):
+    """A bulk answer: the list of its lines' JSON values, checked against the document's array schema."""
+    return [json.loads(line) for line in response.content.decode("utf-8").splitlines() if line]
