@@ -106,5 +106,7 @@ def ndjson_serializer(ctx, value):
 
 @schemathesis.deserializer("application/x-ndjson")
 def ndjson_deserializer(ctx, response):
-    """A bulk answer: the list of its lines' JSON values, checked against the document's array schema."""
-    return [json.loads(line) for line in response.content.decode("utf-8").splitlines() if line]
+    """A bulk answer: the list of its lines' JSON values, checked against the document's array schema. Split on
+    newline bytes only: a quoted input in an error message may hold U+0085 or U+2028, which `splitlines` would also
+    take for line ends (JSON strings carry them unescaped)."""
+    return [json.loads(line) for line in response.content.split(b"\n") if line]
