@@ -197,6 +197,23 @@ import Testing
         }
     }
 
+    @Test func bulkAtTheDefaultLimit_isSequencedInFullBatches_andEveryLineIsDurableBeforeTheAnswer() async throws {
+        try await DevLedgerServer.run { server in
+            let license = try server.signExample("license-issue", as: "demo-amr").canonicalBytes
+            let lines = try [license] + (1..<1_000).map { _ in
+                try server.signExample("link-real-estate", as: "demo-bdc").canonicalBytes
+            }
+            let (answer, results) = try await Self.bulk(server, lines)
+            #expect(answer.status == 200, "\(answer.text.prefix(300))")
+            #expect(results.count == 1_000 && results.allSatisfy { $0.status == 201 })
+            #expect(results.map(\.indices) == (10..<1_010).map { [UInt64($0)] })
+            // One request, four batches of the sequencer's default 256 entries: four checkpoints, not a thousand.
+            #expect(Set(results.compactMap(\.treeSize)) == [266, 522, 778, 1_010])
+            let stored = try await server.ledger.log.store.entries(10..<1_010)
+            #expect(stored == results.flatMap(\.entryBytes))
+        }
+    }
+
     @Test func cliSubmitOfSeveralFiles_usesOneBulkRequest_printsOneResultPerFile_andFailsIfAnyIsRefused() async throws {
         try await DevLedgerServer.run { server in
             let certledger = DaemonProcess.executable.deletingLastPathComponent().path + "/certledger"
