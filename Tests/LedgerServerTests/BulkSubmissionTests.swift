@@ -260,4 +260,25 @@ import Testing
             #expect(help.output.contains("/v1/submissions/bulk") && help.output.contains("--chunk"))
         }
     }
+
+    @Test func cliSubmit_splitsABulkRequestTheDaemonFindsTooLarge() async throws {
+        // Four submissions (a license, three links) do not fit in one 2,000-byte body; two do.
+        try await DevLedgerServer.run(configure: { $0.http.bodyLimitBytes = 2_000 }) { server in
+            let certledger = DaemonProcess.executable.deletingLastPathComponent().path + "/certledger"
+            let folder = server.folder
+            let submissions = try [server.signExample("license-issue", as: "demo-amr")] + (0..<3).map { _ in
+                try server.signExample("link-real-estate", as: "demo-bdc")
+            }
+            #expect(submissions.map(\.canonicalBytes.count).reduce(0, +) > 2_000)
+            let names = (1...4).map { "s\($0).json" }
+            for (name, submission) in zip(names, submissions) {
+                try Data(submission.canonicalBytes).write(to: URL(fileURLWithPath: folder + "/" + name))
+            }
+            let run = try ProgramRun(certledger, ["submit", "--server", "http://127.0.0.1:\(server.client.port)",
+                                                  "--proofs", folder + "/proofs"] + names, directory: folder)
+            #expect(run.status == 0, "\(run.output) \(run.errors)")
+            #expect(run.output.split(separator: "\n").filter { $0.contains(": entry ") }.count == 4, "\(run.output)")
+            #expect(server.ledger.log.snapshot.head.size == 14)
+        }
+    }
 }
