@@ -69,6 +69,7 @@ import Testing
             let issueB = try server.signExample("license-issue", as: "demo-amr") { $0["uscc"] = .string(Self.holderB) }
             let linkA = try server.signExample("link-real-estate", as: "demo-bdc")
             let revokeB = try Self.revoke(server, Self.holderB, subjectPrev: 11)
+            let issueAAgain = try server.signExample("license-issue", as: "demo-amr")
             let lines: [[UInt8]] = [
                 issueA.canonicalBytes,                 // 1: 201 at 10
                 Array(#"{"kind":"license.issue","#.utf8), // 2: not JSON
@@ -79,16 +80,17 @@ import Testing
                 [],                                    // 7: empty line
                 linkA.canonicalBytes,                  // 8: 201 at 12
                 revokeB.canonicalBytes,                // 9: 201 at 13, after the issue of line 6
+                issueAAgain.canonicalBytes,            // 10: 409, holder A's license (line 1) is live
             ]
             let (answer, results) = try await Self.bulk(server, lines)
             #expect(answer.status == 200, "\(answer.text)")
             #expect(answer.header("Content-Type") == "application/x-ndjson")
-            #expect(results.map(\.line) == Array(1...9))
-            #expect(results.map(\.status) == [201, 400, 401, 403, 404, 201, 400, 201, 201], "\(answer.text)")
+            #expect(results.map(\.line) == Array(1...10))
+            #expect(results.map(\.status) == [201, 400, 401, 403, 404, 201, 400, 201, 201, 409], "\(answer.text)")
             #expect(results.map(\.code) == [nil, "invalid", "bad_signature", "forbidden", "not_found", nil,
-                                            "empty_line", nil, nil])
+                                            "empty_line", nil, nil, "conflict"])
             #expect(results[2].field == "signature" && results[6].field == "line")
-            #expect(results.map(\.indices) == [[10], [], [], [], [], [11], [], [12], [13]])
+            #expect(results.map(\.indices) == [[10], [], [], [], [], [11], [], [12], [13], []])
             #expect(results.filter { $0.status == 201 }.allSatisfy { !$0.duplicate })
 
             // All four accepted lines went through one batch: one checkpoint covers them all.
@@ -106,6 +108,8 @@ import Testing
                 #expect(alone.status == results[position].status)
                 #expect(try JSONValue.parse(alone.body)["error"] == results[position].json["error"])
             }
+            // Nothing refused stays behind in the gate's set of verified submissions (which is bounded).
+            #expect(server.ledger.registry.verifiedCount == 0)
         }
     }
 
