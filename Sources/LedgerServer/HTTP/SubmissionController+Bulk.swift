@@ -12,7 +12,7 @@ import Registry
 /// order of the lines: the same decoding, pre-check (signature, key, role, nonce), department share, gate and
 /// duplicate rules, and the same answer or error object. So lines that depend on each other behave as if sent in
 /// order: an issue followed by a revoke of the same license are both accepted; a revoke before the issue is refused
-/// (409, nothing to revoke yet) while the issue after it is accepted; an identical line sent twice is sequenced
+/// (404, no license to revoke yet) while the issue after it is accepted; an identical line sent twice is sequenced
 /// once and the second gets the original entry (200, `duplicate`). One bad line never affects another.
 ///
 /// The lines' signatures are checked concurrently, then every line that passed is queued with the sequencer at once
