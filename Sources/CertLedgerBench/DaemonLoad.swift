@@ -25,6 +25,11 @@ extension CertLedgerBench {
         @Option(help: "The submitting department's key: ed25519, ecdsa-p256-sha256 or sm2-sm3.")
         var algorithm = "ed25519"
         @Option(help: "Concurrency of the verification queries.") var verifyConcurrency = 32
+        @Option(help: """
+            Send the submissions in bulk requests (POST /v1/submissions/bulk) of this many lines each, every line \
+            checked to be 201; 0 (default) sends them one per request. Concurrency then counts bulk requests.
+            """)
+        var bulk = 0
 
         func run() async throws {
             let clients = try server.split(separator: ",").map {
@@ -39,13 +44,26 @@ extension CertLedgerBench {
             try await demo.registerLinker(client: client)
             try await Self.waitUntilAllKnowTheLicense(clients)
             let levels = concurrency.split(separator: ",").compactMap { Int($0) }
-            print("| concurrency | submissions | submissions/s | p50 ms | p99 ms |")
+            // With --bulk, latencies are of whole bulk requests; rates are of submissions either way.
+            let unit = bulk > 0 ? "p50 ms per bulk request of \(bulk) | p99 ms per bulk request" : "p50 ms | p99 ms"
+            print("| concurrency | submissions | submissions/s | \(unit) |")
             print("| --- | --- | --- | --- | --- |")
             var best = 0.0
             for level in levels {
                 let bodies = try (0..<submissions).map { _ in try demo.link().canonicalBytes }
-                let result = try await drive(clients: clients, level: level, count: bodies.count) { i in
-                    ("/v1/submissions", bodies[i], [201])
+                let result: Result
+                if bulk > 0 {
+                    let requests = stride(from: 0, to: bodies.count, by: bulk).map {
+                        Array(bodies[$0..<min($0 + bulk, bodies.count)].map { $0 + [0x0A] }.joined())
+                    }
+                    result = try await drive(clients: clients, level: level, count: requests.count,
+                                             bulkSubmissions: bodies.count) { i in
+                        ("/v1/submissions/bulk", requests[i], [200])
+                    }
+                } else {
+                    result = try await drive(clients: clients, level: level, count: bodies.count) { i in
+                        ("/v1/submissions", bodies[i], [201])
+                    }
                 }
                 best = max(best, result.rate)
                 print("| \(level) | \(bodies.count) | \(Int(result.rate)) | \(result.p50) | \(result.p99) |")
@@ -86,9 +104,12 @@ extension CertLedgerBench {
         }
 
         /// `level` clients, each on its own keep-alive connection to one of the daemons (round robin), take request
-        /// numbers from a shared counter until `count` are done; every answer's status is checked.
-        private func drive(clients: [LedgerHTTPClient], level: Int, count: Int,
+        /// numbers from a shared counter until `count` are done; every answer's status is checked. With
+        /// `bulkSubmissions` (the submissions the `count` bulk requests carry in all), every line of each answer must
+        /// say 201, and the rate counts submissions rather than requests.
+        private func drive(clients: [LedgerHTTPClient], level: Int, count: Int, bulkSubmissions: Int? = nil,
                            request: @escaping @Sendable (Int) -> (String, [UInt8], [Int])) async throws -> Result {
+            let bulk = bulkSubmissions != nil
             let counter = RequestCounter()
             let start = ContinuousClock.now
             let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -100,12 +121,22 @@ extension CertLedgerBench {
                             while let i = counter.next(below: count) {
                                 let (path, body, ok) = request(i)
                                 let sent = ContinuousClock.now
-                                let answer = try await connection.send("POST", path,
-                                                                       headers: [("Content-Type", "application/json")],
+                                let type = bulk ? "application/x-ndjson" : "application/json"
+                                let answer = try await connection.send("POST", path, headers: [("Content-Type", type)],
                                                                        body: body)
                                 mine.append((ContinuousClock.now - sent).milliseconds)
                                 guard ok.contains(answer.status) else {
                                     throw HTTPClientError(.protocolError, "\(path): \(answer.status) \(answer.text)")
+                                }
+                                if bulk {
+                                    let lines = answer.body.split(separator: 0x0A)
+                                    let refused = lines.first { line in
+                                        (try? JSONValue.parse(Array(line)))?["status"] != .number(201)
+                                    }
+                                    if let refused {
+                                        throw HTTPClientError(.protocolError, "\(path): a line was not accepted: "
+                                                              + String(decoding: refused.prefix(300), as: UTF8.self))
+                                    }
                                 }
                             }
                             return mine
@@ -121,7 +152,9 @@ extension CertLedgerBench {
                 guard !latencies.isEmpty else { return "-" }
                 return String(format: "%.2f", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))])
             }
-            return Result(rate: Double(latencies.count) / seconds, p50: percentile(0.5), p99: percentile(0.99))
+            // Every request was answered with every line accepted (anything else threw): all submissions count.
+            let done = bulkSubmissions ?? latencies.count
+            return Result(rate: Double(done) / seconds, p50: percentile(0.5), p99: percentile(0.99))
         }
     }
 }

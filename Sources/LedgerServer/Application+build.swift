@@ -17,7 +17,8 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
             SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
                                  retryAfter: config.sequencer.retryAfterSeconds,
                                  readOnly: config.store.postgres?.readOnly ?? false,
-                                 witnessWait: .seconds(max(1, config.http.requestTimeoutSeconds - 1)))
+                                 witnessWait: .seconds(max(1, config.http.requestTimeoutSeconds - 1)),
+                                 bulkMaxLines: config.http.bulkMaxLines, bulkBodyLimit: config.http.bodyLimitBytes)
                 .addRoutes(to: router)
             RegistryController(ledger: registry, readAccess: config.readAccess).addRoutes(to: router)
             VerificationPageController(ledger: ledger, witnesses: config.witnesses).addRoutes(to: router)

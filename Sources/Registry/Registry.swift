@@ -25,11 +25,9 @@ public final class Registry: SequencingGate, Sendable {
         /// verified it and the decoded submission, so that `admit` (serial, in the sequencer's loop) finds it by
         /// digest instead of decoding the payload a second time; consumed by `admit`, or given up by `release` when
         /// the request never reaches the sequencer (429, 503) or fails there, so that refused requests leave no
-        /// trace and cannot push out the ones still queued. Bounded: past `capacity` the oldest are forgotten first
-        /// (their senders must re-send).
+        /// trace. Bounded: at `capacity` a new pre-check is refused as `overloaded` (503) rather than forgetting one
+        /// already verified, which `admit` would then refuse as unverified (401) though its signature was good.
         var verified: [Hash256: Verified] = [:]
-        var verifiedOrder: [Hash256] = []
-        var verifiedStart = 0
         /// Verified digests `admit` consumed for the open batch: given back by `abort`, so that a batch the
         /// sequencer retries after losing a race to another writer passes the gate again without a re-send.
         var consumed: [(Hash256, Verified)] = []
@@ -55,8 +53,9 @@ public final class Registry: SequencingGate, Sendable {
         var holders = 1
     }
 
-    /// Most verified-but-not-yet-sequenced submissions remembered: twice the sequencer's default queue limit
-    /// (8,192), and a bound on the memory they hold (a decoded submission is a few KiB).
+    /// Most verified-but-not-yet-sequenced submissions remembered by default: twice the sequencer's default queue
+    /// limit (8,192) — room for a full queue and as many again in pre-check — and a bound on the memory they hold
+    /// (a decoded submission is a few KiB). A daemon sets it to twice its configured queue limit.
     public static let verifiedCapacity = 1 << 14
 
     /// Guards the state and the verified set. Held only for dictionary work — never across a signature check,
@@ -86,7 +85,8 @@ public final class Registry: SequencingGate, Sendable {
 
     /// Checks a decoded submission before it is submitted to the sequencer: an exact re-send is `.duplicate`
     /// with the original index; otherwise the department, key and role must allow it now and the signature must
-    /// verify with that key. Throws `badSignature` (401), `forbidden` (403) or `conflict` (409, a nonce reused).
+    /// verify with that key. Throws `badSignature` (401), `forbidden` (403), `conflict` (409, a nonce reused) or
+    /// `overloaded` (503, `verifiedCapacity` submissions already wait for the gate).
     public func precheck(_ submission: Submission) throws(RegistryError) -> Precheck {
         let digest = HashAlgorithm.sha256.hash(submission.canonicalBytes)
         let lookup = guarded.withLock { (guarded: inout Guarded) -> Result<PublicKey, RegistryError> in
@@ -109,17 +109,26 @@ public final class Registry: SequencingGate, Sendable {
         }
         // Looked up again: while the signature was checked, an identical submission may have been admitted (then
         // this one is a re-send of it) or another one with the same nonce (a conflict).
-        let reused = guarded.withLock { (guarded: inout Guarded) -> (index: UInt64, same: Bool)? in
+        enum Again { case remembered, full, reused(index: UInt64, same: Bool) }
+        let again = guarded.withLock { (guarded: inout Guarded) -> Again in
             if let used = guarded.state.nonces[RegistryState.nonceKey(submission.department, submission.nonce)] {
-                return (used.index, used.digest == digest)
+                return .reused(index: used.index, same: used.digest == digest)
             }
+            guard guarded.verified.count < capacity || guarded.verified[digest] != nil else { return .full }
             remember(digest, Verified(keyId: submission.keyId, submission: submission), in: &guarded)
-            return nil
+            return .remembered
         }
-        if let reused {
-            if reused.same { return .duplicate(index: reused.index) }
+        switch again {
+        case .remembered:
+            break
+        case .full:
+            throw RegistryError(.overloaded, "\(capacity) verified submissions are waiting to be sequenced; "
+                                + "retry later")
+        case .reused(let index, true):
+            return .duplicate(index: index)
+        case .reused(let index, false):
             throw RegistryError(.conflict, field: "nonce", "nonce \(submission.nonce) of \(submission.department) "
-                                + "was used by another submission at index \(reused.index)")
+                                + "was used by another submission at index \(index)")
         }
         return .accepted
     }
@@ -165,17 +174,8 @@ public final class Registry: SequencingGate, Sendable {
         if var known = guarded.verified[digest] {
             known.holders += verified.holders
             guarded.verified[digest] = known
-            return
-        }
-        guarded.verified[digest] = verified
-        guarded.verifiedOrder.append(digest)
-        while guarded.verified.count > capacity, guarded.verifiedStart < guarded.verifiedOrder.count {
-            guarded.verified[guarded.verifiedOrder[guarded.verifiedStart]] = nil
-            guarded.verifiedStart += 1
-        }
-        if guarded.verifiedStart > capacity {
-            guarded.verifiedOrder.removeFirst(guarded.verifiedStart)
-            guarded.verifiedStart = 0
+        } else {
+            guarded.verified[digest] = verified
         }
     }
 

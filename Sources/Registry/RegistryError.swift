@@ -17,6 +17,8 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
         /// This exact submission is already in the log at `index`: not a failure for the sender, whose re-send
         /// is answered with the original entry (DESIGN.md §5, idempotency).
         case duplicate
+        /// Too many verified submissions are waiting to be sequenced: retry later (503 with Retry-After).
+        case overloaded
     }
 
     public let code: Code

@@ -53,9 +53,10 @@ extension HTTPClientError {
 
 extension LedgerHTTPClient {
     /// Sends a request, mapping transport failures onto the CLI's exit codes.
-    func call(_ method: String, _ path: String, json body: [UInt8]? = nil) async throws -> HTTPClientResponse {
+    func call(_ method: String, _ path: String, json body: [UInt8]? = nil,
+              contentType: String = "application/json") async throws -> HTTPClientResponse {
         do {
-            return try await send(method, path, headers: body == nil ? [] : [("Content-Type", "application/json")],
+            return try await send(method, path, headers: body == nil ? [] : [("Content-Type", contentType)],
                                   body: body)
         } catch {
             throw error.cliError
@@ -65,6 +66,11 @@ extension LedgerHTTPClient {
 
 /// The daemon's JSON error body, as one line for a clerk: `409 conflict (record.uscc): … already holds a live …`.
 func describeError(_ response: HTTPClientResponse) -> String {
+    describeError(status: response.status, body: response.body)
+}
+
+/// The same for an answer's status and body given apart (a line of a bulk answer carries both).
+func describeError(status: Int, body bytes: [UInt8]) -> String {
     struct Body: Decodable {
         struct Detail: Decodable {
             let code: String
@@ -73,11 +79,11 @@ func describeError(_ response: HTTPClientResponse) -> String {
         }
         let error: Detail
     }
-    guard let body = try? JSONDecoder().decode(Body.self, from: Data(response.body)) else {
-        return "HTTP \(response.status): \(response.text.prefix(300))"
+    guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)) else {
+        return "HTTP \(status): \(String(decoding: bytes, as: UTF8.self).prefix(300))"
     }
     let field = body.error.field.map { " (\($0))" } ?? ""
-    return "HTTP \(response.status) \(body.error.code)\(field): \(body.error.message)"
+    return "HTTP \(status) \(body.error.code)\(field): \(body.error.message)"
 }
 
 /// The trusted checkpoint verifier key, from the command line or `@FILE`.

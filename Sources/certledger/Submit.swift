@@ -19,13 +19,19 @@ extension CertLedger {
                 --bundle they are sequenced atomically at consecutive indices, all or none (e.g. a license by \
                 market regulation with its seals by public security).
 
+                Several files without --bundle go in bulk requests (POST /v1/submissions/bulk, at most --chunk \
+                files each; a request the daemon finds too large is split and sent again): each file is still \
+                judged on its own, as if sent alone in the order given, and one refused file does not affect the \
+                others. One result is printed per file, prefixed with its name. With --witness-policy the files \
+                are sent one by one (waiting for witnesses is offered for single submissions only).
+
                 For every entry the ledger returns, the inclusion proof is checked against the returned checkpoint \
                 (and its signature, given --verifier-key), then <proofs>/<index>.entry (the entry's bytes) and \
                 <proofs>/<index>.tlog-proof (C2SP tlog-proof) are written: `certledger check-proof` checks them \
                 offline later. Re-sending is safe: the ledger answers with the original entries.
 
-                Exit codes: 0 all accepted, 1 refused by the ledger (the reason is printed) or a proof that does \
-                not check, 2 usage, 3 daemon unreachable.
+                Exit codes: 0 all accepted, 1 any file refused by the ledger (the reason is printed) or a proof \
+                that does not check, 2 usage, 3 daemon unreachable.
 
                 Example:
                   certledger submit --server http://127.0.0.1:8080 --bundle license.json seal.json
@@ -54,11 +60,15 @@ extension CertLedger {
         @Flag(help: "Print the daemon's JSON answers instead of a summary.")
         var json = false
 
+        @Option(help: "Most files per bulk request; the daemon's http.bulkMaxLines (default 1000) is the limit.")
+        var chunk: Int = 1_000
+
         @Argument(help: "Submission files (- for standard input).")
         var files: [String]
 
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("give at least one submission file") }
+            guard chunk >= 1 else { throw ValidationError("--chunk must be at least 1") }
             guard (department == nil) == (key == nil) else {
                 throw ValidationError("--department and --key go together (to sign unsigned record files)")
             }
@@ -81,8 +91,12 @@ extension CertLedger {
                                           witnesses: witnesses.witnessPolicy == nil ? nil : witnesses,
                                           verifierKey: try verifierKey.map { try readArgument($0) })
             var refused = false
-            for (position, body) in requests.enumerated() {
-                refused = try await !sender.send(body, label: bundle ? "bundle" : files[position]) || refused
+            if requests.count > 1, witnesses.witnessPolicy == nil {
+                refused = try await !sender.sendBulk(Array(zip(files, requests)), chunk: chunk)
+            } else {
+                for (position, body) in requests.enumerated() {
+                    refused = try await !sender.send(body, label: bundle ? "bundle" : files[position]) || refused
+                }
             }
             if refused { throw CLIExit.notAuthentic }
         }
@@ -122,14 +136,15 @@ struct SubmissionSender {
             return false
         }
         if json { print(response.text) }
-        try file(response, label: label)
+        try file(response.body, label: label)
         return true
     }
 
-    /// Checks each entry's proof against the answer's checkpoint and saves entry + tlog-proof.
-    private func file(_ response: HTTPClientResponse, label: String) throws {
+    /// Checks each entry's proof against the answer's checkpoint and saves entry + tlog-proof. With `prefix` (bulk
+    /// sends), each printed line starts with the file's name.
+    func file(_ body: [UInt8], label: String, prefix: Bool = false) throws {
         let answer: SubmissionAnswer
-        do { answer = try JSONDecoder().decode(SubmissionAnswer.self, from: Data(response.body)) } catch {
+        do { answer = try JSONDecoder().decode(SubmissionAnswer.self, from: Data(body)) } catch {
             throw CLIError("\(label): the daemon's answer is not a submission answer: \(error)", code: 1)
         }
         let note: Note
@@ -170,13 +185,20 @@ struct SubmissionSender {
             let kind = (try? LogEntry(bytes: bytes)).flatMap { try? JSONValue.parse(Array($0.payload)) }?["kind"]?
                 .stringValue ?? "?"
             if !json {
-                print("entry \(item.index)  \(kind)\(answer.duplicate ? "  (already in the log)" : "")  "
-                      + "proof \(proofs)/\(item.index).tlog-proof")
+                // Bulk sends print one line per file: its name, its entry, and the checkpoint that proves it.
+                let lead = prefix ? "\(label): " : ""
+                let tail = prefix ? "  checkpoint size \(checkpoint.size)" : ""
+                print("\(lead)entry \(item.index)  \(kind)\(answer.duplicate ? "  (already in the log)" : "")  "
+                      + "proof \(proofs)/\(item.index).tlog-proof\(tail)")
             }
         }
-        if !json {
-            let trust = verifier == nil ? " (signature not checked: give --verifier-key)" : " (signature verified)"
-            print("checkpoint size \(checkpoint.size)\(trust)")
+        if !json, !prefix {
+            print("checkpoint size \(checkpoint.size)\(trustNote)")
         }
+    }
+
+    /// Whether the checkpoints' signatures were checked, as printed after them.
+    var trustNote: String {
+        verifier == nil ? " (signature not checked: give --verifier-key)" : " (signature verified)"
     }
 }

@@ -28,13 +28,14 @@ import Testing
             listen: {port: 9090}
             data: /var/lib/certledger
             sequencer: {maxBatchEntries: 32, maxBatchDelayMilliseconds: 5}
-            http: {bodyLimitBytes: 2048}
+            http: {bodyLimitBytes: 2048, bulkMaxLines: 50}
             readAccess: departments
             """)
         #expect(config.listen.port == 9090 && config.listen.host == "127.0.0.1")
         #expect(config.sequencer.maxBatchEntries == 32 && config.sequencer.queueLimit == 8_192)
         #expect(config.sequencer.sequencerConfig.maxBatchDelay == .milliseconds(5))
         #expect(config.http.bodyLimitBytes == 2048 && config.http.requestTimeoutSeconds == 10)
+        #expect(config.http.bulkMaxLines == 50 && ServerConfig().http.bulkMaxLines == 1_000)
         #expect(config.readAccess == .departments)
         #expect(config.resolve("log.sqlite") == "/var/lib/certledger/log.sqlite")
         #expect(config.resolve("/etc/key") == "/etc/key")
@@ -56,6 +57,7 @@ import Testing
     @Test(arguments: [
         ("listen: {port: 70000}", "listen.port"),
         ("http: {bodyLimitBytes: 0}", "http.bodyLimitBytes"),
+        ("http: {bulkMaxLines: 0}", "http.bulkMaxLines"),
         ("sequencer: {queueLimit: 10, maxGroupEntries: 64}", "sequencer.queueLimit"),
         ("log: {hash: md5}", "log.hash"),
     ])

@@ -125,7 +125,8 @@ import Testing
     }
 
     /// A request refused after its pre-check (429, 503) releases what the pre-check left for the gate, so a flood of
-    /// refused requests never pushes out a queued one (which the gate would then refuse as unverified, 401).
+    /// refused requests leaves no trace; a flood that is not released fills the bound, and then new pre-checks are
+    /// refused (503) — a queued one is never pushed out (which the gate would then refuse as unverified, 401).
     @Test func refusedPrechecks_areReleased_andNeverPushOutAQueuedSubmission() async throws {
         try await LedgerHarness(verifiedCapacity: 8).run { ledger in
             let queued = try ledger.amr(.licenseIssue, ledger.license())
@@ -139,11 +140,19 @@ import Testing
             #expect(try await ledger.sequencer.submit([queued.canonicalBytes]).items.count == 1)
             #expect(ledger.registry.verifiedCount == 0)
 
-            // Without the release, the same flood does push a queued submission out: the bound is real.
+            // Without the release, the flood fills the bound: the pre-checks past it are refused as overloaded (503,
+            // retry later), and the submission verified first still passes the gate — never pushed out into a 401.
             let second = try ledger.amr(.licenseAmend, ledger.license(version: 2, subjectPrev: ledger.size - 1))
             #expect(try ledger.registry.precheck(second) == .accepted)
-            for _ in 0..<20 { _ = try ledger.registry.precheck(try ledger.amr(.licenseIssue, ledger.license())) }
-            await #expect(throws: RegistryError.self) { _ = try await ledger.sequencer.submit([second.canonicalBytes]) }
+            for _ in 0..<7 { _ = try ledger.registry.precheck(try ledger.amr(.licenseIssue, ledger.license())) }
+            #expect(ledger.registry.verifiedCount == 8)
+            for _ in 0..<5 {
+                let flood = try ledger.amr(.licenseIssue, ledger.license())
+                let error = #expect(throws: RegistryError.self) { _ = try ledger.registry.precheck(flood) }
+                #expect(error?.code == .overloaded)
+            }
+            #expect(ledger.registry.verifiedCount == 8)
+            #expect(try await ledger.sequencer.submit([second.canonicalBytes]).items.count == 1)
         }
     }
 

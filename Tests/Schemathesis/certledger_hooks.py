@@ -5,6 +5,7 @@ characters, also inside a `license:` map key), and the rules between two query p
 from <= to). Requests generated to break the document's own rules are left as they are.
 """
 
+import json
 import re
 
 import schemathesis
@@ -111,3 +112,19 @@ def map_case(ctx, case):
         reorder(case.query, "index", "size", strict=True)
         reorder(case.query, "from", "to", strict=False)
     return case
+
+
+@schemathesis.serializer("application/x-ndjson")
+def ndjson_serializer(ctx, value):
+    """POST /v1/submissions/bulk: one JSON value per line. A generated array becomes its items, one a line; anything
+    else (what the negative phase makes) goes as one line, so the server judges that line."""
+    items = value if isinstance(value, list) else [value]
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode("utf-8")
+
+
+@schemathesis.deserializer("application/x-ndjson")
+def ndjson_deserializer(ctx, response):
+    """A bulk answer: the list of its lines' JSON values, checked against the document's array schema. Split on
+    newline bytes only: a quoted input in an error message may hold U+0085 or U+2028, which `splitlines` would also
+    take for line ends (JSON strings carry them unescaped)."""
+    return [json.loads(line) for line in response.content.split(b"\n") if line]

@@ -95,6 +95,7 @@ extension ServerConfig {
                   sequencer.retryAfterSeconds, "1...3600")
         try check((1...(64 << 20)).contains(http.bodyLimitBytes), "http.bodyLimitBytes", http.bodyLimitBytes,
                   "1...67108864")
+        try check((1...100_000).contains(http.bulkMaxLines), "http.bulkMaxLines", http.bulkMaxLines, "1...100000")
         try check((1...600).contains(http.requestTimeoutSeconds), "http.requestTimeoutSeconds",
                   http.requestTimeoutSeconds, "1...600")
         try check((1...3_600).contains(http.idleTimeoutSeconds), "http.idleTimeoutSeconds",
@@ -227,7 +228,7 @@ extension ServerConfig.Batching {
 
 extension ServerConfig.HTTPLimits {
     private enum Field: String, CodingKey, CaseIterable {
-        case bodyLimitBytes, requestTimeoutSeconds, idleTimeoutSeconds, maxConnections
+        case bodyLimitBytes, bulkMaxLines, requestTimeoutSeconds, idleTimeoutSeconds, maxConnections
     }
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
@@ -235,6 +236,7 @@ extension ServerConfig.HTTPLimits {
         let c = try decoder.container(keyedBy: Field.self)
         self.init()
         bodyLimitBytes = try c.value(.bodyLimitBytes, default: bodyLimitBytes)
+        bulkMaxLines = try c.value(.bulkMaxLines, default: bulkMaxLines)
         requestTimeoutSeconds = try c.value(.requestTimeoutSeconds, default: requestTimeoutSeconds)
         idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: idleTimeoutSeconds)
         maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections)

@@ -217,6 +217,12 @@ public struct ServerConfig: Sendable, Equatable, Decodable {
         /// Default 10 s: far above any read (a few tile reads) and a batch's fsync, short enough that stuck requests
         /// do not pile up.
         public var requestTimeoutSeconds = 10
+        /// Most lines (submissions) in one `POST /v1/submissions/bulk`; more is 413 before any line is checked. The
+        /// body is bound by `bodyLimitBytes` too: 1,000 links (≈ 600 bytes each) fit the default 1 MiB, 1,000
+        /// license issues (≈ 1.1 KiB) do not — send fewer per request (`certledger submit` splits a request answered
+        /// 413) or raise `bodyLimitBytes`. Default 1,000: four batches of the default size, checked well within the
+        /// request timeout.
+        public var bulkMaxLines = 1_000
         /// A keep-alive connection with no request for this long is closed. Default 60 s.
         public var idleTimeoutSeconds = 60
         /// Most connections held open at once; beyond it new clients wait in the listen backlog (and a log line

@@ -121,7 +121,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     }
 
     /// The Registry's codes are the API's codes (DESIGN.md §5): 400 invalid, 401 bad signature, 403 role, 404
-    /// unknown, 409 state conflict, 413 too large.
+    /// unknown, 409 state conflict, 413 too large, 503 too many verified submissions waiting (with Retry-After).
     private init(registryError error: RegistryError) {
         let status: HTTPResponse.Status = switch error.code {
         case .invalid: .badRequest
@@ -130,8 +130,10 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         case .notFound: .notFound
         case .conflict, .duplicate: .conflict
         case .tooLarge: .contentTooLarge
+        case .overloaded: .serviceUnavailable
         }
-        self.init(status, code: error.code.rawValue, error.reason, field: error.field)
+        self.init(status, code: error.code.rawValue, error.reason, field: error.field,
+                  retryAfter: error.code == .overloaded ? 1 : nil)
     }
 
     private init(merkleError error: MerkleError) {
@@ -156,14 +158,32 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     /// The longest message an answer carries, in characters.
     static var maxMessage: Int { 300 }
 
+    /// The message as answers carry it: a bound on every message, whatever quoted the client's input into it, so
+    /// answers stay short.
+    var boundedMessage: String {
+        message.count <= Self.maxMessage ? message : message.prefix(Self.maxMessage) + "…"
+    }
+
+    /// The field as answers carry it (at most 64 characters).
+    var boundedField: String? {
+        field.map { $0.count <= 64 ? $0 : $0.prefix(64) + "…" }
+    }
+
+    /// `{"code","field","message"}` in RFC 8785 form: the `error` member of an answer, for answers that carry
+    /// several (the per-line results of `POST /v1/submissions/bulk`).
+    var detailBytes: [UInt8] {
+        var detail = CanonicalObject()
+        detail.set("code", string: code)
+        detail.set("message", string: boundedMessage)
+        if let boundedField { detail.set("field", string: boundedField) }
+        return detail.bytes()
+    }
+
     /// The JSON answer; errors are never cached.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // A bound on every message, whatever quoted the client's input into it: answers stay short.
-        let message = message.count <= Self.maxMessage ? message : message.prefix(Self.maxMessage) + "…"
-        let field = field.map { $0.count <= 64 ? $0 : $0.prefix(64) + "…" }
-        let body = try encoder.encode(Body(error: .init(code: code, message: message, field: field)))
+        let body = try encoder.encode(Body(error: .init(code: code, message: boundedMessage, field: boundedField)))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         headers.append(contentsOf: self.headers)

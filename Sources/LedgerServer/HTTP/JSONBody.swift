@@ -7,14 +7,21 @@ import NIOCore
 enum JSONBody {
     /// 415 unless the request says it is JSON (any charset parameter is accepted; JSON is UTF-8 by RFC 8259).
     static func requireJSON(_ request: Request) throws {
+        try require(request, mediaType: "application/json")
+    }
+
+    /// 415 unless the request's media type is `mediaType` (lower-case letters, digits, `/`, `-`, `.`, `+`), with
+    /// any parameters.
+    static func require(_ request: Request, mediaType: String) throws {
         let type = request.headers[.contentType] ?? ""
         // ASCII work only (this runs on every write and query; Foundation's trimming and lower-casing cost 3% of a
-        // verification's CPU): the media type before any parameter, without spaces or tabs, case-insensitively.
+        // verification's CPU): the media type before any parameter, without spaces or tabs, case-insensitively
+        // (OR-ing 0x20 lower-cases letters and leaves the other characters a media type name uses alone).
         let media = type.utf8.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != 0x20 && $0 != 0x09 }
-        guard media.count == 16, media.elementsEqual("application/json".utf8, by: { $0 | 0x20 == $1 }) else {
+        guard media.count == mediaType.utf8.count, media.elementsEqual(mediaType.utf8, by: { $0 | 0x20 == $1 }) else {
             let got = type.isEmpty ? "no Content-Type" : APIError.quote(type)
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           "the body must be application/json; got \(got)", field: "Content-Type")
+                           "the body must be \(mediaType); got \(got)", field: "Content-Type")
         }
     }
 

@@ -73,6 +73,43 @@ enum OpenAPIDocument {
                 '415': {$ref: '#/components/responses/Error'}
                 '429': {$ref: '#/components/responses/Error'}
                 '503': {$ref: '#/components/responses/Error'}
+          /v1/submissions/bulk:
+            post:
+              operationId: submitBulk
+              summary: >-
+                Many independent submissions as NDJSON: one signed submission (or one {"bundle":[...]}) per line,
+                at most http.bulkMaxLines lines (default 1000) within the body limit. Each line is judged exactly
+                as if it had been sent alone to POST /v1/submissions, in the order of the lines; the answer, once
+                every accepted line is durable, has one result per line in order.
+              description: >-
+                200 whenever the request is a bulk request; each result carries line (1-based) and status (what the
+                line would have got alone: 201 new, 200 re-send with the original entries, 400, 401, 403, 404, 409,
+                413, 429 or 503) and either the single endpoint's answer (checkpoint, duplicate, entries, treeSize)
+                or its error object (and retryAfter when waiting helps). One refused line never affects another;
+                lines that depend on each other behave as if sent one by one in order (a revoke before the issue of
+                the same license is 404, the issue after it 201). A blank line is refused as a line of its own (400
+                empty_line); the newline after the last line is optional.
+              requestBody:
+                required: true
+                content:
+                  application/x-ndjson:
+                    schema:
+                      type: array
+                      minItems: 1
+                      maxItems: 1000
+                      items: {$ref: '#/components/schemas/Submission'}
+              responses:
+                '200':
+                  description: One result per line, in order, as NDJSON.
+                  content:
+                    application/x-ndjson:
+                      schema:
+                        type: array
+                        items: {$ref: '#/components/schemas/BulkResult'}
+                '400': {$ref: '#/components/responses/Error'}
+                '413': {$ref: '#/components/responses/Error'}
+                '415': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
           /v1/licenses/{uscc}:
             get:
               operationId: getLicense
@@ -490,6 +527,33 @@ enum OpenAPIDocument {
                       entry: {type: string, contentEncoding: base64}
                       leafHash: {type: string, contentEncoding: base64}
                       inclusionProof: {type: array, items: {type: string, contentEncoding: base64}}
+            BulkResult:
+              type: object
+              required: [line, status]
+              properties:
+                line: {type: integer, minimum: 1}
+                status: {type: integer, enum: [200, 201, 400, 401, 403, 404, 409, 413, 429, 503]}
+                checkpoint: {type: string}
+                duplicate: {type: boolean}
+                treeSize: {type: integer}
+                entries:
+                  type: array
+                  items:
+                    type: object
+                    required: [index, entry, leafHash, inclusionProof]
+                    properties:
+                      index: {type: integer}
+                      entry: {type: string, contentEncoding: base64}
+                      leafHash: {type: string, contentEncoding: base64}
+                      inclusionProof: {type: array, items: {type: string, contentEncoding: base64}}
+                error:
+                  type: object
+                  required: [code, message]
+                  properties:
+                    code: {type: string}
+                    message: {type: string}
+                    field: {type: string}
+                retryAfter: {type: integer}
             Error:
               type: object
               required: [error]

@@ -21,16 +21,23 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     let readOnly: Bool
     /// How long `?wait=witnessed` waits for a quorum of cosignatures covering the new entries.
     let witnessWait: Duration
+    /// Most lines in one `POST /v1/submissions/bulk` (`http.bulkMaxLines`).
+    let bulkMaxLines: Int
+    /// Largest bulk body read (`http.bodyLimitBytes`, which `LimitsMiddleware` enforces before the route too).
+    let bulkBodyLimit: Int
 
     /// `departmentQueueLimit` entries of one department may wait for the sequencer at once; beyond that its
     /// requests get 429 with `Retry-After: retryAfter` (default: every department may use the whole queue).
     /// A `readOnly` daemon (on a streaming replica) refuses every submission with 503 `read_only`.
     /// With witnesses, `?wait=witnessed` holds the answer up to `witnessWait` for a witnessed checkpoint covering
-    /// the new entries, and proves them against it.
+    /// the new entries, and proves them against it. `POST /v1/submissions/bulk` takes at most `bulkMaxLines`
+    /// submissions in at most `bulkBodyLimit` bytes.
     public init(ledger: Ledger, departmentQueueLimit: Int = .max, retryAfter: Int = 1, readOnly: Bool = false,
-                witnessWait: Duration = .seconds(5)) {
+                witnessWait: Duration = .seconds(5), bulkMaxLines: Int = 1_000, bulkBodyLimit: Int = 1 << 20) {
         self.ledger = ledger
         self.witnessWait = witnessWait
+        self.bulkMaxLines = bulkMaxLines
+        self.bulkBodyLimit = bulkBodyLimit
         self.quota = DepartmentQuota(limit: departmentQueueLimit)
         self.retryAfter = retryAfter
         self.readOnly = readOnly
@@ -38,6 +45,7 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
 
     public func addRoutes(to router: Router<Context>) {
         router.post("/v1/submissions") { request, _ in try await handle(request) }
+        router.post("/v1/submissions/bulk") { request, _ in try await handleBulk(request) }
     }
 
     /// The route: `submit`, then with `?wait=witnessed` (and witnesses) the proofs against a witnessed checkpoint.
@@ -82,10 +90,7 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     }
 
     func submit(_ request: Request) async throws -> (HTTPResponse.Status, SubmissionAnswer) {
-        guard !readOnly else {
-            throw APIError(.serviceUnavailable, code: "read_only", "this daemon serves a read-only replica of the "
-                           + "ledger (store.postgres.readOnly); send submissions to a daemon on the primary")
-        }
+        try refuseIfReadOnly()
         try JSONBody.requireJSON(request)
         let bytes = try await JSONBody.collect(request, limit: SubmissionBundle.maxInputBytes)
         let exceptions = ledger.registry.usccExceptions
@@ -98,10 +103,32 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
         return try await sequence([submission]) { [try ledger.registry.precheck(submission)] }
     }
 
+    /// 503 `read_only` on a daemon serving a read-only replica.
+    func refuseIfReadOnly() throws {
+        guard !readOnly else {
+            throw APIError(.serviceUnavailable, code: "read_only", "this daemon serves a read-only replica of the "
+                           + "ledger (store.postgres.readOnly); send submissions to a daemon on the primary")
+        }
+    }
+
     private func sequence(_ submissions: [Submission],
                           precheck: () throws -> [Registry.Precheck]) async throws
         -> (HTTPResponse.Status, SubmissionAnswer) {
         if let originals = Self.duplicates(try precheck()) { return try await answerDuplicate(originals) }
+        let counts = try takeQuota(for: submissions)
+        defer { quota.release(counts) }
+        let group: SequencedGroup
+        do {
+            group = try await ledger.log.sequencer.submit(submissions.map(\.canonicalBytes))
+        } catch {
+            return try await afterRefusal(error, of: submissions, precheck: precheck)
+        }
+        return (.created, Self.answer(group))
+    }
+
+    /// Counts `submissions` into their departments' shares of the queue and returns the counts to give back; over
+    /// a share, releases their pre-check and throws 429 `department_busy`.
+    func takeQuota(for submissions: [Submission]) throws -> [String: Int] {
         let counts = submissions.reduce(into: [String: Int]()) { $0[$1.department.value, default: 0] += 1 }
         if let (department, waiting) = quota.acquire(counts) {
             ledger.registry.release(submissions)
@@ -109,34 +136,39 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
                            + "entries waiting to be sequenced (limit \(quota.limit) per department); retry later",
                            retryAfter: retryAfter)
         }
-        defer { quota.release(counts) }
-        do {
-            let group = try await ledger.log.sequencer.submit(submissions.map(\.canonicalBytes))
-            return (.created, SubmissionAnswer(
-                checkpoint: String(decoding: group.checkpoint, as: UTF8.self), duplicate: false,
-                entries: group.items.map {
-                    SubmissionAnswer.Entry(index: $0.entry.index, entry: Base64.encode($0.entry.bytes),
-                                           leafHash: $0.leafHash.base64, inclusionProof: $0.inclusionProof.map(\.base64))
-                },
-                treeSize: group.treeSize))
-        } catch let error as RegistryError where error.code == .conflict || error.code == .duplicate {
-            ledger.registry.release(submissions)
-            // Identical submissions raced: the first was admitted by the gate between this one's pre-check and its
-            // own turn (in an earlier batch, or earlier in the same one, then `.duplicate` names its index). The
-            // pre-check sees it now, so this one is a re-send like any other and gets the original entries.
-            if let again = try? precheck(), let originals = Self.duplicates(again) {
-                return try await answerDuplicate(originals)
-            }
-            throw error
-        } catch {
-            // Refused before the gate (503 overloaded, shutting down) or failed there: nothing of this request is
-            // waiting any more, so its pre-check goes too.
-            ledger.registry.release(submissions)
-            throw error
-        }
+        return counts
     }
 
-    private static func duplicates(_ checks: [Registry.Precheck]) -> [UInt64]? {
+    /// The answer for a group the sequencer made durable.
+    static func answer(_ group: SequencedGroup) -> SubmissionAnswer {
+        SubmissionAnswer(
+            checkpoint: String(decoding: group.checkpoint, as: UTF8.self), duplicate: false,
+            entries: group.items.map {
+                SubmissionAnswer.Entry(index: $0.entry.index, entry: Base64.encode($0.entry.bytes),
+                                       leafHash: $0.leafHash.base64, inclusionProof: $0.inclusionProof.map(\.base64))
+            },
+            treeSize: group.treeSize)
+    }
+
+    /// What a request gets whose group the sequencer did not store: nothing of it waits any more, so its pre-check
+    /// is released. Refused before the gate (503 overloaded, shutting down) or failed there, the error is thrown;
+    /// but if identical submissions raced — the first admitted by the gate between this one's pre-check and its
+    /// own turn (in an earlier batch, or earlier in the same one: `.duplicate` names its index) — the pre-check
+    /// sees it now, so this one is a re-send like any other and gets the original entries.
+    func afterRefusal(_ error: any Error, of submissions: [Submission], precheck: () throws -> [Registry.Precheck])
+        async throws -> (HTTPResponse.Status, SubmissionAnswer) {
+        ledger.registry.release(submissions)
+        guard let refusal = error as? RegistryError, refusal.code == .conflict || refusal.code == .duplicate,
+              let again = try? precheck() else {
+            throw error
+        }
+        if let originals = Self.duplicates(again) { return try await answerDuplicate(originals) }
+        // Not a re-send after all (a state conflict): what this second pre-check verified is given up too.
+        ledger.registry.release(zip(submissions, again).filter { $0.1 == .accepted }.map(\.0))
+        throw error
+    }
+
+    static func duplicates(_ checks: [Registry.Precheck]) -> [UInt64]? {
         let indices = checks.compactMap { check -> UInt64? in
             if case .duplicate(let index) = check { return index }
             return nil
@@ -146,7 +178,7 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
 
     /// The original entries with proofs against the current checkpoint; waits (briefly) for the head to cover an
     /// original that is still being made durable by a concurrent request.
-    private func answerDuplicate(_ indices: [UInt64]) async throws -> (HTTPResponse.Status, SubmissionAnswer) {
+    func answerDuplicate(_ indices: [UInt64]) async throws -> (HTTPResponse.Status, SubmissionAnswer) {
         let last = indices.max() ?? 0
         var (head, checkpoint) = ledger.log.snapshot
         let deadline = ContinuousClock.now + .seconds(5)

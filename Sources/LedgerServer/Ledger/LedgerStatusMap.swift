@@ -52,15 +52,15 @@ public struct LedgerStatusMap: Sendable {
     /// file at `sqlitePath` (created when missing), or a map in memory when nil. A map that contradicts the log,
     /// or is ahead of it, is refused (`LedgerServerError.refusedStore` naming `store.statusMap`); a missing or
     /// behind one is filled from the log.
-    static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, logger: Logger,
-                       progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
+    static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, verifiedCapacity: Int,
+                       logger: Logger, progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
         -> (Registry, LedgerStatusMap) {
         let algorithm = identity.hashAlgorithm
         guard let sqlitePath else {
             let recomputed = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
                                                      hasher: MapHasher(algorithm))
             let registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
-                                                     progress: progress)
+                                                     verifiedCapacity: verifiedCapacity, progress: progress)
             logger.info("status map rebuilt in memory from the log", metadata: [
                 "version": "\(recomputed.version)", "root": "\(recomputed.map.root.base64)",
             ])
@@ -82,7 +82,7 @@ public struct LedgerStatusMap: Sendable {
         let registry: Registry
         do {
             registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
-                                                 progress: progress)
+                                                 verifiedCapacity: verifiedCapacity, progress: progress)
             try recomputed.finish(logSize: registry.snapshot.size)
         } catch let error as RegistryError where error.field == "map" || error.field == "record.root" {
             throw LedgerServerError(.refusedStore, field: "store.statusMap", """

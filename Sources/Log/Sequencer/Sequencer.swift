@@ -17,7 +17,8 @@ import Synchronization
 public final class Sequencer: Service, Sendable {
     private struct Pending {
         let payloads: [[UInt8]]
-        let continuation: CheckedContinuation<SequencedGroup, any Error>
+        /// Answers the group's submitter, exactly once.
+        let respond: @Sendable (Result<SequencedGroup, any Error>) -> Void
         let arrival: ContinuousClock.Instant
     }
 
@@ -75,31 +76,64 @@ public final class Sequencer: Service, Sendable {
     /// Throws `LogError` `.overloaded` (queue full), `.shuttingDown`, `.rejected`-style errors from the gate (passed
     /// through unchanged), `.entryTooLarge`, or `.storeFailed`.
     public func submit(_ payloads: [[UInt8]]) async throws -> SequencedGroup {
-        guard !payloads.isEmpty else { throw LogError(.rejected, field: "entries", "a group needs at least one entry") }
-        guard payloads.count <= config.maxGroupEntries else {
-            throw LogError(.rejected, field: "entries",
-                           "a group of \(payloads.count) entries exceeds the limit of \(config.maxGroupEntries)")
-        }
-        return try await withCheckedThrowingContinuation { continuation in
-            enum Outcome { case queued(CheckedContinuation<Void, Never>?), refused(LogError) }
-            let outcome: Outcome = queue.withLock { q in
-                if q.stopping { return .refused(LogError(.shuttingDown, "the sequencer is shutting down")) }
-                if let halted = q.halted { return .refused(LogError(.inconsistent, halted)) }
-                if q.queuedEntries + payloads.count > config.queueLimit {
-                    return .refused(LogError(.overloaded,
-                        "\(q.queuedEntries) entries are waiting (limit \(config.queueLimit)); retry later",
-                        retryAfter: config.retryAfterSeconds))
-                }
-                q.pending.append(Pending(payloads: payloads, continuation: continuation, arrival: .now))
-                q.queuedEntries += payloads.count
+        try await withCheckedThrowingContinuation { continuation in
+            let respond: @Sendable (Result<SequencedGroup, any Error>) -> Void = { continuation.resume(with: $0) }
+            let (refusal, waiter) = queue.withLock { q -> (LogError?, CheckedContinuation<Void, Never>?) in
+                if let refusal = enqueue(payloads, respond: respond, in: &q) { return (refusal, nil) }
                 defer { q.waiter = nil }
-                return .queued(q.waiter)
+                return (nil, q.waiter)
             }
-            switch outcome {
-            case .queued(let waiter): waiter?.resume()
-            case .refused(let error): continuation.resume(throwing: error)
-            }
+            waiter?.resume()
+            if let refusal { respond(.failure(refusal)) }
         }
+    }
+
+    /// Sequences each of `groups` as a group of its own, as if each were `submit`ted in this order by one caller
+    /// right after the other: all are queued together (so they share batches, and the gate sees them in this
+    /// order), and each gets its own outcome — a group refused by the queue limit or by the gate leaves the others
+    /// alone. Returns once every group is durable or refused, the outcomes in the order of `groups`.
+    public func submitEach(_ groups: [[[UInt8]]]) async -> [Result<SequencedGroup, any Error>] {
+        guard !groups.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let outcomes = GroupOutcomes(count: groups.count, continuation: continuation)
+            let (refusals, waiter) = queue.withLock { q -> ([(Int, LogError)], CheckedContinuation<Void, Never>?) in
+                var refusals: [(Int, LogError)] = []
+                for (position, payloads) in groups.enumerated() {
+                    if let refusal = enqueue(payloads, respond: { outcomes.set(position, $0) }, in: &q) {
+                        refusals.append((position, refusal))
+                    }
+                }
+                // The parked loop is woken (and forgotten) only if something was queued for it.
+                guard refusals.count < groups.count else { return (refusals, nil) }
+                defer { q.waiter = nil }
+                return (refusals, q.waiter)
+            }
+            waiter?.resume()
+            for (position, refusal) in refusals { outcomes.set(position, .failure(refusal)) }
+        }
+    }
+
+    /// Queues one group, or says why not (empty, too large, shutting down, halted, queue full). Called with the
+    /// queue's lock held.
+    private func enqueue(_ payloads: [[UInt8]],
+                         respond: @escaping @Sendable (Result<SequencedGroup, any Error>) -> Void,
+                         in q: inout Queue) -> LogError? {
+        guard !payloads.isEmpty else {
+            return LogError(.rejected, field: "entries", "a group needs at least one entry")
+        }
+        guard payloads.count <= config.maxGroupEntries else {
+            return LogError(.rejected, field: "entries",
+                            "a group of \(payloads.count) entries exceeds the limit of \(config.maxGroupEntries)")
+        }
+        if q.stopping { return LogError(.shuttingDown, "the sequencer is shutting down") }
+        if let halted = q.halted { return LogError(.inconsistent, halted) }
+        if q.queuedEntries + payloads.count > config.queueLimit {
+            return LogError(.overloaded, "\(q.queuedEntries) entries are waiting (limit \(config.queueLimit)); "
+                            + "retry later", retryAfter: config.retryAfterSeconds)
+        }
+        q.pending.append(Pending(payloads: payloads, respond: respond, arrival: .now))
+        q.queuedEntries += payloads.count
+        return nil
     }
 
     /// The loop. Returns after a graceful shutdown once everything queued has been sequenced (or failed). With
@@ -239,7 +273,7 @@ public final class Sequencer: Service, Sendable {
                 let failure = LogError(.storeFailed, "the batch was not stored: other writers appended first "
                     + "\(attempt) time(s) (last at index \(start.size): \(error))"
                     + (synced ? "" : ", and the store's new head could not be loaded"))
-                for pending in groups { pending.continuation.resume(throwing: failure) }
+                for pending in groups { pending.respond(.failure(failure)) }
                 return
             }
             logger.info("lost the race to another writer; sequencing the batch again", metadata: [
@@ -274,7 +308,7 @@ public final class Sequencer: Service, Sendable {
             logger.error("batch not stored: no append turn; nothing acknowledged", metadata: ["error": "\(error)"])
             let failure = LogError(.storeFailed, "the batch was not stored: waiting for the append turn failed: "
                 + "\(error)")
-            for pending in batch { pending.continuation.resume(throwing: failure) }
+            for pending in batch { pending.respond(.failure(failure)) }
             return .finished
         }
     }
@@ -303,7 +337,7 @@ public final class Sequencer: Service, Sendable {
                 }
                 try gate?.admit(items.map(\.entry))
             } catch {
-                pending.continuation.resume(throwing: error)
+                pending.respond(.failure(error))
                 continue
             }
             tree.size += UInt64(items.count)
@@ -361,7 +395,7 @@ public final class Sequencer: Service, Sendable {
                 // finds its entry, and the proof can be fetched from the reader later.
                 let failure = LogError(.storeFailed, "stored at \(start.size)..<\(tree.size), but the inclusion "
                     + "proofs could not be computed; ask for the entry again")
-                for (pending, _) in accepted { pending.continuation.resume(throwing: failure) }
+                for (pending, _) in accepted { pending.respond(.failure(failure)) }
                 return .finished
             }
             var next = 0
@@ -370,8 +404,8 @@ public final class Sequencer: Service, Sendable {
                     defer { next += 1 }
                     return SequencedGroup.Item(entry: item.entry, leafHash: item.leaf, inclusionProof: proofs[next])
                 }
-                pending.continuation.resume(returning: SequencedGroup(items: answered, treeSize: tree.size,
-                                                                      checkpoint: checkpoint))
+                pending.respond(.success(SequencedGroup(items: answered, treeSize: tree.size,
+                                                        checkpoint: checkpoint)))
             }
             return .finished
         } catch let error as LogStoreError where error.code == .conflict {
@@ -386,7 +420,7 @@ public final class Sequencer: Service, Sendable {
                 "firstIndex": "\(start.size)", "entries": "\(leafHashes.count)", "error": "\(error)",
             ])
             let failure = LogError(.storeFailed, "the batch at index \(start.size) was not stored: \(error)")
-            for (pending, _) in accepted { pending.continuation.resume(throwing: failure) }
+            for (pending, _) in accepted { pending.respond(.failure(failure)) }
             // An unknown outcome (the append may have failed after its commit): the store is the truth. Take its
             // head and let the gate see whatever entered the log meanwhile.
             await resynchronize(from: start)
@@ -490,5 +524,28 @@ public final class Sequencer: Service, Sendable {
         logger.notice("sequencer resynchronized with the store", metadata: [
             "from": "\(known.size)", "to": "\(head.size)",
         ])
+    }
+}
+
+/// The outcomes of one `Sequencer.submitEach` call, gathered as the loop answers each group; the caller is resumed
+/// once the last one is in.
+private final class GroupOutcomes: Sendable {
+    /// Guards the outcomes so far and how many are still missing; the continuation is resumed outside it.
+    private let state: Mutex<(outcomes: [Result<SequencedGroup, any Error>?], missing: Int)>
+    private let continuation: CheckedContinuation<[Result<SequencedGroup, any Error>], Never>
+
+    init(count: Int, continuation: CheckedContinuation<[Result<SequencedGroup, any Error>], Never>) {
+        state = Mutex((Array(repeating: nil, count: count), count))
+        self.continuation = continuation
+    }
+
+    func set(_ position: Int, _ outcome: Result<SequencedGroup, any Error>) {
+        let done = state.withLock { state -> [Result<SequencedGroup, any Error>]? in
+            guard state.outcomes[position] == nil else { return nil }
+            state.outcomes[position] = outcome
+            state.missing -= 1
+            return state.missing == 0 ? state.outcomes.map { $0! } : nil
+        }
+        if let done { continuation.resume(returning: done) }
     }
 }

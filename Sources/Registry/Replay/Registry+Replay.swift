@@ -15,6 +15,7 @@ extension Registry {
     /// on the way (`RecomputedStatusMap`): the first root that differs fails the replay at its index.
     public static func replay(store: any LogStore, identity: LogIdentity? = nil, chunk: Int = 1_024,
                               statusMap: (any StatusMapKeeper)? = nil,
+                              verifiedCapacity: Int = Registry.verifiedCapacity,
                               progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> Registry {
         let size = try await store.head()?.size ?? 0
         let auditor = RegistryAuditor(identity: identity)
@@ -42,7 +43,7 @@ extension Registry {
             index = end
             progress(index, size)
         }
-        return Registry(state: auditor.state)
+        return Registry(state: auditor.state, verifiedCapacity: verifiedCapacity)
     }
 
     /// Reads `range` and prepares its entries on every core, in order.

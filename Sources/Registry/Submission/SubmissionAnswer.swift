@@ -39,6 +39,11 @@ extension SubmissionAnswer {
     /// The answer's RFC 8785 bytes, written member by member (what `CanonicalJSONEncoder` writes for it, without
     /// building a tree: this runs once per acknowledged request). `SubmissionAnswerTests` holds the two equal.
     public func canonicalBytes() throws(JSONError) -> [UInt8] {
+        try canonicalObject().bytes()
+    }
+
+    /// The answer's members, for an answer that adds its own beside them (a line of a bulk answer).
+    public func canonicalObject() throws(JSONError) -> CanonicalObject {
         var object = CanonicalObject()
         object.set("checkpoint", string: checkpoint)
         object.set("duplicate", canonical: Array((duplicate ? "true" : "false").utf8))
@@ -61,7 +66,7 @@ extension SubmissionAnswer {
         }
         list.append(UInt8(ascii: "]"))
         object.set("entries", canonical: list)
-        return object.bytes()
+        return object
     }
 }
 
