@@ -59,28 +59,28 @@ import Testing
 
     @Test func mixedLines_areAnsweredInOrder_eachAsIfSentAlone_andAllAcceptedAreDurableInOneBatch() async throws {
         try await DevLedgerServer.run { server in
-            // The development ledger holds the genesis and nine departments: the first new entry is index 10.
-            #expect(server.ledger.log.snapshot.head.size == 10)
+            // The development ledger holds the genesis, nine departments and its batches' map roots.
+            let base = server.ledger.log.snapshot.head.size
             let issueA = try server.signExample("license-issue", as: "demo-amr")
             let badSignature = try server.signExample("link-real-estate", as: "demo-bdc")
             let wrongRole = try server.signExample("license-issue", as: "demo-bdc") {
                 $0["uscc"] = .string(Self.holderB)
             }
-            let revokeTooEarly = try Self.revoke(server, Self.holderB, subjectPrev: 11)
+            let revokeTooEarly = try Self.revoke(server, Self.holderB, subjectPrev: Int(base) + 1)
             let issueB = try server.signExample("license-issue", as: "demo-amr") { $0["uscc"] = .string(Self.holderB) }
             let linkA = try server.signExample("link-real-estate", as: "demo-bdc")
-            let revokeB = try Self.revoke(server, Self.holderB, subjectPrev: 11)
+            let revokeB = try Self.revoke(server, Self.holderB, subjectPrev: Int(base) + 1)
             let issueAAgain = try server.signExample("license-issue", as: "demo-amr")
             let lines: [[UInt8]] = [
-                issueA.canonicalBytes,                 // 1: 201 at 10
+                issueA.canonicalBytes,                 // 1: 201 at base
                 Array(#"{"kind":"license.issue","#.utf8), // 2: not JSON
                 Self.tampered(badSignature),           // 3: 401
                 wrongRole.canonicalBytes,              // 4: 403, a link department issuing a license
                 revokeTooEarly.canonicalBytes,         // 5: 404, holder B has no license yet
-                issueB.canonicalBytes,                 // 6: 201 at 11
+                issueB.canonicalBytes,                 // 6: 201 at base + 1
                 [],                                    // 7: empty line
-                linkA.canonicalBytes,                  // 8: 201 at 12
-                revokeB.canonicalBytes,                // 9: 201 at 13, after the issue of line 6
+                linkA.canonicalBytes,                  // 8: 201 at base + 2
+                revokeB.canonicalBytes,                // 9: 201 at base + 3, after the issue of line 6
                 issueAAgain.canonicalBytes,            // 10: 409, holder A's license (line 1) is live
             ]
             let (answer, results) = try await Self.bulk(server, lines)
@@ -91,14 +91,14 @@ import Testing
             #expect(results.map(\.code) == [nil, "invalid", "bad_signature", "forbidden", "not_found", nil,
                                             "empty_line", nil, nil, "conflict"])
             #expect(results[2].field == "signature" && results[6].field == "line")
-            #expect(results.map(\.indices) == [[10], [], [], [], [], [11], [], [12], [13], []])
+            #expect(results.map(\.indices) == [[base], [], [], [], [], [base + 1], [], [base + 2], [base + 3], []])
             #expect(results.filter { $0.status == 201 }.allSatisfy { !$0.duplicate })
 
-            // All four accepted lines went through one batch: one checkpoint covers them all.
-            #expect(Set(results.compactMap(\.treeSize)) == [14])
+            // All four accepted lines went through one batch, closed by its map root: one checkpoint covers them.
+            #expect(Set(results.compactMap(\.treeSize)) == [Int(base) + 5])
             // Durable before the answer: the store holds exactly the answered entries, carrying the lines' bytes.
-            let stored = try await server.ledger.log.store.entries(10..<14)
-            #expect(stored == [10, 11, 12, 13].compactMap { index in results.first { $0.indices == [index] } }
+            let stored = try await server.ledger.log.store.entries(base..<(base + 4))
+            #expect(stored == (base..<(base + 4)).compactMap { index in results.first { $0.indices == [index] } }
                 .flatMap(\.entryBytes))
             let payloads = try stored.map { Array(try LogEntry(bytes: $0).payload) }
             #expect(payloads == [issueA, issueB, linkA, revokeB].map(\.canonicalBytes))
@@ -118,23 +118,26 @@ import Testing
         try await DevLedgerServer.run { server in
             let license = try server.signExample("license-issue", as: "demo-amr").canonicalBytes
             let link = try server.signExample("link-real-estate", as: "demo-bdc").canonicalBytes
+            let base = server.ledger.log.snapshot.head.size
             let (_, first) = try await Self.bulk(server, [license, license, link, license])
             #expect(first.map(\.status) == [201, 200, 201, 200])
-            #expect(first.map(\.indices) == [[10], [10], [11], [10]])
+            #expect(first.map(\.indices) == [[base], [base], [base + 1], [base]])
             #expect(first.map(\.duplicate) == [false, true, false, true])
-            #expect(server.ledger.log.snapshot.head.size == 12)
+            // Two new entries and the batch's map root.
+            let size = server.ledger.log.snapshot.head.size
+            #expect(size == base + 3)
 
             // The whole request again: every line is a re-send, answered with its original entry.
             let (_, again) = try await Self.bulk(server, [license, license, link, license])
             #expect(again.map(\.status) == [200, 200, 200, 200])
-            #expect(again.map(\.indices) == [[10], [10], [11], [10]])
+            #expect(again.map(\.indices) == [[base], [base], [base + 1], [base]])
             #expect(again.allSatisfy { $0.duplicate })
             #expect(again[0].entryBytes == first[0].entryBytes && again[2].entryBytes == first[2].entryBytes)
             // And singly: the single endpoint knows the bulk line's entry.
             let single = try await server.post("/v1/submissions", link)
             #expect(single.status == 200)
-            #expect(try IdempotencyTests.indices(single).indices == [11])
-            #expect(server.ledger.log.snapshot.head.size == 12)
+            #expect(try IdempotencyTests.indices(single).indices == [Int(base) + 1])
+            #expect(server.ledger.log.snapshot.head.size == size)
         }
     }
 
@@ -156,11 +159,12 @@ import Testing
             let link = try server.signExample("link-real-estate", as: "demo-bdc") {
                 $0["holder"] = .string(Self.holderB)
             }
+            let base = server.ledger.log.snapshot.head.size
             let (_, results) = try await Self.bulk(server, [bundle, refusedBundle, link.canonicalBytes])
             #expect(results.map(\.status) == [201, 404, 201])
-            #expect(results.map(\.indices) == [[10, 11], [], [12]])
+            #expect(results.map(\.indices) == [[base, base + 1], [], [base + 2]])
             #expect(results[1].field == "bundle[1].record.holder", "\(results[1].json)")
-            #expect(server.ledger.log.snapshot.head.size == 13)
+            #expect(server.ledger.log.snapshot.head.size == base + 4)
             let other = try await server.client.http.send("GET", "/v1/licenses/91110000802100433B")
             #expect(other.status == 404)
         }
@@ -171,6 +175,7 @@ import Testing
             config.http.bulkMaxLines = 3
             config.http.bodyLimitBytes = 8_192
         }) { server in
+            let base = server.ledger.log.snapshot.head.size
             // The holder's license, then links about it.
             let lines = try [server.signExample("license-issue", as: "demo-amr").canonicalBytes] + (0..<3).map { _ in
                 try server.signExample("link-real-estate", as: "demo-bdc").canonicalBytes
@@ -190,7 +195,7 @@ import Testing
             #expect(try JSONValue.parse(json.body)["error"]?["field"]?.stringValue == "Content-Type")
             let empty = try await server.post("/v1/submissions/bulk", [], contentType: "application/x-ndjson")
             #expect(empty.status == 400)
-            #expect(server.ledger.log.snapshot.head.size == 10)
+            #expect(server.ledger.log.snapshot.head.size == base, "nothing of the refused requests was sequenced")
 
             // At the limit, with CRLF line ends and no newline after the last line: accepted.
             let crlf = Array(lines.prefix(3).map { $0 }.joined(separator: [0x0D, 0x0A]))
@@ -198,7 +203,7 @@ import Testing
             #expect(atLimit.status == 200)
             #expect(atLimit.text.split(separator: "\n").count == 3)
             #expect(!atLimit.text.contains("error"), "\(atLimit.text)")
-            #expect(server.ledger.log.snapshot.head.size == 13)
+            #expect(server.ledger.log.snapshot.head.size == base + 4)
         }
     }
 
@@ -208,14 +213,26 @@ import Testing
             let lines = try [license] + (1..<1_000).map { _ in
                 try server.signExample("link-real-estate", as: "demo-bdc").canonicalBytes
             }
+            let base = server.ledger.log.snapshot.head.size
             let (answer, results) = try await Self.bulk(server, lines)
             #expect(answer.status == 200, "\(answer.text.prefix(300))")
             #expect(results.count == 1_000 && results.allSatisfy { $0.status == 201 })
-            #expect(results.map(\.indices) == (10..<1_010).map { [UInt64($0)] })
-            // One request, four batches of the sequencer's default 256 entries: four checkpoints, not a thousand.
-            #expect(Set(results.compactMap(\.treeSize)) == [266, 522, 778, 1_010])
-            let stored = try await server.ledger.log.store.entries(10..<1_010)
-            #expect(stored == results.flatMap(\.entryBytes))
+            // In line order, each batch of the sequencer's default 256 entries closed by its map root: a handful of
+            // checkpoints, not a thousand, and every line's entry before its checkpoint.
+            let indices = results.flatMap(\.indices)
+            #expect(indices.count == 1_000 && zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 })
+            #expect(indices.first == base)
+            let sizes = Set(results.compactMap(\.treeSize)).sorted()
+            #expect(sizes.count == 4, "\(sizes)")
+            #expect(zip(indices, results.compactMap(\.treeSize)).allSatisfy { UInt64($1) > $0 })
+            let end = UInt64(sizes.last ?? 0)
+            #expect(end == base + 1_000 + UInt64(sizes.count), "1,000 entries and one map root per batch")
+            let stored = try await server.ledger.log.store.entries(base..<end)
+            #expect(indices.map { stored[Int($0 - base)] } == results.flatMap(\.entryBytes))
+            for size in sizes {
+                let closing = try LogEntry(bytes: stored[Int(UInt64(size) - 1 - base)])
+                #expect(String(decoding: closing.payload, as: UTF8.self).contains(#""kind":"map.root""#))
+            }
         }
     }
 
@@ -234,19 +251,21 @@ import Testing
             for (name, submission) in zip(names, submissions) {
                 try Data(submission.canonicalBytes).write(to: URL(fileURLWithPath: folder + "/" + name))
             }
+            let base = server.ledger.log.snapshot.head.size
             let run = try ProgramRun(certledger, ["submit", "--server", url, "--proofs", folder + "/proofs",
                                                   "--verifier-key", "@" + folder + "/checkpoint.vkey"] + names,
                                      directory: folder)
             #expect(run.status == 1, "\(run.output) \(run.errors)")
             let lines = run.output.split(separator: "\n").map(String.init)
-            // One line per accepted file, in order, all proven by the one checkpoint of their shared batch.
+            // One line per accepted file, in order, all proven by the one checkpoint of their shared batch (three
+            // entries and the batch's map root).
             #expect(lines.filter { $0.contains(": entry ") }.map { $0.prefix { $0 != ":" } }
                     == ["issue.json", "link1.json", "link2.json"], "\(run.output)")
-            #expect(lines.contains { $0.hasPrefix("issue.json: entry 10  license.issue") })
-            #expect(lines.contains { $0.hasPrefix("link2.json: entry 12  link.share") })
-            #expect(lines.filter { $0.contains(": entry ") }.allSatisfy { $0.hasSuffix("checkpoint size 13") })
+            #expect(lines.contains { $0.hasPrefix("issue.json: entry \(base)  license.issue") })
+            #expect(lines.contains { $0.hasPrefix("link2.json: entry \(base + 2)  link.share") })
+            #expect(lines.filter { $0.contains(": entry ") }.allSatisfy { $0.hasSuffix("checkpoint size \(base + 4)") })
             #expect(run.errors.contains("forbidden.json: refused: HTTP 403 forbidden"), "\(run.errors)")
-            for index in 10...12 {
+            for index in base...(base + 2) {
                 #expect(FileManager.default.fileExists(atPath: "\(folder)/proofs/\(index).tlog-proof"))
             }
 
@@ -255,11 +274,11 @@ import Testing
             let again = try ProgramRun(certledger, ["submit", "--server", url, "--proofs", folder + "/proofs",
                                                     "--chunk", "2"] + names, directory: folder)
             #expect(again.status == 1)
-            #expect(again.output.contains("issue.json: entry 10  license.issue  (already in the log)"),
+            #expect(again.output.contains("issue.json: entry \(base)  license.issue  (already in the log)"),
                     "\(again.output)")
-            #expect(again.output.contains("link2.json: entry 12  link.share  (already in the log)"))
+            #expect(again.output.contains("link2.json: entry \(base + 2)  link.share  (already in the log)"))
             #expect(again.errors.contains("forbidden.json: refused: HTTP 403 forbidden"))
-            #expect(server.ledger.log.snapshot.head.size == 13)
+            #expect(server.ledger.log.snapshot.head.size == base + 4)
 
             let help = try ProgramRun(certledger, ["submit", "--help"])
             #expect(help.output.contains("/v1/submissions/bulk") && help.output.contains("--chunk"))
@@ -279,11 +298,13 @@ import Testing
             for (name, submission) in zip(names, submissions) {
                 try Data(submission.canonicalBytes).write(to: URL(fileURLWithPath: folder + "/" + name))
             }
+            let base = server.ledger.log.snapshot.head.size
             let run = try ProgramRun(certledger, ["submit", "--server", "http://127.0.0.1:\(server.client.port)",
                                                   "--proofs", folder + "/proofs"] + names, directory: folder)
             #expect(run.status == 0, "\(run.output) \(run.errors)")
             #expect(run.output.split(separator: "\n").filter { $0.contains(": entry ") }.count == 4, "\(run.output)")
-            #expect(server.ledger.log.snapshot.head.size == 14)
+            // Four new entries, in two requests of two after the split: two batches, two map roots.
+            #expect(server.ledger.log.snapshot.head.size == base + 4 + 2)
         }
     }
 }
