@@ -42,7 +42,7 @@ extension Registry {
             index = end
             progress(index, size)
         }
-        return Registry(state: auditor.state)
+        return Registry(state: auditor.state, unclosed: auditor.unclosedStatusMapTouches)
     }
 
     /// Reads `range` and prepares its entries on every core, in order.
