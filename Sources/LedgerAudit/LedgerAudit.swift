@@ -13,8 +13,9 @@ import Registry
 /// checks run ahead on every core while the state machine walks the log in order.
 ///
 /// The Registry state keeps what the verdict needs only, and beyond `memoryValues` values of each kind spills to a
-/// scratch SQLite file in `scratch` (nil: the temporary folder), so memory stays flat however long the ledger is;
-/// 0 keeps it all in memory. A scratch failure is `LedgerAuditError` with no verdict: a state with holes could
+/// scratch SQLite file in `scratch` (nil: the temporary folder), so the state's memory stays flat however long the
+/// ledger is; 0 keeps it all in memory. The recomputed status map is not spilled: it grows with the subjects
+/// (≈ 2.4 nodes, a few hundred bytes, per license, seal and document). A scratch failure is `LedgerAuditError` with no verdict: a state with holes could
 /// report a false integrity failure.
 public enum LedgerAudit {
     /// Verifies `store` as `identity`. `dutyCycle` below 1 makes the run pause between chunks so that it works about

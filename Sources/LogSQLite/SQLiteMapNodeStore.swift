@@ -154,6 +154,39 @@ public final class SQLiteMapNodeStore: VersionedMapNodeStore {
         self.version = next
     }
 
+    /// The nodes of the latest version, in memory (`MirroredMapNodeStore`): one pass over the table in key order,
+    /// each position's last row kept unless it is a tombstone.
+    public func currentNodes() throws -> MemoryMapNodeStore {
+        var memory = MemoryMapNodeStore()
+        var position: (depth: Int64, prefix: [UInt8])?
+        var latest: MapNode?
+        func flush() throws {
+            guard let position, let latest else { return }
+            guard let padded = Hash256(bytes: position.prefix + [UInt8](repeating: 0, count: 32 - position.prefix.count))
+            else { throw LogStoreError(.corrupt, "map node prefix of \(position.prefix.count) bytes") }
+            memory.insert(latest, at: MapNodeID(depth: Int(position.depth), onPathOf: padded))
+        }
+        try db.run("SELECT depth, prefix, key, value_hash, hash FROM map_nodes ORDER BY depth, prefix, version") { row in
+            let depth = row.integer(0)
+            let prefix = row.blob(1)
+            if let current = position, current.depth != depth || current.prefix != prefix {
+                try flush()
+                latest = nil
+            }
+            guard prefix.count <= 32 else { throw LogStoreError(.corrupt, "map node prefix of \(prefix.count) bytes") }
+            position = (depth, prefix)
+            if !row.isNull(2), let key = Hash256(bytes: row.blob(2)), let valueHash = Hash256(bytes: row.blob(3)) {
+                latest = .leaf(key: key, valueHash: valueHash)
+            } else if !row.isNull(4), let hash = Hash256(bytes: row.blob(4)) {
+                latest = .branch(hash)
+            } else {
+                latest = nil
+            }
+        }
+        try flush()
+        return memory
+    }
+
     /// The stored form of a position's prefix: its first ⌈depth/8⌉ bytes.
     static func prefixBytes(_ id: MapNodeID) -> [UInt8] {
         Array(id.prefix.bytes.prefix((id.depth + 7) / 8))

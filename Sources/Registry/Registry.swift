@@ -33,6 +33,9 @@ public final class Registry: SequencingGate, Sendable {
         var consumed: [(Hash256, Verified)] = []
         /// The status-map keys the open batch's admitted groups touched, for its `map.root` (`closeBatch`).
         var touches = StatusMapTouches()
+        /// Keys touched by entries of the log that no `map.root` closed yet (a log written before map roots, or by a
+        /// tool without a batch finisher): the next map root includes them. Kept until a map root is committed.
+        var carried = StatusMapTouches()
         /// The batches closed by `map.root` entries `observe` applied, for the status map (`takeObservedMapRoots`).
         var observedMapRoots: [ObservedMapRoot] = []
     }
@@ -65,8 +68,11 @@ public final class Registry: SequencingGate, Sendable {
     private let capacity: Int
 
     /// A registry over `state` (empty for a new ledger; `replay` builds it from a stored log).
-    public init(state: RegistryState = RegistryState(), verifiedCapacity: Int = Registry.verifiedCapacity) {
-        guarded = Mutex(Guarded(state: state))
+    ///
+    /// `unclosed`: the status-map keys touched by the log's entries after its last `map.root` (from the replay).
+    public init(state: RegistryState = RegistryState(), verifiedCapacity: Int = Registry.verifiedCapacity,
+                unclosed: StatusMapTouches = StatusMapTouches()) {
+        guarded = Mutex(Guarded(state: state, carried: unclosed))
         capacity = max(1, verifiedCapacity)
     }
 
@@ -251,6 +257,7 @@ public final class Registry: SequencingGate, Sendable {
             $0.state.commitBatch()
             $0.consumed.removeAll(keepingCapacity: true)
             $0.touches.removeAll()
+            $0.carried.removeAll()
         }
     }
 
@@ -262,9 +269,10 @@ public final class Registry: SequencingGate, Sendable {
         try guarded.withLock { (guarded: inout Guarded) throws(RegistryError) -> [MapChange] in
             guarded.state.beginBatch()
             try guarded.state.applyMapRoot(at: index)
-            let changes = guarded.touches.changes(in: guarded.state, using: hasher)
+            var touched = guarded.carried
+            touched.formUnion(guarded.touches)
             guarded.touches.removeAll()
-            return changes
+            return touched.changes(in: guarded.state, using: hasher)
         }
     }
 
@@ -300,9 +308,12 @@ public final class Registry: SequencingGate, Sendable {
                 if MapRootRecord.isMapRoot(entry.payload) {
                     if let record = try? MapRootRecord(payload: entry.payload),
                        (try? guarded.state.applyMapRoot(at: entry.index)) != nil {
+                        var touched = guarded.carried
+                        touched.formUnion(guarded.touches)
                         guarded.observedMapRoots.append(ObservedMapRoot(
                             index: entry.index, root: record.root,
-                            changes: guarded.touches.changes(in: guarded.state, using: hasher)))
+                            changes: touched.changes(in: guarded.state, using: hasher)))
+                        guarded.carried.removeAll()
                     }
                     guarded.touches.removeAll()
                 } else if let submission = try? Self.decode(entry, usccExceptions: exceptions),

@@ -246,4 +246,67 @@ import Testing
         }
         #expect(refused?.field == "store.statusMap", "\(String(describing: refused))")
     }
+
+    /// A log whose last entries no map root closed (written by a sequencer without a finisher, as before map roots
+    /// existed): the daemon's first batch closes them too, so its map root is the map of the whole log, and the
+    /// replay with the status map (the audit's check) accepts it.
+    @Test func entriesNoMapRootClosed_areInTheNextBatchsMapRoot() async throws {
+        let fm = FileManager.default
+        let folder = fm.temporaryDirectory.appendingPathComponent("certledger-map-\(UUID())").path
+        defer { try? fm.removeItem(atPath: folder) }
+        let config = DevelopmentLedger.config(folder: folder)
+        try await DevelopmentLedger.createIfMissing(config: config, logger: quietLogger("test"))
+        let signer = try Ed25519NoteSigner(signerKey: String(contentsOfFile: config.resolve(config.keys.checkpoint),
+                                                             encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+        let identity = LogIdentity(origin: signer.name, hashAlgorithm: .sha256, verifier: signer.verifier)
+        // The license and its seal through a sequencer gated by the Registry, but with no finisher.
+        let store = try await SQLiteLogStore.open(path: config.resolve(config.store.sqlite))
+        let registry = try await Registry.replay(store: store, identity: identity)
+        let sequencer = Sequencer(store: store, head: try await TreeHead.load(from: store, identity: identity),
+                                  identity: identity, signer: signer, gate: registry, logger: quietLogger("test"))
+        let key = { (id: String) in
+            try PrivateKey(pem: String(contentsOfFile: DevelopmentLedger.departmentKeyPath(folder: folder, id: id),
+                                       encoding: .utf8))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sequencer.run() }
+            for (name, department) in [("license-issue", "demo-amr"), ("seal-issue", "demo-psb")] {
+                let value = try JSONValue.parse(Array(try Data(contentsOf: DevLedgerServer.examples
+                    .appendingPathComponent(name + ".json"))))
+                let submission = try Submission.sign(kind: SubmissionKind(validating: value["kind"]?.stringValue ?? ""),
+                                                     department: DepartmentID(validating: department),
+                                                     key: key(department), nonce: .random(),
+                                                     recordJSON: value["record"] ?? .null)
+                _ = try registry.precheck(submission)
+                _ = try await sequencer.submit([submission.canonicalBytes])
+            }
+            sequencer.stopIntake()
+            try await group.waitForAll()
+        }
+        await store.close()
+
+        // The daemon's first batch (a link) ends with the map of everything before it.
+        let size = try await StatusMapRestartTests.withOpenLedger(config) { ledger in
+            try await StatusMapRestartTests.submit(ledger, folder: folder, links: 1)
+            return ledger.log.sequencer.head.size
+        }
+        let reopened = try await SQLiteLogStore.open(path: config.resolve(config.store.sqlite))
+        let entries = try await reopened.entries(0..<size).map { try LogEntry(bytes: $0) }
+        let stated = try MapRootRecord(payload: try #require(entries.last).payload).root
+        let document = try #require(try JSONValue.parse(Array(try Data(contentsOf: DevLedgerServer.examples
+            .appendingPathComponent("license-issue.json"))))["record"]?["document"]?["digest"]?.stringValue)
+        let subjects: [StatusMapKey] = [
+            .license(try USCC(StatusMapLedgerTests.license)), .seal(try SealID(validating: StatusMapLedgerTests.seal)),
+            .document(ContentDigest(algorithm: .sha256, digest: try #require(Hash256(hex: document)))),
+        ]
+        #expect(stated == (try StatusMapLedgerTests.referenceRoot(of: Array(entries.dropLast()), subjects: subjects)))
+        #expect(stated != MapHasher.empty)
+        // The audit's check: every map root against the map recomputed from the entries.
+        let auditor = RegistryAuditor(identity: identity)
+        auditor.keepStatusMap(try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
+                                                      hasher: MapHasher()), hasher: MapHasher())
+        for entry in entries { try auditor.visit(entry) }
+        #expect(auditor.mapRoots.compared == auditor.mapRoots.seen && auditor.mapRoots.seen == 3)
+        await reopened.close()
+    }
 }

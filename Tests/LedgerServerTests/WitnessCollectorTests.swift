@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Foundation
 import LedgerClient
 import LedgerCrypto
@@ -30,6 +31,30 @@ import Witness
             let metrics = try await server.client.http.send("GET", "/metrics").text
             #expect(metrics.contains("certledger_witness_up{witness=\"witness-0.example\"} 1"))
             #expect(metrics.contains("certledger_witnessed_size \(witnessed.checkpoint.size)"))
+        }
+    }
+
+    /// With witnesses, a map proof is given at the newest witnessed size, its checkpoint carrying the cosignatures
+    /// the verifying side's policy asks for; a size beyond it is not served yet.
+    @Test func mapProof_isAtTheWitnessedSize_withTheCosignedCheckpoint() async throws {
+        try await WitnessedLedger.run(witnesses: 2, quorum: 2) { ledger in
+            let server = ledger.server
+            let issue = try await server.post("/v1/submissions",
+                                              try server.signExample("license-issue", as: "demo-amr").canonicalBytes)
+            #expect(issue.status == 201)
+            let size = server.ledger.log.snapshot.head.size
+            let witnessed = try #require(try await ledger.witnessedCheckpoint(atLeast: size))
+            let answer = try await server.client.http.send("GET", "/v1/map/proof?key=license:91350100MA2YDE7W7J")
+            #expect(answer.status == 200, "\(answer.text)")
+            let json = try JSONValue.parse(answer.body)
+            #expect(json["size"]?.numberValue == Double(witnessed.checkpoint.size))
+            let note = Array((json["checkpoint"]?.stringValue ?? "").utf8)
+            guard case .witnessed(let cosigned) = ledger.policy.check(note) else {
+                Issue.record("the map proof's checkpoint does not meet the witness policy")
+                return
+            }
+            #expect(cosigned.checkpoint.size == witnessed.checkpoint.size)
+            #expect(json["proof"]?["terminal"]?["key"]?.stringValue != nil, "the license is in the map")
         }
     }
 

@@ -56,6 +56,33 @@ import Testing
         }
     }
 
+    /// The in-memory mirror loaded from the file holds exactly the memory map's nodes (tombstones and older
+    /// versions left out), and updates through it keep file, mirror and memory map on the same root.
+    @Test func mirror_loadsTheLatestVersion_andWritesThrough() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/map.sqlite"
+            var sqlite = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
+            var memory = try SparseMerkleMap(store: MemoryMapNodeStore(), hasher: hasher)
+            let all = batches(seed: 23, count: 40)
+            for (i, batch) in all.prefix(30).enumerated() {
+                try sqlite.update(batch, version: UInt64(i + 1))
+                try memory.update(batch)
+            }
+            let mirror = try MirroredMapNodeStore(file: SQLiteMapNodeStore.open(path: path))
+            #expect(try mirror.file.currentNodes().nodes == memory.store.nodes)
+            var mirrored = try SparseMerkleMap(store: mirror, hasher: hasher)
+            #expect(mirrored.root == memory.root)
+            for (i, batch) in all.suffix(10).enumerated() {
+                try mirrored.update(batch, version: UInt64(31 + i))
+                try memory.update(batch)
+                #expect(mirrored.root == memory.root)
+            }
+            let reopened = try SQLiteMapNodeStore.open(path: path)
+            #expect(try SparseMerkleMap(store: reopened, hasher: hasher).root == memory.root)
+            #expect(try reopened.currentNodes().nodes == memory.store.nodes)
+        }
+    }
+
     @Test func writesThatRewriteHistory_areRefused() async throws {
         try await withTemporaryDirectory { folder in
             let path = folder + "/map.sqlite"

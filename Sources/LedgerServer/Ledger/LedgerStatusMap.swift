@@ -31,7 +31,7 @@ public struct LedgerStatusMap: Sendable {
     }
 
     /// A map over `finisher`'s SQLite store, with history.
-    init(sqlite finisher: StatusMapFinisher<SQLiteMapNodeStore>, hashAlgorithm: HashAlgorithm) {
+    init(sqlite finisher: StatusMapFinisher<MirroredMapNodeStore>, hashAlgorithm: HashAlgorithm) {
         self.finisher = finisher
         self.hashAlgorithm = hashAlgorithm
         keepsHistory = true
@@ -68,10 +68,11 @@ public struct LedgerStatusMap: Sendable {
                                              logger: logger)
             return (registry, LedgerStatusMap(memory: finisher, hashAlgorithm: algorithm))
         }
-        let mapStore: SQLiteMapNodeStore
+        let mapStore: MirroredMapNodeStore
         do {
-            mapStore = FileManager.default.fileExists(atPath: sqlitePath)
+            let file = FileManager.default.fileExists(atPath: sqlitePath)
                 ? try SQLiteMapNodeStore.open(path: sqlitePath) : try SQLiteMapNodeStore.create(path: sqlitePath)
+            mapStore = try MirroredMapNodeStore(file: file)
         } catch {
             throw LedgerServerError(.refusedStore, field: "store.statusMap",
                                     "cannot open the status map \(sqlitePath): \(error)")

@@ -49,6 +49,8 @@ public struct MapNodeWrites: Sendable {
 public protocol VersionedMapNodeStore: MapNodeStore {
     /// The map root recorded for `version`; nil if no batch made that version.
     func root(atVersion version: UInt64) throws -> Hash256?
+    /// A read-only store of an older version.
+    associatedtype View: MapNodeStore
     /// The map as it stood after the latest batch at or before `version`, read-only.
-    func view(atVersion version: UInt64) throws -> Self
+    func view(atVersion version: UInt64) throws -> View
 }

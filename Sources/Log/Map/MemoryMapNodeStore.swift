@@ -48,6 +48,13 @@ public struct MemoryMapNodeStore: MapNodeStore, Sendable {
         }
     }
 
+    /// Puts `node` at `id`: for loading the current version of a persistent map, position by position.
+    public mutating func insert(_ node: MapNode, at id: MapNodeID) {
+        var writes = MapNodeWrites(capacity: 1)
+        writes.set(node, at: id)
+        apply(writes)
+    }
+
     /// Every non-empty subtree by position (built on demand: for tests).
     public var nodes: [MapNodeID: MapNode] {
         var out: [MapNodeID: MapNode] = [:]

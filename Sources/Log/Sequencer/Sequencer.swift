@@ -5,8 +5,9 @@ public import SignedNote
 import Synchronization
 
 /// The single writer of a log (DESIGN.md §6): takes groups of payloads from any number of concurrent submitters,
-/// batches them by size and age, assigns `index`, `prev` and `time`, asks the `SequencingGate`, writes the batch,
-/// its tiles and one signed checkpoint to the store durably, and only then answers every waiter of the batch.
+/// batches them by size and age, assigns `index`, `prev` and `time`, asks the `SequencingGate`, closes the batch with
+/// the `BatchFinisher`'s entry (if there is one), writes the batch, its tiles and one signed checkpoint to the store
+/// durably, and only then answers every waiter of the batch.
 ///
 /// It is a swift-service-lifecycle `Service`: `run()` is the loop; graceful shutdown stops intake, finishes the
 /// queued batches and their checkpoints, then returns. The queue is bounded: a full queue answers `overloaded`.

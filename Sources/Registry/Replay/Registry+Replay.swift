@@ -43,7 +43,8 @@ extension Registry {
             index = end
             progress(index, size)
         }
-        return Registry(state: auditor.state, verifiedCapacity: verifiedCapacity)
+        return Registry(state: auditor.state, verifiedCapacity: verifiedCapacity,
+                        unclosed: auditor.unclosedStatusMapTouches)
     }
 
     /// Reads `range` and prepares its entries on every core, in order.

@@ -31,6 +31,9 @@ public final class RegistryAuditor {
     private var statusMap: (keeper: any StatusMapKeeper, hasher: MapHasher)?
     /// The status-map keys touched since the last `map.root` entry (only while a keeper is set).
     private var touches = StatusMapTouches()
+    /// The status-map keys touched since the last `map.root` entry (empty without a keeper): what the next map root
+    /// must include.
+    public var unclosedStatusMapTouches: StatusMapTouches { touches }
     /// `map.root` entries seen, and how many of them the keeper recomputed and compared.
     public private(set) var mapRoots: (seen: UInt64, compared: UInt64) = (0, 0)
 

@@ -37,6 +37,12 @@ public struct StatusMapTouches: Sendable {
         }
     }
 
+    /// Adds the keys `newer` touched after these (its document values win).
+    public mutating func formUnion(_ newer: StatusMapTouches) {
+        subjects.formUnion(newer.subjects)
+        documents.merge(newer.documents) { _, new in new }
+    }
+
     /// Forgets every touched key (the batch was closed or dropped).
     public mutating func removeAll() {
         subjects.removeAll(keepingCapacity: true)
