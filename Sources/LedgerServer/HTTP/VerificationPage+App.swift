@@ -98,14 +98,23 @@ extension VerificationPage {
         async function fetchText(path, init) {
           let res;
           try { res = await fetch(base + path, Object.assign({ cache: 'no-store' }, init || {})); } catch (e) {
-            throw new Error(t('networkError', e.message));
+            // The browser's own words (e.g. "Failed to fetch") are English whatever the page's language.
+            const error = new Error(t('networkError', t('networkDetail')));
+            error.detail = e.message;
+            throw error;
           }
           const text = await res.text();
           if (!res.ok) {
-            let message = text.slice(0, 300);
-            try { message = JSON.parse(text).error.message; } catch (e) { /* not a JSON error */ }
-            const error = new Error(t('serverError', res.status, message));
+            // The ledger's error code in the page's language; its English message kept as the detail.
+            let code = null, message = text.slice(0, 300);
+            try { const body = JSON.parse(text).error; code = body.code; message = body.message; } catch (e) {
+              /* not a JSON error */
+            }
+            const known = code && T[lang]['srv_' + code] !== undefined;
+            const error = new Error(t('serverError', res.status, known ? t('srv_' + code) : message));
             error.status = res.status;
+            error.serverCode = code;
+            error.detail = known ? message : null;
             throw error;
           }
           return text;
@@ -167,6 +176,7 @@ extension VerificationPage {
             $('verdict').focus();
           } catch (error) {
             $('form-error').textContent = error.message;
+            $('form-error').title = error.detail || '';
           } finally {
             $('go').disabled = false;
             $('go').textContent = t('verify');
