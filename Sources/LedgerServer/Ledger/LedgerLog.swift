@@ -38,9 +38,11 @@ public struct LedgerLog: Sendable {
         self.store = store
         self.witnessing = witnessing
         self.identity = identity
-        self.writes = StoreWriteMonitor(wrapping: store, published: published, logger: logger)
+        let writes = StoreWriteMonitor(wrapping: store, published: published, logger: logger)
+        self.writes = writes
         self.sequencer = Sequencer(store: writes, head: head, identity: identity, signer: signer, gate: gate,
-                                   finisher: finisher, config: config, sharing: sharing, logger: logger)
+                                   finisher: finisher.map { MonitoredFinisher(base: $0, monitor: writes) },
+                                   config: config, sharing: sharing, logger: logger)
         let empty = try Checkpoint(origin: identity.origin, size: 0,
                                    rootHash: MerkleHasher(identity.hashAlgorithm).emptyRoot())
         self.emptyCheckpoint = try SignedCheckpoint.sign(empty, with: signer).bytes

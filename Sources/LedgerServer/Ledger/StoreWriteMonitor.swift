@@ -81,7 +81,12 @@ public final class StoreWriteMonitor: LogStore {
     }
 
     private func failed(_ error: any Error, batch: LogBatch) {
-        let text = "\(error)"
+        failed("\(error)", durableSize: batch.firstIndex)
+    }
+
+    /// A write of the ledger's that failed outside the log store's append (the status map's file), counted as the
+    /// store's: the same degraded state, log lines and metrics, ended by the next successful batch.
+    func failed(_ text: String, durableSize: UInt64) {
         let now = ContinuousClock.now
         enum Say { case started, reminder(Failure, Duration), nothing }
         let say: Say = state.withLock { s in
@@ -102,7 +107,7 @@ public final class StoreWriteMonitor: LogStore {
         case .started:
             logger.critical("""
                 the log store refuses writes: \(Self.diagnosis(text)). Submissions are answered 503 and nothing \
-                is acknowledged; reads keep serving the last durable checkpoint (size \(batch.firstIndex)). \
+                is acknowledged; reads keep serving the last durable checkpoint (size \(durableSize)). \
                 Writing resumes by itself once the store accepts a batch again. Store error: \(text)
                 """)
         case .reminder(let failure, let elapsed):
@@ -169,4 +174,33 @@ extension StoreWriteMonitor: AppendTurnStore {
             try await body(AppendTurn { batch in try await self.watched(batch) { try await turn.append(batch) } })
         }
     }
+}
+
+/// A batch finisher whose storage (the status map's file) is watched with the log store's appends: a batch it cannot
+/// finish, or writes it keeps for later after a batch was stored, turn the ledger degraded exactly as a refused
+/// append does (`/healthz`, `/metrics`, one log line per outage). Submissions get 503 either way.
+struct MonitoredFinisher: BatchFinisher {
+    let base: any BatchFinisher
+    let monitor: StoreWriteMonitor
+
+    func finish(_ entries: [LogEntry], closingIndex: UInt64) throws -> [UInt8] {
+        do { return try base.finish(entries, closingIndex: closingIndex) } catch {
+            monitor.failed("\(error)", durableSize: closingIndex - UInt64(entries.count))
+            throw error
+        }
+    }
+
+    func commit() {
+        base.commit()
+        if let failure = base.writeFailure { monitor.failed(failure, durableSize: 0) }
+    }
+
+    func abort() { base.abort() }
+
+    func observe(_ entries: [LogEntry]) {
+        base.observe(entries)
+        if let failure = base.writeFailure { monitor.failed(failure, durableSize: 0) }
+    }
+
+    var writeFailure: String? { base.writeFailure }
 }

@@ -20,4 +20,12 @@ public protocol BatchFinisher: Sendable {
     func abort()
     /// Entries in the log that this sequencer did not write, in log order, after the gate observed them.
     func observe(_ entries: [LogEntry])
+    /// Why the finisher's own storage is refusing what it keeps right now (its writes wait to be tried again, and
+    /// the next `finish` fails while they do); nil while it writes.
+    var writeFailure: String? { get }
+}
+
+extension BatchFinisher {
+    /// A finisher that keeps nothing of its own never fails to write it.
+    public var writeFailure: String? { nil }
 }

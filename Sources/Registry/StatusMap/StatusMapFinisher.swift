@@ -27,6 +27,8 @@ public final class StatusMapFinisher<Store: MapNodeStore>: BatchFinisher, Sendab
         var unobserved: [Registry.ObservedMapRoot] = []
         /// Set when another writer's map root disagreed with the map: nothing more is closed.
         var broken: String?
+        /// The store's latest refusal while writes wait to be tried again; nil once the map is caught up.
+        var writeFailure: String?
     }
 
     private let registry: Registry
@@ -81,6 +83,8 @@ public final class StatusMapFinisher<Store: MapNodeStore>: BatchFinisher, Sendab
         }
     }
 
+    public var writeFailure: String? { state.withLock { $0.writeFailure } }
+
     public func abort() {
         state.withLock { $0.pending = nil }
     }
@@ -108,6 +112,16 @@ public final class StatusMapFinisher<Store: MapNodeStore>: BatchFinisher, Sendab
     /// store that refuses a write (a full disk) stops the catch-up where it is, to be tried again, and throws; a
     /// disagreeing root sets `broken` for good.
     private static func catchUp(_ state: inout State) throws {
+        do {
+            try applyWaiting(&state)
+            state.writeFailure = nil
+        } catch {
+            if state.broken == nil { state.writeFailure = "the status map's store refuses writes: \(error)" }
+            throw error
+        }
+    }
+
+    private static func applyWaiting(_ state: inout State) throws {
         while let first = state.unwritten.first {
             try state.map.apply(first.writes)
             state.version = first.version
