@@ -81,7 +81,7 @@ public final class ChildProcess: @unchecked Sendable {
             }
             guard process.isRunning else {
                 // Its last words may still be in the pipe.
-                stdout.waitForEnd(timeout: .seconds(2))
+                drain()
                 if let line = stdout.lines.first(where: { line in prefixes.contains { line.hasPrefix($0) } }) {
                     return line
                 }
@@ -109,7 +109,7 @@ public final class ChildProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         markReaped()
-        stdout.waitForEnd(timeout: .seconds(2))
+        drain()
         return process.terminationStatus
     }
 
@@ -125,7 +125,7 @@ public final class ChildProcess: @unchecked Sendable {
         send(SIGKILL)
         process.waitUntilExit()
         markReaped()
-        stdout.waitForEnd(timeout: .seconds(2))
+        drain()
     }
 
     /// SIGTERM and wait: the graceful path.
@@ -133,8 +133,15 @@ public final class ChildProcess: @unchecked Sendable {
         send(SIGTERM)
         process.waitUntilExit()
         markReaped()
-        stdout.waitForEnd(timeout: .seconds(2))
+        drain()
         return process.terminationStatus
+    }
+
+    /// Once the child has ended: everything it wrote to either pipe has been read (at most a moment's wait), so
+    /// `standardOutput`, `standardError` and `takeLines()` hold its last words.
+    private func drain() {
+        stdout.waitForEnd(timeout: .seconds(2))
+        stderr.waitForEnd(timeout: .seconds(2))
     }
 
     private var name: String { process.executableURL?.lastPathComponent ?? "child process" }

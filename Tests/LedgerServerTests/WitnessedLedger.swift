@@ -89,9 +89,9 @@ struct WitnessedLedger {
         }
     }
 
-    /// Polls `/checkpoint` until it carries a witnessed checkpoint of at least `size` (10 s at most).
+    /// Polls `/checkpoint` until it carries a witnessed checkpoint of at least `size` (30 s at most: a loaded machine).
     func witnessedCheckpoint(atLeast size: UInt64) async throws -> WitnessedCheckpoint? {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             let answer = try await server.client.http.send("GET", "/checkpoint")
             if answer.status == 200, case .witnessed(let witnessed) = policy.check(answer.body),
