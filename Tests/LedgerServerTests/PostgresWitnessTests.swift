@@ -14,21 +14,7 @@ import Witness
 @Suite(.serialized) struct PostgresWitnessTests {
     @Test func twoDaemonsOnOneLedger_witnessedByTheSameWitnesses_bothServeTheFinalTreeWitnessed() async throws {
         try await PostgresTestLedger.with(followIntervalMilliseconds: 100) { ledger in
-            let logKey = try String(contentsOfFile: ledger.folder + "/checkpoint.vkey", encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            let logVerifier = try Ed25519NoteVerifier(verifierKey: logKey)
-            var witnesses: [Witness] = []
-            var members: [WitnessPolicy.Member] = []
-            for index in 0..<2 {
-                let directory = WitnessDirectory(path: ledger.folder + "/witness-\(index)")
-                let verifier = try await directory.create(name: "witness-\(index).example")
-                let store = try await WitnessStore.open(path: directory.statePath)
-                _ = try await store.addLog(origin: logVerifier.name, verifier: logVerifier)
-                await store.close()
-                witnesses.append(try await Witness.open(directory: directory, logger: quietLogger("witness")))
-                members.append(WitnessPolicy.Member(label: "department-\(index)", verifier: verifier))
-            }
-            let policy = try WitnessPolicy(logVerifier: logVerifier, witnesses: members, quorum: 2)
+            let (witnesses, policy) = try await makeWitnesses(2, quorum: 2, folder: ledger.folder)
             do {
                 try await Self.run(ledger, witnesses: witnesses, policy: policy)
             } catch {

@@ -28,22 +28,7 @@ struct WitnessedLedger {
         config.listen.port = 0
         let logger = quietLogger("test")
         try await DevelopmentLedger.createIfMissing(config: config, logger: logger)
-        let logKey = try String(contentsOfFile: config.resolve("checkpoint.vkey"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let logVerifier = try Ed25519NoteVerifier(verifierKey: logKey)
-
-        var witnesses: [Witness] = []
-        var members: [WitnessPolicy.Member] = []
-        for index in 0..<count {
-            let directory = WitnessDirectory(path: folder + "/witness-\(index)")
-            let verifier = try await directory.create(name: "witness-\(index).example")
-            let store = try await WitnessStore.open(path: directory.statePath)
-            _ = try await store.addLog(origin: logVerifier.name, verifier: logVerifier)
-            await store.close()
-            witnesses.append(try await Witness.open(directory: directory, logger: quietLogger("witness")))
-            members.append(WitnessPolicy.Member(label: "department-\(index)", verifier: verifier))
-        }
-        let policy = try WitnessPolicy(logVerifier: logVerifier, witnesses: members, quorum: quorum)
+        let (witnesses, policy) = try await makeWitnesses(count, quorum: quorum, folder: folder)
         do {
             let result = try await run(folder: folder, config: config, policy: policy, witnesses: witnesses,
                                        quorum: quorum, down: down, configure: configure, prepare: prepare, body)
@@ -102,6 +87,26 @@ struct WitnessedLedger {
         }
         return nil
     }
+}
+
+/// `count` new C2SP witnesses in `folder/witness-N`, each following the ledger whose checkpoint key is
+/// `folder/checkpoint.vkey`, and the verifying side's policy over them with `quorum`. The caller closes them.
+func makeWitnesses(_ count: Int, quorum: Int, folder: String) async throws -> ([Witness], WitnessPolicy) {
+    let logKey = try String(contentsOfFile: folder + "/checkpoint.vkey", encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    let logVerifier = try Ed25519NoteVerifier(verifierKey: logKey)
+    var witnesses: [Witness] = []
+    var members: [WitnessPolicy.Member] = []
+    for index in 0..<count {
+        let directory = WitnessDirectory(path: folder + "/witness-\(index)")
+        let verifier = try await directory.create(name: "witness-\(index).example")
+        let store = try await WitnessStore.open(path: directory.statePath)
+        _ = try await store.addLog(origin: logVerifier.name, verifier: logVerifier)
+        await store.close()
+        witnesses.append(try await Witness.open(directory: directory, logger: quietLogger("witness")))
+        members.append(WitnessPolicy.Member(label: "department-\(index)", verifier: verifier))
+    }
+    return (witnesses, try WitnessPolicy(logVerifier: logVerifier, witnesses: members, quorum: quorum))
 }
 
 /// Runs `witnesses` on free ports of 127.0.0.1 for the duration of `body`, which gets each one's port by its

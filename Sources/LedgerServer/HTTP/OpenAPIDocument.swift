@@ -519,14 +519,7 @@ enum OpenAPIDocument {
                 treeSize: {type: integer}
                 entries:
                   type: array
-                  items:
-                    type: object
-                    required: [index, entry, leafHash, inclusionProof]
-                    properties:
-                      index: {type: integer}
-                      entry: {type: string, contentEncoding: base64}
-                      leafHash: {type: string, contentEncoding: base64}
-                      inclusionProof: {type: array, items: {type: string, contentEncoding: base64}}
+                  items: {$ref: '#/components/schemas/SequencedEntry'}
             BulkResult:
               type: object
               required: [line, status]
@@ -538,33 +531,29 @@ enum OpenAPIDocument {
                 treeSize: {type: integer}
                 entries:
                   type: array
-                  items:
-                    type: object
-                    required: [index, entry, leafHash, inclusionProof]
-                    properties:
-                      index: {type: integer}
-                      entry: {type: string, contentEncoding: base64}
-                      leafHash: {type: string, contentEncoding: base64}
-                      inclusionProof: {type: array, items: {type: string, contentEncoding: base64}}
-                error:
-                  type: object
-                  required: [code, message]
-                  properties:
-                    code: {type: string}
-                    message: {type: string}
-                    field: {type: string}
+                  items: {$ref: '#/components/schemas/SequencedEntry'}
+                error: {$ref: '#/components/schemas/ErrorDetail'}
                 retryAfter: {type: integer}
+            SequencedEntry:
+              type: object
+              required: [index, entry, leafHash, inclusionProof]
+              properties:
+                index: {type: integer}
+                entry: {type: string, contentEncoding: base64}
+                leafHash: {type: string, contentEncoding: base64}
+                inclusionProof: {type: array, items: {type: string, contentEncoding: base64}}
+            ErrorDetail:
+              type: object
+              required: [code, message]
+              properties:
+                code: {type: string}
+                message: {type: string}
+                field: {type: string}
             Error:
               type: object
               required: [error]
               properties:
-                error:
-                  type: object
-                  required: [code, message]
-                  properties:
-                    code: {type: string}
-                    message: {type: string}
-                    field: {type: string}
+                error: {$ref: '#/components/schemas/ErrorDetail'}
           responses:
             Error:
               description: >-
