@@ -4,8 +4,10 @@ import LedgerClient
 import LedgerCrypto
 import LedgerServer
 import Log
+import Registry
 import LogStoreContract
 import SignedNote
+import Synchronization
 import Testing
 import Witness
 
@@ -80,6 +82,45 @@ import Witness
                                                                     treeSize: body.treeSize, proof: proof,
                                                                     rootHash: witnessed.checkpoint.rootHash)
             #expect(verdict.isValid)
+        }
+    }
+
+    /// Under ingest the state runs ahead of the witnesses: a question whose subjects did not change after the newest
+    /// witnessed checkpoint is answered at that size, proven against the cosigned checkpoint and the status map of
+    /// that size; a question about a subject that changed after it waits for the witnesses, then says "retry".
+    @Test func verify_isAnsweredAtTheWitnessedSize_forSubjectsUnchangedSinceIt() async throws {
+        let kept = Mutex<[Witness]>([])
+        try await WitnessedLedger.run(witnesses: 2, quorum: 2, prepare: { _, witnesses in
+            kept.withLock { $0 = witnesses }
+        }) { ledger in
+            let server = ledger.server
+            let issue = try await server.post("/v1/submissions",
+                                              try server.signExample("license-issue", as: "demo-amr").canonicalBytes)
+            #expect(issue.status == 201)
+            let witnessedSize = server.ledger.log.snapshot.head.size
+            _ = try #require(try await ledger.witnessedCheckpoint(atLeast: witnessedSize))
+            // The witnesses stop cosigning (their state files closed); the ledger goes on.
+            for witness in kept.withLock({ $0 }) { await witness.close() }
+            let seal = try await server.post("/v1/submissions",
+                                             try server.signExample("seal-issue", as: "demo-psb").canonicalBytes)
+            #expect(seal.status == 201)
+            #expect(server.ledger.log.snapshot.head.size > witnessedSize)
+            let vkey = try String(contentsOfFile: ledger.folder + "/checkpoint.vkey", encoding: .utf8)
+            let check = try VerifierAnswerCheck(verifierKey: vkey.trimmingCharacters(in: .whitespacesAndNewlines))
+            for question in [#"{"subject":"license","uscc":"91350100MA2YDE7W7J"}"#,
+                             #"{"subject":"license","uscc":"91350200MA8RKN3QXH"}"#] {
+                let answer = try await server.post("/v1/verify", Array(question.utf8))
+                #expect(answer.status == 200, "\(answer.text)")
+                let checked = try check.check(answer.body)
+                #expect(checked.answer.treeSize == witnessedSize)
+                guard case .witnessed = ledger.policy.check(Array(checked.answer.checkpoint.utf8)) else {
+                    Issue.record("the answer's checkpoint must carry the witnesses' quorum")
+                    continue
+                }
+            }
+            // The seal was issued after the witnessed size: no witnessed checkpoint covers it yet.
+            let sealAnswer = try await server.post("/v1/verify", Array(#"{"subject":"seal","sealId":"35010020260001"}"#.utf8))
+            #expect(sealAnswer.status == 404 && sealAnswer.text.contains("retry"), "\(sealAnswer.text)")
         }
     }
 

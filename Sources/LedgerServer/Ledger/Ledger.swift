@@ -21,11 +21,10 @@ public struct Ledger: Sendable {
         self.log = log
         self.registry = registry
         self.statusMap = statusMap
-        // With witnesses, answers are proven against the witnessed checkpoint of the state's size only.
+        // With witnesses, answers are proven against the newest witnessed checkpoint only.
         let witnessing = log.witnessing
-        let witnessedOfSize: @Sendable (UInt64) -> [UInt8]? = { size in
-            guard let witnessed = witnessing.witnessed, witnessed.checkpoint.size == size else { return nil }
-            return witnessed.note
+        let witnessedOfSize: @Sendable () -> (size: UInt64, note: [UInt8])? = {
+            witnessing.witnessed.map { ($0.checkpoint.size, $0.note) }
         }
         var prover: Verifier.StatusMapProver?
         if let statusMap {

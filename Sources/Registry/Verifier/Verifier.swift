@@ -13,10 +13,12 @@ public struct Verifier: Sendable {
     public let receiptKey: PrivateKey
     /// Proven entries and checkpoints by tree size: immutable facts, read once.
     let cache = ProofCache()
-    /// For a ledger with witnesses: the witnessed checkpoint (the log's signature and a quorum of cosignatures) of
-    /// exactly a size, when one is known. Answers are then proven against it and never against the store's own
-    /// checkpoint; with none of the state's size the question gets `RegistryError.notFound` ("retry").
-    let witnessedCheckpoint: (@Sendable (UInt64) -> [UInt8]?)?
+    /// For a ledger with witnesses: the newest witnessed checkpoint (the log's signature and a quorum of
+    /// cosignatures), with its size. Answers are then proven against it and never against the store's own
+    /// checkpoint: at the state's size when it is witnessed, else at the witnessed size when nothing about the
+    /// question's subjects came after it (with a status map that keeps that size); otherwise the question gets
+    /// `RegistryError.notFound` ("retry").
+    let witnessedCheckpoint: (@Sendable () -> (size: UInt64, note: [UInt8])?)?
     /// The status map's proof of a tree key and its root as the map stood at a tree size; nil when the map holds
     /// no version of that size (yet, or any more). Without it answers carry no `statusMap`, which checkers refuse:
     /// only tests of the answer's other parts build a verifier without one.
@@ -27,7 +29,8 @@ public struct Verifier: Sendable {
     public typealias StatusMapProver = @Sendable (Hash256, UInt64) throws -> (proof: MapProof, root: Hash256)?
 
     public init(registry: Registry, reader: LogReader, receiptKey: PrivateKey,
-                witnessedCheckpoint: (@Sendable (UInt64) -> [UInt8]?)? = nil, statusMap: StatusMapProver? = nil) {
+                witnessedCheckpoint: (@Sendable () -> (size: UInt64, note: [UInt8])?)? = nil,
+                statusMap: StatusMapProver? = nil) {
         self.registry = registry
         self.reader = reader
         self.receiptKey = receiptKey
@@ -52,9 +55,24 @@ public struct Verifier: Sendable {
         try Self.validate(question)
         let asOf = try question.asOf ?? CalendarDate(validating: String(now.rfc3339.prefix(10)))
         for _ in 0..<20 {
-            let (decision, size, ledger, subjects) = try registry.read { state in
+            let (decision, current, ledger, subjects, lastChange) = try registry.read { state in
                 (state.decide(question, asOf: asOf), state.committedSize, state.ledger,
-                 Self.mapSubjects(question, in: state))
+                 Self.mapSubjects(question, in: state), Self.lastChange(question, in: state))
+            }
+            // The size the answer is proven at: the state's, or with witnesses the newest witnessed one.
+            var size = current
+            var witnessedNote: [UInt8]?
+            if let witnessedCheckpoint {
+                // Nothing about the subjects after the witnessed size: the state there decided the same, from the
+                // same entries, and the map held the same values for them.
+                if let witnessed = witnessedCheckpoint(), witnessed.size > 0, witnessed.size <= current,
+                   witnessed.size == current || (statusMap != nil && lastChange.map { $0 < witnessed.size } ?? true) {
+                    size = witnessed.size
+                    witnessedNote = witnessed.note
+                } else {
+                    throw RegistryError(.notFound, field: "checkpoint", "no witnessed checkpoint covers the ledger's "
+                                        + "state about this question yet (its size is \(current)); retry shortly")
+                }
             }
             guard let ledger, size > 0 else {
                 throw RegistryError(.notFound, "the ledger has no genesis yet: nothing can be verified")
@@ -74,11 +92,7 @@ public struct Verifier: Sendable {
                 }
                 mapProofs = proven
             }
-            if let witnessedCheckpoint {
-                guard let note = witnessedCheckpoint(size) else {
-                    throw RegistryError(.notFound, field: "checkpoint", "no witnessed checkpoint of the ledger's "
-                                        + "current size \(size) yet; retry shortly")
-                }
+            if let note = witnessedNote {
                 let text = String(decoding: note, as: UTF8.self)
                 return try await answer(question, asOf: asOf, now: now, decision: decision, size: size,
                                         mapProofs: mapProofs, checkpoint: ProofCache.Written(
@@ -177,6 +191,29 @@ public struct Verifier: Sendable {
             guard let seal = state.seal(sealId) else { return [subject(.seal(sealId))] }
             return [subject(.seal(sealId)), subject(.license(seal.holder))]
         }
+    }
+
+    /// The newest entry about any subject the question reads (its history's last entry), nil when none exists.
+    static func lastChange(_ question: VerifierQuestion, in state: RegistryState) -> UInt64? {
+        var indices: [UInt64] = []
+        func license(_ uscc: USCC) {
+            if let license = state.license(uscc) { indices.append(license.lastIndex) }
+        }
+        switch question.subject {
+        case .license:
+            if let uscc = question.uscc { license(uscc) }
+        case .document:
+            if let digest = question.document, let ref = state.document(digest) {
+                indices.append(ref.index)
+                license(ref.uscc)
+            }
+        case .seal:
+            if let sealId = question.sealId, let seal = state.seal(sealId) {
+                indices.append(seal.lastIndex)
+                license(seal.holder)
+            }
+        }
+        return indices.max()
     }
 
     /// The map proofs of `subjects` at `size`, all against one root; nil when the map has no version `size`.
