@@ -79,7 +79,7 @@ extension SubmissionController {
     private func precheckLines(_ body: [UInt8], _ lines: [Range<Int>]) async -> [BulkLine] {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         return await withTaskGroup(of: (Int, BulkLine).self) { group in
-            var outcomes = [BulkLine](repeating: .duplicate([]), count: lines.count)
+            var outcomes = [BulkLine](repeating: .duplicate([], []), count: lines.count)
             var next = 0
             func start() {
                 guard next < lines.count else { return }
@@ -114,7 +114,9 @@ extension SubmissionController {
                 let submission = try Submission(json: value, usccExceptions: exceptions)
                 group = BulkLine.Group(submissions: [submission]) { [try registry.precheck(submission)] }
             }
-            if let originals = Self.duplicates(try group.precheck()) { return .duplicate(originals) }
+            if let originals = Self.duplicates(try group.precheck()) {
+                return .duplicate(originals, group.submissions)
+            }
             return .verified(group)
         } catch {
             return .failed(APIError(error))
@@ -151,9 +153,9 @@ extension SubmissionController {
             }
         }
         for (position, line) in outcomes.enumerated() {
-            guard case .duplicate(let originals) = line else { continue }
+            guard case .duplicate(let originals, let submissions) = line else { continue }
             do {
-                let (status, answer) = try await answerDuplicate(originals)
+                let (status, answer) = try await answerDuplicate(originals, of: submissions)
                 outcomes[position] = .answered(status, answer)
             } catch {
                 outcomes[position] = .failed(APIError(error))
@@ -173,8 +175,8 @@ enum BulkLine: Sendable {
 
     /// Refused: the error object the single endpoint would answer.
     case failed(APIError)
-    /// Every submission of the line is in the log already, at these indices.
-    case duplicate([UInt64])
+    /// Every submission of the line is in the log already (or on its way), at these indices.
+    case duplicate([UInt64], [Submission])
     /// Pre-checked and waiting for the sequencer.
     case verified(Group)
     /// The single endpoint's answer and status.

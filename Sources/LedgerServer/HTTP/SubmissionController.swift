@@ -114,7 +114,9 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     private func sequence(_ submissions: [Submission],
                           precheck: () throws -> [Registry.Precheck]) async throws
         -> (HTTPResponse.Status, SubmissionAnswer) {
-        if let originals = Self.duplicates(try precheck()) { return try await answerDuplicate(originals) }
+        if let originals = Self.duplicates(try precheck()) {
+            return try await answerDuplicate(originals, of: submissions)
+        }
         let counts = try takeQuota(for: submissions)
         defer { quota.release(counts) }
         let group: SequencedGroup
@@ -162,7 +164,7 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
               let again = try? precheck() else {
             throw error
         }
-        if let originals = Self.duplicates(again) { return try await answerDuplicate(originals) }
+        if let originals = Self.duplicates(again) { return try await answerDuplicate(originals, of: submissions) }
         // Not a re-send after all (a state conflict): what this second pre-check verified is given up too.
         ledger.registry.release(zip(submissions, again).filter { $0.1 == .accepted }.map(\.0))
         throw error
@@ -178,23 +180,27 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
 
     /// The original entries with proofs against the current checkpoint; waits (briefly) for the head to cover an
     /// original that is still being made durable by a concurrent request.
-    func answerDuplicate(_ indices: [UInt64]) async throws -> (HTTPResponse.Status, SubmissionAnswer) {
+    func answerDuplicate(_ indices: [UInt64], of submissions: [Submission]) async throws
+        -> (HTTPResponse.Status, SubmissionAnswer) {
         let last = indices.max() ?? 0
-        var (head, checkpoint) = ledger.log.snapshot
-        let deadline = ContinuousClock.now + .seconds(5)
-        while head.size <= last {
-            guard ContinuousClock.now < deadline else {
-                throw APIError(.serviceUnavailable, code: "in_flight", "the original of this re-send (index \(last)) "
-                               + "is not durable yet; retry", retryAfter: 1)
-            }
-            try await Task.sleep(for: .milliseconds(5))
-            (head, checkpoint) = ledger.log.snapshot
+        // The original may still be on its way to the disk (sent concurrently): the head that covers it is awaited,
+        // published by the sequencer with its checkpoint, never polled for.
+        guard let head = await ledger.log.sequencer.head(atLeast: last + 1, timeout: .seconds(5)) else {
+            throw APIError(.serviceUnavailable, code: "in_flight", "the original of this re-send (index \(last)) "
+                           + "is not durable yet; retry", retryAfter: 1)
         }
+        let checkpoint = head.checkpoint
         let reader = ledger.log.reader
         let hasher = MerkleHasher(ledger.log.identity.hashAlgorithm)
         var entries: [SubmissionAnswer.Entry] = []
-        for index in indices {
+        for (index, submission) in zip(indices, submissions) {
             let entry = try await reader.entry(at: index, treeSize: head.size)
+            // The index came from the pre-check while the original was in flight: if its batch failed after all,
+            // another entry took the index. Only the original itself is ever answered.
+            guard entry.payload.elementsEqual(submission.canonicalBytes) else {
+                throw APIError(.serviceUnavailable, code: "in_flight", "the original of this re-send was not stored "
+                               + "(entry \(index) is another submission); send it again", retryAfter: 1)
+            }
             let proof = try await reader.inclusionProof(index: index, size: head.size, treeSize: head.size)
             entries.append(SubmissionAnswer.Entry(index: index, entry: Base64.encode(entry.bytes),
                                                   leafHash: hasher.leafHash(entry.bytes).base64,

@@ -48,8 +48,9 @@ public final class Sequencer: Service, Sendable {
     private let logger: Logger
     /// Guards the submission queue: submitters append, the loop takes. Never held across an `await`.
     private let queue = Mutex(Queue())
-    /// The tree as last committed. Only the loop writes it (after a durable append); readers take snapshots.
-    private let committed: Mutex<TreeHead>
+    /// The tree as last committed, its checkpoint with it. Only the loop publishes it (after a durable append, once
+    /// the gate and the finisher hold the batch); readers take it whole, or await a size.
+    private let committed: Published<TreeHead>
 
     /// Creates a sequencer over a store whose head was loaded and checked by `TreeHead.load(from:identity:)`.
     public init(
@@ -60,7 +61,7 @@ public final class Sequencer: Service, Sendable {
     ) {
         precondition(signer.name == identity.origin, "the checkpoint key's name must be the log's origin")
         self.store = store
-        self.committed = Mutex(head)
+        self.committed = Published(head)
         self.identity = identity
         self.signer = signer
         self.gate = gate
@@ -71,7 +72,12 @@ public final class Sequencer: Service, Sendable {
     }
 
     /// The last durable tree head.
-    public var head: TreeHead { committed.withLock { $0 } }
+    public var head: TreeHead { committed.value }
+
+    /// The first durable head of at least `size` entries (the current one if it is), or nil after `timeout`.
+    public func head(atLeast size: UInt64, timeout: Duration) async -> TreeHead? {
+        await committed.wait(timeout: timeout) { $0.size >= size }
+    }
 
     /// Sequences one group atomically at consecutive indices and returns once it is durable.
     /// Throws `LogError` `.overloaded` (queue full), `.shuttingDown`, `.rejected`-style errors from the gate (passed
@@ -386,11 +392,11 @@ public final class Sequencer: Service, Sendable {
                 proofs = .failure(error)
             }
             try await durable
-            // From here the batch is in the log, whatever else happens: the state moves on. The finisher keeps its
-            // part before the head is published, so a reader of the new head finds it.
+            // From here the batch is in the log, whatever else happens: the state moves on. The finisher and the
+            // gate keep their parts before the head is published, so a reader of the new head finds them.
             finisher?.commit()
-            committed.withLock { $0 = tree }
             gate?.commit()
+            committed.publish(tree)
             guard case .success(let proofs) = proofs else {
                 // Stored but unprovable right now (a read failed): the waiters are told so; a re-sent submission
                 // finds its entry, and the proof can be fetched from the reader later.
@@ -521,7 +527,7 @@ public final class Sequencer: Service, Sendable {
 
     /// Makes `head` (ahead of `known`, its entries already observed by the gate) the head reads answer from.
     private func publish(_ head: TreeHead, after known: TreeHead) {
-        committed.withLock { $0 = head }
+        committed.publish(head)
         logger.notice("sequencer resynchronized with the store", metadata: [
             "from": "\(known.size)", "to": "\(head.size)",
         ])
