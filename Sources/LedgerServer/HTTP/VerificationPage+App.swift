@@ -195,11 +195,11 @@ extension VerificationPage {
           result.checkpoint = checked.checkpoint;
           result.genesis = checked.genesis;
           result.map = checked.map;
-          if (checked.checkpoint) compareTree(checked.checkpoint.size);
-          await checks.run('remembered', [], () => { if (changes.length) C.fail('trustChanged'); });
           if (checked.checkpoint && checked.checkpoint.witnessed) {
             await checks.run('newestWitnessed', [], () => compareWitnessed(checked.checkpoint));
           }
+          if (checked.checkpoint) compareTree(checked.checkpoint.size);
+          await checks.run('remembered', [], () => { if (changes.length) C.fail('trustChanged'); });
           // The holder whose history is shown: the one the proven map values name, never the summaries alone.
           const map = checked.map, q = a.question || {};
           let holder = null, value = null;
@@ -342,6 +342,7 @@ extension VerificationPage {
             if (error.status !== 404) checks.items.push({ key: 'lookup', args: [], ok: false, detail: error.message });
             return;
           }
+          result.lookedUp = true;
           let newer = null;
           for (const index of lookup.links) {
             let entry = result.proven.get(index);
@@ -488,6 +489,13 @@ extension VerificationPage {
             const valid = seal ? seal.validFrom + ' – ' + seal.validTo : '';
             return row([s.id, issued ? t('st_' + issued.sealType) : '', valid, el('td', term(state), 'state-' + state)]);
           });
+          // With no seal listed, the section still says that the list is the server's, not proven complete.
+          if (result.lookedUp && !result.seals.length) {
+            $('seals-box').hidden = false;
+            const none = el('td', t('noRows'));
+            none.colSpan = 4;
+            $('seals').tBodies[0].replaceChildren(row([none]));
+          }
           const linkKinds = (result.genesis && result.genesis.submission.record.linkKinds) || [];
           const kinds = new Map(linkKinds.map((k) => [k.id, k]));
           table('links', result.links, (e) => {
