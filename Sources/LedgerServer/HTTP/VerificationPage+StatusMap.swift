@@ -11,8 +11,9 @@ extension VerificationPage {
     /// - the keys are exactly those the question reads, in order;
     /// - the verdict recomputed from the proven values, the question and `asOf` (the rules of `StatusMapDecision`)
     ///   is the answer's;
-    /// - every entry a value names is among the answer's proven entries and is about that subject, and the
-    ///   answer's `license` / `seal` / `holder` summaries say what the values say.
+    /// - every entry a value names that decides the verdict is among the answer's proven entries, about that
+    ///   subject and agreeing with the value, and the answer's `license` / `seal` / `holder` summaries say what the
+    ///   values say.
     ///
     /// It extends `window.CertCheck` (defined just before it) and is called by its `checkAnswer`.
     static let statusMapScript = #"""
@@ -96,17 +97,25 @@ extension VerificationPage {
           return value;
         }
 
-        /// The value shapes of docs/verifier.md, enough for the verdict rules and the named entries.
+        const members = {
+          license: ['current', 'document', 'end', 'endEffectiveOn', 'status', 'termEnd', 'version'],
+          seal: ['holder', 'issue', 'revoke', 'revokedOn', 'status', 'validFrom', 'validTo'],
+          document: ['index', 'uscc', 'version'],
+        };
+        /// The value shapes of docs/verifier.md (no other member), as `LicenseStatusValue`, `SealStatusValue` and
+        /// `DocumentStatusValue` decode them.
         function checkValueShape(key, v) {
+          const kind = key.slice(0, key.indexOf(':'));
+          if (!members[kind] || Object.keys(v).some((m) => !members[kind].includes(m))) fail('mapValueShape', key);
           const optional = (name, test) => v[name] === undefined || test(v[name]);
           const digestOK = (d) => d && typeof d === 'object' && (d.algorithm === 'sha256' || d.algorithm === 'sm3')
             && isHex64(d.digest);
           let ok;
-          if (key.startsWith('license:')) {
+          if (kind === 'license') {
             ok = isIndex(v.current) && digestOK(v.document) && optional('end', isIndex)
               && optional('endEffectiveOn', isDay) && ['live', 'revoked', 'cancelled'].includes(v.status)
               && optional('termEnd', isDay) && Number.isSafeInteger(v.version);
-          } else if (key.startsWith('seal:')) {
+          } else if (kind === 'seal') {
             ok = typeof v.holder === 'string' && isIndex(v.issue) && optional('revoke', isIndex)
               && optional('revokedOn', isDay) && ['live', 'revoked'].includes(v.status) && isDay(v.validFrom)
               && isDay(v.validTo);
@@ -114,6 +123,7 @@ extension VerificationPage {
             ok = isIndex(v.index) && typeof v.uscc === 'string' && Number.isSafeInteger(v.version);
           }
           if (!ok) fail('mapValueShape', key);
+          if (kind === 'license' && Object.keys(v.document).length !== 2) fail('mapValueShape', key);
         }
 
         /// The map root the answer's proofs are against: entry `treeSize − 1`, proven in the checkpoint, exactly
@@ -172,39 +182,49 @@ extension VerificationPage {
           return 'authentic';
         }
 
-        /// Every entry a value names is a proven entry of the answer, about that subject.
-        function checkNamedEntries(question, first, license, proven) {
+        /// Every entry a value names that decides the verdict is a proven entry of the answer, about that subject
+        /// and saying what the value says (the rules of `VerifierAnswerCheck`): the license's current version and
+        /// its end; for a seal its issue, its revocation and its holder's deciding entry (the end, else the current
+        /// version); for a document the version carrying it.
+        function checkNamedEntries(answer, question, first, license, proven) {
           const named = (index, what, test) => {
             const e = proven.get(index);
             if (!e) fail('mapEntryMissing', index, what);
             if (!e.submission || !e.submission.record || !test(e.submission.kind, e.submission.record)) {
               fail('mapEntryOther', index, what);
             }
-            return e;
           };
-          const licenseEntries = (uscc, L) => {
+          const termEnd = (r) => (r.businessTerm ? r.businessTerm.to : undefined) ?? undefined;
+          const licenseEntries = (uscc, L, onlyDeciding) => {
             if (!L) return;
-            named(L.current, 'license:' + uscc, (kind, r) => ['license.issue', 'license.amend'].includes(kind)
-              && r.uscc === uscc && sameDigest(r.document, L.document));
+            const what = 'license:' + uscc;
+            if (!onlyDeciding || L.end === undefined) {
+              named(L.current, what, (kind, r) => ['license.issue', 'license.amend'].includes(kind)
+                && r.uscc === uscc && sameDigest(r.document, L.document) && r.version === L.version
+                && termEnd(r) === L.termEnd);
+            }
             if (L.end !== undefined) {
-              named(L.end, 'license:' + uscc, (kind, r) => ['license.revoke', 'license.cancel'].includes(kind)
-                && r.uscc === uscc);
+              named(L.end, what, (kind, r) => ((kind === 'license.revoke' && L.status === 'revoked')
+                || (kind === 'license.cancel' && L.status === 'cancelled'))
+                && r.uscc === uscc && r.effectiveOn === L.endEffectiveOn);
             }
           };
-          if (question.subject === 'license') return licenseEntries(question.uscc, first);
+          if (question.subject === 'license') return licenseEntries(question.uscc, first, false);
           if (!first) return;
           if (question.subject === 'document') {
             named(first.index, 'document', (kind, r) => ['license.issue', 'license.amend'].includes(kind)
-              && r.uscc === first.uscc && sameDigest(r.document, question.document));
-            return licenseEntries(first.uscc, license);
+              && r.uscc === first.uscc && sameDigest(r.document, question.document) && r.version === first.version);
+            return licenseEntries(first.uscc, license, false);
           }
-          const id = question.sealId;
-          named(first.issue, 'seal:' + id, (kind, r) => kind === 'seal.issue' && r.sealId === id
-            && r.holder === first.holder);
+          const id = question.sealId, what = 'seal:' + id;
+          named(first.issue, what, (kind, r) => kind === 'seal.issue' && r.sealId === id && r.holder === first.holder
+            && r.validFrom === first.validFrom && r.validTo === first.validTo
+            && !!answer.seal && answer.seal.sealType === r.sealType);
           if (first.revoke !== undefined) {
-            named(first.revoke, 'seal:' + id, (kind, r) => kind === 'seal.revoke' && r.sealId === id);
+            named(first.revoke, what, (kind, r) => kind === 'seal.revoke' && r.sealId === id
+              && r.effectiveOn === first.revokedOn);
           }
-          licenseEntries(first.holder, license);
+          licenseEntries(first.holder, license, true);
         }
 
         /// The answer's `license`, `seal` and `holder` summaries say what the proven values say.
@@ -274,7 +294,7 @@ extension VerificationPage {
             const decided = decide(question, first, license, answer.asOf);
             if (decided !== answer.verdict) fail('verdictDiffers', decided, answer.verdict);
           });
-          await checks.run('mapEntries', [], () => checkNamedEntries(question, first, license, proven));
+          await checks.run('mapEntries', [], () => checkNamedEntries(answer, question, first, license, proven));
           await checks.run('summaries', [], () => checkSummaries(answer, question, first, license));
           return { first, license };
         }
