@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerCrypto
 import Log
+import Registry
 import SignedNote
 
 extension CertLedger {
@@ -10,9 +11,18 @@ extension CertLedger {
     struct CheckProof: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check-proof",
-            abstract: "Check a saved tlog-proof and the entry it proves, offline, against a trusted checkpoint key.",
+            abstract: "Check a saved tlog-proof and its entry, or a saved verifier answer, offline, against a "
+                + "trusted checkpoint key.",
             discussion: """
-                PROOF is a C2SP tlog-proof file (c2sp.org/tlog-proof@v1: the entry's index, the inclusion proof \
+                With --answer FILE: FILE is a verifier answer saved by `certledger verify --save` (or the JSON of \
+                POST /v1/verify). Everything in it is checked as `certledger verify` checks it — the checkpoint \
+                signature, every inclusion proof, the genesis, the status-map proofs, the verdict recomputed from \
+                the proven map values, and the receipt if the answer still carries one (it is not needed: the \
+                verdict follows from the proofs) — and the verdict is printed. Exit 0 for a checked authentic \
+                verdict, 1 for any other verdict or an answer that fails a check, 2 usage. The witness options \
+                apply to its checkpoint; --max-age does not (a saved answer is as old as it is).
+
+                Otherwise PROOF is a C2SP tlog-proof file (c2sp.org/tlog-proof@v1: the entry's index, the inclusion proof \
                 hashes, a blank line, the signed checkpoint), as `certledger submit` and `certledger verify` save \
                 them. --entry names the file with the exact bytes of the log entry it proves.
 
@@ -25,17 +35,21 @@ extension CertLedger {
                 Exit codes: 0 the proof holds, 1 it does not (the reason is printed), 2 usage error (a file \
                 cannot be read, the key is not a verifier key).
 
-                Example:
+                Examples:
                   certledger check-proof receipt.tlog-proof --entry entry-1234.json \\
                       --verifier-key @/etc/certledger/checkpoint.vkey
+                  certledger check-proof --answer answer.json --verifier-key @/etc/certledger/checkpoint.vkey
                 """
         )
 
-        @Argument(help: "The tlog-proof file.")
-        var proof: String
+        @Argument(help: "The tlog-proof file (not with --answer).")
+        var proof: String?
 
-        @Option(help: "The file holding the exact bytes of the entry the proof is for.")
-        var entry: String
+        @Option(help: "The file holding the exact bytes of the entry the proof is for (with PROOF).")
+        var entry: String?
+
+        @Option(help: "A saved verifier answer (JSON) to check instead of a tlog-proof.")
+        var answer: String?
 
         @Option(help: ArgumentHelp(
             "The ledger's checkpoint verifier key (name+id+key), or @FILE to read it from a file.",
@@ -52,9 +66,23 @@ extension CertLedger {
 
         func validate() throws {
             guard HashAlgorithm(rawValue: hash) != nil else { throw ValidationError("--hash must be sha256 or sm3") }
+            if answer != nil {
+                guard proof == nil, entry == nil else {
+                    throw ValidationError("--answer checks a saved answer: give no PROOF or --entry with it")
+                }
+            } else {
+                guard proof != nil, entry != nil else {
+                    throw ValidationError("give a tlog-proof file and --entry FILE, or --answer FILE")
+                }
+            }
         }
 
         func run() throws {
+            if let answer {
+                try checkAnswer(answer)
+                return
+            }
+            guard let proof, let entry else { throw CLIError("give a tlog-proof file and --entry FILE") }
             let verifier: any NoteVerifier
             do {
                 verifier = try NoteVerifierKey.parse(try readArgument(verifierKey))
@@ -72,6 +100,37 @@ extension CertLedger {
             }
             report(verdict)
             if case .invalid = verdict { throw CLIExit.notAuthentic }
+        }
+
+        /// `--answer`: the saved answer checked as `certledger verify` checks a fresh one.
+        func checkAnswer(_ path: String) throws {
+            let checker: VerifierAnswerCheck
+            do {
+                checker = try VerifierAnswerCheck(verifierKey: try readArgument(verifierKey),
+                                                  hashAlgorithm: HashAlgorithm(rawValue: hash) ?? .sha256)
+            } catch let error as RegistryError {
+                throw CLIError("--verifier-key: \(error.reason)")
+            }
+            let bytes = try Self.read(path, what: "--answer")
+            let checked: VerifierAnswerCheck.Checked
+            do { checked = try checker.check(bytes) } catch {
+                if json {
+                    print("{\"result\":\"invalid\",\"reason\":\(jsonString("\(error)"))}")
+                } else {
+                    let reason = "certledger check-proof: INVALID: the answer fails the checks: \(error)\n"
+                    FileHandle.standardError.write(Data(reason.utf8))
+                }
+                throw CLIExit.notAuthentic
+            }
+            let witnessed = try witnesses.enforce(Array(checked.answer.checkpoint.utf8),
+                                                  logVerifierKey: try readArgument(verifierKey), fresh: false)
+            if json {
+                print("{\"result\":\"valid\",\"verdict\":\"\(checked.answer.verdict.rawValue)\","
+                      + "\"size\":\(checked.answer.treeSize),\"receipt\":\(checked.hasReceipt)}")
+            } else {
+                printChecked(checked, witnessed: witnessed)
+            }
+            if checked.answer.verdict != .authentic { throw CLIExit.notAuthentic }
         }
 
         /// What the check found.

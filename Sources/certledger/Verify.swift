@@ -9,16 +9,21 @@ import SignedNote
 extension CertLedger {
     /// `certledger verify license|seal|document`: asks the verifier, then checks everything in the answer locally
     /// — the checkpoint's signature against the trusted verifier key, every inclusion proof, the genesis, the
-    /// receipt — and only then believes the verdict.
+    /// status-map proofs the verdict must follow from, the receipt when there is one — and only then believes the
+    /// verdict.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Is this license, seal or document real and current? Checked locally, not taken on trust.",
             discussion: """
                 The daemon's answer names the verdict (authentic, revoked, cancelled, expired, mismatch, unknown) \
-                and carries the entries that decide it with inclusion proofs, the signed checkpoint and a receipt. \
-                This command checks all of that against --verifier-key (the ledger's checkpoint verifier key, \
-                from its operator: a string or @FILE) before printing the verdict. --save keeps the whole answer \
-                (e.g. for the case file); --proofs writes each deciding entry's C2SP tlog-proof.
+                and carries the entries that decide it with inclusion proofs, the signed checkpoint, the status \
+                map's proofs for the keys the verdict reads (the subject's current status, or that the log never \
+                saw it) and a receipt. This command checks all of that against --verifier-key (the ledger's \
+                checkpoint verifier key, from its operator: a string or @FILE) and recomputes the verdict from the \
+                proven map values before printing it: "not revoked" and "unknown" are proven, not taken on the \
+                ledger's word. --save keeps the whole answer (e.g. for the case file; `certledger check-proof \
+                --answer FILE` checks it again offline, with or without its receipt); --proofs writes each deciding \
+                entry's C2SP tlog-proof.
 
                 Exit codes: 0 authentic, 1 not authentic (any other verdict) or an answer that fails the checks, \
                 2 usage, 3 daemon unreachable.
@@ -174,22 +179,34 @@ private func ask(_ question: VerifierQuestion, _ common: CertLedger.Verify.Commo
     if common.json {
         print(response.text)
     } else {
-        print("\(answer.verdict.rawValue.uppercased()): \(answer.reason)")
-        if let license = answer.license {
-            print("  license \(license.uscc) \(license.status.rawValue), version \(license.version), "
-                  + "entry \(license.currentIndex)\(license.endIndex.map { ", ended at entry \($0)" } ?? "")")
-        }
-        if let seal = answer.seal {
-            print("  seal \(seal.sealId) of \(seal.holder), \(seal.validFrom)…\(seal.validTo)"
-                  + (seal.revoked ? ", revoked" : ""))
-        }
-        if let holder = answer.holder { print("  holder \(holder.uscc): \(holder.status)") }
-        print("  as of \(answer.asOf); checked locally: checkpoint signature (\(checked.checkpoint.checkpoint.origin)), "
-              + "\(answer.entries.count + 1) inclusion proofs at size \(answer.treeSize), receipt")
-        if let witnessed {
-            print("  witnessed: " + witnessed.cosigners.map { "\($0.label) at \($0.time)" }.joined(separator: ", ")
-                  + " (quorum \(witnessed.quorum))")
-        }
+        printChecked(checked, witnessed: witnessed)
     }
     if answer.verdict != .authentic { throw CLIExit.notAuthentic }
+}
+
+/// The verdict and what was checked locally, for people (`verify`, `check-proof --answer`).
+func printChecked(_ checked: VerifierAnswerCheck.Checked, witnessed: WitnessedCheckpoint?) {
+    let answer = checked.answer
+    print("\(answer.verdict.rawValue.uppercased()): \(answer.reason)")
+    if let license = answer.license {
+        print("  license \(license.uscc) \(license.status.rawValue), version \(license.version), "
+              + "entry \(license.currentIndex)\(license.endIndex.map { ", ended at entry \($0)" } ?? "")")
+    }
+    if let seal = answer.seal {
+        print("  seal \(seal.sealId) of \(seal.holder), \(seal.validFrom)…\(seal.validTo)"
+              + (seal.revoked ? ", revoked" : ""))
+    }
+    if let holder = answer.holder { print("  holder \(holder.uscc): \(holder.status)") }
+    // What the verdict rests on: the map proves each key's value, or that the key is absent.
+    let proven = checked.status.values.map { "\($0.key) \($0.value == nil ? "absent" : "present")" }
+    print("  proven by the status map at size \(answer.treeSize) (root \(checked.status.root.base64)): "
+          + proven.joined(separator: ", "))
+    print("  as of \(answer.asOf); checked locally: checkpoint signature (\(checked.checkpoint.checkpoint.origin)), "
+          + "\(answer.entries.count + 2) inclusion proofs, \(checked.status.values.count) map "
+          + (checked.status.values.count == 1 ? "proof" : "proofs") + ", the verdict from the map values, "
+          + (checked.hasReceipt ? "receipt" : "no receipt (none needed)"))
+    if let witnessed {
+        print("  witnessed: " + witnessed.cosigners.map { "\($0.label) at \($0.time)" }.joined(separator: ", ")
+              + " (quorum \(witnessed.quorum))")
+    }
 }

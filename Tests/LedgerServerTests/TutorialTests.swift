@@ -74,10 +74,15 @@ import Testing
         for expected in ["entry 12  department.register", "entry 14  department.register", "entry 16  license.issue",
                          "entry 17  seal.issue", "entry 19  link.share", "entry 21  license.revoke",
                          "checkpoint size 19 (signature verified)", "REVOKED: the license of 91350100MA2YDE7W7J",
-                         "not authentic: exit 1"] {
+                         "not authentic: exit 1",
+                         // Proven from the status map, and checked again offline with the receipt removed.
+                         "proven by the status map at size 23", "license:91350100MA2YDE7W7J present",
+                         "UNKNOWN: no license was ever issued to 91350200MA8RKN3QXH",
+                         "license:91350200MA8RKN3QXH absent", "no receipt (none needed)", "checked offline: exit 1"] {
             #expect(out.contains(expected), "missing \"\(expected)\" in:\n\(out)")
         }
         #expect(out.components(separatedBy: "AUTHENTIC: ").count - 1 == 2, "\(out)")
+        #expect(out.components(separatedBy: "REVOKED: the license").count - 1 == 2, "online and offline: \(out)")
         // Both audits (the files, then the public tiles over HTTP) verified all 23 entries.
         #expect(out.components(separatedBy: "OK: 23 entries verified").count - 1 == 2, "\(out)")
         // The proofs the CLI filed, the audit state, the nightly report and the installed cron line.

@@ -20,21 +20,42 @@ final class LedgerHarness: Sendable {
     let bankKey: PrivateKey
     /// Public security signs with SM2 (GM/T 0003) here, to run a second algorithm through the whole path.
     let psbKey: PrivateKey
+    /// With `statusMap: true`, the finisher that closes every batch with a `map.root` entry (map in memory).
+    let mapFinisher: StatusMapFinisher<MemoryMapNodeStore>?
 
-    init(store: MemoryLogStore = MemoryLogStore(), verifiedCapacity: Int = Registry.verifiedCapacity) async throws {
+    init(store: MemoryLogStore = MemoryLogStore(), verifiedCapacity: Int = Registry.verifiedCapacity,
+         statusMap: Bool = false) async throws {
         demo = try Demo()
         self.store = store
         signer = try Ed25519NoteSigner(name: Demo.origin, privateKey: demo.checkpointKey)
         identity = LogIdentity(origin: Demo.origin, hashAlgorithm: .sha256, verifier: signer.verifier)
         registry = Registry(verifiedCapacity: verifiedCapacity)
         let head = try await TreeHead.load(from: store, identity: identity)
+        if statusMap {
+            let map = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
+                                              hasher: MapHasher(.sha256))
+            mapFinisher = StatusMapFinisher(registry: registry, recomputed: map, hashAlgorithm: .sha256,
+                                            logger: quietLogger("certledger.map"))
+        } else {
+            mapFinisher = nil
+        }
         sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry,
-                              logger: quietLogger("certledger.sequencer"))
+                              finisher: mapFinisher, logger: quietLogger("certledger.sequencer"))
         bankKey = try PrivateKey.generate(.ecdsaP256SHA256)
         psbKey = try PrivateKey.generate(.sm2SM3)
     }
 
     var reader: LogReader { LogReader(store: store, hashAlgorithm: .sha256) }
+
+    /// A verifier over this ledger, proving verdicts from the status map when the harness keeps one.
+    func verifier(receiptKey: PrivateKey? = nil) -> Verifier {
+        var prover: Verifier.StatusMapProver?
+        if let finisher = mapFinisher {
+            prover = { key, size in try finisher.proof(for: key, atVersion: size) }
+        }
+        return Verifier(registry: registry, reader: reader, receiptKey: receiptKey ?? demo.receiptKey,
+                        statusMap: prover)
+    }
     var size: UInt64 { sequencer.head.size }
 
     /// The bootstrap of the demo city: operator `demo-ledger`, market regulation, public security, real estate

@@ -13,7 +13,7 @@ import Testing
     /// Holder: issued, amended (v2), seal issued; other: issued, cancelled; expiring: term ended 2025-12-31;
     /// seal 2: revoked; seal 3: held by `expiring`, valid 2020–2021.
     static func ledger(revokeHolder: Bool = false) async throws -> (LedgerHarness, [String: UInt64]) {
-        let ledger = try await LedgerHarness()
+        let ledger = try await LedgerHarness(statusMap: true)
         let at = try await ledger.run { ledger in
             var at: [String: UInt64] = [:]
             at["issued"] = try await ledger.submit(ledger.amr(.licenseIssue, ledger.license()))[0]
@@ -43,7 +43,7 @@ import Testing
 
     /// Asks, then checks the answer offline from its JSON bytes; returns what the check yields.
     func ask(_ ledger: LedgerHarness, _ question: VerifierQuestion) async throws -> VerifierAnswerCheck.Checked {
-        let verifier = Verifier(registry: ledger.registry, reader: ledger.reader, receiptKey: ledger.demo.receiptKey)
+        let verifier = ledger.verifier()
         let now = Timestamp.now()
         let answer = try await verifier.answer(question, now: now)
         // What the route sends (assembled from members written once) is the answer's plain canonical encoding.
@@ -121,13 +121,16 @@ import Testing
 
     @Test func offlineCheck_rejectsAlteredAnswers_andAnUntrustedKey() async throws {
         let (ledger, _) = try await Self.ledger()
-        let verifier = Verifier(registry: ledger.registry, reader: ledger.reader, receiptKey: ledger.demo.receiptKey)
+        let verifier = ledger.verifier()
         let answer = try await verifier.answer(.license(try USCC(Demo.holder), asOf: Self.day))
         let json = try JSONValue.parse(try answer.canonicalBytes())
         let check = try VerifierAnswerCheck(verifierKey: ledger.signer.verifier.verifierKey)
-        // The verdict changed after signing: the receipt no longer verifies.
+        // The verdict changed after signing: it no longer follows from the status map's values.
         let flipped = json.setting(["verdict"], to: "revoked").canonicalBytes()
-        #expect(registryError { _ = try check.check(flipped) }?.field == "receipt.signature")
+        #expect(registryError { _ = try check.check(flipped) }?.field == "verdict")
+        // The reason changed: the receipt no longer verifies.
+        let reworded = json.setting(["reason"], to: "all good").canonicalBytes()
+        #expect(registryError { _ = try check.check(reworded) }?.field == "receipt.signature")
         // A proof hash changed: the entry is no longer in the checkpoint's tree.
         let proofs = try #require(json.objectValue?["entries"]?.arrayValue?.first?.objectValue?["inclusionProof"])
         let first = try #require(proofs.arrayValue?.first)
@@ -139,7 +142,7 @@ import Testing
         let untrusting = try VerifierAnswerCheck(verifierKey: stranger.verifier.verifierKey)
         #expect(registryError { _ = try untrusting.check(try answer.canonicalBytes()) }?.field == "checkpoint")
         // A receipt key other than the genesis's cannot answer.
-        let impostor = Verifier(registry: ledger.registry, reader: ledger.reader, receiptKey: ledger.demo.operatorKey)
+        let impostor = ledger.verifier(receiptKey: ledger.demo.operatorKey)
         await #expect(throws: RegistryError.self) { try await impostor.answer(.license(try USCC(Demo.holder))) }
     }
 }

@@ -176,7 +176,10 @@ enum OpenAPIDocument {
               summary: >-
                 Cross-department authenticity check of a license (uscc, optional document digest), a seal
                 (sealId, optional holder) or a document digest; the verdict with the deciding entries, their
-                inclusion proofs, the signed checkpoint and a receipt signed by the ledger's receipt key.
+                inclusion proofs, the signed checkpoint, the status map's proofs of every key the verdict reads
+                (statusMap: the map.root entry closing the tree and a map proof per key, with its value or none
+                when absent; docs/verifier.md) and a receipt signed by the ledger's receipt key. The verdict
+                follows from the proofs alone; the receipt is an optional signed record of the question.
               requestBody:
                 required: true
                 content:
@@ -214,7 +217,28 @@ enum OpenAPIDocument {
                     unknown.
                   content:
                     application/json:
-                      schema: {type: object}
+                      schema:
+                        type: object
+                        required: [v, question, verdict, reason, asOf, answeredAt, entries, genesis, statusMap,
+                                   treeSize, checkpoint]
+                        properties:
+                          statusMap:
+                            type: object
+                            required: [mapRoot, proofs]
+                            properties:
+                              mapRoot:
+                                type: object
+                                required: [index, entry, inclusionProof]
+                              proofs:
+                                type: array
+                                items:
+                                  type: object
+                                  required: [key, proof]
+                                  properties:
+                                    key: {type: string}
+                                    proof: {type: object, required: [depth, siblings, terminal]}
+                                    value: {type: string, description: The value's RFC 8785 text; absent when the key is.}
+                '503': {$ref: '#/components/responses/Error'}
                 '400': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
                 '415': {$ref: '#/components/responses/Error'}

@@ -27,8 +27,13 @@ public struct Ledger: Sendable {
             guard let witnessed = witnessing.witnessed, witnessed.checkpoint.size == size else { return nil }
             return witnessed.note
         }
+        var prover: Verifier.StatusMapProver?
+        if let statusMap {
+            prover = { key, size in try statusMap.proof(for: key, atSize: size) }
+        }
         self.verifier = Verifier(registry: registry, reader: log.reader, receiptKey: receiptKey,
-                                 witnessedCheckpoint: witnessing.isEnabled ? witnessedOfSize : nil)
+                                 witnessedCheckpoint: witnessing.isEnabled ? witnessedOfSize : nil,
+                                 statusMap: prover)
     }
 
     /// Opens the configured ledger: the store (proven consistent with its checkpoint), the registry replayed from

@@ -29,7 +29,11 @@ extension RegistryState {
                                         + "\(digest.algorithm.rawValue):\(digest.digest.hex)", deciding: [],
                                         license: nil, seal: nil, holderLicense: nil)
             }
-            return decideLicense(ref.uscc, document: digest, asOf: asOf)
+            // The entry carrying the document decides too, whichever rule applies: the status map names it.
+            let decision = decideLicense(ref.uscc, document: digest, asOf: asOf)
+            return VerifierDecision(verdict: decision.verdict, reason: decision.reason,
+                                    deciding: Set(decision.deciding + [ref.index]).sorted(),
+                                    license: decision.license, seal: nil, holderLicense: nil)
         }
     }
 

@@ -17,13 +17,22 @@ public struct Verifier: Sendable {
     /// exactly a size, when one is known. Answers are then proven against it and never against the store's own
     /// checkpoint; with none of the state's size the question gets `RegistryError.notFound` ("retry").
     let witnessedCheckpoint: (@Sendable (UInt64) -> [UInt8]?)?
+    /// The status map's proof of a tree key and its root as the map stood at a tree size; nil when the map holds
+    /// no version of that size (yet, or any more). Without it answers carry no `statusMap`, which checkers refuse:
+    /// only tests of the answer's other parts build a verifier without one.
+    let statusMap: StatusMapProver?
+
+    /// Proves a tree key in the status map at a tree size: the proof and the map root, or nil when the map has no
+    /// version of that size.
+    public typealias StatusMapProver = @Sendable (Hash256, UInt64) throws -> (proof: MapProof, root: Hash256)?
 
     public init(registry: Registry, reader: LogReader, receiptKey: PrivateKey,
-                witnessedCheckpoint: (@Sendable (UInt64) -> [UInt8]?)? = nil) {
+                witnessedCheckpoint: (@Sendable (UInt64) -> [UInt8]?)? = nil, statusMap: StatusMapProver? = nil) {
         self.registry = registry
         self.reader = reader
         self.receiptKey = receiptKey
         self.witnessedCheckpoint = witnessedCheckpoint
+        self.statusMap = statusMap
     }
 
     /// Answers `question` as of `question.asOf` (default: the UTC day of `now`). A verdict other than `authentic`
@@ -43,8 +52,9 @@ public struct Verifier: Sendable {
         try Self.validate(question)
         let asOf = try question.asOf ?? CalendarDate(validating: String(now.rfc3339.prefix(10)))
         for _ in 0..<20 {
-            let (decision, size, ledger) = try registry.read { state in
-                (state.decide(question, asOf: asOf), state.committedSize, state.ledger)
+            let (decision, size, ledger, subjects) = try registry.read { state in
+                (state.decide(question, asOf: asOf), state.committedSize, state.ledger,
+                 Self.mapSubjects(question, in: state))
             }
             guard let ledger, size > 0 else {
                 throw RegistryError(.notFound, "the ledger has no genesis yet: nothing can be verified")
@@ -53,6 +63,17 @@ public struct Verifier: Sendable {
                 throw RegistryError(.invalid, field: "receiptKey", "the receipt key is not the genesis's receipt key "
                                     + "\(ledger.genesis.receiptKey.keyId)")
             }
+            // The map at the state's size; a map that has not reached it yet (or, kept in memory, moved past it)
+            // means asking again.
+            var mapProofs: MapProofs?
+            if let statusMap {
+                guard let proven = try Self.prove(subjects, in: statusMap, size: size,
+                                                  hasher: MapHasher(reader.hashAlgorithm)) else {
+                    await Task.yield()
+                    continue
+                }
+                mapProofs = proven
+            }
             if let witnessedCheckpoint {
                 guard let note = witnessedCheckpoint(size) else {
                     throw RegistryError(.notFound, field: "checkpoint", "no witnessed checkpoint of the ledger's "
@@ -60,7 +81,7 @@ public struct Verifier: Sendable {
                 }
                 let text = String(decoding: note, as: UTF8.self)
                 return try await answer(question, asOf: asOf, now: now, decision: decision, size: size,
-                                              checkpoint: ProofCache.Written(
+                                        mapProofs: mapProofs, checkpoint: ProofCache.Written(
                                             value: text, canonical: JSONValue.string(text).canonicalBytes()))
             }
             // The state's size ends a batch, which has its own checkpoint; between observed chunks it may not.
@@ -76,37 +97,115 @@ public struct Verifier: Sendable {
                 continue
             }
             return try await answer(question, asOf: asOf, now: now, decision: decision, size: size,
-                                    checkpoint: checkpoint)
+                                    mapProofs: mapProofs, checkpoint: checkpoint)
         }
         throw RegistryError(.notFound, "no checkpoint matches the registry's size; retry")
     }
 
     /// The signed answer to `question`, decided at `size`, its entries proven against `checkpoint` of that size.
     private func answer(_ question: VerifierQuestion, asOf: CalendarDate, now: Timestamp, decision: VerifierDecision,
-                        size: UInt64, checkpoint: ProofCache.Written<String>) async throws
+                        size: UInt64, mapProofs: MapProofs?, checkpoint: ProofCache.Written<String>) async throws
         -> (answer: VerifierAnswer, bytes: [UInt8]) {
         var proven: [ProofCache.Written<VerifierAnswer.ProvenEntry>] = []
         for index in [0] + decision.deciding {
-            if let known = cache.proven(index: index, size: size) {
-                proven.append(known)
-                continue
+            proven.append(try await provenEntry(index, size: size))
+        }
+        var statusMap: ProofCache.Written<VerifierAnswer.StatusMapProofs>?
+        if let mapProofs {
+            let mapRoot = try await provenEntry(size - 1, size: size)
+            // The root the proofs are against must be the one the log states at the end of this tree.
+            let stated: MapRootRecord
+            do {
+                // The proven entry's own bytes (cached with its proof): no second read.
+                let bytes = Base64.decode(mapRoot.value.entry) ?? []
+                stated = try MapRootRecord(payload: try LogEntry(bytes: bytes).payload)
+            } catch {
+                throw LogError(.storeFailed, "entry \(size - 1), the last of the tree of \(size), is no map.root "
+                               + "entry: \(error)")
             }
-            let entry = try await reader.entry(at: index, treeSize: size)
-            let proof = try await reader.inclusionProof(index: index, size: size, treeSize: size)
-            let fresh = VerifierAnswer.ProvenEntry(index: index, entry: Base64.encode(entry.bytes),
-                                                   inclusionProof: proof.map(\.base64))
-            let written = ProofCache.Written(value: fresh, canonical: try Self.canonical(fresh, "entries"))
-            cache.remember(written, size: size)
-            proven.append(written)
+            guard stated.root == mapProofs.root else {
+                throw LogError(.storeFailed, "the status map's root at size \(size) is \(mapProofs.root.base64), the "
+                               + "map.root entry \(size - 1) states \(stated.root.base64): the map is damaged")
+            }
+            let value = VerifierAnswer.StatusMapProofs(mapRoot: mapRoot.value, proofs: mapProofs.proofs)
+            var object = CanonicalObject()
+            object.set("mapRoot", canonical: mapRoot.canonical)
+            object.set("proofs", canonical: Self.array(mapProofs.proofs.map(Self.canonical)))
+            statusMap = ProofCache.Written(value: value, canonical: object.bytes())
         }
         let unsigned = VerifierAnswer(
             v: 1, question: question, verdict: decision.verdict, reason: decision.reason, asOf: asOf,
             answeredAt: RecordTime(now), license: decision.license.map(Self.summary),
-            seal: decision.seal.map(Self.summary), holder: Self.holder(decision),
+            seal: decision.seal.map(Self.summary), holder: Self.holder(decision), statusMap: statusMap?.value,
             entries: proven.dropFirst().map(\.value), genesis: proven[0].value, treeSize: size,
             checkpoint: checkpoint.value, receipt: nil)
         return try sign(unsigned, entries: proven.dropFirst().map(\.canonical), genesis: proven[0].canonical,
-                        checkpoint: checkpoint.canonical)
+                        statusMap: statusMap?.canonical, checkpoint: checkpoint.canonical)
+    }
+
+    /// Entry `index` with its inclusion proof in the tree of `size`, from the cache or the store.
+    private func provenEntry(_ index: UInt64,
+                             size: UInt64) async throws -> ProofCache.Written<VerifierAnswer.ProvenEntry> {
+        if let known = cache.proven(index: index, size: size) { return known }
+        let entry = try await reader.entry(at: index, treeSize: size)
+        let proof = try await reader.inclusionProof(index: index, size: size, treeSize: size)
+        let fresh = VerifierAnswer.ProvenEntry(index: index, entry: Base64.encode(entry.bytes),
+                                               inclusionProof: proof.map(\.base64))
+        let written = ProofCache.Written(value: fresh, canonical: try Self.canonical(fresh, "entries"))
+        cache.remember(written, size: size)
+        return written
+    }
+
+    /// The keys a question's verdict reads, in the answer's order (docs/verifier.md), with their values in `state`:
+    /// the subject's key, then for a document its license, for a seal its holder's license (when the first key is
+    /// present).
+    static func mapSubjects(_ question: VerifierQuestion,
+                            in state: RegistryState) -> [(key: StatusMapKey, value: [UInt8]?)] {
+        func subject(_ key: StatusMapKey) -> (key: StatusMapKey, value: [UInt8]?) {
+            (key, state.statusMapValue(for: key))
+        }
+        switch question.subject {
+        case .license:
+            guard let uscc = question.uscc else { return [] }
+            return [subject(.license(uscc))]
+        case .document:
+            guard let digest = question.document else { return [] }
+            guard let ref = state.document(digest) else { return [subject(.document(digest))] }
+            return [subject(.document(digest)), subject(.license(ref.uscc))]
+        case .seal:
+            guard let sealId = question.sealId else { return [] }
+            guard let seal = state.seal(sealId) else { return [subject(.seal(sealId))] }
+            return [subject(.seal(sealId)), subject(.license(seal.holder))]
+        }
+    }
+
+    /// The map proofs of `subjects` at `size`, all against one root; nil when the map has no version `size`.
+    struct MapProofs {
+        let root: Hash256
+        let proofs: [VerifierAnswer.StatusMapProofs.KeyProof]
+    }
+
+    static func prove(_ subjects: [(key: StatusMapKey, value: [UInt8]?)], in statusMap: StatusMapProver,
+                      size: UInt64, hasher: MapHasher) throws -> MapProofs? {
+        var root: Hash256?
+        var proofs: [VerifierAnswer.StatusMapProofs.KeyProof] = []
+        for (key, value) in subjects {
+            guard let (proof, at) = try statusMap(hasher.treeKey(key.string), size) else { return nil }
+            // A map that moved between two keys (kept in memory, newest version only) answers for another size.
+            if let root, root != at { return nil }
+            root = at
+            proofs.append(.init(key: key.string, proof: proof, value: value.map { String(decoding: $0, as: UTF8.self) }))
+        }
+        guard let root else { return nil }
+        return MapProofs(root: root, proofs: proofs)
+    }
+
+    static func canonical(_ proof: VerifierAnswer.StatusMapProofs.KeyProof) -> [UInt8] {
+        var object = CanonicalObject()
+        object.set("key", string: proof.key)
+        object.set("proof", canonical: Array(proof.proof.canonicalJSON.utf8))
+        if let value = proof.value { object.set("value", string: value) }
+        return object.bytes()
     }
 
     /// Signs the answer's canonical JSON and adds the receipt. The members are written once each — the proven
@@ -114,7 +213,7 @@ public struct Verifier: Sendable {
     /// them: without `receipt` for the signing input, with it for the body. (Encoding, not the signature, was
     /// most of a verification's CPU when the answer was canonicalized as a whole, twice.) `VerifierTests` checks
     /// the bytes against the plain `Codable` encoding of the answer.
-    private func sign(_ answer: VerifierAnswer, entries: [[UInt8]], genesis: [UInt8],
+    private func sign(_ answer: VerifierAnswer, entries: [[UInt8]], genesis: [UInt8], statusMap: [UInt8]?,
                       checkpoint: [UInt8]) throws -> (answer: VerifierAnswer, bytes: [UInt8]) {
         var object = CanonicalObject()
         do {
@@ -133,6 +232,7 @@ public struct Verifier: Sendable {
         }
         object.set("entries", canonical: Self.array(entries))
         object.set("genesis", canonical: genesis)
+        if let statusMap { object.set("statusMap", canonical: statusMap) }
         object.set("checkpoint", canonical: checkpoint)
         let signature = try receiptKey.sign(object.bytes(prefix: VerifierAnswer.receiptPrefix))
         let receipt = VerifierAnswer.Receipt(

@@ -1,5 +1,6 @@
 public import CanonicalJSON
 public import LedgerCrypto
+public import Log
 public import SignedNote
 
 /// The verifier's answer (DESIGN.md §5): the verdict, the entries that decide it — each with its RFC 9162 inclusion
@@ -53,6 +54,37 @@ public struct VerifierAnswer: Codable, Sendable, Hashable {
         public let index: UInt64?
     }
 
+    /// The status map's word on every key the verdict reads (docs/verifier.md, "Proof from the status map"): the
+    /// `map.root` entry closing the checkpointed tree (entry `treeSize − 1`) with its inclusion proof, and for each
+    /// key its map proof against that root with the value, or no value when the key is proven absent.
+    public struct StatusMapProofs: Codable, Sendable, Hashable {
+        /// One key's proof.
+        public struct KeyProof: Codable, Sendable, Hashable {
+            /// The map key string (`license:<USCC>`, `seal:<sealId>`, `document:<algorithm>:<hex>`).
+            public let key: String
+            /// The map proof (DESIGN.md §3) against the root the `map.root` entry states.
+            public let proof: MapProof
+            /// The value's RFC 8785 text; nil (omitted) when the proof shows the key absent.
+            public let value: String?
+
+            public init(key: String, proof: MapProof, value: String?) {
+                self.key = key
+                self.proof = proof
+                self.value = value
+            }
+        }
+
+        /// Entry `treeSize − 1`, a `map.root` entry.
+        public let mapRoot: ProvenEntry
+        /// The keys the verdict reads, in the order docs/verifier.md gives.
+        public let proofs: [KeyProof]
+
+        public init(mapRoot: ProvenEntry, proofs: [KeyProof]) {
+            self.mapRoot = mapRoot
+            self.proofs = proofs
+        }
+    }
+
     /// Who signed the receipt and the signature.
     public struct Receipt: Codable, Sendable, Hashable {
         public let keyId: KeyID
@@ -74,6 +106,9 @@ public struct VerifierAnswer: Codable, Sendable, Hashable {
     public let license: LicenseSummary?
     public let seal: SealSummary?
     public let holder: HolderStatus?
+    /// The status-map proofs the verdict follows from; nil only in an answer from a ledger without a status map,
+    /// which `VerifierAnswerCheck` refuses.
+    public let statusMap: StatusMapProofs?
     /// The entries that decide the verdict, in log order.
     public let entries: [ProvenEntry]
     /// Entry 0, the genesis: names the receipt key.
@@ -87,7 +122,8 @@ public struct VerifierAnswer: Codable, Sendable, Hashable {
     /// The same answer with `receipt` set.
     func with(receipt: Receipt) -> VerifierAnswer {
         VerifierAnswer(v: v, question: question, verdict: verdict, reason: reason, asOf: asOf,
-                       answeredAt: answeredAt, license: license, seal: seal, holder: holder, entries: entries,
+                       answeredAt: answeredAt, license: license, seal: seal, holder: holder, statusMap: statusMap,
+                       entries: entries,
                        genesis: genesis, treeSize: treeSize, checkpoint: checkpoint, receipt: receipt)
     }
 

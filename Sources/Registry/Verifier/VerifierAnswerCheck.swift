@@ -6,8 +6,9 @@ public import SignedNote
 /// Checks a verifier answer offline, trusting nothing but the ledger's checkpoint verifier key (DESIGN.md §1, §7
 /// `certledger verify`): the checkpoint's signature (C2SP signed-note), every inclusion proof against it (RFC 9162
 /// §2.1.3.2), that every proven entry is a well-formed entry at its index whose payload decodes as a submission,
-/// that entry 0 is the genesis naming this checkpoint key, and the receipt's signature by the genesis's receipt key.
-/// The CLI and the browser page rely on it; it does no I/O.
+/// that entry 0 is the genesis naming this checkpoint key, that the verdict follows from the status-map proofs
+/// (`checkStatusMap`), and the receipt's signature by the genesis's receipt key when the answer carries one (the
+/// verdict does not rest on it). The CLI relies on it, the browser page checks the same; it does no I/O.
 public struct VerifierAnswerCheck: Sendable {
     /// What a successful check yields: the answer and the decoded, proven entries.
     public struct Checked: Sendable {
@@ -17,6 +18,10 @@ public struct VerifierAnswerCheck: Sendable {
         public let genesis: GenesisRecord
         /// The deciding entries' submissions, by index.
         public let submissions: [UInt64: Submission]
+        /// What the status map proved, from which the verdict follows.
+        public let status: ProvenStatus
+        /// Whether the answer carried a receipt (which then verified). The verdict does not rest on it.
+        public let hasReceipt: Bool
     }
 
     public let checkpointKey: Ed25519NoteVerifier
@@ -66,12 +71,14 @@ public struct VerifierAnswerCheck: Sendable {
             let entry = try prove(proven, field: field, in: checkpoint.checkpoint)
             submissions[entry.index] = try Self.submission(entry, Set(genesis.usccExceptions), field: field)
         }
-        try checkReceipt(answer, json: json, receiptKey: genesis.receiptKey)
-        return Checked(answer: answer, checkpoint: checkpoint, genesis: genesis, submissions: submissions)
+        let status = try checkStatusMap(answer, checkpoint: checkpoint.checkpoint, submissions: submissions)
+        if answer.receipt != nil { try checkReceipt(answer, json: json, receiptKey: genesis.receiptKey) }
+        return Checked(answer: answer, checkpoint: checkpoint, genesis: genesis, submissions: submissions,
+                       status: status, hasReceipt: answer.receipt != nil)
     }
 
     /// The entry, after its inclusion proof verified against `checkpoint`.
-    private func prove(_ proven: VerifierAnswer.ProvenEntry, field: String,
+    func prove(_ proven: VerifierAnswer.ProvenEntry, field: String,
                        in checkpoint: Checkpoint) throws(RegistryError) -> LogEntry {
         guard let bytes = Base64.decode(proven.entry) else {
             throw RegistryError(.invalid, field: "\(field).entry", "not standard base64")
