@@ -410,7 +410,6 @@ def main():
     s['server'] = args.server.rstrip('/') + '/'
     os.makedirs(args.out, exist_ok=True)
     port = int(args.server.rsplit(':', 1)[1])
-    install_edits()
 
     options = webdriver.ChromeOptions()
     options.binary_location = args.chromium
