@@ -19,7 +19,7 @@ extension VerificationPage {
     ///
     /// Every check is recorded (`{key, ok, code, codeArgs}`, or `detail` for an unexpected error) for the page to
     /// list in its language; none throws past `checkAnswer`.
-    static let checkScript = checkCoreScript + statusMapScript
+    static let checkScript = withoutDocComments(checkCoreScript + statusMapScript)
 
     /// The part of `checkScript` that opens checkpoints, proves entries and checks receipts.
     static let checkCoreScript = #"""

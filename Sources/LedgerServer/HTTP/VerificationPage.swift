@@ -63,6 +63,13 @@ enum VerificationPage {
         verifierKey.split(separator: "+", maxSplits: 1).first.map(String.init) == DevelopmentLedger.origin
     }
 
+    /// A script as the browser gets it: its `///` comment lines, written for readers of this source, left out.
+    static func withoutDocComments(_ script: String) -> String {
+        script.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.drop(while: { $0 == " " }).hasPrefix("///") }
+            .joined(separator: "\n")
+    }
+
     /// Escapes text for an HTML attribute value; a line break is kept as a character reference.
     static func escape(_ text: String) -> String {
         var out = ""
