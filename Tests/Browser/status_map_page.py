@@ -11,8 +11,9 @@ license with a seal and a link, a revoked license with a revoked seal) and passe
 2. Mutations: genuine `POST /v1/verify` answers (fetched here) are altered and handed to the page's
    `CertCheck.checkAnswer` in the browser; each must fail with the named check and code: a flipped sibling, a leaf
    moved off the key's path, a stale map root, an absence claim for a present key, a verdict that contradicts its
-   map value, a changed value, a key left out, a summary or a named entry that disagrees. The genuine answers, and
-   the same with the receipt removed, pass every check.
+   map value, a changed value, a key left out, a summary or a named entry that disagrees, an unknown without its
+   proofs. The genuine answers (license, unknown, revoked seal, bare document), and the same with the receipt
+   removed, pass every check.
 3. The page through proxies: a license look-up whose history gains another company's revocation and whose seal list
    loses the revoked seal shows only the license's own proven chain and says the seal list is not proven complete;
    a seal of another holder added to the list is not shown as this holder's; a verdict changed in transit (receipt
@@ -179,21 +180,27 @@ def mutations(run, s, ledger):
     q_revoked = {'subject': 'license', 'uscc': revoked}
     q_unknown = {'subject': 'license', 'uscc': unknown}
     q_seal = {'subject': 'seal', 'sealId': s['revokedSealId'], 'holder': revoked}
+    q_document = {'subject': 'document', 'document': {'algorithm': 'sha256', 'digest': s['documentDigest']}}
     # Asked together, so that (the ledger being idle) they share one checkpoint and one map root.
     answers = {}
     for _ in range(5):
         answers = {n: ledger.verify(q) for n, q in
-                   (('good', q_good), ('revoked', q_revoked), ('unknown', q_unknown), ('seal', q_seal))}
+                   (('good', q_good), ('revoked', q_revoked), ('unknown', q_unknown), ('seal', q_seal),
+                    ('document', q_document))}
         if len({a['treeSize'] for a in answers.values()}) == 1:
             break
-    a_good, a_revoked, a_unknown, a_seal = (answers[n] for n in ('good', 'revoked', 'unknown', 'seal'))
+    a_good, a_revoked, a_unknown, a_seal, a_document = (answers[n] for n in
+                                                        ('good', 'revoked', 'unknown', 'seal', 'document'))
     run.expect(a_revoked['verdict'] == 'revoked' and a_unknown['verdict'] == 'unknown'
                and a_seal['verdict'] == 'revoked', 'mutations: verdicts %r' % {n: a['verdict'] for n, a in answers.items()})
     run.expect([p['key'] for p in proofs_of(a_seal)] == ['seal:' + s['revokedSealId'], 'license:' + revoked],
                'mutations: the seal answer proves %r' % [p['key'] for p in proofs_of(a_seal)])
 
+    run.expect(a_document['verdict'] == 'authentic' and [p['key'] for p in proofs_of(a_document)] == [
+        'document:sha256:' + s['documentDigest'], 'license:' + good], 'mutations: the document answer %r / %r' % (
+        a_document['verdict'], [p['key'] for p in proofs_of(a_document)]))
     for name, a, q in (('good', a_good, q_good), ('revoked', a_revoked, q_revoked), ('unknown', a_unknown, q_unknown),
-                       ('seal', a_seal, q_seal)):
+                       ('seal', a_seal, q_seal), ('document', a_document, q_document)):
         run.holds(name, a, q)
         items = run.holds(name + ' without receipt', without_receipt(a), q)
         run.expect(any(c['key'] == 'receiptAbsent' and c['ok'] for c in items),
@@ -209,13 +216,13 @@ def mutations(run, s, ledger):
         sib = proofs_of(a)[i]['proof']['siblings'][j]
         proofs_of(a)[i]['proof']['siblings'][j] = flip(sib)
         run.refuses('flipped sibling', a, {'good': q_good, 'revoked': q_revoked, 'unknown': q_unknown,
-                                           'seal': q_seal}[n], 'mapProof', 'mapRootMismatch')
+                                           'seal': q_seal, 'document': q_document}[n], 'mapProof', 'mapRootMismatch')
 
     # A leaf moved off the key's path: the unknown USCC's absence "proven" by another key's genuine proof, whose
     # terminal does not share the asked key's first D bits.
     asked = tree_key('license:' + unknown)
     moved = None
-    for a in (a_good, a_revoked, a_seal):
+    for a in (a_good, a_revoked, a_seal, a_document):
         for p in proofs_of(a):
             t = p['proof']['terminal']
             if t and shared_bits(bytes.fromhex(t['key']), asked) < p['proof']['depth']:
@@ -272,6 +279,16 @@ def mutations(run, s, ledger):
     proofs_of(a)[0]['value'] = json.dumps(value, separators=(',', ':'), sort_keys=True, ensure_ascii=False)
     a['verdict'] = 'authentic'
     run.refuses('changed value', a, q_revoked, 'mapProof', 'mapValueHash')
+
+    # An unknown without its absence proof (the status map removed) is not proven.
+    a = without_receipt(a_unknown)
+    del a['statusMap']
+    run.refuses('unknown without proofs', a, q_unknown, 'mapRoot', 'noStatusMap')
+
+    # The license a document names left out of a document answer.
+    a = without_receipt(a_document)
+    del proofs_of(a)[1]
+    run.refuses('document without its license', a, q_document, 'mapKeys', 'mapKeys')
 
     # The holder's license key left out of a seal answer.
     a = without_receipt(a_seal)

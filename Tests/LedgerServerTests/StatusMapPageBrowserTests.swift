@@ -1,4 +1,6 @@
 import Foundation
+import LedgerCrypto
+import Registry
 import Testing
 
 /// The verification page's status-map checks executed in a real browser (`Tests/Browser/status_map_page.py`,
@@ -30,11 +32,13 @@ import Testing
         try? fm.removeItem(at: Self.output)
         try fm.createDirectory(at: Self.output, withIntermediateDirectories: true)
         let (status, log) = try await DevLedgerServer.run { server in
-            _ = try await VerificationPageBrowserTests.populate(server, document: Array("%OFD-1.0 map\n".utf8))
+            let document = Array("%OFD-1.0 map\n".utf8)
+            _ = try await VerificationPageBrowserTests.populate(server, document: document)
             let scenario: [String: String] = [
                 "authentic": "91350100MA2YDE7W7J", "revoked": VerificationPageBrowserTests.revokedUSCC,
                 "unknown": VerificationPageBrowserTests.unknownUSCC, "sealId": "35010020260001",
                 "revokedSealId": VerificationPageBrowserTests.revokedSealID,
+                "documentDigest": ContentDigest(of: document, algorithm: .sha256).digest.hex,
             ]
             let scenarioPath = Self.output.appendingPathComponent("scenario.json")
             try JSONEncoder().encode(scenario).write(to: scenarioPath)
