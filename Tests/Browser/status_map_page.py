@@ -17,7 +17,8 @@ license with a seal and a link, a revoked license with a revoked seal) and passe
 3. The page through proxies: a license look-up whose history gains another company's revocation and whose seal list
    loses the revoked seal shows only the license's own proven chain and says the seal list is not proven complete;
    a seal of another holder added to the list is not shown as this holder's; a verdict changed in transit (receipt
-   removed) turns the page red; an unknown USCC is shown as proven by its absence proof.
+   removed) turns the page red; an unknown USCC is shown as proven by its absence proof; a bare document digest
+   shows the license it names with that license's proven history.
 
 Exit 0 when every expectation held; 1 with the failures listed.
 """
@@ -411,6 +412,14 @@ def through_proxies(run, s, ledger, port):
     run.expect(st['verdict'] == 'unknown' and st['check'] == 'ok' and '不存在证明' in st['banner'],
                'unknown: %r / %r' % (st['verdict'], st['banner']))
     run.expect(any(cls == 'ok' and '状态映射证明' in text for cls, text in st['checks']), 'unknown: %r' % st['checks'])
+
+    # 5. A bare document digest: the license it names, and that license's own history, proven.
+    st = run.open(s['server'] + '#document=sha256:' + s['documentDigest'], 'document')
+    run.expect(st['verdict'] == 'authentic' and st['check'] == 'ok', 'document: %r / %r' % (st['verdict'], st['banner']))
+    run.expect([r[1] for r in st['history']] == ['签发'] and good in st['facts'],
+               'document: history %r, facts %r' % (st['history'], st['facts']))
+    run.expect([r[0] for r in st['seals']] == [s['sealId']], 'document: seals %r' % st['seals'])
+    run.chinese_only('document', st)
 
 
 def main():
