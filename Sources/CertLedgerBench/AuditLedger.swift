@@ -9,7 +9,7 @@ import SignedNote
 extension CertLedgerBench {
     /// Writes a full ledger for the audit benchmark: a genesis and three departments through the
     /// Registry-gated sequencer, then `--entries` real Ed25519-signed submissions (`BenchLedger`) straight through
-    /// an ungated sequencer into SQLite — no HTTP, no pre-check, so a million entries take minutes, not hours. The
+    /// an ungated sequencer into SQLite, every batch closed with its map root (`ReplayedStatusMapFinisher`) — no HTTP, no pre-check, so a million entries take minutes, not hours. The
     /// result passes `certledger audit` exactly as a ledger written through the daemon does.
     struct AuditLedger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -44,27 +44,34 @@ extension CertLedgerBench {
                                                 operatorKey: operatorKey, genesis: genesis,
                                                 departments: try bench.registrations())
             let registry = Registry()
+            // Every batch, the bootstrap's and the bulk's, ends with the map root of the status map replayed from
+            // the entries, as the daemon's do: the audit recomputes and compares them all.
+            let finisher = try ReplayedStatusMapFinisher(identity: harness.identity, gate: registry)
             let gated = Sequencer(store: harness.store, head: try await TreeHead.load(from: harness.store,
                                                                                      identity: harness.identity),
-                                  identity: harness.identity, signer: harness.signer, gate: registry)
+                                  identity: harness.identity, signer: harness.signer, gate: registry,
+                                  finisher: finisher)
             try await Self.running(gated) { _ = try await bootstrap.run(sequencer: gated, registry: registry) }
 
             var config = SequencerConfig()
             config.maxBatchEntries = group
             config.maxGroupEntries = group
             config.queueLimit = max(config.queueLimit, 2 * group)
-            let sequencer = try await harness.sequencer(config: config)
+            finisher.dropGate()
+            let sequencer = try await harness.sequencer(config: config, finisher: finisher)
             let base = sequencer.head.size
             let total = entries, step = group
             try await Self.running(sequencer) {
                 var start = 0
-                var payloads = try await Self.sign(bench, 0..<min(total, step), base)
+                // Bench entry n follows n / step closed groups, each ended by its map root.
+                let index: @Sendable (Int) -> UInt64 = { n in base + UInt64(n + n / step) }
+                var payloads = try await Self.sign(bench, 0..<min(total, step), index)
                 while !payloads.isEmpty {
                     let next = start + payloads.count
                     // Sign the next group on both cores while this one is appended and fsync'd.
-                    async let upcoming = Self.sign(bench, next..<min(total, next + step), base)
+                    async let upcoming = Self.sign(bench, next..<min(total, next + step), index)
                     let result = try await sequencer.submit(payloads)
-                    guard result.items.first?.entry.index == base + UInt64(start) else {
+                    guard result.items.first?.entry.index == index(start) else {
                         throw HarnessError("group at \(start) landed at \(result.items.first?.entry.index ?? 0)")
                     }
                     if next % 100_000 < step {
@@ -75,7 +82,7 @@ extension CertLedgerBench {
                 }
             }
             let elapsed = clock.now - began
-            print("ledger \(harness.identity.origin): \(base + UInt64(total)) entries in \(data) (\(elapsed))")
+            print("ledger \(harness.identity.origin): \(sequencer.head.size) entries in \(data) (\(elapsed))")
         }
 
         /// Runs `body` while `sequencer` runs, then stops it and waits for its last batch.
@@ -92,10 +99,11 @@ extension CertLedgerBench {
         }
 
         /// Signs entries `range` on two tasks (the machine's two cores), in order.
-        static func sign(_ bench: BenchLedger, _ range: Range<Int>, _ base: UInt64) async throws -> [[UInt8]] {
+        static func sign(_ bench: BenchLedger, _ range: Range<Int>,
+                         _ index: @escaping @Sendable (Int) -> UInt64) async throws -> [[UInt8]] {
             let middle = range.lowerBound + range.count / 2
             @Sendable func half(_ part: Range<Int>) async throws -> [[UInt8]] {
-                try part.map { try bench.payload($0, base: base) }
+                try part.map { try bench.payload($0, index: index) }
             }
             async let first = half(range.lowerBound..<middle)
             let second = try await half(middle..<range.upperBound)

@@ -29,11 +29,11 @@ struct BenchLedger: Sendable {
                                  roles: roles, keys: [try KeyRecord(key.publicKey)])
     }
 
-    /// The signed canonical submission of bench entry `n` (0-based after the bootstrap), which will sit at log
-    /// index `base + n`; blocks start at multiples of ten.
-    func payload(_ n: Int, base: UInt64) throws -> [UInt8] {
+    /// The signed canonical submission of bench entry `n` (0-based after the bootstrap); bench entry `m` sits at log
+    /// index `index(m)` (the writer's batches end with map roots between them); blocks start at multiples of ten.
+    func payload(_ n: Int, index: (Int) -> UInt64) throws -> [UInt8] {
         let block = n / 10, position = n % 10
-        let blockStart = base + UInt64(n - position)
+        let blockStart = index(n - position)
         let nonce = try Nonce(validating: "bench-\(n)-" + String(repeating: "0", count: 8))
         let submission: Submission
         switch position {

@@ -40,9 +40,10 @@ struct LogHarness {
     }
 
     /// Loads and checks the head (refusing an inconsistent store), then makes the sequencer.
-    func sequencer(config: SequencerConfig) async throws -> Sequencer {
+    func sequencer(config: SequencerConfig, finisher: (any BatchFinisher)? = nil) async throws -> Sequencer {
         let head = try await TreeHead.load(from: store, identity: identity)
-        return Sequencer(store: store, head: head, identity: identity, signer: signer, config: config)
+        return Sequencer(store: store, head: head, identity: identity, signer: signer, finisher: finisher,
+                         config: config)
     }
 }
 

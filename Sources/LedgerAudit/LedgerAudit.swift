@@ -9,7 +9,8 @@ import Registry
 /// The log layer (`LogVerifier`: the checkpoint signature, every entry's envelope, index and `prev` chain, time,
 /// every stored hash tile recomputed from the entries, every stored checkpoint, the root) and, unless `logOnly`, the
 /// Registry on every submission (`RegistryAuditor`: canonical form, key history, signature, role, nonce, state
-/// machine), and every `map.root` entry against the status map recomputed from the entries. Decoding and signature
+/// machine), every `map.root` entry against the status map recomputed from the entries, and that every
+/// checkpointed tree ends with one. Decoding and signature
 /// checks run ahead on every core while the state machine walks the log in order.
 ///
 /// The Registry state keeps what the verdict needs only, and beyond `memoryValues` values of each kind spills to a
@@ -26,6 +27,10 @@ public enum LedgerAudit {
         var logVerifier = LogVerifier(store: store, identity: identity)
         logVerifier.dutyCycle = dutyCycle
         if logOnly { return try await logVerifier.verify(progress: progress) }
+        // Every batch ends with a `map.root` entry, so every checkpointed tree does (DESIGN.md §3).
+        logVerifier.checkpointedTreeEnd = { entry in
+            MapRootRecord.isMapRoot(entry.payload) ? nil : "is not a map.root entry (every batch ends with one)"
+        }
         let auditor = RegistryAuditor(identity: identity)
         auditor.dropQueryIndexes()   // the verdict is all this state is for
         // Every `map.root` entry is compared with the status map recomputed from the entries before it: in memory

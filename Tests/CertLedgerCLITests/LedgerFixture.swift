@@ -11,6 +11,9 @@ struct LedgerFixture {
     static let submissions = 400
     /// Entries per batch: the ledger has a dozen batches, and one of them crosses the first full tile (256).
     static let group = 48
+    /// The ledger's size: the genesis and three departments, each of their two batches closed by a map root, then
+    /// the submissions in groups, each closed by its map root.
+    static let size = UInt64(4 + 2 + submissions + (submissions + group - 1) / group)
 
     /// The test's own copy: `<folder>/log.sqlite`, `checkpoint.vkey`, `checkpoint.skey`.
     let folder: String

@@ -210,7 +210,8 @@ import LogStoreContract
     }
 
     /// Copies every entry's payload, through `change`, into a new log in `folder` whose checkpoints `signer` signs
-    /// (one batch per entry, by a sequencer without gate or finisher: the payloads are taken as they are).
+    /// (by a sequencer without gate or finisher: the payloads are taken as they are, in the original's batches, each
+    /// ending at its `map.root` payload, so every checkpoint ends with one as in a ledger the daemon wrote).
     func rewrite(from original: String, to folder: String, signer: Ed25519NoteSigner,
                  change: (Int, [UInt8]) -> [UInt8]) async throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -228,8 +229,13 @@ import LogStoreContract
                                   identity: identity, signer: signer, logger: quietLogger("certledger.sequencer"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sequencer.run() }
+            var batch: [[UInt8]] = []
             for (index, payload) in payloads.enumerated() {
-                _ = try await sequencer.submit([change(index, payload)])
+                batch.append(change(index, payload))
+                if MapRootRecord.isMapRoot(payload) || index == payloads.count - 1 {
+                    _ = try await sequencer.submit(batch)
+                    batch.removeAll()
+                }
             }
             sequencer.stopIntake()
             try await group.waitForAll()

@@ -25,6 +25,10 @@ public struct LogVerifier: Sendable {
     /// the chunk took × (1 − d) / d, so a verification beside live traffic (the daemon's, after start-up) leaves
     /// most of the machine to it. 1, the default, never pauses.
     public var dutyCycle: Double = 1
+    /// A rule the last entry of every checkpointed tree must meet, the layer above's (a ledger closes every batch
+    /// with a `map.root` entry): nil when it does, else why not. A stored checkpoint whose tree ends otherwise is a
+    /// failure at that entry.
+    public var checkpointedTreeEnd: (@Sendable (LogEntry) -> String?)?
 
     public init(store: any LogStore, identity: LogIdentity) {
         self.store = store
@@ -92,7 +96,8 @@ public struct LogVerifier: Sendable {
             return Report(verifiedEntries: 0, checkpoint: signed, failure: (
                 nil, "the stored size is \(head.size), the checkpoint's \(signed.checkpoint.size)"))
         }
-        var walk = VerifierWalk(store: store, hasher: MerkleHasher(identity.hashAlgorithm), verifier: identity.verifier)
+        var walk = VerifierWalk(store: store, hasher: MerkleHasher(identity.hashAlgorithm), verifier: identity.verifier,
+                                treeEnd: checkpointedTreeEnd)
         let size = head.size, step = UInt64(max(1, chunk)), window = max(1, lookahead)
         let store = self.store, algorithm = identity.hashAlgorithm
         let failure: (index: UInt64?, reason: String)? = try await withThrowingTaskGroup(

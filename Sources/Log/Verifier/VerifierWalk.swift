@@ -21,10 +21,15 @@ struct VerifierWalk {
     /// Entries verified so far.
     var verified: UInt64 = 0
 
-    init(store: any LogStore, hasher: MerkleHasher, verifier: any NoteVerifier) {
+    /// The rule a checkpointed tree's last entry must meet (`LogVerifier.checkpointedTreeEnd`).
+    let treeEnd: (@Sendable (LogEntry) -> String?)?
+
+    init(store: any LogStore, hasher: MerkleHasher, verifier: any NoteVerifier,
+         treeEnd: (@Sendable (LogEntry) -> String?)? = nil) {
         self.store = store
         self.hasher = hasher
         self.verifier = verifier
+        self.treeEnd = treeEnd
     }
 
     /// Checks one chunk (which must start at `verified`); returns the first failure, or nil when it all holds.
@@ -61,6 +66,9 @@ struct VerifierWalk {
             verified = i + 1
             while nextSigned < signed.endIndex, signed[nextSigned].size <= verified {
                 if let failure = check(signed[nextSigned]) { return failure }
+                if let treeEnd, let reason = treeEnd(entry) {
+                    return (i, "the checkpoint of size \(verified) ends with entry \(i), which \(reason)")
+                }
                 nextSigned += 1
             }
         }
