@@ -30,13 +30,15 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 
 class Proxy(http.server.ThreadingHTTPServer):
-    """Forwards every request to the daemon; records request bodies; optionally tampers with verify answers."""
+    """Forwards every request to the daemon; records request bodies; optionally tampers with verify answers, or
+    answers every verify request with `replay` (a saved answer) instead of the daemon's."""
 
     daemon_threads = True
 
     def __init__(self, upstream_port, tamper):
         self.upstream_port = upstream_port
         self.tamper = tamper
+        self.replay = None
         self.bodies = []
         self.tampered = 0
         super().__init__(('127.0.0.1', 0), ProxyHandler)
@@ -67,7 +69,9 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         upstream.request(method, self.path, body=body or None, headers=headers)
         response = upstream.getresponse()
         payload = response.read()
-        if self.server.tamper and method == 'POST' and self.path == '/v1/verify' and response.status == 200:
+        if self.server.replay is not None and method == 'POST' and self.path == '/v1/verify':
+            payload = self.server.replay
+        elif self.server.tamper and method == 'POST' and self.path == '/v1/verify' and response.status == 200:
             payload = flip_first_proof_bit(payload)
             self.server.tampered += 1
         self.send_response(response.status)
@@ -90,8 +94,8 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
 # English words of the ledger's reasons and the check names: none may show on the Chinese page.
 ENGLISH = re.compile(r'\b(the|of|is|in force|entry|version|license|seal|revoked|cancelled|authentic|unknown|mismatch|'
                      r'verdict|document|agrees|proven|presented)\b')
-# Question fragments (`license=…`) name the question, not a word of the page.
-FRAGMENT = re.compile(r'\b(license|seal|holder|document)=\S+')
+# Question fragments (`license=…`) and status-map keys (`license:…`) name the question, not a word of the page.
+FRAGMENT = re.compile(r'\b(license|seal|holder|document)[=:]\S+')
 
 
 class Run:

@@ -13,7 +13,9 @@ scenario (a JSON file) names them. Checks:
 5. the page the daemon serves, reached through one address (a proxy standing for "the same host and port") first in
    front of the real ledger, then in front of the impostor, shows the full-width red warning with the key it
    remembered and the key it got, and refuses the answer; back in front of the real ledger with a remembered tree
-   larger than the ledger's, it warns that the tree shrank; confirming the change clears the warning.
+   larger than the ledger's, it warns that the tree shrank; confirming the change clears the warning;
+6. a genuine witnessed answer saved before a revocation and replayed (by the same proxy) after the page has seen the
+   revocation's witnessed checkpoint is refused in red as a replay, also after confirming the tree warning.
 
 Exit 0 when every expectation held; 1 with the failures listed. Screenshots under --out.
 """
@@ -200,6 +202,25 @@ def scenarios(run, s, static, same_address):
     st = run.open(address + fragment, 'served-accepted')
     w = witness_state(run)
     run.expect(not w['warningShown'] and st['check'] == 'ok', 'served-accepted: %r / %r' % (w['changes'], st['banner']))
+
+    # 7. A genuine witnessed answer saved before the license was revoked, replayed after the page has seen the
+    # revocation's witnessed checkpoint: refused in red, and confirming the tree warning does not make it true.
+    replay = '#license=' + s['replayUSCC']
+    st = run.open(address + replay, 'replay-current')
+    run.expect(st['verdict'] == 'revoked' and st['check'] == 'ok', 'replay-current: %r / %r' % (st['verdict'], st['banner']))
+    with open(s['oldAnswer'], 'rb') as f:
+        same_address.replay = f.read()
+    for name in ('replayed', 'replayed-after-confirming'):
+        st = run.open(address + replay, name)
+        refused(run, name, st, '这是重放的旧答复')
+        run.expect(any(cls == 'bad' and '最新见证检查点' in text for cls, text in st['checks']),
+                   '%s: checks %r' % (name, st['checks']))
+        if name == 'replayed':
+            run.shot('7-replayed')
+            button = run.driver.find_elements(By.CSS_SELECTOR, '#trust-warning button')
+            if button:
+                button[0].click()
+    same_address.replay = None
 
 
 if __name__ == '__main__':

@@ -1,3 +1,4 @@
+import CanonicalJSON
 import ChildProcessSupport
 import Foundation
 import LedgerServer
@@ -51,6 +52,9 @@ import Testing
                                                try server.signExample("license-issue", as: "demo-amr").canonicalBytes)
             #expect(issued.status == 201, "\(issued.text)")
             _ = try #require(try await ledger.witnessedCheckpoint(atLeast: server.ledger.log.snapshot.head.size))
+            let oldAnswer = try await Self.answerThenRevoke(ledger)
+            let oldAnswerPath = Self.output.appendingPathComponent("old-answer.json")
+            try Data(oldAnswer).write(to: oldAnswerPath)
             let url = "http://127.0.0.1:\(server.client.port)"
             let policyPath = Self.output.appendingPathComponent("policy.txt").path
             try ledger.policy.text.write(toFile: policyPath, atomically: true, encoding: .utf8)
@@ -90,6 +94,8 @@ import Testing
                     "servedLabels": .list(ledger.policy.witnesses.map(\.verifier.name)),
                     "ledgerKey": .string(ledger.policy.logVerifier.verifierKey),
                     "impostorKey": .string(impostorKey.verifierKey),
+                    "replayUSCC": .string(VerificationPageBrowserTests.revokedUSCC),
+                    "oldAnswer": .string(oldAnswerPath.path),
                 ]
                 let scenarioPath = Self.output.appendingPathComponent("scenario.json")
                 try JSONEncoder().encode(scenario).write(to: scenarioPath)
@@ -100,6 +106,30 @@ import Testing
         }
         #expect(status == 0, "the browser expectations failed:\n\(log)")
         #expect(log.contains("all browser expectations held"), "\(log)")
+    }
+
+    /// Issues a license to another holder, keeps the witnessed verifier answer saying it is authentic, then revokes
+    /// it and waits until the revocation is witnessed: the kept answer is genuine, and no longer true.
+    static func answerThenRevoke(_ ledger: WitnessedLedger) async throws -> [UInt8] {
+        let server = ledger.server, uscc = VerificationPageBrowserTests.revokedUSCC
+        let license = try server.signExample("license-issue", as: "demo-amr") {
+            $0["uscc"] = .string(uscc)
+            $0["name"] = .string("示例已吊销贸易有限公司")
+        }
+        let issued = try await server.post("/v1/submissions", license.canonicalBytes)
+        #expect(issued.status == 201, "\(issued.text)")
+        _ = try #require(try await ledger.witnessedCheckpoint(atLeast: server.ledger.log.snapshot.head.size))
+        let asked = try await server.post("/v1/verify", Array(#"{"subject":"license","uscc":"\#(uscc)"}"#.utf8))
+        #expect(asked.status == 200 && asked.text.contains(#""verdict":"authentic""#), "\(asked.text)")
+        let issuedIndex = (try? JSONValue.parse(issued.body))?["entries"]?.arrayValue?.first?["index"]?.numberValue
+        let revoke = try server.signExample("license-revoke", as: "demo-amr") {
+            $0["uscc"] = .string(uscc)
+            $0["subjectPrev"] = .number(issuedIndex ?? -1)
+        }
+        let revoked = try await server.post("/v1/submissions", revoke.canonicalBytes)
+        #expect(revoked.status == 201, "\(revoked.text)")
+        _ = try #require(try await ledger.witnessedCheckpoint(atLeast: server.ledger.log.snapshot.head.size))
+        return asked.body
     }
 
     /// A string or a list of strings, for the scenario file.

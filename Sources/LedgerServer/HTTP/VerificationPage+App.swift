@@ -194,17 +194,29 @@ extension VerificationPage {
           result.proven = checked.proven;
           result.checkpoint = checked.checkpoint;
           result.genesis = checked.genesis;
+          result.map = checked.map;
+          if (checked.checkpoint && checked.checkpoint.witnessed) {
+            await checks.run('newestWitnessed', [], () => compareWitnessed(checked.checkpoint));
+          }
           if (checked.checkpoint) compareTree(checked.checkpoint.size);
           await checks.run('remembered', [], () => { if (changes.length) C.fail('trustChanged'); });
-          const holder = a.license ? a.license.uscc
-            : (a.holder && a.holder.status !== 'unknown' ? a.holder.uscc : null);
-          if (holder && checked.checkpoint) await lookUp(holder, result);
-          if (a.seal && !result.seals.some((s) => s.id === a.seal.sealId)) {
-            result.seals.unshift({ id: a.seal.sealId, answer: a, main: true });
+          // The holder whose history is shown: the one the proven map values name, never the summaries alone.
+          const map = checked.map, q = a.question || {};
+          let holder = null, value = null;
+          if (map && map.first) {
+            if (q.subject === 'license') { holder = q.uscc; value = map.first; }
+            if (q.subject === 'document' && map.license) { holder = map.first.uscc; value = map.license; }
+            if (q.subject === 'seal' && map.license) { holder = map.first.holder; value = map.license; }
           }
+          if (a.seal) {
+            result.seals.push({ id: a.seal.sealId, answer: a, main: true,
+              issue: map && map.first ? result.proven.get(map.first.issue) : null });
+          }
+          if (holder && checked.checkpoint) await lookUp(holder, value, result);
           const witnessed = checked.checkpoint && checked.checkpoint.witnessed;
           if (witnessed) result.age = Math.max(0, Math.floor(result.checkedAt.getTime() / 1000) - witnessed.quorumTime);
           if (checks.allHeld && checked.checkpoint) rememberTree(checked.checkpoint.size);
+          if (checked.checkpoint && checked.checkpoint.witnessed) rememberWitnessed(checked.checkpoint);
         }
 
         /// Reads what this browser remembered of this ledger and notes every difference from the pinned key and
@@ -232,6 +244,23 @@ extension VerificationPage {
             showChanges();
           }
         }
+        /// With a witness policy, the newest witnessed checkpoint this browser has seen from this ledger (its key,
+        /// size and root): witnesses never cosign a smaller tree after a larger one, so an answer against an older
+        /// witnessed checkpoint is a genuine answer replayed, perhaps from before a revocation, and is refused; one
+        /// of the same size with another root is a second history. Neither is the clerk's to accept.
+        function compareWitnessed(checkpoint) {
+          const seen = memory.witnessed;
+          if (!seen || seen.key !== vkey) return;
+          const size = BigInt(seen.size);
+          if (checkpoint.size < size) C.fail('replayed', checkpoint.size, seen.size);
+          if (checkpoint.size === size && C.b64encode(checkpoint.root) !== seen.root) C.fail('twoHistories', seen.size);
+        }
+        function rememberWitnessed(checkpoint) {
+          const seen = memory.witnessed;
+          if (seen && seen.key === vkey && checkpoint.size <= BigInt(seen.size)) return;
+          memory.witnessed = { key: vkey, size: String(checkpoint.size), root: C.b64encode(checkpoint.root) };
+          saveMemory();
+        }
         function rememberTree(size) {
           if (changes.length || size <= BigInt(memory.treeSize || '0')) return;
           memory.treeSize = String(size);
@@ -242,7 +271,8 @@ extension VerificationPage {
           const keyChanged = changes.some((c) => c.kind === 'key');
           const shrunk = changes.filter((c) => c.kind === 'shrunk').map((c) => c.now);
           memory = { key: vkey, policy: policyText,
-            treeSize: keyChanged ? '0' : (shrunk.length ? shrunk[shrunk.length - 1] : memory.treeSize) };
+            treeSize: keyChanged ? '0' : (shrunk.length ? shrunk[shrunk.length - 1] : memory.treeSize),
+            witnessed: memory.witnessed };
           saveMemory();
           changes = [];
           showChanges();
@@ -297,48 +327,97 @@ extension VerificationPage {
           return box;
         }
 
-        /// The holder's history, links and seals: every entry proven here before it is shown.
-        async function lookUp(uscc, result) {
+        /// The holder's history, seals and links, each shown only as far as it is proven here. The history is the
+        /// license's own chain: from the entry the proven map value names (its end, else its current version) back
+        /// through `subjectPrev`, every entry proven in the answer's checkpoint and about this USCC, so nothing the
+        /// server lists can add to it or leave out of it. Seals and links come from the server's list
+        /// (`GET /v1/licenses`), which no proof shows complete: a seal is shown as the holder's only with its own
+        /// answer's proven map value naming this holder, a link only proven in the log and about this holder.
+        async function lookUp(uscc, value, result) {
           const checks = result.checks;
+          checks.items.push({ key: 'sectionLookup', args: [uscc], ok: true, section: true });
+          result.history = (await walkHistory(uscc, value, result)) || [];
           let lookup;
           try { lookup = await getJSON('/v1/licenses/' + uscc); } catch (error) {
             if (error.status !== 404) checks.items.push({ key: 'lookup', args: [], ok: false, detail: error.message });
             return;
           }
-          checks.items.push({ key: 'sectionLookup', args: [uscc], ok: true, section: true });
+          result.lookedUp = true;
           let newer = null;
-          for (const index of lookup.history.concat(lookup.links)) {
-            if (result.proven.has(index)) continue;
-            let checkpoint = result.checkpoint;
-            if (BigInt(index) >= checkpoint.size) {
-              newer = newer || await checks.run('checkpoint', [pinned.idHex],
-                async () => C.openWitnessed(await fetchText('/checkpoint'), pinned));
-              if (!newer) continue;
-              checkpoint = newer;
+          for (const index of lookup.links) {
+            let entry = result.proven.get(index);
+            if (!entry) {
+              let checkpoint = result.checkpoint;
+              if (BigInt(index) >= checkpoint.size) {
+                newer = newer || await checks.run('checkpoint', [pinned.idHex],
+                  async () => C.openWitnessed(await fetchText('/checkpoint'), pinned));
+                if (!newer) continue;
+                checkpoint = newer;
+              }
+              entry = await C.proveFetched(index, checkpoint, getJSON, checks);
+              if (!entry) continue;
+              result.proven.set(index, entry);
             }
-            const entry = await C.proveFetched(index, checkpoint, getJSON, checks);
-            if (entry) result.proven.set(index, entry);
+            const about = await checks.run('linkAbout', [index], () => {
+              const s = entry.submission;
+              if (!s || s.kind !== 'link.share' || !s.record || s.record.holder !== uscc) {
+                C.fail('notAbout', index, uscc);
+              }
+              return 'ok';
+            });
+            if (about) result.links.push(entry);
           }
-          result.history = lookup.history.map((i) => result.proven.get(i)).filter(Boolean);
-          result.links = lookup.links.map((i) => result.proven.get(i)).filter(Boolean);
           for (const id of lookup.seals) {
-            if (result.answer.seal && result.answer.seal.sealId === id) {
-              result.seals.push({ id, answer: result.answer, main: true });
-              continue;
-            }
+            if (result.answer.seal && result.answer.seal.sealId === id) continue;
             const question = { subject: 'seal', sealId: id, holder: uscc };
             const own = new C.Checks();
             own.items.push({ key: 'sectionSeal', args: [id], ok: true, section: true });
-            let answer = null;
+            let answer = null, checked = null;
             try {
               answer = await ask(question);
-              await C.checkAnswer(answer, question, pinned, own);
+              checked = await C.checkAnswer(answer, question, pinned, own);
             } catch (error) {
               own.items.push({ key: 'lookup', args: [], ok: false, detail: error.message });
             }
+            const proven = own.allHeld && checked && checked.map && checked.map.first;
+            // A seal proven to be held by someone else now (its id reissued) is not this holder's: not shown.
+            if (proven && checked.map.first.holder !== uscc) {
+              own.items.push({ key: 'sealElsewhere', args: [id, checked.map.first.holder], ok: true });
+              checks.items.push(...own.items);
+              continue;
+            }
             checks.items.push(...own.items);
-            result.seals.push({ id, answer, ok: own.allHeld });
+            result.seals.push({ id, answer, ok: !!proven, issue: proven ? checked.proven.get(proven.issue) : null });
           }
+        }
+
+        /// The license's chain from `value.end` (else `value.current`) back through `subjectPrev`, oldest first;
+        /// null when an entry fails its proof or is not about `uscc` (the failure is among the checks).
+        async function walkHistory(uscc, value, result) {
+          const checks = result.checks, chain = [];
+          let index = value.end !== undefined && value.end > value.current ? value.end : value.current;
+          while (index !== null && index !== undefined) {
+            let entry = result.proven.get(index);
+            if (!entry) {
+              entry = await C.proveFetched(index, result.checkpoint, getJSON, checks);
+              if (!entry) return null;
+              result.proven.set(index, entry);
+            }
+            const at = index;
+            const next = await checks.run('historyEntry', [at], () => {
+              const s = entry.submission, r = s && s.record;
+              if (!r || !String(s.kind).startsWith('license.') || r.uscc !== uscc) C.fail('notAbout', at, uscc);
+              const prev = r.subjectPrev === undefined ? null : r.subjectPrev;
+              if (prev !== null && !(Number.isSafeInteger(prev) && prev >= 0 && prev < at)) {
+                C.fail('subjectPrev', at, prev);
+              }
+              return { prev };
+            });
+            if (!next) return null;
+            chain.unshift(entry);
+            index = next.prev;
+          }
+          return chain;
         }
 
         function holderName(result) {
@@ -375,7 +454,7 @@ extension VerificationPage {
           banner.dataset.stale = stale ? 'true' : 'false';
           const why = failure ? t('c_' + failure.key, ...checkArgs(failure)) + checkDetail(failure) : '';
           banner.textContent = !ok ? t('checkedBad', why)
-            : t('checkedGood', pinned.idHex, proofs)
+            : t('checkedGood', pinned.idHex, proofs) + t(a.verdict === 'unknown' ? 'checkedAbsent' : 'checkedMap')
               + (witnessed ? t('checkedWitnessed', witnessed.cosigners.map((c) => c.label).join(', ')) : '')
               + (stale ? ' ' + t('staleWarning', age(result.age), age(maxAge)) : '');
 
@@ -402,12 +481,21 @@ extension VerificationPage {
             const detail = r.effectiveOn ? t('effective', r.effectiveOn) : t('version', r.version);
             return row([stamp(e.time), t('k_' + s.kind), detail, String(e.index)]);
           });
+          // A seal's type from its proven issue entry, its window from its proven value (the summary agrees).
           table('seals', result.seals, (s) => {
-            const seal = s.answer && s.answer.seal;
-            const state = (s.main ? ok : s.ok) && s.answer ? s.answer.verdict : 'failed';
-            return row([s.id, seal ? t('st_' + seal.sealType) : '', seal ? seal.validFrom + ' – ' + seal.validTo : '',
-              el('td', term(state), 'state-' + state)]);
+            const proven = (s.main ? ok : s.ok) && s.answer;
+            const seal = proven && s.answer.seal, issued = proven && s.issue && s.issue.submission.record;
+            const state = proven ? s.answer.verdict : 'failed';
+            const valid = seal ? seal.validFrom + ' – ' + seal.validTo : '';
+            return row([s.id, issued ? t('st_' + issued.sealType) : '', valid, el('td', term(state), 'state-' + state)]);
           });
+          // With no seal listed, the section still says that the list is the server's, not proven complete.
+          if (result.lookedUp && !result.seals.length) {
+            $('seals-box').hidden = false;
+            const none = el('td', t('noRows'));
+            none.colSpan = 4;
+            $('seals').tBodies[0].replaceChildren(row([none]));
+          }
           const linkKinds = (result.genesis && result.genesis.submission.record.linkKinds) || [];
           const kinds = new Map(linkKinds.map((k) => [k.id, k]));
           table('links', result.links, (e) => {
@@ -445,7 +533,7 @@ extension VerificationPage {
         /// Why a check failed, in the page's language (a state it names by its term); an unexpected error as is.
         function checkDetail(c) {
           if (c.code) {
-            const args = c.code === 'endDiffers' || c.code === 'endMissing' ? c.codeArgs.map(term) : c.codeArgs;
+            const args = c.code === 'verdictDiffers' ? c.codeArgs.map(term) : c.codeArgs;
             return ' — ' + t('e_' + c.code, ...args);
           }
           return c.detail ? ' — ' + c.detail : '';

@@ -11,14 +11,18 @@ extension VerificationPage {
     ///   `"cosignature/v1\ntime <t>\n"` ‖ note text) by the policy's witnesses, each verified, at least a quorum of
     ///   them; a policy witness's line that fails rejects the checkpoint, as the CLI's check does;
     /// - every inclusion proof (RFC 9162 §2.1.3.2, leaf = SHA-256(0x00 ‖ entry), node = SHA-256(0x01 ‖ l ‖ r));
-    /// - the genesis entry naming the pinned key, and the receipt by the genesis's receipt key over
-    ///   `"certledger/receipt/v1\n"` ‖ RFC 8785 JSON of the answer without `receipt`;
-    /// - that the answer is about what was asked, and that an end of the license or seal among the proven entries
-    ///   agrees with the verdict.
+    /// - the genesis entry naming the pinned key, and the receipt (optional: the verdict follows from the proofs)
+    ///   by the genesis's receipt key over `"certledger/receipt/v1\n"` ‖ RFC 8785 JSON of the answer without
+    ///   `receipt`;
+    /// - that the answer is about what was asked, and the status map (`statusMapScript`): the verdict recomputed
+    ///   from proven map values.
     ///
     /// Every check is recorded (`{key, ok, code, codeArgs}`, or `detail` for an unexpected error) for the page to
     /// list in its language; none throws past `checkAnswer`.
-    static let checkScript = #"""
+    static let checkScript = withoutDocComments(checkCoreScript + statusMapScript)
+
+    /// The part of `checkScript` that opens checkpoints, proves entries and checks receipts.
+    static let checkCoreScript = #"""
         'use strict';
         (function () {
         const enc = new TextEncoder();
@@ -288,28 +292,6 @@ extension VerificationPage {
             && canonical(asked.document || null) === canonical(answered.document || null);
         }
 
-        /// An end of the subject among the proven entries (after its latest issue: a reissued license or seal is
-        /// judged anew) agrees with the verdict, and a revoked or cancelled verdict has its end among them.
-        function endsAgree(answer, entries) {
-          const seal = !!answer.seal;
-          const about = (s) => seal ? s.record.sealId === answer.seal.sealId
-            : !!answer.license && s.record.uscc === answer.license.uscc;
-          const mine = entries.filter((e) => about(e.submission));
-          const issued = mine.filter((e) => e.submission.kind === (seal ? 'seal.issue' : 'license.issue'));
-          const since = issued.length ? issued[issued.length - 1].index : -1;
-          const endKinds = seal ? ['seal.revoke'] : ['license.revoke', 'license.cancel'];
-          const ends = mine.filter((e) => e.index > since && endKinds.includes(e.submission.kind)
-            && e.submission.record.effectiveOn <= answer.asOf);
-          const last = ends.length ? ends[ends.length - 1].submission : null;
-          const expected = last ? (last.kind === 'license.cancel' ? 'cancelled' : 'revoked') : null;
-          if (expected && answer.verdict !== expected) {
-            fail('endDiffers', expected, answer.verdict);
-          }
-          if (!expected && (answer.verdict === 'revoked' || answer.verdict === 'cancelled')) {
-            fail('endMissing', answer.verdict);
-          }
-        }
-
         /// Checks a whole `POST /v1/verify` answer; `proven` maps index → decoded entry for the page to use.
         async function checkAnswer(answer, asked, pinned, checks) {
           const proven = new Map();
@@ -338,15 +320,18 @@ extension VerificationPage {
               fail('genesisKey');
             }
           });
-          if (genesis && genesis.submission.kind === 'ledger.genesis') {
+          if (genesis && genesis.submission.kind === 'ledger.genesis' && answer.receipt !== undefined) {
             await checks.run('receipt', [answer.receipt && answer.receipt.keyId], () => checkReceipt(answer, genesis));
+          } else if (answer.receipt === undefined) {
+            checks.items.push({ key: 'receiptAbsent', args: [], ok: true });
           }
           await checks.run('question', [], () => {
             if (!sameQuestion(asked, answer.question || {})) fail('otherQuestion');
           });
-          const decided = (answer.entries || []).map((e) => proven.get(e.index)).filter(Boolean);
-          await checks.run('verdict', [answer.verdict], () => endsAgree(answer, decided));
-          return { proven, checkpoint, genesis };
+          const decided = new Map();
+          for (const e of answer.entries || []) if (proven.has(e && e.index)) decided.set(e.index, proven.get(e.index));
+          const map = await window.CertCheck.checkStatusMap(answer, checkpoint, decided, checks);
+          return { proven, checkpoint, genesis, map };
         }
 
         /// More entries (history, links) proven against an already opened checkpoint: entry bytes from
@@ -366,8 +351,8 @@ extension VerificationPage {
         }
 
         window.CertCheck = { CheckError, Checks, parseVerifierKey, parsePolicy, checkCosignatures, openWitnessed,
-          openCheckpoint, rootFromProof, proveEntry,
-          proveFetched, checkAnswer, checkReceipt, canonical, fail, sha256, hex, b64decode, b64encode, tlogProof };
+          openCheckpoint, rootFromProof, proveEntry, proveFetched, checkAnswer, checkReceipt, canonical, fail, sha256,
+          hex, b64decode, b64encode, concat, equal, tlogProof };
         })();
 
         """#

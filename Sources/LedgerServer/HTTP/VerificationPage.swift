@@ -63,6 +63,13 @@ enum VerificationPage {
         verifierKey.split(separator: "+", maxSplits: 1).first.map(String.init) == DevelopmentLedger.origin
     }
 
+    /// A script as the browser gets it: its `///` comment lines, written for readers of this source, left out.
+    static func withoutDocComments(_ script: String) -> String {
+        script.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.drop(while: { $0 == " " }).hasPrefix("///") }
+            .joined(separator: "\n")
+    }
+
     /// Escapes text for an HTML attribute value; a line break is kept as a character reference.
     static func escape(_ text: String) -> String {
         var out = ""
@@ -144,16 +151,20 @@ enum VerificationPage {
           <p id="reason-en" lang="en"></p></details>
           <section id="history-box" hidden>
             <h3 data-t="historyTitle">执照历史</h3>
+            <p class="hint" data-t="historyNote">自状态映射值指明的条目起沿 subjectPrev 逐条回溯，每一条都已在浏览器中证明属于此执照。</p>
             <div class="scroll"><table id="history"><thead><tr><th data-t="colDate">日期</th><th data-t="colEvent">事项</th>
             <th data-t="colDetail">说明</th><th data-t="colIndex">条目</th></tr></thead><tbody></tbody></table></div>
           </section>
           <section id="seals-box" hidden>
             <h3 data-t="sealsTitle">电子印章</h3>
+            <p id="seals-note" class="hint" data-t="sealsNote">
+            印章列表由账本服务器提供，无法证明其完整；列出的每枚印章都已由其状态映射值证明属于该持有人，未能证明的标为“核验失败”。</p>
             <div class="scroll"><table id="seals"><thead><tr><th data-t="colSeal">印章编码</th><th data-t="colType">类型</th>
             <th data-t="colValid">有效期</th><th data-t="colState">状态</th></tr></thead><tbody></tbody></table></div>
           </section>
           <section id="links-box" hidden>
             <h3 data-t="linksTitle">数据共享记录</h3>
+            <p id="links-note" class="hint" data-t="linksNote">共享记录列表由账本服务器提供，无法证明其完整；列出的每条记录都已证明在账本中且与该持有人有关。</p>
             <div class="scroll"><table id="links"><thead><tr><th data-t="colDate">日期</th><th data-t="colKind">共享类别</th>
             </tr></thead><tbody></tbody></table></div>
           </section>
