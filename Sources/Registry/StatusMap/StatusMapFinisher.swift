@@ -149,6 +149,8 @@ extension StatusMapFinisher where Store: VersionedMapNodeStore {
     /// The proof for tree key `key` and the root as the map stood at `version`; nil when no batch ended there.
     public func proof(for key: Hash256, atVersion version: UInt64) throws -> (proof: MapProof, root: Hash256)? {
         try state.withLock { state in
+            // The newest version is the in-memory mirror: no SQL reads.
+            if version == state.version { return (try state.map.proof(for: key), state.map.root) }
             guard version <= state.version, let root = try state.map.store.root(atVersion: version) else { return nil }
             let view = try SparseMerkleMap(store: state.map.store.view(atVersion: version), hasher: state.hasher)
             return (try view.proof(for: key), root)

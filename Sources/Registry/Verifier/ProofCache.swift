@@ -1,3 +1,4 @@
+import LedgerCrypto
 import Log
 import Synchronization
 
@@ -18,10 +19,31 @@ final class ProofCache: Sendable {
     }
 
     private let proven: BoundedCache<Key, Written<VerifierAnswer.ProvenEntry>>
+    /// Status-map proofs by tree key and tree size, with the root they are against.
+    private let mapProofs: BoundedCache<MapKey, MapProven>
+
+    struct MapKey: Hashable {
+        let key: Hash256
+        let size: UInt64
+    }
+
+    struct MapProven: Sendable {
+        let proof: MapProof
+        let root: Hash256
+    }
     private let latest = Mutex<(size: UInt64, note: Written<String>)?>(nil)
 
     init(capacity: Int = 16_384) {
         proven = BoundedCache(capacity: capacity)
+        mapProofs = BoundedCache(capacity: capacity)
+    }
+
+    func mapProof(key: Hash256, size: UInt64) -> MapProven? {
+        mapProofs[MapKey(key: key, size: size)]
+    }
+
+    func remember(mapProof: MapProven, key: Hash256, size: UInt64) {
+        mapProofs.insert(mapProof, for: MapKey(key: key, size: size))
     }
 
     func proven(index: UInt64, size: UInt64) -> Written<VerifierAnswer.ProvenEntry>? {

@@ -86,7 +86,7 @@ public struct Verifier: Sendable {
             var mapProofs: MapProofs?
             if let statusMap {
                 guard let proven = try Self.prove(subjects, in: statusMap, size: size,
-                                                  hasher: MapHasher(reader.hashAlgorithm)) else {
+                                                  hasher: MapHasher(reader.hashAlgorithm), cache: cache) else {
                     await Task.yield()
                     continue
                 }
@@ -223,11 +223,21 @@ public struct Verifier: Sendable {
     }
 
     static func prove(_ subjects: [(key: StatusMapKey, value: [UInt8]?)], in statusMap: StatusMapProver,
-                      size: UInt64, hasher: MapHasher) throws -> MapProofs? {
+                      size: UInt64, hasher: MapHasher, cache: ProofCache) throws -> MapProofs? {
         var root: Hash256?
         var proofs: [VerifierAnswer.StatusMapProofs.KeyProof] = []
         for (key, value) in subjects {
-            guard let (proof, at) = try statusMap(hasher.treeKey(key.string), size) else { return nil }
+            // A proof at a size never changes: remembered, it costs no map read (an older size is read from the
+            // map's file).
+            let treeKey = hasher.treeKey(key.string)
+            let proof: MapProof, at: Hash256
+            if let known = cache.mapProof(key: treeKey, size: size) {
+                (proof, at) = (known.proof, known.root)
+            } else {
+                guard let fresh = try statusMap(treeKey, size) else { return nil }
+                (proof, at) = fresh
+                cache.remember(mapProof: .init(proof: proof, root: at), key: treeKey, size: size)
+            }
             // A map that moved between two keys (kept in memory, newest version only) answers for another size.
             if let root, root != at { return nil }
             root = at
