@@ -17,9 +17,7 @@ import Testing
     @Test func currentValue_answersAtOnce_andATimeoutGivesNil() async {
         let published = Published(7)
         #expect(await published.wait(timeout: .seconds(10)) { $0 == 7 } == 7)
-        let clock = ContinuousClock(), start = clock.now
         #expect(await published.wait(timeout: .milliseconds(100)) { $0 > 7 } == nil)
-        #expect(clock.now - start < .seconds(5))
         // The forgotten waiter is not resumed twice by a later publication.
         published.publish(8)
         #expect(published.value == 8)
