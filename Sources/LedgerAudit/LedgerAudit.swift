@@ -16,7 +16,7 @@ import Registry
 /// The Registry state keeps what the verdict needs only, and beyond `memoryValues` values of each kind spills to a
 /// scratch SQLite file in `scratch` (nil: the temporary folder), so the state's memory stays flat however long the
 /// ledger is; 0 keeps it all in memory. The recomputed status map is not spilled: it grows with the subjects
-/// (≈ 2.4 nodes, a few hundred bytes, per license, seal and document). A scratch failure is `LedgerAuditError` with no verdict: a state with holes could
+/// (≈ 2.4 nodes, ≈ 150 bytes in `TrieMapNodeStore`, per license, seal and document). A scratch failure is `LedgerAuditError` with no verdict: a state with holes could
 /// report a false integrity failure.
 public enum LedgerAudit {
     /// Verifies `store` as `identity`. `dutyCycle` below 1 makes the run pause between chunks so that it works about
@@ -33,9 +33,10 @@ public enum LedgerAudit {
         }
         let auditor = RegistryAuditor(identity: identity)
         auditor.dropQueryIndexes()   // the verdict is all this state is for
-        // Every `map.root` entry is compared with the status map recomputed from the entries before it: in memory
-        // (≈ 2.4 nodes per key), updated batch by batch along the walk, O(changed keys × depth) per batch.
-        let statusMap = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
+        // Every `map.root` entry is compared with the status map recomputed from the entries before it: in memory,
+        // in the compact trie (≈ 150 bytes per key), updated batch by batch along the walk, O(changed keys × depth)
+        // per batch.
+        let statusMap = try RecomputedStatusMap(store: TrieMapNodeStore(), version: 0, versioned: false,
                                                 hasher: MapHasher(identity.hashAlgorithm))
         auditor.keepStatusMap(statusMap, hasher: MapHasher(identity.hashAlgorithm))
         var scratchFile: SQLiteScratch?
