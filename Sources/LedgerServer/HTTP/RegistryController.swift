@@ -27,6 +27,7 @@ public struct RegistryController<Context: RequestContext>: Sendable {
         group.get("/v1/seals/{sealId}") { _, context in try seal(context.parameters.get("sealId") ?? "") }
         group.post("/v1/verify") { request, _ in try await verify(request) }
         group.get("/v1/map/proof") { request, _ in try await mapProof(request) }
+        group.get("/v1/witness-policy") { _, _ in try await witnessPolicy() }
     }
 
     func license(_ text: String) throws -> Response {
