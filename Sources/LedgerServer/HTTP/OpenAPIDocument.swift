@@ -374,14 +374,13 @@ enum OpenAPIDocument {
                 entry; checkers compare it with their own witness policy file.
               description: >-
                 404 when the operator has published no witness.policy entry; 503 (Retry-After) while the latest one
-                is not yet in a served checkpoint.
+                is not yet in a served checkpoint. Public, like /checkpoint, whatever readAccess says.
               responses:
                 '200':
                   description: The entry, its inclusion proof and the signed checkpoint it leads to.
                   content:
                     application/json:
                       schema: {$ref: '#/components/schemas/SubmissionAnswer'}
-                '401': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
                 '503': {$ref: '#/components/responses/Error'}
           /v1/proofs/consistency:
