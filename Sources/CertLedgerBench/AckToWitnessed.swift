@@ -55,8 +55,8 @@ extension CertLedgerBench {
             guard !lines.isEmpty else { throw ValidationError("--bodies \(bodies) holds no submission") }
             let client = try LedgerHTTPClient(url: server, timeout: .seconds(60))
             let probes = Probes()
-            // A failure of the poller before it is cancelled (a checkpoint that does not verify, a refused read) is kept
-            // and fails the run; what a cancelled request throws is not a failure.
+            // A failure of the poller before it is cancelled (a checkpoint that does not verify, a refused read) is
+            // kept and fails the run; what a cancelled request throws is not a failure.
             let poller = Task {
                 do { try await poll(client: client, policy: policy, probes: probes) } catch {
                     if !Task.isCancelled { probes.failed(error) }

@@ -10,7 +10,8 @@ func verifyLedger(_ store: any LogStore, identity: LogIdentity, logOnly: Bool, p
     -> LogVerifier.Report {
     do {
         return try await LedgerAudit.verify(store, identity: identity, logOnly: logOnly, memoryValues: memoryValues,
-                                            scratch: scratch, progress: { done, total in progress.update(done, of: total) },
+                                            scratch: scratch,
+                                            progress: { done, total in progress.update(done, of: total) },
                                             witnessPolicy: witnessPolicy)
     } catch let error as LedgerAuditError {
         throw CLIError(error.reason, code: 3)
