@@ -25,7 +25,7 @@ import Testing
         let daemon = try DaemonProcess(arguments: ["--dev", "--dev-witnesses", "--port", "0"], directory: folder)
         let port = try await daemon.waitForPort()
         let server = "http://127.0.0.1:\(port)"
-        let signed = try ProgramRun(Self.bench, [
+        let signed = try await ProgramRun.run(Self.bench, [
             "sign-submissions", "--server", server, "--dev-folder", folder + "/dev-ledger", "--examples",
             Self.examples, "--count", "6", "--out", folder + "/bodies",
         ])
@@ -37,8 +37,9 @@ import Testing
                                                                 encoding: .utf8)
         let policyPath = folder + "/dev-ledger/demo-witness-policy.txt"
 
-        let probe = try ProgramRun(Self.bench, ["ack-to-witnessed", "--server", server, "--bodies", folder + "/probe",
-                                                "--witness-policy", policyPath, "--every-ms", "50"])
+        let probe = try await ProgramRun.run(Self.bench, ["ack-to-witnessed", "--server", server, "--bodies",
+                                                          folder + "/probe", "--witness-policy", policyPath,
+                                                          "--every-ms", "50"])
         #expect(probe.status == 0, "\(probe.errors)")
         let delays = probe.output.split(separator: "\n").filter { $0.hasPrefix("DELAY_MS ") }
             .map { $0.split(separator: " ") }
@@ -57,9 +58,9 @@ import Testing
                                                                             verifier: stranger.verifier)],
                                        quorum: 3)
         try strict.text.write(toFile: folder + "/strict.txt", atomically: true, encoding: .utf8)
-        let refused = try ProgramRun(Self.bench, ["ack-to-witnessed", "--server", server, "--bodies",
-                                                  folder + "/other", "--witness-policy", folder + "/strict.txt",
-                                                  "--every-ms", "50", "--wait-seconds", "10"])
+        let refused = try await ProgramRun.run(Self.bench, ["ack-to-witnessed", "--server", server, "--bodies",
+                                                            folder + "/other", "--witness-policy", folder + "/strict.txt",
+                                                            "--every-ms", "50", "--wait-seconds", "10"])
         #expect(refused.status != 0)
         #expect(refused.errors.contains("does not verify under the witness policy"), "\(refused.errors)")
         #expect(!refused.output.contains("DELAY_MS"))

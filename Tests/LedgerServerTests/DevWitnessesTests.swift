@@ -49,7 +49,7 @@ import Testing
         #expect(health.text.contains("share the operator's trust domain"))
 
         // The CLI checks the cosignatures with the dev ledger's demo policy file.
-        let checkpoint = try ProgramRun(WitnessPolicyCLITests.certledger,
+        let checkpoint = try await ProgramRun.run(WitnessPolicyCLITests.certledger,
                                         ["checkpoint", "--server", "http://127.0.0.1:\(port)", "--witness-policy",
                                          policyPath], directory: folder)
         #expect(checkpoint.status == 0, "\(checkpoint.errors)")

@@ -10,8 +10,8 @@ import Testing
 /// `GET /v1/witness-policy`; `certledger checkpoint`, `verify` and `audit` with `--witness-policy` warn on stderr when
 /// their file and the log disagree, and stay silent when they agree. The file alone decides the outcome.
 @Suite(.serialized) struct WitnessPolicyEntryTests {
-    func run(_ arguments: [String], in folder: String) throws -> ProgramRun {
-        try ProgramRun(WitnessPolicyCLITests.certledger, arguments, directory: folder)
+    func run(_ arguments: [String], in folder: String) async throws -> ProgramRun {
+        try await ProgramRun.run(WitnessPolicyCLITests.certledger, arguments, directory: folder)
     }
 
     @Test func publishedPolicy_isServed_andCheckersWarnOnlyWhenTheirFileDisagrees() async throws {
@@ -32,15 +32,17 @@ import Testing
             // Before any policy entry: 404, and nothing to warn about.
             #expect(try await server.client.http.send("GET", "/v1/witness-policy").status == 404)
             _ = try #require(try await ledger.witnessedCheckpoint(atLeast: server.ledger.log.snapshot.head.size))
-            let before = try run(["checkpoint", "--server", url, "--witness-policy", folder + "/lax.txt"], in: folder)
+            let before = try await run(["checkpoint", "--server", url, "--witness-policy", folder + "/lax.txt"],
+                                       in: folder)
             #expect(before.status == 0, "\(before.errors)")
             #expect(!before.errors.contains("WARNING"), "\(before.errors)")
 
             // The operator publishes its policy: the file's witnesses and quorum, signed with the operator key.
-            let record = try run(["witness", "policy-record", "--witness-policy", folder + "/policy.txt"], in: folder)
+            let record = try await run(["witness", "policy-record", "--witness-policy", folder + "/policy.txt"],
+                                       in: folder)
             #expect(record.status == 0, "\(record.errors)")
             try record.output.write(toFile: folder + "/record.json", atomically: true, encoding: .utf8)
-            let signed = try run(["sign", "--department", "demo-ledger", "--key",
+            let signed = try await run(["sign", "--department", "demo-ledger", "--key",
                                   folder + "/departments/demo-ledger.key", folder + "/record.json"], in: folder)
             #expect(signed.status == 0, "\(signed.errors)")
             let published = try await server.post("/v1/submissions", Array(signed.output.utf8))
@@ -48,7 +50,7 @@ import Testing
             let index = try #require(try JSONDecoder().decode(SubmissionBody.self, from: Data(published.body))
                 .entries.first?.index)
             // A second policy that does not name the first one is refused.
-            let unchained = try run(["sign", "--department", "demo-ledger", "--key",
+            let unchained = try await run(["sign", "--department", "demo-ledger", "--key",
                                      folder + "/departments/demo-ledger.key", folder + "/record.json"], in: folder)
             let refused = try await server.post("/v1/submissions", Array(unchained.output.utf8))
             #expect(refused.status == 409 && refused.text.contains("record.policyPrev"), "\(refused.text)")
@@ -64,9 +66,9 @@ import Testing
             let common = ["--server", url, "--verifier-key", vkey]
             for (file, warns) in [("policy.txt", false), ("lax.txt", true)] {
                 let policy = ["--witness-policy", folder + "/" + file]
-                let checkpoint = try run(["checkpoint", "--server", url] + policy, in: folder)
-                let verify = try run(["verify", "license", "91350100MA2YDE7W7J"] + common + policy, in: folder)
-                let audit = try run(["audit"] + common + policy, in: folder)
+                let checkpoint = try await run(["checkpoint", "--server", url] + policy, in: folder)
+                let verify = try await run(["verify", "license", "91350100MA2YDE7W7J"] + common + policy, in: folder)
+                let audit = try await run(["audit"] + common + policy, in: folder)
                 for (name, result) in [("checkpoint", checkpoint), ("verify", verify), ("audit", audit)] {
                     #expect(result.status == 0, "\(name) with \(file): \(result.output) \(result.errors)")
                     #expect(result.errors.contains("WARNING") == warns, "\(name) with \(file): \(result.errors)")
