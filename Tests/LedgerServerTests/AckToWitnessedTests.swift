@@ -58,9 +58,10 @@ import Testing
                                                                             verifier: stranger.verifier)],
                                        quorum: 3)
         try strict.text.write(toFile: folder + "/strict.txt", atomically: true, encoding: .utf8)
-        let refused = try await ProgramRun.run(Self.bench, ["ack-to-witnessed", "--server", server, "--bodies",
-                                                            folder + "/other", "--witness-policy", folder + "/strict.txt",
-                                                            "--every-ms", "50", "--wait-seconds", "10"])
+        let refused = try await ProgramRun.run(Self.bench, [
+            "ack-to-witnessed", "--server", server, "--bodies", folder + "/other", "--witness-policy",
+            folder + "/strict.txt", "--every-ms", "50", "--wait-seconds", "10",
+        ])
         #expect(refused.status != 0)
         #expect(refused.errors.contains("does not verify under the witness policy"), "\(refused.errors)")
         #expect(!refused.output.contains("DELAY_MS"))
