@@ -180,8 +180,10 @@ let package = Package(
         .executableTarget(
             name: "certledgerd",
             dependencies: [
-                "LedgerServer",
+                "LedgerServer", "Witness", "WitnessServer", "SignedNote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -1,7 +1,7 @@
 import Foundation
 public import Log
 import LogSQLite
-import Registry
+public import Registry
 
 /// The whole-ledger check, one implementation for every caller: `certledger audit`, `certledger migrate` (on the
 /// copy) and the daemon's background verification after start-up.
@@ -21,9 +21,12 @@ import Registry
 public enum LedgerAudit {
     /// Verifies `store` as `identity`. `dutyCycle` below 1 makes the run pause between chunks so that it works about
     /// that share of the time (the daemon's background verification); `progress` is told entries done and total.
+    /// `witnessPolicy` is told, after the walk (not with `logOnly`), the latest `witness.policy` entry it applied.
     public static func verify(_ store: any LogStore, identity: LogIdentity, logOnly: Bool = false,
                               memoryValues: Int = 4_096, scratch: String? = nil, dutyCycle: Double = 1,
-                              progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> LogVerifier.Report {
+                              progress: (UInt64, UInt64) -> Void = { _, _ in },
+                              witnessPolicy: (RegistryState.WitnessPolicyEntry?) -> Void = { _ in }) async throws
+        -> LogVerifier.Report {
         var logVerifier = LogVerifier(store: store, identity: identity)
         logVerifier.dutyCycle = dutyCycle
         if logOnly { return try await logVerifier.verify(progress: progress) }
@@ -54,6 +57,7 @@ public enum LedgerAudit {
             throw LedgerAuditError("no verdict: the audit's scratch file failed (\(error)); free space in "
                                    + "\(scratch ?? NSTemporaryDirectory()) or give another scratch folder")
         }
+        witnessPolicy(auditor.state.latestWitnessPolicy)
         return verified
     }
 }

@@ -12,7 +12,8 @@ public func buildRouter(config: ServerConfig, ledger: LedgerLog, registry: Ledge
         TileController(ledger: ledger).addRoutes(to: router)
         ProofController(ledger: ledger).addRoutes(to: router)
         OpsController(ledger: ledger, metrics: metrics,
-                      witnessMaxAge: config.witnesses.map { Double($0.maxAgeSeconds) }).addRoutes(to: router)
+                      witnessMaxAge: config.witnesses.map { Double($0.maxAgeSeconds) },
+                      witnessNote: config.witnesses?.note).addRoutes(to: router)
         if let registry {
             SubmissionController(ledger: registry, departmentQueueLimit: config.sequencer.departmentQueueLimit,
                                  retryAfter: config.sequencer.retryAfterSeconds,

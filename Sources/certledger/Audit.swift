@@ -163,9 +163,14 @@ extension CertLedger {
         /// Verifies `sqlite` (local or remote) as `identity`, reports, and keeps the state.
         func audit(_ sqlite: any LogStore, identity: LogIdentity) async throws {
             let progress = ProgressLine("", quiet: quiet || json)
+            var logPolicy: RegistryState.WitnessPolicyEntry?
             let report = try await verifyLedger(sqlite, identity: identity, logOnly: logOnly, progress: progress,
-                                                memoryValues: memoryValues, scratch: scratch)
+                                                memoryValues: memoryValues, scratch: scratch) { logPolicy = $0 }
             var failure = report.failure.map { (index: $0.index, reason: $0.reason) }
+            // The operator's latest witness.policy entry, as the walk applied it, beside the checker's own file.
+            if let logPolicy, let policy = try witnesses.policy() {
+                witnesses.warnIfDiffers(policy, index: logPolicy.index, record: logPolicy.record)
+            }
             // With a witness policy only a witnessed checkpoint counts, and only such a one is kept in --state.
             var kept = report.checkpoint
             if failure == nil, witnesses.witnessPolicy != nil {

@@ -26,13 +26,15 @@ extension CertLedger {
         func run() async throws {
             let policy = try witnesses.policy()
             let verifier: Ed25519NoteVerifier? = try verifierKey.map { try trustedVerifier($0) } ?? policy?.logVerifier
-            let response = try await server.client().call("GET", "/checkpoint")
+            let client = try server.client()
+            let response = try await client.call("GET", "/checkpoint")
             guard response.status == 200 else { throw CLIError("GET /checkpoint: \(describeError(response))") }
             if let verifier {
                 do {
                     let signed = try SignedCheckpoint(opening: response.body, logVerifier: verifier)
                     let key = try verifierKey.map { try readArgument($0) }
                     let witnessed = try witnesses.enforce(response.body, logVerifierKey: key)
+                    await witnesses.warnIfLogPolicyDiffers(client: client)
                     print(response.text, terminator: "")
                     print("verified: size \(signed.checkpoint.size), root \(signed.checkpoint.rootHash.base64)")
                     if let witnessed {

@@ -169,6 +169,7 @@ private func ask(_ question: VerifierQuestion, _ common: CertLedger.Verify.Commo
     // With a witness policy the answer's checkpoint must carry a fresh quorum, and be no older than one seen before.
     let witnessed = try common.witnesses.enforce(Array(answer.checkpoint.utf8),
                                                  logVerifierKey: try readArgument(common.verifierKey))
+    await common.witnesses.warnIfLogPolicyDiffers(client: client)
     if let folder = common.proofs {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (proof, proven) in zip(try answer.tlogProofs(), answer.entries) {

@@ -15,7 +15,7 @@ extension CertLedger {
 
                 Start with `init`, add the logs to follow with `add-log`, then `serve`.
                 """,
-            subcommands: [WitnessInit.self, WitnessAddLog.self, WitnessServe.self]
+            subcommands: [WitnessInit.self, WitnessAddLog.self, WitnessServe.self, WitnessPolicyRecordCommand.self]
         )
     }
 }

@@ -17,6 +17,9 @@ struct CertLedgerDaemon: AsyncParsableCommand {
         discussion: """
             Without --dev, the ledger must exist (create it with `certledger init`). With --dev, a DEVELOPMENT \
             ledger is created in --dev-folder (default ./dev-ledger) on first run; it is for trying things out only. \
+            --dev-witnesses adds two DEMO witnesses served inside this process (keys in <dev-folder>/demo-witnesses, \
+            policy in <dev-folder>/demo-witness-policy.txt): checkpoints are cosigned at once, but the witnesses share \
+            the operator's trust domain and prove nothing. \
             Exit codes: 0 graceful shutdown, 2 configuration or start-up error.
             """
     )
@@ -30,6 +33,12 @@ struct CertLedgerDaemon: AsyncParsableCommand {
     @Option(name: .long, help: "The development ledger's folder (with --dev).")
     var devFolder = "./dev-ledger"
 
+    @Flag(name: .long, help: """
+        With --dev: also run two DEMO witnesses in this process and configure the ledger with them (quorum 2). \
+        They share the operator's trust domain: a demonstration, not a protection.
+        """)
+    var devWitnesses = false
+
     @Option(name: .long, help: "Listen on this port instead of the configured one (0: any free port).")
     var port: Int?
 
@@ -37,6 +46,7 @@ struct CertLedgerDaemon: AsyncParsableCommand {
         if config == nil && !dev {
             throw ValidationError("give --config FILE (or --dev for a development ledger)")
         }
+        if devWitnesses && !dev { throw ValidationError("--dev-witnesses needs --dev") }
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port \(port) is not in 0...65535") }
     }
 
@@ -56,7 +66,19 @@ struct CertLedgerDaemon: AsyncParsableCommand {
                 try await DevelopmentLedger.createIfMissing(config: settings, logger: logger)
             }
             if let port { settings.listen.port = port }
-            try await serve(settings, logger: logger)
+            if devWitnesses {
+                guard settings.witnesses == nil else {
+                    throw LedgerServerError(.invalidConfig, field: "witnesses", "--dev-witnesses replaces the "
+                                            + "configuration's witnesses: give one or the other")
+                }
+                try await DemoWitnesses.run(folder: devFolder, logger: logger) { witnesses in
+                    var settings = settings
+                    settings.witnesses = witnesses
+                    try await serve(settings, logger: logger)
+                }
+            } else {
+                try await serve(settings, logger: logger)
+            }
         } catch let error as LedgerServerError {
             logger.critical("certledgerd cannot start: \(error)")
             throw ExitCode(2)

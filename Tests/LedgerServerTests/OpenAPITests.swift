@@ -25,7 +25,7 @@ import Yams
             }
             return (served, text)
         }
-        #expect(served.count == 16)
+        #expect(served.count == 17)
         let spec = try #require(try Yams.load(yaml: text) as? [String: Any])
         #expect(spec["openapi"] as? String == "3.1.0")
         let paths = try #require(spec["paths"] as? [String: Any])

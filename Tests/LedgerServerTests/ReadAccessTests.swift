@@ -45,6 +45,8 @@ import Testing
             // The log stays public.
             #expect(try await server.client.http.send("GET", "/checkpoint").status == 200)
             #expect(try await server.client.http.send("GET", "/v1/entries/0").status == 200)
+            // So does the operator's witness policy (none published here: 404, not 401).
+            #expect(try await server.client.http.send("GET", "/v1/witness-policy").status == 404)
         }
     }
 

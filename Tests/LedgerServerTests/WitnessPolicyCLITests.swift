@@ -13,8 +13,8 @@ import Testing
 @Suite(.serialized) struct WitnessPolicyCLITests {
     static var certledger: String { DaemonProcess.executable.deletingLastPathComponent().path + "/certledger" }
 
-    func run(_ arguments: [String], in folder: String) throws -> ProgramRun {
-        try ProgramRun(Self.certledger, arguments, directory: folder)
+    func run(_ arguments: [String], in folder: String) async throws -> ProgramRun {
+        try await ProgramRun.run(Self.certledger, arguments, directory: folder)
     }
 
     @Test func verifyWithPolicy_acceptsAWitnessedAnswer_refusesWithoutQuorum_stale_andReplayed() async throws {
@@ -34,20 +34,20 @@ import Testing
             let vkey = "@" + folder + "/checkpoint.vkey"
             let common = ["--server", url, "--verifier-key", vkey, "--witness-policy", folder + "/policy.txt"]
 
-            let witnessed = try run(["verify", "license", "91350100MA2YDE7W7J", "--save", folder + "/old-answer.json",
-                                     "--proofs", folder + "/proofs", "--witness-state", folder + "/seen"] + common,
-                                    in: folder)
+            let witnessed = try await run(["verify", "license", "91350100MA2YDE7W7J", "--save",
+                                           folder + "/old-answer.json", "--proofs", folder + "/proofs",
+                                           "--witness-state", folder + "/seen"] + common, in: folder)
             #expect(witnessed.status == 0, "\(witnessed.output) \(witnessed.errors)")
             #expect(witnessed.output.contains("witnessed: department-0"))
 
             // The filed-away proof of the deciding entry passes check-proof with the policy, offline.
             let proof = ["check-proof", "\(folder)/proofs/\(issuedAt).tlog-proof", "--entry",
                          "\(folder)/proofs/\(issuedAt).entry", "--verifier-key", vkey]
-            let checked = try run(proof + ["--witness-policy", folder + "/policy.txt"], in: folder)
+            let checked = try await run(proof + ["--witness-policy", folder + "/policy.txt"], in: folder)
             #expect(checked.status == 0, "\(checked.errors)")
 
             // The auditor through the public tiles: the served checkpoint must meet the policy.
-            let audit = try run(["audit", "--server", url, "--verifier-key", vkey, "--witness-policy",
+            let audit = try await run(["audit", "--server", url, "--verifier-key", vkey, "--witness-policy",
                                  folder + "/policy.txt", "--state", folder + "/audit-state"], in: folder)
             #expect(audit.status == 0, "\(audit.output) \(audit.errors)")
 
@@ -58,25 +58,25 @@ import Testing
                                             + [.init(label: "elsewhere", verifier: stranger.verifier)],
                                            quorum: 3)
             try strict.text.write(toFile: folder + "/strict.txt", atomically: true, encoding: .utf8)
-            let refused = try run(["verify", "license", "91350100MA2YDE7W7J", "--server", url, "--verifier-key", vkey,
-                                   "--witness-policy", folder + "/strict.txt"], in: folder)
+            let refused = try await run(["verify", "license", "91350100MA2YDE7W7J", "--server", url, "--verifier-key",
+                                         vkey, "--witness-policy", folder + "/strict.txt"], in: folder)
             #expect(refused.status == 1)
             #expect(refused.errors.contains("NOT WITNESSED"))
             #expect(refused.errors.contains("the quorum is 3"))
-            let strictProof = try run(proof + ["--witness-policy", folder + "/strict.txt"], in: folder)
+            let strictProof = try await run(proof + ["--witness-policy", folder + "/strict.txt"], in: folder)
             #expect(strictProof.status == 1)
             #expect(strictProof.errors.contains("the quorum is 3"))
-            let strictAudit = try run(["audit", "--server", url, "--verifier-key", vkey, "--witness-policy",
+            let strictAudit = try await run(["audit", "--server", url, "--verifier-key", vkey, "--witness-policy",
                                        folder + "/strict.txt"], in: folder)
             #expect(strictAudit.status == 1)
 
             // Fresh enough for the default --max-age (10 minutes); too old for one of a second, two seconds later.
-            let checkpoint = try run(["checkpoint", "--server", url, "--witness-policy", folder + "/policy.txt"],
+            let checkpoint = try await run(["checkpoint", "--server", url, "--witness-policy", folder + "/policy.txt"],
                                      in: folder)
             #expect(checkpoint.status == 0, "\(checkpoint.errors)")
             #expect(checkpoint.output.contains("witnessed: "))
             try await Task.sleep(for: .milliseconds(2_100))
-            let stale = try run(["checkpoint", "--server", url, "--witness-policy", folder + "/policy.txt",
+            let stale = try await run(["checkpoint", "--server", url, "--witness-policy", folder + "/policy.txt",
                                  "--max-age", "1"], in: folder)
             #expect(stale.status == 1)
             #expect(stale.errors.contains("more than the allowed 1 s"))
@@ -88,7 +88,7 @@ import Testing
             let revoked = try await server.post("/v1/submissions", revoke.canonicalBytes)
             #expect(revoked.status == 201, "\(revoked.text) (subjectPrev \(issuedAt))")
             _ = try #require(try await ledger.witnessedCheckpoint(atLeast: server.ledger.log.snapshot.head.size))
-            let now = try run(["checkpoint", "--server", url, "--witness-policy", folder + "/policy.txt",
+            let now = try await run(["checkpoint", "--server", url, "--witness-policy", folder + "/policy.txt",
                                "--witness-state", folder + "/seen"], in: folder)
             #expect(now.status == 0, "\(now.errors)")
 
@@ -96,7 +96,7 @@ import Testing
             let old = try JSONDecoder().decode(OldAnswer.self,
                                                from: Data(contentsOf: URL(fileURLWithPath: folder + "/old-answer.json")))
             let replay = try await withReplayServer(checkpoint: Array(old.checkpoint.utf8)) { port in
-                try run(["checkpoint", "--server", "http://127.0.0.1:\(port)", "--witness-policy",
+                try await run(["checkpoint", "--server", "http://127.0.0.1:\(port)", "--witness-policy",
                          folder + "/policy.txt", "--witness-state", folder + "/seen"], in: folder)
             }
             #expect(replay.status == 1)

@@ -37,7 +37,7 @@ struct Demo {
     /// The (department, key) that signs each kind in the examples.
     func signer(for kind: SubmissionKind) -> (DepartmentID, PrivateKey) {
         switch kind {
-        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire:
+        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire, .witnessPolicy:
             return (dept("demo-ledger"), operatorKey)
         case .licenseIssue, .licenseAmend, .licenseRevoke, .licenseCancel: return (dept("demo-amr"), amrKey)
         case .sealIssue, .sealRevoke: return (dept("demo-psb"), psbKey)
@@ -74,6 +74,7 @@ struct Demo {
                                              retireKeyIds: [try KeyID(validating: amrKey.publicKey.keyID)])
         case .departmentRetire:
             return DepartmentRetireRecord(department: dept("demo-bank"), reason: "停止接入政务数据共享平台")
+        case .witnessPolicy: return try witnessPolicy(policyPrev: nil)
         case .licenseIssue: return try license(version: 1, subjectPrev: nil)
         case .licenseAmend: return try license(version: 2, subjectPrev: 12)
         case .licenseRevoke:
@@ -100,6 +101,18 @@ struct Demo {
                                          algorithm: .sha256),
                 purpose: "不动产转移登记核验企业主体资格", sharedAt: try RecordTime(validating: "2026-11-29T01:02:03.456Z"))
         }
+    }
+
+    /// Two demo witnesses (market regulation's and the housing fund's), both required.
+    func witnessPolicy(policyPrev: UInt64?, quorum: Int = 2) throws -> WitnessPolicyRecord {
+        func witness(_ name: String) throws -> String {
+            let key = try PrivateKey(ed25519Seed: HashAlgorithm.sha256.hash(Array("certledger demo \(name)".utf8)).bytes)
+            return try Ed25519CosignatureSigner(name: name, privateKey: key).verifier.verifierKey
+        }
+        return WitnessPolicyRecord(policyPrev: policyPrev, witnesses: [
+            .init(label: "market-regulation", verifierKey: try witness("witness.amr.demo.example")),
+            .init(label: "housing-fund", verifierKey: try witness("witness.gjj.demo.example")),
+        ], quorum: quorum)
     }
 
     func license(version: Int, subjectPrev: UInt64?) throws -> LicenseRecord {

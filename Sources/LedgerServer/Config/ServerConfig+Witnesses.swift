@@ -25,6 +25,9 @@ extension ServerConfig {
         /// extend it: a restore from a backup older than what the witnesses cosigned is refused, naming the
         /// witnessed size. Keep it (or a copy) outside the store's backups.
         public var witnessedCheckpoint = "witnessed-checkpoint"
+        /// A word about these witnesses that `/healthz` carries as `witnessNote`: set for the demo witnesses of
+        /// `certledgerd --dev --dev-witnesses`, which share the operator's trust domain. Not a configuration key.
+        public var note: String?
 
         public init(members: [Member]) {
             self.members = members

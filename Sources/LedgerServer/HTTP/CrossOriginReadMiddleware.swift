@@ -32,7 +32,7 @@ public struct CrossOriginReadMiddleware<Context: RequestContext>: RouterMiddlewa
         switch Array(segments) {
         case ["v1", "verify"]:
             return [.post]
-        case ["checkpoint"], ["v1", "proofs", "inclusion"], ["v1", "proofs", "consistency"]:
+        case ["checkpoint"], ["v1", "proofs", "inclusion"], ["v1", "proofs", "consistency"], ["v1", "witness-policy"]:
             return [.get, .head]
         case let s where s.count == 3 && s[0] == "v1" && ["entries", "licenses", "seals"].contains(s[1]):
             return [.get, .head]

@@ -389,6 +389,24 @@ enum OpenAPIDocument {
                 '401': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
                 '503': {$ref: '#/components/responses/Error'}
+          /v1/witness-policy:
+            get:
+              operationId: getWitnessPolicy
+              summary: >-
+                The operator's latest witness.policy entry (docs/records.md) with its inclusion proof against the
+                served checkpoint (the witnessed one when the ledger has witnesses), as a submission answer of one
+                entry; checkers compare it with their own witness policy file.
+              description: >-
+                404 when the operator has published no witness.policy entry; 503 (Retry-After) while the latest one
+                is not yet in a served checkpoint. Public, like /checkpoint, whatever readAccess says.
+              responses:
+                '200':
+                  description: The entry, its inclusion proof and the signed checkpoint it leads to.
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/SubmissionAnswer'}
+                '404': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
           /v1/proofs/consistency:
             get:
               operationId: getConsistencyProof
@@ -534,6 +552,9 @@ enum OpenAPIDocument {
                 reason: {type: string}
                 integrity: {type: string, enum: [pending, verifying, verified, failed, incomplete]}
                 integrityIndex: {type: integer}
+                witnessedSize: {type: integer}
+                witnessedAgeSeconds: {type: number}
+                witnessNote: {type: string}
             SubmissionAnswer:
               type: object
               required: [checkpoint, duplicate, entries, treeSize]

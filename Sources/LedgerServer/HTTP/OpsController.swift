@@ -9,12 +9,15 @@ public struct OpsController<Context: RequestContext>: Sendable {
     let metrics: ServerMetrics
     /// With witnesses: `/healthz` is `degraded` once the newest witnessed checkpoint is older than this (seconds).
     let witnessMaxAge: Double?
+    /// With witnesses: a word about them for `/healthz` (`ServerConfig.Witnesses.note`).
+    let witnessNote: String?
 
     /// Reports on `ledger`, exposes `metrics`.
-    public init(ledger: LedgerLog, metrics: ServerMetrics, witnessMaxAge: Double? = nil) {
+    public init(ledger: LedgerLog, metrics: ServerMetrics, witnessMaxAge: Double? = nil, witnessNote: String? = nil) {
         self.ledger = ledger
         self.metrics = metrics
         self.witnessMaxAge = witnessMaxAge
+        self.witnessNote = witnessNote
     }
 
     /// Registers this controller's GET routes.
@@ -80,6 +83,8 @@ public struct OpsController<Context: RequestContext>: Sendable {
         var witnessedSize: UInt64? = nil
         /// With witnesses: seconds since it was collected (since start before the first).
         var witnessedAgeSeconds: Double? = nil
+        /// With witnesses that carry a note (the demo witnesses of a development daemon): the note.
+        var witnessNote: String? = nil
     }
 
     /// The background verification's word for `/healthz`.
@@ -132,6 +137,7 @@ public struct OpsController<Context: RequestContext>: Sendable {
         if ledger.witnessing.isEnabled {
             health.witnessedSize = ledger.witnessing.witnessed?.checkpoint.size
             health.witnessedAgeSeconds = (ledger.witnessing.age() * 1000).rounded() / 1000
+            health.witnessNote = witnessNote
         }
         health.integrity = Self.integrityWord(integrity)
         let encoder = JSONEncoder()

@@ -27,6 +27,9 @@ public struct RegistryController<Context: RequestContext>: Sendable {
         group.get("/v1/seals/{sealId}") { _, context in try seal(context.parameters.get("sealId") ?? "") }
         group.post("/v1/verify") { request, _ in try await verify(request) }
         group.get("/v1/map/proof") { request, _ in try await mapProof(request) }
+        // Public like the checkpoint and the entries (with `readAccess: departments` too): the witnesses' keys are no
+        // secret, and every checker with a policy file asks for it.
+        router.get("/v1/witness-policy") { _, _ in try await witnessPolicy() }
     }
 
     func license(_ text: String) throws -> Response {

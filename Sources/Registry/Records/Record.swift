@@ -6,6 +6,7 @@ public enum Record: Sendable, Hashable {
     case departmentRegister(DepartmentRegisterRecord)
     case departmentRotateKey(DepartmentRotateKeyRecord)
     case departmentRetire(DepartmentRetireRecord)
+    case witnessPolicy(WitnessPolicyRecord)
     case licenseIssue(LicenseRecord)
     case licenseAmend(LicenseRecord)
     case licenseRevoke(LicenseEndRecord)
@@ -21,6 +22,7 @@ public enum Record: Sendable, Hashable {
         case .departmentRegister: return .departmentRegister
         case .departmentRotateKey: return .departmentRotateKey
         case .departmentRetire: return .departmentRetire
+        case .witnessPolicy: return .witnessPolicy
         case .licenseIssue: return .licenseIssue
         case .licenseAmend: return .licenseAmend
         case .licenseRevoke: return .licenseRevoke
@@ -38,6 +40,7 @@ public enum Record: Sendable, Hashable {
         case .departmentRegister(let body): return body
         case .departmentRotateKey(let body): return body
         case .departmentRetire(let body): return body
+        case .witnessPolicy(let body): return body
         case .licenseIssue(let body), .licenseAmend(let body): return body
         case .licenseRevoke(let body), .licenseCancel(let body): return body
         case .sealIssue(let body): return body
@@ -75,6 +78,7 @@ public enum Record: Sendable, Hashable {
         case .departmentRegister: return .departmentRegister(try body(DepartmentRegisterRecord.self))
         case .departmentRotateKey: return .departmentRotateKey(try body(DepartmentRotateKeyRecord.self))
         case .departmentRetire: return .departmentRetire(try body(DepartmentRetireRecord.self))
+        case .witnessPolicy: return .witnessPolicy(try body(WitnessPolicyRecord.self))
         case .licenseIssue: return .licenseIssue(try body(LicenseRecord.self))
         case .licenseAmend: return .licenseAmend(try body(LicenseRecord.self))
         case .licenseRevoke: return .licenseRevoke(try body(LicenseEndRecord.self))
@@ -95,7 +99,7 @@ public enum Record: Sendable, Hashable {
             return body
         }
         switch kind {
-        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire: return nil
+        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire, .witnessPolicy: return nil
         case .licenseIssue:
             return checked(LicenseRecord(direct: value, usccExceptions: usccExceptions)).map { .licenseIssue($0) }
         case .licenseAmend:

@@ -8,7 +8,7 @@ public enum Role: Sendable, Hashable, ValidatedString {
     case licenseIssuer
     /// Issues and revokes e-seals (public security).
     case sealIssuer
-    /// Runs the ledger: genesis and the department registry.
+    /// Runs the ledger: genesis, the department registry and the witness policy.
     case `operator`
     /// Records `link.share` entries of one link kind.
     case link(LinkKind)
@@ -42,7 +42,8 @@ public enum Role: Sendable, Hashable, ValidatedString {
         switch self {
         case .licenseIssuer: return [.licenseIssue, .licenseAmend, .licenseRevoke, .licenseCancel]
         case .sealIssuer: return [.sealIssue, .sealRevoke]
-        case .operator: return [.ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire]
+        case .operator:
+            return [.ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire, .witnessPolicy]
         case .link: return [.linkShare]
         }
     }

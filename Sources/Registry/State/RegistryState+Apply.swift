@@ -35,6 +35,7 @@ extension RegistryState {
         case .departmentRegister(let record): try applyRegister(record, at: index)
         case .departmentRotateKey(let record): try applyRotation(record, at: index)
         case .departmentRetire(let record): try applyRetirement(record, at: index)
+        case .witnessPolicy(let record): try applyWitnessPolicy(record, at: index)
         case .licenseIssue(let record): try applyLicenseIssue(record, at: index)
         case .licenseAmend(let record): try applyLicenseAmend(record, at: index)
         case .licenseRevoke(let record): try applyLicenseEnd(record, status: .revoked, at: index)
@@ -159,6 +160,19 @@ extension RegistryState {
         department.retiredAt = index
         willChange(.department(record.department.value))
         departments[record.department.value] = department
+    }
+
+    /// A new witness policy replaces the latest; its `policyPrev` must name that one (null for the first).
+    private mutating func applyWitnessPolicy(_ record: WitnessPolicyRecord, at index: UInt64) throws(RegistryError) {
+        let latest = witnessPolicy?.index
+        guard record.policyPrev == latest else {
+            let found = record.policyPrev.map(String.init) ?? "null"
+            throw RegistryError(.conflict, field: "record.policyPrev", latest.map {
+                "the latest witness.policy entry is at index \($0); policyPrev must be \($0), found \(found)"
+            } ?? "the log has no witness.policy entry yet; policyPrev must be null, found \(found)")
+        }
+        willChange(.witnessPolicy)
+        witnessPolicy = WitnessPolicyEntry(index: index, record: record)
     }
 
     /// A registered, not retired department, or the reason why not.

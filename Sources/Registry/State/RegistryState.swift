@@ -18,6 +18,12 @@ public struct RegistryState: Sendable {
         let digest: Hash256
     }
 
+    /// A `witness.policy` entry: where it is in the log and what it says.
+    public struct WitnessPolicyEntry: Sendable, Equatable {
+        public let index: UInt64
+        public let record: WitnessPolicyRecord
+    }
+
     /// The license version a document digest belongs to.
     public struct DocumentRef: Sendable, Equatable {
         public let uscc: USCC
@@ -38,6 +44,8 @@ public struct RegistryState: Sendable {
     /// The seal ids ever issued to a holder (by USCC), in the order of their first issue: what a look-up of a
     /// license lists beside it, so a clerk sees every seal of the holder without knowing its id.
     var holderSeals = SpillMap<String, [SealID]>()
+    /// The latest `witness.policy` entry, if any.
+    var witnessPolicy: WitnessPolicyEntry?
     /// Set when the state spills (`spill(to:hotCapacity:)`): the first spill error, if any.
     private var spillFailure: SpillFailure?
     /// Whether the indices that serve queries only are kept (`dropQueryIndexes()`).
@@ -128,6 +136,12 @@ public struct RegistryState: Sendable {
         return nonces[key]?.index
     }
 
+    /// The latest committed `witness.policy` entry: the operator's witness policy, if it has published one.
+    public var latestWitnessPolicy: WitnessPolicyEntry? {
+        if case .witnessPolicy(let old)? = journal?.committed(.witnessPolicy) { return old }
+        return witnessPolicy
+    }
+
     /// Counts of what the state holds (for metrics and tests).
     public var counts: (departments: Int, licenses: Int, seals: Int, nonces: Int) {
         (departments.count, licenses.count, seals.count, nonces.count)
@@ -182,6 +196,7 @@ public struct RegistryState: Sendable {
         case .document(let key): saved = .document(documents[key])
         case .links(let key): saved = .links(links[key])
         case .holderSeals(let key): saved = .holderSeals(holderSeals[key])
+        case .witnessPolicy: saved = .witnessPolicy(witnessPolicy)
         }
         journal?.record(slot, saved)
     }
@@ -196,6 +211,7 @@ public struct RegistryState: Sendable {
         case (.document(let key), .document(let value)): documents[key] = value
         case (.links(let key), .links(let value)): links[key] = value
         case (.holderSeals(let key), .holderSeals(let value)): holderSeals[key] = value
+        case (.witnessPolicy, .witnessPolicy(let value)): witnessPolicy = value
         default: assertionFailure("journal slot \(slot) saved with a value of another kind")
         }
     }

@@ -15,6 +15,7 @@ struct StateJournal: Sendable {
         case document(ContentDigest)
         case links(String)
         case holderSeals(String)
+        case witnessPolicy
     }
 
     /// A slot's value before a change (nil: the key was absent).
@@ -27,6 +28,7 @@ struct StateJournal: Sendable {
         case document(RegistryState.DocumentRef?)
         case links(IndexList?)
         case holderSeals([SealID]?)
+        case witnessPolicy(RegistryState.WitnessPolicyEntry?)
     }
 
     /// A point to roll back to: a group that fails is undone alone, the groups admitted before it stay.

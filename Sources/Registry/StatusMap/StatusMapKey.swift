@@ -33,7 +33,7 @@ public enum StatusMapKey: Sendable, Hashable, CustomStringConvertible {
             return [.seal(seal.sealId)]
         case let .sealRevoke(revocation):
             return [.seal(revocation.sealId)]
-        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire, .linkShare:
+        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire, .witnessPolicy, .linkShare:
             return []
         }
     }

@@ -32,7 +32,7 @@ public struct StatusMapTouches: Sendable {
             subjects.insert(.seal(seal.sealId))
         case let .sealRevoke(revocation):
             subjects.insert(.seal(revocation.sealId))
-        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire, .linkShare:
+        case .ledgerGenesis, .departmentRegister, .departmentRotateKey, .departmentRetire, .witnessPolicy, .linkShare:
             break
         }
     }

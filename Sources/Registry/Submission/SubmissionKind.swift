@@ -12,6 +12,8 @@ public enum SubmissionKind: String, CaseIterable, ValidatedString {
     case departmentRotateKey = "department.rotate-key"
     /// A department leaves; its keys stop verifying new submissions (operator key).
     case departmentRetire = "department.retire"
+    /// The operator's witness policy: the witnesses and the quorum; a new entry replaces it (operator key).
+    case witnessPolicy = "witness.policy"
     /// A business license (营业执照) is issued: full license data, version 1.
     case licenseIssue = "license.issue"
     /// A license's data changes: the complete new data, version > 1.
