@@ -32,8 +32,14 @@ struct BenchLedger: Sendable {
     /// The signed canonical submission of bench entry `n` (0-based after the bootstrap), which will sit at log
     /// index `base + n`; blocks start at multiples of ten.
     func payload(_ n: Int, base: UInt64) throws -> [UInt8] {
+        try submission(n, base: base).canonicalBytes
+    }
+
+    /// The signed submission of bench entry `n`. `batch`: in a log whose batches of `batch` bench entries (a
+    /// multiple of ten, so no block straddles two) each end with a `map.root` entry; 0 for a log without them.
+    func submission(_ n: Int, base: UInt64, batch: Int = 0) throws -> Submission {
         let block = n / 10, position = n % 10
-        let blockStart = base + UInt64(n - position)
+        let blockStart = base + UInt64(n - position) + (batch > 0 ? UInt64(n / batch) : 0)
         let nonce = try Nonce(validating: "bench-\(n)-" + String(repeating: "0", count: 8))
         let submission: Submission
         switch position {
@@ -62,7 +68,7 @@ struct BenchLedger: Sendable {
                 purpose: "不动产转移登记核验企业主体资格", sharedAt: try RecordTime(validating: "2026-11-29T01:02:03.456Z"))
             submission = try sign(.linkShare, link, Self.bdcID, bdc, nonce)
         }
-        return submission.canonicalBytes
+        return submission
     }
 
     private func sign(_ kind: SubmissionKind, _ record: some RecordBody, _ department: String, _ key: PrivateKey,

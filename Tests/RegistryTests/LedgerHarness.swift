@@ -21,15 +21,21 @@ final class LedgerHarness: Sendable {
     /// Public security signs with SM2 (GM/T 0003) here, to run a second algorithm through the whole path.
     let psbKey: PrivateKey
 
-    init(store: MemoryLogStore = MemoryLogStore(), verifiedCapacity: Int = Registry.verifiedCapacity) async throws {
+    /// `mapRoots`: every batch ends with a `map.root` entry, as in a daemon (a status map kept in memory).
+    init(store: MemoryLogStore = MemoryLogStore(), verifiedCapacity: Int = Registry.verifiedCapacity,
+         mapRoots: Bool = false) async throws {
         demo = try Demo()
         self.store = store
         signer = try Ed25519NoteSigner(name: Demo.origin, privateKey: demo.checkpointKey)
         identity = LogIdentity(origin: Demo.origin, hashAlgorithm: .sha256, verifier: signer.verifier)
         registry = Registry(verifiedCapacity: verifiedCapacity)
         let head = try await TreeHead.load(from: store, identity: identity)
+        let finisher = mapRoots ? StatusMapFinisher(
+            registry: registry, recomputed: try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0,
+                                                                     versioned: false, hasher: MapHasher()),
+            hashAlgorithm: .sha256, logger: quietLogger("certledger.sequencer")) : nil
         sequencer = Sequencer(store: store, head: head, identity: identity, signer: signer, gate: registry,
-                              logger: quietLogger("certledger.sequencer"))
+                              finisher: finisher, logger: quietLogger("certledger.sequencer"))
         bankKey = try PrivateKey.generate(.ecdsaP256SHA256)
         psbKey = try PrivateKey.generate(.sm2SM3)
     }

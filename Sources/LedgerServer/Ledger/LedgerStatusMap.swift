@@ -52,9 +52,14 @@ public struct LedgerStatusMap: Sendable {
     /// file at `sqlitePath` (created when missing), or a map in memory when nil. A map that contradicts the log,
     /// or is ahead of it, is refused (`LedgerServerError.refusedStore` naming `store.statusMap`); a missing or
     /// behind one is filled from the log.
-    static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, verifiedCapacity: Int,
-                       logger: Logger, progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
-        -> (Registry, LedgerStatusMap) {
+    ///
+    /// With `snapshotPath` (SQLite only), a registry snapshot there that passes `RegistrySnapshotFile.load`'s checks
+    /// and that the map is not behind is started from: only the entries after it are replayed. Any other snapshot
+    /// is logged and the whole log replayed. The answer's third member is the size of the snapshot used (0: none).
+    static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, snapshotPath: String? = nil,
+                       verifiedCapacity: Int, logger: Logger,
+                       progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
+        -> (Registry, LedgerStatusMap, UInt64) {
         let algorithm = identity.hashAlgorithm
         guard let sqlitePath else {
             let recomputed = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
@@ -66,7 +71,7 @@ public struct LedgerStatusMap: Sendable {
             ])
             let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed, hashAlgorithm: algorithm,
                                              logger: logger)
-            return (registry, LedgerStatusMap(memory: finisher, hashAlgorithm: algorithm))
+            return (registry, LedgerStatusMap(memory: finisher, hashAlgorithm: algorithm), 0)
         }
         let mapStore: MirroredMapNodeStore
         do {
@@ -80,10 +85,28 @@ public struct LedgerStatusMap: Sendable {
         let before = mapStore.version ?? 0
         let recomputed = try RecomputedStatusMap(store: mapStore, version: before, versioned: true,
                                                  hasher: MapHasher(algorithm))
+        var start: RegistrySnapshot?
+        if let snapshotPath, let snapshot = await RegistrySnapshotFile.load(path: snapshotPath, store: store,
+                                                                          identity: identity, logger: logger) {
+            if recomputed.resume(after: snapshot.size, root: snapshot.mapRoot) {
+                start = snapshot
+            } else {
+                logger.warning("""
+                    registry snapshot ignored, the whole log is replayed instead: the status map stands at version \
+                    \(before), behind the snapshot's \(snapshot.size) or at another root
+                    """, metadata: ["file": "\(snapshotPath)"])
+            }
+        }
+        if let start {
+            logger.info("registry loaded from its snapshot; replaying the entries after it", metadata: [
+                "snapshot": "\(start.size)", "file": "\(snapshotPath ?? "")",
+            ])
+        }
         let registry: Registry
         do {
-            registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
-                                                 verifiedCapacity: verifiedCapacity, progress: progress)
+            registry = try await Registry.replay(store: store, identity: identity, from: start?.state,
+                                                 statusMap: recomputed, verifiedCapacity: verifiedCapacity,
+                                                 progress: progress)
             try recomputed.finish(logSize: registry.snapshot.size)
         } catch let error as RegistryError where error.field == "map" || error.field == "record.root" {
             throw LedgerServerError(.refusedStore, field: "store.statusMap", """
@@ -99,6 +122,6 @@ public struct LedgerStatusMap: Sendable {
         }
         let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed, hashAlgorithm: algorithm,
                                          logger: logger)
-        return (registry, LedgerStatusMap(sqlite: finisher, hashAlgorithm: algorithm))
+        return (registry, LedgerStatusMap(sqlite: finisher, hashAlgorithm: algorithm), start?.size ?? 0)
     }
 }

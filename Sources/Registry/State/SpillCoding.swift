@@ -43,6 +43,16 @@ struct SpillWriter {
     mutating func hash(_ hash: Hash256) {
         hash.withUnsafeBytes { bytes += $0 }
     }
+
+    mutating func byte(_ value: UInt8) {
+        bytes.append(value)
+    }
+
+    /// Length-prefixed bytes.
+    mutating func blob(_ data: some Collection<UInt8>) {
+        integer(UInt64(data.count))
+        bytes += data
+    }
 }
 
 struct SpillReader {
@@ -66,7 +76,12 @@ struct SpillReader {
     }
 
     mutating func integer() throws -> UInt64 {
-        try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        guard bytes.count - offset >= 8 else {
+            throw Damaged(description: "a spilled value ends after \(bytes.count) bytes, 8 more expected")
+        }
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+        offset += 8
+        return UInt64(littleEndian: value)
     }
 
     mutating func optional() throws -> UInt64? {
@@ -78,6 +93,22 @@ struct SpillReader {
         guard count <= UInt64(bytes.count) else { throw Damaged(description: "a spilled string of \(count) bytes") }
         return String(decoding: try take(Int(count)), as: UTF8.self)
     }
+
+    /// Length-prefixed bytes (`SpillWriter.blob`).
+    mutating func blob() throws -> ArraySlice<UInt8> {
+        let count = try integer()
+        guard count <= UInt64(bytes.count) else { throw Damaged(description: "a spilled blob of \(count) bytes") }
+        return try take(Int(count))
+    }
+
+    /// A hash's 32 bytes (`SpillWriter.hash`).
+    mutating func hash() throws -> Hash256 {
+        guard let hash = Hash256(bytes: Array(try take(32))) else { throw Damaged(description: "a bad hash") }
+        return hash
+    }
+
+    /// Whether every byte was read.
+    var atEnd: Bool { offset == bytes.count }
 
     mutating func optionalString() throws -> String? {
         try take(1).first == 1 ? try string() : nil
