@@ -73,11 +73,14 @@ public struct LedgerStatusMap: Sendable {
                                              logger: logger)
             return (registry, LedgerStatusMap(memory: finisher, hashAlgorithm: algorithm), 0)
         }
+        let clock = ContinuousClock(), opening = clock.now
         let mapStore: MirroredMapNodeStore
         do {
             let file = FileManager.default.fileExists(atPath: sqlitePath)
                 ? try SQLiteMapNodeStore.open(path: sqlitePath) : try SQLiteMapNodeStore.create(path: sqlitePath)
-            mapStore = try MirroredMapNodeStore(file: file)
+            // Partial at first: the whole current version is read on another connection after the replay
+            // (`mirrorInBackground`), so that a start does not wait for the map's history to be scanned.
+            mapStore = MirroredMapNodeStore(partial: file)
         } catch {
             throw LedgerServerError(.refusedStore, field: "store.statusMap",
                                     "cannot open the status map \(sqlitePath): \(error)")
@@ -85,6 +88,7 @@ public struct LedgerStatusMap: Sendable {
         let before = mapStore.version ?? 0
         let recomputed = try RecomputedStatusMap(store: mapStore, version: before, versioned: true,
                                                  hasher: MapHasher(algorithm))
+        let mapOpened = clock.now
         var start: RegistrySnapshot?
         if let snapshotPath, let snapshot = await RegistrySnapshotFile.load(path: snapshotPath, store: store,
                                                                           identity: identity, logger: logger) {
@@ -97,9 +101,12 @@ public struct LedgerStatusMap: Sendable {
                     """, metadata: ["file": "\(snapshotPath)"])
             }
         }
+        let snapshotRead = clock.now
         if let start {
             logger.info("registry loaded from its snapshot; replaying the entries after it", metadata: [
                 "snapshot": "\(start.size)", "file": "\(snapshotPath ?? "")",
+                "mapSeconds": "\((mapOpened - opening).seconds)",
+                "snapshotSeconds": "\((snapshotRead - mapOpened).seconds)",
             ])
         }
         let registry: Registry
@@ -120,8 +127,36 @@ public struct LedgerStatusMap: Sendable {
                 "file": "\(sqlitePath)", "from": "\(before)", "to": "\(recomputed.version)",
             ])
         }
+        if !mapStore.isComplete { mirrorInBackground(MirrorTarget(store: mapStore), path: sqlitePath, logger: logger) }
         let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed, hashAlgorithm: algorithm,
                                          logger: logger)
         return (registry, LedgerStatusMap(sqlite: finisher, hashAlgorithm: algorithm), start?.size ?? 0)
+    }
+
+    /// The partial mirror a thread hands the whole map to: only its `offer` is called there, which is thread-safe.
+    struct MirrorTarget: @unchecked Sendable {
+        let store: MirroredMapNodeStore
+    }
+
+    /// Reads the map's current version on a connection and thread of its own and offers it to the partial mirror,
+    /// which until then reads the positions it lacks from the file one by one.
+    static func mirrorInBackground(_ target: MirrorTarget, path: String, logger: Logger) {
+        DispatchQueue.global(qos: .utility).async {
+            let start = ContinuousClock.now
+            do {
+                let reader = try SQLiteMapNodeStore.open(path: path)
+                let (nodes, version) = try reader.currentNodesWithVersion()
+                let count = nodes.count
+                target.store.offer(nodes, version: version)
+                logger.info("status map mirrored in memory", metadata: [
+                    "nodes": "\(count)", "version": "\(version ?? 0)",
+                    "seconds": "\((ContinuousClock.now - start).seconds)",
+                ])
+            } catch {
+                logger.warning("""
+                    the status map stays partly on disk (its positions read from the file as needed): \(error)
+                    """, metadata: ["file": "\(path)"])
+            }
+        }
     }
 }
