@@ -101,9 +101,20 @@ struct SpillReader {
         return try take(Int(count))
     }
 
-    /// A hash's 32 bytes (`SpillWriter.hash`).
+    /// A hash's 32 bytes (`SpillWriter.hash`), copied straight into the inline hash: a snapshot holds millions,
+    /// and `Hash256(bytes:)` is generic across the module boundary (a metadata look-up per call).
     mutating func hash() throws -> Hash256 {
-        guard let hash = Hash256(bytes: Array(try take(32))) else { throw Damaged(description: "a bad hash") }
+        guard bytes.count - offset >= 32 else {
+            throw Damaged(description: "a spilled value ends after \(bytes.count) bytes, 32 more expected")
+        }
+        var hash = Hash256()
+        let start = offset
+        hash.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<start + 32]))
+            }
+        }
+        offset += 32
         return hash
     }
 
@@ -121,11 +132,10 @@ struct SpillReader {
     }
 
     mutating func digest() throws -> ContentDigest {
-        guard let algorithm = HashAlgorithm(rawValue: try string()),
-              let hash = Hash256(bytes: Array(try take(32))) else {
+        guard let algorithm = HashAlgorithm(rawValue: try string()) else {
             throw Damaged(description: "a spilled content digest is not one")
         }
-        return ContentDigest(algorithm: algorithm, digest: hash)
+        return ContentDigest(algorithm: algorithm, digest: try hash())
     }
 
     /// Every byte was read.
@@ -160,11 +170,11 @@ extension RegistryState.NonceRecord: SpillValue {
     }
 
     init(spill bytes: [UInt8]) throws {
-        var reader = SpillReader(Array(bytes.prefix(8)))
-        guard bytes.count == 40, let digest = Hash256(bytes: Array(bytes.suffix(32))) else {
+        guard bytes.count == 40 else {
             throw SpillReader.Damaged(description: "a spilled nonce record is \(bytes.count) bytes, not 40")
         }
-        self.init(index: try reader.integer(), digest: digest)
+        var reader = SpillReader(bytes)
+        self.init(index: try reader.integer(), digest: try reader.hash())
     }
 }
 
