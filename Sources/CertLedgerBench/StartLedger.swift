@@ -37,7 +37,8 @@ extension CertLedgerBench {
             let harness = try await LogHarness.open(folder: data, create: true)
             let operatorKey = try PrivateKey.generate(.ed25519)
             let receiptKey = try PrivateKey.generate(.ed25519)
-            guard FileManager.default.createFile(atPath: data + "/receipt.key", contents: Data(try receiptKey.pkcs8PEM().utf8),
+            let pem = Data(try receiptKey.pkcs8PEM().utf8)
+            guard FileManager.default.createFile(atPath: data + "/receipt.key", contents: pem,
                                                  attributes: [.posixPermissions: 0o600]) else {
                 throw HarnessError("cannot write \(data)/receipt.key")
             }
@@ -46,9 +47,9 @@ extension CertLedgerBench {
             let genesis = try LedgerBootstrap.genesisRecord(
                 checkpointKey: harness.signer.verifier, operatorKey: operatorKey.publicKey,
                 receiptKey: receiptKey.publicKey)
-            let bootstrap = try LedgerBootstrap(operatorDepartment: try DepartmentID(validating: BenchLedger.operatorID),
-                                                operatorKey: operatorKey, genesis: genesis,
-                                                departments: try bench.registrations())
+            let bootstrap = try LedgerBootstrap(
+                operatorDepartment: try DepartmentID(validating: BenchLedger.operatorID), operatorKey: operatorKey,
+                genesis: genesis, departments: try bench.registrations())
             let registry = Registry()
             let map = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
                                               hasher: MapHasher(harness.identity.hashAlgorithm))

@@ -39,7 +39,8 @@ import Testing
         let day = try CalendarDate(validating: "2026-12-01")
         func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UTF8.self) } ?? "-" }
         var lines = ["size \(state.size)", "counts \(state.counts)",
-                     "license \(String(describing: state.license(uscc))) \(text(state.statusMapValue(for: .license(uscc))))",
+                     "license \(String(describing: state.license(uscc)))",
+                     "  value \(text(state.statusMapValue(for: .license(uscc))))",
                      "links \(state.links(about: uscc)) seals \(state.seals(heldBy: uscc))",
                      "seal \(String(describing: state.seal(sealId))) \(text(state.statusMapValue(for: .seal(sealId))))",
                      "decide \(state.decide(.license(uscc), asOf: day)) \(state.decide(.seal(sealId), asOf: day))"]
