@@ -32,6 +32,17 @@ struct BenchLedger: Sendable {
     /// The signed canonical submission of bench entry `n` (0-based after the bootstrap); bench entry `m` sits at log
     /// index `index(m)` (the writer's batches end with map roots between them); blocks start at multiples of ten.
     func payload(_ n: Int, index: (Int) -> UInt64) throws -> [UInt8] {
+        try submission(n, index: index).canonicalBytes
+    }
+
+    /// The signed submission of bench entry `n` in a log whose batches of `batch` bench entries each end with a
+    /// `map.root` entry, the first bench entry at `base`.
+    func submission(_ n: Int, base: UInt64, batch: Int) throws -> Submission {
+        try submission(n) { m in base + UInt64(m) + (batch > 0 ? UInt64(m / batch) : 0) }
+    }
+
+    /// The signed submission of bench entry `n`, bench entry `m` sitting at log index `index(m)`.
+    func submission(_ n: Int, index: (Int) -> UInt64) throws -> Submission {
         let block = n / 10, position = n % 10
         let blockStart = index(n - position)
         let nonce = try Nonce(validating: "bench-\(n)-" + String(repeating: "0", count: 8))
@@ -62,7 +73,7 @@ struct BenchLedger: Sendable {
                 purpose: "不动产转移登记核验企业主体资格", sharedAt: try RecordTime(validating: "2026-11-29T01:02:03.456Z"))
             submission = try sign(.linkShare, link, Self.bdcID, bdc, nonce)
         }
-        return submission.canonicalBytes
+        return submission
     }
 
     private func sign(_ kind: SubmissionKind, _ record: some RecordBody, _ department: String, _ key: PrivateKey,

@@ -12,15 +12,18 @@ public enum LedgerServices {
     /// The group for `ledger` and `server`; `signals` (SIGTERM and SIGINT in the daemon, none in tests) start a
     /// graceful shutdown. A `verification` runs beside them once and ends by itself (its end does not stop the
     /// group); a shutdown cancels it first. A `witnesses` collector runs beside them until shutdown, started after
-    /// the sequencer and so stopped before it.
+    /// the sequencer and so stopped before it. A `snapshots` writer likewise runs until shutdown.
     public static func group(ledger: LedgerLog, server: some Service, verification: BackgroundVerification? = nil,
                              tlsReload: TLSReload? = nil, witnesses: WitnessCollector? = nil, signals: [UnixSignal] = [.sigterm, .sigint],
-                             logger: Logger) -> ServiceGroup {
+                             snapshots: RegistrySnapshotWriter? = nil, logger: Logger) -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ledger.sequencer), .init(service: server),
         ]
         if let witnesses {
             services.append(.init(service: witnesses))
+        }
+        if let snapshots {
+            services.append(.init(service: snapshots, successTerminationBehavior: .ignore))
         }
         if let verification {
             services.append(.init(service: verification, successTerminationBehavior: .ignore))

@@ -156,6 +156,18 @@ public final class SQLiteMapNodeStore: VersionedMapNodeStore {
 
     /// The nodes of the latest version, in memory (`MirroredMapNodeStore`): one pass over the table in key order,
     /// each position's last row kept unless it is a tombstone.
+    /// `currentNodes()` and the version they are of, read in one transaction (so that a writer on another
+    /// connection cannot slip a batch between the two).
+    public func currentNodesWithVersion() throws -> (nodes: MemoryMapNodeStore, version: UInt64?) {
+        try db.transaction(immediate: false) {
+            var latest: UInt64?
+            try db.run("SELECT max(version) FROM map_versions") { row in
+                if !row.isNull(0) { latest = UInt64(row.integer(0)) }
+            }
+            return (try currentNodes(), latest)
+        }
+    }
+
     public func currentNodes() throws -> MemoryMapNodeStore {
         var memory = MemoryMapNodeStore()
         var position: (depth: Int64, prefix: [UInt8])?

@@ -38,6 +38,10 @@ public final class Registry: SequencingGate, Sendable {
         var carried = StatusMapTouches()
         /// The batches closed by `map.root` entries `observe` applied, for the status map (`takeObservedMapRoots`).
         var observedMapRoots: [ObservedMapRoot] = []
+        /// Set by `closedState()` when it found a batch open: the next `commit` keeps the state it leaves.
+        var wantsClosedState = false
+        /// The state a `commit` left for `closedState()`.
+        var closedState: RegistryState?
     }
 
     /// A `map.root` entry that entered the log without this gate: its index, the root it states, and the changes
@@ -258,6 +262,27 @@ public final class Registry: SequencingGate, Sendable {
             $0.consumed.removeAll(keepingCapacity: true)
             $0.touches.removeAll()
             $0.carried.removeAll()
+            if $0.wantsClosedState {
+                $0.wantsClosedState = false
+                $0.closedState = $0.state
+            }
+        }
+    }
+
+    /// The committed state at the end of a closed batch — no batch in flight, every touched status-map key closed
+    /// by a `map.root` — for a registry snapshot (`RegistrySnapshot`). When a batch is open now, nil, and the
+    /// next `commit` keeps its state for the next call. The copy is copy-on-write: the first change after it copies
+    /// the tables it touches, once.
+    public func closedState() -> RegistryState? {
+        guarded.withLock { guarded in
+            let kept = guarded.closedState
+            guarded.closedState = nil
+            guard guarded.state.journal == nil, guarded.touches.isEmpty, guarded.carried.isEmpty else {
+                if kept == nil { guarded.wantsClosedState = true }
+                return kept
+            }
+            guarded.wantsClosedState = false
+            return guarded.state
         }
     }
 

@@ -60,6 +60,8 @@ import Testing
         ("http: {bulkMaxLines: 0}", "http.bulkMaxLines"),
         ("sequencer: {queueLimit: 10, maxGroupEntries: 64}", "sequencer.queueLimit"),
         ("log: {hash: md5}", "log.hash"),
+        ("store: {snapshotEveryEntries: -1}", "store.snapshotEveryEntries"),
+        ("store: {registrySnapshot: \"\"}", "store.registrySnapshot"),
     ])
     func outOfRangeValue_isRejectedWithItsKey(yaml: String, key: String) throws {
         let error = try #require(throws: LedgerServerError.self) { try ServerConfig(yaml: yaml) }

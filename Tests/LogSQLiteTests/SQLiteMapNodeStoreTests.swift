@@ -83,6 +83,49 @@ import Testing
         }
     }
 
+    /// A partial mirror reads unknown positions from the file and, once offered the whole version another
+    /// connection read at some earlier batch, merges it without losing what it read or wrote since: the same roots
+    /// and proofs as a memory map at every step, and afterwards exactly its nodes.
+    @Test func partialMirror_readsFromTheFile_thenMergesAnOlderWholeVersion() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/map.sqlite"
+            var sqlite = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
+            var memory = try SparseMerkleMap(store: MemoryMapNodeStore(), hasher: hasher)
+            let all = batches(seed: 29, count: 60)
+            for (i, batch) in all.prefix(30).enumerated() {
+                try sqlite.update(batch, version: UInt64(i + 1))
+                try memory.update(batch)
+            }
+            let mirror = MirroredMapNodeStore(partial: try SQLiteMapNodeStore.open(path: path))
+            #expect(!mirror.isComplete)
+            var mirrored = try SparseMerkleMap(store: mirror, hasher: hasher)
+            #expect(mirrored.root == memory.root)
+            let keys = all.flatMap { $0.map(\.key) }
+            var older: (nodes: MemoryMapNodeStore, version: UInt64?)?
+            for (i, batch) in all.suffix(30).enumerated() {
+                try mirrored.update(batch, version: UInt64(31 + i))
+                try memory.update(batch)
+                #expect(mirrored.root == memory.root, "batch \(31 + i)")
+                for key in keys.prefix(5 * (i + 1)).suffix(5) {
+                    #expect(try mirrored.proof(for: key) == memory.proof(for: key))
+                }
+                // A reader on its own connection takes the whole version after batch 40; it is offered ten
+                // batches later, when it is already old.
+                if i == 9 { older = try SQLiteMapNodeStore.open(path: path).currentNodesWithVersion() }
+                if i == 19, let whole = older {
+                    #expect(whole.version == 40)
+                    mirror.offer(whole.nodes, version: whole.version)
+                }
+            }
+            #expect(mirror.isComplete)
+            #expect(mirrored.store.isComplete)
+            #expect(try SQLiteMapNodeStore.open(path: path).currentNodes().nodes == memory.store.nodes)
+            for key in keys.suffix(40) { #expect(try mirrored.proof(for: key) == memory.proof(for: key)) }
+            let fresh = try MirroredMapNodeStore(file: SQLiteMapNodeStore.open(path: path))
+            #expect(try SparseMerkleMap(store: fresh, hasher: hasher).root == memory.root)
+        }
+    }
+
     @Test func writesThatRewriteHistory_areRefused() async throws {
         try await withTemporaryDirectory { folder in
             let path = folder + "/map.sqlite"

@@ -105,6 +105,11 @@ extension ServerConfig {
         }
         try check((1...100).contains(verification.workPercent), "verification.workPercent",
                   verification.workPercent, "1...100")
+        try check((0...1_000_000_000).contains(store.snapshotEveryEntries), "store.snapshotEveryEntries",
+                  store.snapshotEveryEntries, "0...1000000000 (0: no snapshots)")
+        guard !store.registrySnapshot.isEmpty else {
+            throw LedgerServerError(.invalidConfig, field: "store.registrySnapshot", "store.registrySnapshot is empty")
+        }
         guard !listen.host.isEmpty else {
             throw LedgerServerError(.invalidConfig, field: "listen.host", "listen.host is empty")
         }
@@ -148,7 +153,9 @@ extension ServerConfig.Listen {
 }
 
 extension ServerConfig.Store {
-    private enum Field: String, CodingKey, CaseIterable { case sqlite, postgres, publishedCheckpoint, statusMap }
+    private enum Field: String, CodingKey, CaseIterable {
+        case sqlite, postgres, publishedCheckpoint, statusMap, registrySnapshot, snapshotEveryEntries
+    }
     /// Strict decoding: unknown keys rejected with their path, absent keys keep their defaults; `sqlite` and
     /// `postgres` together are refused (which store is served must be unambiguous).
     public init(from decoder: any Decoder) throws {
@@ -163,6 +170,8 @@ extension ServerConfig.Store {
         postgres = try c.decodeIfPresent(ServerConfig.Postgres.self, forKey: .postgres)
         publishedCheckpoint = try c.value(.publishedCheckpoint, default: publishedCheckpoint)
         statusMap = try c.value(.statusMap, default: statusMap)
+        registrySnapshot = try c.value(.registrySnapshot, default: registrySnapshot)
+        snapshotEveryEntries = try c.value(.snapshotEveryEntries, default: snapshotEveryEntries)
     }
 }
 

@@ -14,13 +14,18 @@ public struct Ledger: Sendable {
     public let verifier: Verifier
     /// The status map whose root closes every batch; nil for a ledger assembled without one (some tests).
     public let statusMap: LedgerStatusMap?
+    /// Rewrites the registry snapshot as the log grows (SQLite with `store.snapshotEveryEntries` > 0); the daemon
+    /// runs it beside the sequencer.
+    public let snapshots: RegistrySnapshotWriter?
 
     /// Assembles a ledger from parts already opened and checked (tests, `open`). `statusMap` must be the one whose
     /// finisher the log's sequencer was given.
-    public init(log: LedgerLog, registry: Registry, receiptKey: PrivateKey, statusMap: LedgerStatusMap? = nil) {
+    public init(log: LedgerLog, registry: Registry, receiptKey: PrivateKey, statusMap: LedgerStatusMap? = nil,
+                snapshots: RegistrySnapshotWriter? = nil) {
         self.log = log
         self.registry = registry
         self.statusMap = statusMap
+        self.snapshots = snapshots
         // With witnesses, answers are proven against the newest witnessed checkpoint only.
         let witnessing = log.witnessing
         let witnessedOfSize: @Sendable () -> (size: UInt64, note: [UInt8])? = {
@@ -42,12 +47,15 @@ public struct Ledger: Sendable {
         let start = ContinuousClock.now
         let registry: Registry
         let statusMap: LedgerStatusMap
+        let snapshotSize: UInt64
+        let snapshotPath = config.store.postgres == nil && config.store.snapshotEveryEntries > 0
+            ? config.resolve(config.store.registrySnapshot) : nil
         do {
             let mapPath = config.store.postgres == nil ? config.resolve(config.store.statusMap) : nil
             // Room for a full queue and as many again between their pre-check and the queue (bulk requests
             // pre-check all their lines first); past it, pre-checks are refused with 503.
-            (registry, statusMap) = try await LedgerStatusMap.replay(
-                store: opened.store, identity: opened.identity, sqlitePath: mapPath,
+            (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
+                store: opened.store, identity: opened.identity, sqlitePath: mapPath, snapshotPath: snapshotPath,
                 verifiedCapacity: 2 * config.sequencer.queueLimit, logger: logger
             ) { done, total in
                 if done % 100_000 == 0 || done == total {
@@ -66,7 +74,7 @@ public struct Ledger: Sendable {
         logger.info("registry ready", metadata: [
             "entries": "\(state.size)", "departments": "\(state.counts.departments)",
             "licenses": "\(state.counts.licenses)", "seals": "\(state.counts.seals)",
-            "seconds": "\((ContinuousClock.now - start).seconds)",
+            "fromSnapshot": "\(snapshotSize)", "seconds": "\((ContinuousClock.now - start).seconds)",
         ])
         let receiptKey: PrivateKey
         do { receiptKey = try readReceiptKey(path: config.resolve(config.keys.receipt)) } catch {
@@ -94,7 +102,12 @@ public struct Ledger: Sendable {
                                 config: config.sequencer.sequencerConfig,
                                 sharing: config.sequencerSharing, published: opened.published,
                                 witnessing: opened.witnessing, logger: logger)
-        return Ledger(log: log, registry: registry, receiptKey: receiptKey, statusMap: statusMap)
+        let snapshots = snapshotPath.map {
+            RegistrySnapshotWriter(registry: registry, store: opened.store, identity: opened.identity, path: $0,
+                                   every: config.store.snapshotEveryEntries, startSize: snapshotSize, logger: logger)
+        }
+        return Ledger(log: log, registry: registry, receiptKey: receiptKey, statusMap: statusMap,
+                      snapshots: snapshots)
     }
 
     static func readReceiptKey(path: String) throws -> PrivateKey {

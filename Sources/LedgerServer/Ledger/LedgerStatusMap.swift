@@ -52,9 +52,14 @@ public struct LedgerStatusMap: Sendable {
     /// file at `sqlitePath` (created when missing), or a map in memory when nil. A map that contradicts the log,
     /// or is ahead of it, is refused (`LedgerServerError.refusedStore` naming `store.statusMap`); a missing or
     /// behind one is filled from the log.
-    static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, verifiedCapacity: Int,
-                       logger: Logger, progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
-        -> (Registry, LedgerStatusMap) {
+    ///
+    /// With `snapshotPath` (SQLite only), a registry snapshot there that passes `RegistrySnapshotFile.load`'s checks
+    /// and that the map is not behind is started from: only the entries after it are replayed. Any other snapshot
+    /// is logged and the whole log replayed. The answer's third member is the size of the snapshot used (0: none).
+    static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, snapshotPath: String? = nil,
+                       verifiedCapacity: Int, logger: Logger,
+                       progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
+        -> (Registry, LedgerStatusMap, UInt64) {
         let algorithm = identity.hashAlgorithm
         guard let sqlitePath else {
             let recomputed = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
@@ -66,13 +71,16 @@ public struct LedgerStatusMap: Sendable {
             ])
             let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed, hashAlgorithm: algorithm,
                                              logger: logger)
-            return (registry, LedgerStatusMap(memory: finisher, hashAlgorithm: algorithm))
+            return (registry, LedgerStatusMap(memory: finisher, hashAlgorithm: algorithm), 0)
         }
+        let clock = ContinuousClock(), opening = clock.now
         let mapStore: MirroredMapNodeStore
         do {
             let file = FileManager.default.fileExists(atPath: sqlitePath)
                 ? try SQLiteMapNodeStore.open(path: sqlitePath) : try SQLiteMapNodeStore.create(path: sqlitePath)
-            mapStore = try MirroredMapNodeStore(file: file)
+            // Partial at first: the whole current version is read on another connection after the replay
+            // (`mirrorInBackground`), so that a start does not wait for the map's history to be scanned.
+            mapStore = MirroredMapNodeStore(partial: file)
         } catch {
             throw LedgerServerError(.refusedStore, field: "store.statusMap",
                                     "cannot open the status map \(sqlitePath): \(error)")
@@ -80,10 +88,32 @@ public struct LedgerStatusMap: Sendable {
         let before = mapStore.version ?? 0
         let recomputed = try RecomputedStatusMap(store: mapStore, version: before, versioned: true,
                                                  hasher: MapHasher(algorithm))
+        let mapOpened = clock.now
+        var start: RegistrySnapshot?
+        if let snapshotPath, let snapshot = await RegistrySnapshotFile.load(path: snapshotPath, store: store,
+                                                                          identity: identity, logger: logger) {
+            if recomputed.resume(after: snapshot.size, root: snapshot.mapRoot) {
+                start = snapshot
+            } else {
+                logger.warning("""
+                    registry snapshot ignored, the whole log is replayed instead: the status map stands at version \
+                    \(before), behind the snapshot's \(snapshot.size) or at another root
+                    """, metadata: ["file": "\(snapshotPath)"])
+            }
+        }
+        let snapshotRead = clock.now
+        if let start {
+            logger.info("registry loaded from its snapshot; replaying the entries after it", metadata: [
+                "snapshot": "\(start.size)", "file": "\(snapshotPath ?? "")",
+                "mapSeconds": "\((mapOpened - opening).seconds)",
+                "snapshotSeconds": "\((snapshotRead - mapOpened).seconds)",
+            ])
+        }
         let registry: Registry
         do {
-            registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
-                                                 verifiedCapacity: verifiedCapacity, progress: progress)
+            registry = try await Registry.replay(store: store, identity: identity, from: start?.state,
+                                                 statusMap: recomputed, verifiedCapacity: verifiedCapacity,
+                                                 progress: progress)
             try recomputed.finish(logSize: registry.snapshot.size)
         } catch let error as RegistryError where error.field == "map" || error.field == "record.root" {
             throw LedgerServerError(.refusedStore, field: "store.statusMap", """
@@ -97,8 +127,36 @@ public struct LedgerStatusMap: Sendable {
                 "file": "\(sqlitePath)", "from": "\(before)", "to": "\(recomputed.version)",
             ])
         }
+        if !mapStore.isComplete { mirrorInBackground(MirrorTarget(store: mapStore), path: sqlitePath, logger: logger) }
         let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed, hashAlgorithm: algorithm,
                                          logger: logger)
-        return (registry, LedgerStatusMap(sqlite: finisher, hashAlgorithm: algorithm))
+        return (registry, LedgerStatusMap(sqlite: finisher, hashAlgorithm: algorithm), start?.size ?? 0)
+    }
+
+    /// The partial mirror a thread hands the whole map to: only its `offer` is called there, which is thread-safe.
+    struct MirrorTarget: @unchecked Sendable {
+        let store: MirroredMapNodeStore
+    }
+
+    /// Reads the map's current version on a connection and thread of its own and offers it to the partial mirror,
+    /// which until then reads the positions it lacks from the file one by one.
+    static func mirrorInBackground(_ target: MirrorTarget, path: String, logger: Logger) {
+        DispatchQueue.global(qos: .utility).async {
+            let start = ContinuousClock.now
+            do {
+                let reader = try SQLiteMapNodeStore.open(path: path)
+                let (nodes, version) = try reader.currentNodesWithVersion()
+                let count = nodes.count
+                target.store.offer(nodes, version: version)
+                logger.info("status map mirrored in memory", metadata: [
+                    "nodes": "\(count)", "version": "\(version ?? 0)",
+                    "seconds": "\((ContinuousClock.now - start).seconds)",
+                ])
+            } catch {
+                logger.warning("""
+                    the status map stays partly on disk (its positions read from the file as needed): \(error)
+                    """, metadata: ["file": "\(path)"])
+            }
+        }
     }
 }

@@ -55,6 +55,13 @@ public struct MemoryMapNodeStore: MapNodeStore, Sendable {
         apply(writes)
     }
 
+    /// Empties the position `id`.
+    public mutating func remove(at id: MapNodeID) {
+        var writes = MapNodeWrites(capacity: 1)
+        writes.set(nil, at: id)
+        apply(writes)
+    }
+
     /// Every non-empty subtree by position (built on demand: for tests).
     public var nodes: [MapNodeID: MapNode] {
         var out: [MapNodeID: MapNode] = [:]

@@ -13,19 +13,32 @@ extension Registry {
     ///
     /// With `statusMap`, every `map.root` entry is checked against the map it keeps, which catches up with the log
     /// on the way (`RecomputedStatusMap`): the first root that differs fails the replay at its index.
-    public static func replay(store: any LogStore, identity: LogIdentity? = nil, chunk: Int = 1_024,
-                              statusMap: (any StatusMapKeeper)? = nil,
+    ///
+    /// With `start` (a registry snapshot's state, `RegistrySnapshot`), only the entries from `start.size` on are
+    /// replayed, onto that state; the caller has checked that the snapshot belongs to this log at that size.
+    public static func replay(store: any LogStore, identity: LogIdentity? = nil, from start: RegistryState? = nil,
+                              chunk: Int = 1_024, statusMap: (any StatusMapKeeper)? = nil,
                               verifiedCapacity: Int = Registry.verifiedCapacity,
                               progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> Registry {
         let size = try await store.head()?.size ?? 0
-        let auditor = RegistryAuditor(identity: identity)
+        let auditor: RegistryAuditor
+        if let start {
+            auditor = try RegistryAuditor(identity: identity, continuing: start)
+        } else {
+            auditor = RegistryAuditor(identity: identity)
+        }
         if let statusMap {
             auditor.keepStatusMap(statusMap, hasher: MapHasher(identity?.hashAlgorithm ?? .sha256))
         }
         let chunk = UInt64(max(1, chunk))
-        var index: UInt64 = 0
+        var index = auditor.size
+        guard index <= size else {
+            throw RegistryError(.conflict, "the state to continue from has \(index) entries, the log \(size)")
+        }
         var next: Task<[(LogEntry, PreparedSubmission)], any Error>?
-        if size > 0 { next = prepare(store: store, range: 0..<min(size, chunk), preparer: auditor.chunkPreparer()) }
+        if size > index {
+            next = prepare(store: store, range: index..<min(size, index + chunk), preparer: auditor.chunkPreparer())
+        }
         while let current = next {
             let entries = try await current.value
             let end = index + UInt64(entries.count)

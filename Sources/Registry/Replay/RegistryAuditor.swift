@@ -41,6 +41,19 @@ public final class RegistryAuditor {
         self.identity = identity
     }
 
+    /// An auditor that continues from `state` (a registry snapshot, `RegistrySnapshot`): the next entry it visits
+    /// is entry `state.size`. The state's genesis is checked against `identity` here, as a replay from entry 0
+    /// checks it when it visits the genesis.
+    public init(identity: LogIdentity?, continuing state: RegistryState) throws(RegistryError) {
+        self.identity = identity
+        self.state = state
+        if let identity, let genesis = state.parameters?.genesis { try Self.check(genesis, against: identity) }
+        exceptions = state.parameters?.usccExceptions ?? []
+        for department in state.departments.values {
+            for (keyId, span) in department.keys { knownKeys[keyId] = span.key }
+        }
+    }
+
     /// Entries visited so far.
     public var size: UInt64 { state.size }
 

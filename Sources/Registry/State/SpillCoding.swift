@@ -43,6 +43,16 @@ struct SpillWriter {
     mutating func hash(_ hash: Hash256) {
         hash.withUnsafeBytes { bytes += $0 }
     }
+
+    mutating func byte(_ value: UInt8) {
+        bytes.append(value)
+    }
+
+    /// Length-prefixed bytes.
+    mutating func blob(_ data: some Collection<UInt8>) {
+        integer(UInt64(data.count))
+        bytes += data
+    }
 }
 
 struct SpillReader {
@@ -66,7 +76,12 @@ struct SpillReader {
     }
 
     mutating func integer() throws -> UInt64 {
-        try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        guard bytes.count - offset >= 8 else {
+            throw Damaged(description: "a spilled value ends after \(bytes.count) bytes, 8 more expected")
+        }
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+        offset += 8
+        return UInt64(littleEndian: value)
     }
 
     mutating func optional() throws -> UInt64? {
@@ -79,6 +94,33 @@ struct SpillReader {
         return String(decoding: try take(Int(count)), as: UTF8.self)
     }
 
+    /// Length-prefixed bytes (`SpillWriter.blob`).
+    mutating func blob() throws -> ArraySlice<UInt8> {
+        let count = try integer()
+        guard count <= UInt64(bytes.count) else { throw Damaged(description: "a spilled blob of \(count) bytes") }
+        return try take(Int(count))
+    }
+
+    /// A hash's 32 bytes (`SpillWriter.hash`), copied straight into the inline hash: a snapshot holds millions,
+    /// and `Hash256(bytes:)` is generic across the module boundary (a metadata look-up per call).
+    mutating func hash() throws -> Hash256 {
+        guard bytes.count - offset >= 32 else {
+            throw Damaged(description: "a spilled value ends after \(bytes.count) bytes, 32 more expected")
+        }
+        var hash = Hash256()
+        let start = offset
+        hash.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<start + 32]))
+            }
+        }
+        offset += 32
+        return hash
+    }
+
+    /// Whether every byte was read.
+    var atEnd: Bool { offset == bytes.count }
+
     mutating func optionalString() throws -> String? {
         try take(1).first == 1 ? try string() : nil
     }
@@ -90,11 +132,10 @@ struct SpillReader {
     }
 
     mutating func digest() throws -> ContentDigest {
-        guard let algorithm = HashAlgorithm(rawValue: try string()),
-              let hash = Hash256(bytes: Array(try take(32))) else {
+        guard let algorithm = HashAlgorithm(rawValue: try string()) else {
             throw Damaged(description: "a spilled content digest is not one")
         }
-        return ContentDigest(algorithm: algorithm, digest: hash)
+        return ContentDigest(algorithm: algorithm, digest: try hash())
     }
 
     /// Every byte was read.
@@ -129,11 +170,11 @@ extension RegistryState.NonceRecord: SpillValue {
     }
 
     init(spill bytes: [UInt8]) throws {
-        var reader = SpillReader(Array(bytes.prefix(8)))
-        guard bytes.count == 40, let digest = Hash256(bytes: Array(bytes.suffix(32))) else {
+        guard bytes.count == 40 else {
             throw SpillReader.Damaged(description: "a spilled nonce record is \(bytes.count) bytes, not 40")
         }
-        self.init(index: try reader.integer(), digest: digest)
+        var reader = SpillReader(bytes)
+        self.init(index: try reader.integer(), digest: try reader.hash())
     }
 }
 

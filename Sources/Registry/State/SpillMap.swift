@@ -84,6 +84,19 @@ struct SpillMap<Key: Hashable & Sendable & SpillKey, Value: Sendable & SpillValu
         return value
     }
 
+    /// Whether values live in a spill (then only the recently written ones are in memory).
+    var isSpilled: Bool { spill != nil }
+
+    /// Every key with its value, in no particular order; for a map without a spill (a registry snapshot).
+    func forEachInMemory(_ body: (Key, Value) throws -> Void) rethrows {
+        for (key, value) in memory { if let value { try body(key, value) } }
+    }
+
+    /// Room for `count` keys without rehashing (a snapshot being loaded).
+    mutating func reserveCapacity(_ count: Int) {
+        memory.reserveCapacity(count)
+    }
+
     subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
         get { self[key] ?? defaultValue() }
         set { self[key] = newValue }

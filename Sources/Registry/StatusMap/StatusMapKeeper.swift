@@ -51,6 +51,19 @@ public final class RecomputedStatusMap<Store: MapNodeStore>: StatusMapKeeper {
         return map.root
     }
 
+    /// Prepares a replay that starts after entry `size - 1` (a registry snapshot's), whose `map.root` states
+    /// `root`, rather than at entry 0. The map must not be behind that point (it could not catch up without the
+    /// entries before it); a map standing exactly there must have that root. False when the map cannot serve such a
+    /// replay: the caller replays the whole log instead.
+    public func resume(after size: UInt64, root: Hash256) -> Bool {
+        if version == size {
+            guard map.root == root else { return false }
+            matched = true
+            return true
+        }
+        return version > size
+    }
+
     /// Checks, after the whole log was replayed, that the map is not ahead of it.
     public func finish(logSize: UInt64) throws {
         guard matched else {
