@@ -1,5 +1,6 @@
 public import Foundation
 public import SignedNote
+import Log
 import Synchronization
 
 /// The newest checkpoint a quorum of witnesses cosigned, and how each witness is doing (DESIGN.md §9): written by
@@ -35,32 +36,31 @@ public final class WitnessingState: Sendable {
     }
 
     private struct State {
-        var witnessed: Witnessed?
         var members: [Member]
         var rounds: UInt64 = 0
-        /// Requests waiting for a witnessed checkpoint of at least a size (`waitForWitnessed`).
-        var waiters: [UInt64: (size: UInt64, continuation: CheckedContinuation<Witnessed?, Never>)] = [:]
-        var nextWaiter: UInt64 = 0
     }
 
     /// The quorum, nil when the ledger has no witnesses (then nothing here is used).
     public let quorum: Int?
     /// When the daemon started: the age of "no witnessed checkpoint yet".
     public let startedAt = Date()
-    /// Guards the newest witnessed checkpoint and the members' status.
+    /// Guards the members' status.
     private let state: Mutex<State>
+    /// The newest witnessed checkpoint, one value: readers take its size and note together, or await a size.
+    private let newest: Published<Witnessed?>
 
     /// State for the witnesses named `members` (name, URL) with `quorum`; `quorum` nil: no witnesses.
     public init(quorum: Int?, members: [(name: String, url: String)] = [], witnessed: Witnessed? = nil) {
         self.quorum = quorum
-        state = Mutex(State(witnessed: witnessed, members: members.map { Member(name: $0.name, url: $0.url) }))
+        state = Mutex(State(members: members.map { Member(name: $0.name, url: $0.url) }))
+        newest = Published(witnessed)
     }
 
     /// Whether checkpoints must be witnessed before they are served.
     public var isEnabled: Bool { quorum != nil }
 
     /// The newest witnessed checkpoint, nil before the first.
-    public var witnessed: Witnessed? { state.withLock { $0.witnessed } }
+    public var witnessed: Witnessed? { newest.value }
 
     /// Every member's status, in configuration order.
     public var members: [Member] { state.withLock { $0.members } }
@@ -70,54 +70,16 @@ public final class WitnessingState: Sendable {
 
     /// Makes `witnessed` the one served, unless a larger one already is.
     func publish(_ witnessed: Witnessed) {
-        let woken = state.withLock { state -> [CheckedContinuation<Witnessed?, Never>] in
-            if let current = state.witnessed, current.checkpoint.size > witnessed.checkpoint.size { return [] }
-            state.witnessed = witnessed
-            let ready = state.waiters.filter { $0.value.size <= witnessed.checkpoint.size }
-            for id in ready.keys { state.waiters[id] = nil }
-            return ready.values.map(\.continuation)
+        newest.update { current in
+            if let current, current.checkpoint.size > witnessed.checkpoint.size { return nil }
+            return witnessed
         }
-        for continuation in woken { continuation.resume(returning: witnessed) }
     }
 
     /// The newest witnessed checkpoint once its size is at least `size`, or nil when `timeout` passes first (or the
     /// task is cancelled). Waiters are woken by `publish`, never by polling.
     public func waitForWitnessed(atLeast size: UInt64, timeout: Duration) async -> Witnessed? {
-        if let now = witnessed, now.checkpoint.size >= size { return now }
-        return await withTaskGroup(of: Witnessed?.self) { group in
-            group.addTask { await self.waitUntilCancelled(atLeast: size) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-    }
-
-    /// Suspends until `publish` reaches `size` (its checkpoint) or the task is cancelled (nil).
-    private func waitUntilCancelled(atLeast size: UInt64) async -> Witnessed? {
-        let id = state.withLock { state -> UInt64 in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Witnessed?, Never>) in
-                // Under the lock: either the cancellation handler below has run (the task is cancelled) and this
-                // resumes at once, or it runs later and finds the waiter.
-                let ready = self.state.withLock { state -> Witnessed?? in
-                    if let now = state.witnessed, now.checkpoint.size >= size { return .some(now) }
-                    if Task.isCancelled { return .some(nil) }
-                    state.waiters[id] = (size, continuation)
-                    return .none
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        } onCancel: {
-            let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.continuation.resume(returning: nil)
-        }
+        await newest.wait(timeout: timeout) { ($0?.checkpoint.size ?? 0) >= size && $0 != nil } ?? nil
     }
 
     func countRound() { state.withLock { $0.rounds += 1 } }

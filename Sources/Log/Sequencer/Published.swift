@@ -21,13 +21,20 @@ public final class Published<Value: Sendable>: Sendable {
 
     /// Publishes `value` and resumes every waiter it satisfies.
     public func publish(_ value: Value) {
-        let ready = state.withLock { state -> [CheckedContinuation<Value?, Never>] in
+        update { _ in value }
+    }
+
+    /// Publishes what `change` makes of the current value, under the lock (nil: nothing changes), and resumes every
+    /// waiter the new value satisfies.
+    public func update(_ change: (Value) -> Value?) {
+        let (value, ready) = state.withLock { state -> (Value?, [CheckedContinuation<Value?, Never>]) in
+            guard let value = change(state.value) else { return (nil, []) }
             state.value = value
             let satisfied = state.waiters.filter { $0.value.until(value) }
             for id in satisfied.keys { state.waiters[id] = nil }
-            return satisfied.values.map(\.continuation)
+            return (value, satisfied.values.map(\.continuation))
         }
-        for continuation in ready { continuation.resume(returning: value) }
+        if let value { for continuation in ready { continuation.resume(returning: value) } }
     }
 
     /// The first published value (the current one included) for which `until` holds, or nil after `timeout`.
