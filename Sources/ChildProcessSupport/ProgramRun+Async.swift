@@ -15,4 +15,17 @@ extension ProgramRun {
             }.start()
         }
     }
+
+    /// `ProgramRun(script:…)` on a thread of its own, awaited (see `run(_:_:directory:environment:)`): a long script
+    /// must not hold one of the two cooperative threads while other tests' in-process servers need them.
+    public static func run(script: String, directory: String, environment: [String: String]) async throws
+        -> ProgramRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    try ProgramRun(script: script, directory: directory, environment: environment)
+                })
+            }.start()
+        }
+    }
 }

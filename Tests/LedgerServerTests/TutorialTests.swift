@@ -64,7 +64,7 @@ import Testing
             }
         }
         #expect(sawBuild && sawCron)
-        let run = try ProgramRun(script: script.joined(separator: "\n"), directory: folder,
+        let run = try await ProgramRun.run(script: script.joined(separator: "\n"), directory: folder,
                                environment: ["CERTLEDGER_SERVER": "http://127.0.0.1:\(port)"])
         #expect(run.status == 0, "tutorial failed:\n\(run.output)\n\(run.errors)\n--- daemon:\n\(daemon.standardError)")
         let out = run.output
