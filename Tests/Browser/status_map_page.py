@@ -34,10 +34,8 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_page import ProxyHandler, Run  # noqa: E402
+from verification_page import ProxyHandler, Run, chrome  # noqa: E402
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHECK = '''
@@ -311,25 +309,8 @@ def mutations(run, s, ledger):
 class EditingHandler(ProxyHandler):
     """Forwards to the daemon and lets the server's `edit(method, path, body, payload)` rewrite a 200 answer."""
 
-    def forward(self, method):
-        length = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(length) if length else b''
-        upstream = http.client.HTTPConnection('127.0.0.1', self.server.upstream_port, timeout=30)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')}
-        upstream.request(method, self.path, body=body or None, headers=headers)
-        response = upstream.getresponse()
-        payload = response.read()
-        if response.status == 200:
-            payload = self.server.edit(method, self.path, body, payload)
-        self.send_response(response.status)
-        for key, value in response.getheaders():
-            if key.lower() not in ('content-length', 'connection', 'transfer-encoding', 'date', 'server'):
-                self.send_header(key, value)
-        self.send_header('Content-Length', str(len(payload)))
-        self.send_header('Connection', 'close')
-        self.end_headers()
-        self.wfile.write(payload)
-        upstream.close()
+    def rewrite(self, method, body, status, payload):
+        return self.server.edit(method, self.path, body, payload) if status == 200 else payload
 
 
 class EditingProxy(http.server.ThreadingHTTPServer):
@@ -437,13 +418,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     port = int(args.server.rsplit(':', 1)[1])
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = args.chromium
-    for flag in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-                 '--window-size=1000,900', '--lang=zh-CN', '--hide-scrollbars'):
-        options.add_argument(flag)
-    service = Service(args.chromedriver, env=dict(os.environ, TZ='Asia/Shanghai'))
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = chrome(args)
     run = MapRun(driver, args.out)
     try:
         driver.get(s['server'])

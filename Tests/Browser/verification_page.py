@@ -60,20 +60,24 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def rewrite(self, method, body, status, payload):
+        """What the browser gets instead of the daemon's `payload`: the recorded answer, or a tampered one."""
+        self.server.bodies.append((method, self.path, body))
+        if self.server.replay is not None and method == 'POST' and self.path == '/v1/verify':
+            return self.server.replay
+        if self.server.tamper and method == 'POST' and self.path == '/v1/verify' and status == 200:
+            self.server.tampered += 1
+            return flip_first_proof_bit(payload)
+        return payload
+
     def forward(self, method):
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else b''
-        self.server.bodies.append((method, self.path, body))
         upstream = http.client.HTTPConnection('127.0.0.1', self.server.upstream_port, timeout=30)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')}
         upstream.request(method, self.path, body=body or None, headers=headers)
         response = upstream.getresponse()
-        payload = response.read()
-        if self.server.replay is not None and method == 'POST' and self.path == '/v1/verify':
-            payload = self.server.replay
-        elif self.server.tamper and method == 'POST' and self.path == '/v1/verify' and response.status == 200:
-            payload = flip_first_proof_bit(payload)
-            self.server.tampered += 1
+        payload = self.rewrite(method, body, response.status, response.read())
         self.send_response(response.status)
         for key, value in response.getheaders():
             if key.lower() not in ('content-length', 'connection', 'transfer-encoding', 'date', 'server'):
@@ -197,6 +201,17 @@ class Run:
         self.shots.append(path)
 
 
+def chrome(args):
+    """Headless Chromium as every browser test runs it: Chinese UI, Shanghai time, a fixed window."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = args.chromium
+    for flag in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+                 '--window-size=1000,900', '--lang=zh-CN', '--hide-scrollbars'):
+        options.add_argument(flag)
+    service = Service(args.chromedriver, env=dict(os.environ, TZ='Asia/Shanghai'))
+    return webdriver.Chrome(options=options, service=service)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--server', required=True, help='http://127.0.0.1:PORT of the daemon')
@@ -216,13 +231,7 @@ def main():
     tampering = 'http://127.0.0.1:%d/' % tamperer.server_address[1]
     server = args.server.rstrip('/') + '/'
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = args.chromium
-    for flag in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-                 '--window-size=1000,900', '--lang=zh-CN', '--hide-scrollbars'):
-        options.add_argument(flag)
-    service = Service(args.chromedriver, env=dict(os.environ, TZ='Asia/Shanghai'))
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = chrome(args)
     run = Run(driver, args.out)
     try:
         scenarios(run, s, server, recorded, tampering, recorder, tamperer)

@@ -29,10 +29,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verification_page import Proxy, Run  # noqa: E402
+from verification_page import Proxy, Run, chrome  # noqa: E402
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 
@@ -67,13 +65,7 @@ def main():
     same_address = Proxy(int(s['ledger'].rsplit(':', 1)[1]), tamper=False)
     threading.Thread(target=same_address.serve_forever, daemon=True).start()
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = args.chromium
-    for flag in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-                 '--window-size=1000,900', '--lang=zh-CN', '--hide-scrollbars'):
-        options.add_argument(flag)
-    service = Service(args.chromedriver, env=dict(os.environ, TZ='Asia/Shanghai'))
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = chrome(args)
     run = Run(driver, args.out)
     try:
         scenarios(run, s, 'http://127.0.0.1:%d/' % static.server_address[1], same_address)

@@ -24,13 +24,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(15)))
     func page_foldsTheVectors_refusesEveryMutatedAnswer_andShowsOnlyWhatIsProven() async throws {
-        if let problem = await VerificationPageBrowserTests.prepareBrowserStack() {
-            Issue.record("the browser test cannot run: \(problem)")
-            return
-        }
-        let fm = FileManager.default
-        try? fm.removeItem(at: Self.output)
-        try fm.createDirectory(at: Self.output, withIntermediateDirectories: true)
+        guard try await VerificationPageBrowserTests.ready(output: Self.output) else { return }
         let (status, log) = try await DevLedgerServer.run { server in
             let document = Array("%OFD-1.0 map\n".utf8)
             _ = try await VerificationPageBrowserTests.populate(server, document: document)

@@ -105,15 +105,22 @@ import Testing
         return license.json["record"]?["name"]?.stringValue ?? ""
     }
 
+    /// The browser stack installed and `output` emptied for a run's screenshots; false (with the problem recorded as
+    /// the test's failure) when the stack cannot be had.
+    static func ready(output: URL) async throws -> Bool {
+        if let problem = await prepareBrowserStack() {
+            Issue.record("the browser test cannot run: \(problem)")
+            return false
+        }
+        try? FileManager.default.removeItem(at: output)
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        return true
+    }
+
     @Test(.timeLimit(.minutes(15)))
     func page_showsEachVerdict_provesInTheBrowser_andTurnsRedOnATamperedProof() async throws {
-        if let problem = await Self.prepareBrowserStack() {
-            Issue.record("the browser test cannot run: \(problem)")
-            return
-        }
+        guard try await VerificationPageBrowserTests.ready(output: Self.output) else { return }
         let fm = FileManager.default
-        try? fm.removeItem(at: Self.output)
-        try fm.createDirectory(at: Self.output, withIntermediateDirectories: true)
         let document = Array("%OFD-1.0 示例城市云链科技有限公司 营业执照 第 1 版\n".utf8)
         let documentPath = Self.output.appendingPathComponent("license-v1.ofd")
         let otherPath = Self.output.appendingPathComponent("license-forged.ofd")

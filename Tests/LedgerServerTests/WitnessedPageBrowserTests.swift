@@ -37,13 +37,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(15)))
     func pageWithPolicy_namesWitnesses_refusesImpostorAndNoQuorum_servedPageWarnsWhenTheKeyChanges() async throws {
-        if let problem = await VerificationPageBrowserTests.prepareBrowserStack() {
-            Issue.record("the browser test cannot run: \(problem)")
-            return
-        }
-        let fm = FileManager.default
-        try? fm.removeItem(at: Self.output)
-        try fm.createDirectory(at: Self.output, withIntermediateDirectories: true)
+        guard try await VerificationPageBrowserTests.ready(output: Self.output) else { return }
         // Cosignatures are asked for again only when the log grows, so their age grows while the test runs.
         let (status, log) = try await WitnessedLedger.run(witnesses: 2, quorum: 2,
                                                       configure: { $0.witnesses?.refreshSeconds = 600 }) { ledger in

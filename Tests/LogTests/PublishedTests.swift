@@ -18,8 +18,12 @@ import Testing
         let published = Published(7)
         #expect(await published.wait(timeout: .seconds(10)) { $0 == 7 } == 7)
         #expect(await published.wait(timeout: .milliseconds(100)) { $0 > 7 } == nil)
-        // The forgotten waiter is not resumed twice by a later publication.
+        // A publication that would have satisfied the timed-out waiter must not resume it again: a checked
+        // continuation resumed twice traps, which fails the run. A new waiter is still woken.
+        async let next = published.wait(timeout: .seconds(10)) { $0 >= 9 }
+        try? await Task.sleep(for: .milliseconds(50))
         published.publish(8)
-        #expect(published.value == 8)
+        published.publish(9)
+        #expect(await next == 9)
     }
 }
