@@ -81,7 +81,7 @@ public final class ChildProcess: @unchecked Sendable {
             }
             guard process.isRunning else {
                 // Its last words may still be in the pipe.
-                drain()
+                await drained()
                 if let line = stdout.lines.first(where: { line in prefixes.contains { line.hasPrefix($0) } }) {
                     return line
                 }
@@ -109,7 +109,7 @@ public final class ChildProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         markReaped()
-        drain()
+        await drained()
         return process.terminationStatus
     }
 
@@ -128,13 +128,9 @@ public final class ChildProcess: @unchecked Sendable {
         drain()
     }
 
-    /// SIGTERM and wait: the graceful path.
-    public func terminate() -> Int32 {
-        send(SIGTERM)
-        process.waitUntilExit()
-        markReaped()
-        drain()
-        return process.terminationStatus
+    /// SIGTERM and wait (at most 30 s): the graceful path.
+    public func terminate() async throws -> Int32 {
+        try await signal(SIGTERM)
     }
 
     /// Once the child has ended: everything it wrote to either pipe has been read (at most a moment's wait), so
@@ -142,6 +138,12 @@ public final class ChildProcess: @unchecked Sendable {
     private func drain() {
         stdout.waitForEnd(timeout: .seconds(2))
         stderr.waitForEnd(timeout: .seconds(2))
+    }
+
+    /// `drain()` without blocking a thread while it waits.
+    private func drained() async {
+        await stdout.ended(timeout: .seconds(2))
+        await stderr.ended(timeout: .seconds(2))
     }
 
     private var name: String { process.executableURL?.lastPathComponent ?? "child process" }
@@ -210,13 +212,21 @@ private final class PipeReader: @unchecked Sendable {
     /// is not awaited: a child started meanwhile by another test may hold the pipe's write end open.
     func waitForEnd(timeout: Duration) {
         let deadline = ContinuousClock.now + timeout
-        let descriptor = pipe.fileHandleForReading.fileDescriptor
-        while ContinuousClock.now < deadline {
-            var pending: Int32 = 0
-            let drained = ioctl(descriptor, UInt(FIONREAD), &pending) == 0 && pending == 0
-            if lock.withLock({ ended || (drained && waiting) }) { return }
-            usleep(1_000)
-        }
+        while ContinuousClock.now < deadline, !isDrained { usleep(1_000) }
+    }
+
+    /// `waitForEnd(timeout:)` for async callers: sleeps without holding a thread.
+    func ended(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, !isDrained { try? await Task.sleep(for: .milliseconds(1)) }
+    }
+
+    /// True once everything written so far has been read (the pipe is empty and the thread waits in `read(2)`), or
+    /// the pipe reached its end.
+    private var isDrained: Bool {
+        var pending: Int32 = 0
+        let empty = ioctl(pipe.fileHandleForReading.fileDescriptor, UInt(FIONREAD), &pending) == 0 && pending == 0
+        return lock.withLock { ended || (empty && waiting) }
     }
 }
 

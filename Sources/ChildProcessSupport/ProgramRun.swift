@@ -7,6 +7,8 @@ public struct ProgramRun: Sendable {
     public let output: String
     public let errors: String
 
+    /// Blocks the calling thread until the program ends; async code uses `ProgramRun.run`.
+    @available(*, noasync, message: "blocks a cooperative thread: use ProgramRun.run")
     public init(_ program: String, _ arguments: [String], directory: String? = nil,
          environment: [String: String] = [:]) throws {
         let process = Process()
@@ -32,6 +34,7 @@ public struct ProgramRun: Sendable {
     }
 
     /// `script` run by bash in `directory`.
+    @available(*, noasync, message: "blocks a cooperative thread: use ProgramRun.run(script:directory:environment:)")
     public init(script: String, directory: String, environment: [String: String]) throws {
         try self.init("/bin/bash", ["-c", script], directory: directory, environment: environment)
     }

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import LedgerStores
 import CSQLite
 import Foundation
@@ -5,24 +6,47 @@ import Foundation
 @testable import LogPostgres
 import PostgresTestSupport
 
-/// Runs a built product of this package to completion: (exit status, stdout, stderr). SwiftPM puts the
-/// executables next to the test bundle.
-func runProduct(_ product: String, _ arguments: [String], environment: [String: String]? = nil) throws
+/// Runs a built product of this package to completion, on a thread of its own (`onOwnThread`): (exit status,
+/// stdout, stderr). SwiftPM puts the executables next to the test bundle.
+func runProduct(_ product: String, _ arguments: [String], environment: [String: String]? = nil) async throws
     -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent(product)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self))
+    let program = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent(product).path
+    return try await onOwnThread {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // stderr is read on another thread beside stdout, so that neither pipe fills up and blocks the child.
+        let errData = ErrorReader(err)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
+                String(decoding: errData.wait(), as: UTF8.self))
+    }
+}
+
+/// A pipe read to its end on a thread of its own.
+private final class ErrorReader: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    init(_ pipe: Pipe) {
+        Thread { [self] in
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }.start()
+    }
+
+    /// Everything read, once the pipe reached its end; the semaphore orders the write before this read.
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
 }
 
 /// The exit code and message `certledger` would end with after `body` threw (0 and "" if it did not throw), as

@@ -8,5 +8,5 @@ func startAndStopDaemon(_ arguments: [String], timeout: Duration = .seconds(60))
     -> (listening: String, status: Int32) {
     let daemon = try ChildProcess(product: "certledgerd", arguments: arguments)
     let line = try await daemon.waitForLine(startingWith: ["certledgerd listening on http://"], timeout: timeout)
-    return (line, daemon.terminate())
+    return (line, try await daemon.terminate())
 }

@@ -43,16 +43,16 @@ struct LedgerFixture {
     /// Writes the template on first use; later callers get the same folder (or the same failure).
     private actor Template {
         static let shared = Template()
-        private var made: Result<String, any Error>?
+        private var made: Task<String, any Error>?
 
-        func folder() throws -> String {
-            if made == nil { made = Result { try Self.write() } }
-            return try made!.get()
+        func folder() async throws -> String {
+            if made == nil { made = Task { try await Self.write() } }
+            return try await made!.value
         }
 
-        private static func write() throws -> String {
+        private static func write() async throws -> String {
             let folder = try temporaryFolder("ledger-template") + "/ledger"
-            let run = try runProduct("certledger-bench", [
+            let run = try await runProduct("certledger-bench", [
                 "audit-ledger", "--entries", String(LedgerFixture.submissions), "--group", String(LedgerFixture.group),
                 "--data", folder])
             guard run.status == 0, FileManager.default.fileExists(atPath: folder + "/log.sqlite") else {

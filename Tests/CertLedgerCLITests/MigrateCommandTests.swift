@@ -135,8 +135,9 @@ import Testing
                 UPDATE entries SET data = CAST(REPLACE(CAST(data AS TEXT), '"nonce":"', '"nonce":"x') AS BLOB)
                 WHERE idx = 150
                 """)
-            let run = try runProduct("certledger", ["migrate", "--from", "sqlite:" + fixture.storePath,
-                                                    "--to", schema.url, "--verifier-key", fixture.verifierKeyArgument])
+            let run = try await runProduct("certledger", ["migrate", "--from", "sqlite:" + fixture.storePath,
+                                                          "--to", schema.url, "--verifier-key",
+                                                          fixture.verifierKeyArgument])
             #expect(run.status == 1, "\(run.out) \(run.err)")
             #expect(run.err.contains("FAILED at index 150"), "\(run.err)")
             #expect(run.err.contains("incomplete"), "\(run.err)")

@@ -252,9 +252,9 @@ import Testing
                 try Data(submission.canonicalBytes).write(to: URL(fileURLWithPath: folder + "/" + name))
             }
             let base = server.ledger.log.snapshot.head.size
-            let run = try ProgramRun(certledger, ["submit", "--server", url, "--proofs", folder + "/proofs",
-                                                  "--verifier-key", "@" + folder + "/checkpoint.vkey"] + names,
-                                     directory: folder)
+            let run = try await ProgramRun.run(certledger, ["submit", "--server", url, "--proofs", folder + "/proofs",
+                                                        "--verifier-key", "@" + folder + "/checkpoint.vkey"] + names,
+                                           directory: folder)
             #expect(run.status == 1, "\(run.output) \(run.errors)")
             let lines = run.output.split(separator: "\n").map(String.init)
             // One line per accepted file, in order, all proven by the one checkpoint of their shared batch (three
@@ -271,8 +271,8 @@ import Testing
 
             // Again, two files per request: the accepted ones are re-sends (their original entries), the refused
             // one is refused again, and the chunking does not change a result.
-            let again = try ProgramRun(certledger, ["submit", "--server", url, "--proofs", folder + "/proofs",
-                                                    "--chunk", "2"] + names, directory: folder)
+            let again = try await ProgramRun.run(certledger, ["submit", "--server", url, "--proofs", folder + "/proofs",
+                                                          "--chunk", "2"] + names, directory: folder)
             #expect(again.status == 1)
             #expect(again.output.contains("issue.json: entry \(base)  license.issue  (already in the log)"),
                     "\(again.output)")
@@ -280,7 +280,7 @@ import Testing
             #expect(again.errors.contains("forbidden.json: refused: HTTP 403 forbidden"))
             #expect(server.ledger.log.snapshot.head.size == base + 4)
 
-            let help = try ProgramRun(certledger, ["submit", "--help"])
+            let help = try await ProgramRun.run(certledger, ["submit", "--help"])
             #expect(help.output.contains("/v1/submissions/bulk") && help.output.contains("--chunk"))
         }
     }
@@ -299,8 +299,9 @@ import Testing
                 try Data(submission.canonicalBytes).write(to: URL(fileURLWithPath: folder + "/" + name))
             }
             let base = server.ledger.log.snapshot.head.size
-            let run = try ProgramRun(certledger, ["submit", "--server", "http://127.0.0.1:\(server.client.port)",
-                                                  "--proofs", folder + "/proofs"] + names, directory: folder)
+            let run = try await ProgramRun.run(certledger, ["submit", "--server",
+                                                            "http://127.0.0.1:\(server.client.port)",
+                                                        "--proofs", folder + "/proofs"] + names, directory: folder)
             #expect(run.status == 0, "\(run.output) \(run.errors)")
             #expect(run.output.split(separator: "\n").filter { $0.contains(": entry ") }.count == 4, "\(run.output)")
             // Four new entries, in two requests of two after the split: two batches, two map roots.

@@ -12,15 +12,15 @@ import Testing
     static var products: URL { DaemonProcess.executable.deletingLastPathComponent() }
 
     /// Runs a program to completion; returns its exit status and standard output.
-    func run(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
-        let run = try ProgramRun(program, arguments)
+    func run(_ program: String, _ arguments: [String]) async throws -> (Int32, String) {
+        let run = try await ProgramRun.run(program, arguments)
         return (run.status, run.output)
     }
 
-    func load(port: Int, folder: String, _ extra: [String]) throws -> [String] {
+    func load(port: Int, folder: String, _ extra: [String]) async throws -> [String] {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Config/examples").path
-        let (status, out) = try run(Self.products.appendingPathComponent("certledger-bench").path,
+        let (status, out) = try await run(Self.products.appendingPathComponent("certledger-bench").path,
             ["fault-load", "--server", "http://127.0.0.1:\(port)", "--dev-folder", folder, "--examples", examples,
              "--concurrency", "4"] + extra)
         #expect(status == 0)
@@ -40,7 +40,7 @@ import Testing
                                        launcher: [prlimit, "--fsize=\(limit):unlimited", "--"])
         let port = try await daemon.waitForPort()
 
-        let filling = try load(port: port, folder: folder + "/led", ["--seconds", "120", "--until-refused", "10"])
+        let filling = try await load(port: port, folder: folder + "/led", ["--seconds", "120", "--until-refused", "10"])
         let refused = filling.filter { $0.hasPrefix("REFUSED ") }
         #expect(refused.count >= 10, "\(filling.suffix(3))")
         #expect(filling.filter { $0.hasPrefix("BAD ") }.isEmpty, "\(filling.filter { $0.hasPrefix("BAD ") })")
@@ -61,8 +61,8 @@ import Testing
         #expect(health.contains(#""status":"degraded""#), "\(health)")
 
         // Lift the limit: writing resumes by itself.
-        #expect(try run(prlimit, ["--pid", "\(daemon.process.processIdentifier)", "--fsize=unlimited"]).0 == 0)
-        let after = try load(port: port, folder: folder + "/led", ["--count", "20"])
+        #expect(try await run(prlimit, ["--pid", "\(daemon.process.processIdentifier)", "--fsize=unlimited"]).0 == 0)
+        let after = try await load(port: port, folder: folder + "/led", ["--count", "20"])
         #expect(after.filter { $0.hasPrefix("ACK ") }.count >= 20, "\(after.suffix(3))")
         #expect(daemon.standardError.contains("the log store accepts writes again"))
         #expect(try await daemon.signal(SIGTERM) == 0)

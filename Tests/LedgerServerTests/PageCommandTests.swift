@@ -10,7 +10,7 @@ import Testing
 @Suite struct PageCommandTests {
     static var certledger: String { DaemonProcess.executable.deletingLastPathComponent().path + "/certledger" }
 
-    @Test func page_pinsTheGivenKey_trimsTheBaseURL_andRefusesWhatItCannotPin() throws {
+    @Test func page_pinsTheGivenKey_trimsTheBaseURL_andRefusesWhatItCannotPin() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-page-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -21,8 +21,9 @@ import Testing
         try policy.text.write(toFile: folder + "/policy.txt", atomically: true, encoding: .utf8)
 
         // A key alone: a page without witnesses; the base URL's trailing slash dropped, connections to its origin only.
-        let keyOnly = try ProgramRun(Self.certledger, ["page", "--verifier-key", log.verifierKey, "--server",
-                                                       "https://ledger.example:8443/city/", "--out", folder + "/a"])
+        let keyOnly = try await ProgramRun.run(Self.certledger, ["page", "--verifier-key", log.verifierKey, "--server",
+                                                             "https://ledger.example:8443/city/", "--out",
+                                                             folder + "/a"])
         #expect(keyOnly.status == 0, "\(keyOnly.errors)")
         let html = try String(contentsOfFile: folder + "/a/index.html", encoding: .utf8)
         #expect(html.contains(#"<meta name="certledger-verifier-key" content="\#(log.verifierKey)">"#))
@@ -42,7 +43,7 @@ import Testing
              "cannot read"),
         ]
         for (arguments, reason) in refusals {
-            let run = try ProgramRun(Self.certledger, ["page"] + arguments)
+            let run = try await ProgramRun.run(Self.certledger, ["page"] + arguments)
             #expect(run.status == 2, "\(arguments): \(run.status) \(run.errors)")
             #expect(run.errors.contains(reason), "\(arguments): \(run.errors)")
             #expect(!FileManager.default.fileExists(atPath: arguments.last! + "/index.html"))

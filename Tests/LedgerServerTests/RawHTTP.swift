@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -22,9 +23,15 @@ struct RawHTTP {
 
     /// Sends `parts` on a new connection to 127.0.0.1:`port`, pausing `pause` between parts, and reads until the
     /// server closes the connection or `timeout` passes. A write the server refuses (it answered early and closed)
-    /// ends the sending, not the test.
+    /// ends the sending, not the test. The blocking socket calls run on a thread of their own (`onOwnThread`): the
+    /// server under test may be in this process and need every cooperative thread.
     static func exchange(port: Int, _ parts: [[UInt8]], pause: Duration = .zero,
                          timeout: Duration = .seconds(10)) async throws -> Answer {
+        try await onOwnThread { try exchangeBlocking(port: port, parts, pause: pause, timeout: timeout) }
+    }
+
+    private static func exchangeBlocking(port: Int, _ parts: [[UInt8]], pause: Duration,
+                                         timeout: Duration) throws -> Answer {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -38,7 +45,10 @@ struct RawHTTP {
         }
         guard connected == 0 else { throw Failure.connect }
         sending: for (number, part) in parts.enumerated() {
-            if number > 0, pause > .zero { try await Task.sleep(for: pause) }
+            if number > 0, pause > .zero {
+                let (seconds, attoseconds) = pause.components
+                usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+            }
             var offset = 0
             while offset < part.count {
                 let sent = part.withUnsafeBytes {
@@ -59,7 +69,6 @@ struct RawHTTP {
             if count < 0 {
                 if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
                     if Self.complete(raw) { break }
-                    await Task.yield()
                     continue
                 }
                 break

@@ -21,11 +21,11 @@ import Testing
     }
 
     /// Runs certledger-bench with `arguments`, returning its exit status and standard error.
-    private func runBench(_ arguments: [String]) throws -> (Int32, String) {
+    private func runBench(_ arguments: [String]) async throws -> (Int32, String) {
         guard FileManager.default.isExecutableFile(atPath: Self.bench.path) else {
             throw DaemonProcessError("\(Self.bench.path) is not built; `swift build --product certledger-bench` first")
         }
-        let run = try ProgramRun(Self.bench.path, arguments)
+        let run = try await ProgramRun.run(Self.bench.path, arguments)
         return (run.status, run.errors)
     }
 
@@ -40,7 +40,7 @@ import Testing
         let daemon = try DaemonProcess(arguments: ["--dev", "--port", "0"], directory: folder)
         let port = try await daemon.waitForPort()
         let count = 40
-        let (status, errors) = try runBench([
+        let (status, errors) = try await runBench([
             "sign-submissions", "--server", "http://127.0.0.1:\(port)", "--dev-folder", folder + "/dev-ledger",
             "--examples", Self.examples, "--count", "\(count)", "--out", folder + "/bodies",
             "--questions", folder + "/questions",
@@ -90,8 +90,8 @@ import Testing
         #expect(try await daemon.signal(SIGTERM) == 0)
     }
 
-    @Test func nonPositiveCount_isRefusedBeforeTouchingTheDaemon() throws {
-        let (status, errors) = try runBench([
+    @Test func nonPositiveCount_isRefusedBeforeTouchingTheDaemon() async throws {
+        let (status, errors) = try await runBench([
             "sign-submissions", "--server", "http://127.0.0.1:9", "--dev-folder", "/nonexistent", "--count", "0",
             "--out", "/dev/null",
         ])

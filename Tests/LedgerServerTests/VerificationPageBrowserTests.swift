@@ -1,4 +1,5 @@
 import CanonicalJSON
+import ChildProcessSupport
 import Foundation
 import LedgerClient
 import LedgerCrypto
@@ -36,7 +37,7 @@ import Testing
                               "4-document-match", "4-document-link", "5-document-mismatch", "6-seal", "7-tampered"]
 
     /// What the browser test needs, or why it cannot run; the reason always names `Scripts/install-deps`.
-    static func browserStackProblem() -> String? {
+    static func browserStackProblem() async -> String? {
         let fm = FileManager.default
         for (path, what) in [(chromium, "chromium"), (chromedriver, "chromium-driver"), (python, "the Selenium venv")]
         where !fm.isExecutableFile(atPath: path) {
@@ -47,15 +48,15 @@ import Testing
         probe.arguments = ["-c", "import selenium"]
         probe.standardError = FileHandle.nullDevice
         do { try probe.run() } catch { return "\(python) does not run (\(error)): run Scripts/install-deps" }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0 ? nil : "selenium is not importable by \(python): run Scripts/install-deps"
+        let imported = (try? await probe.exited()) == 0
+        return imported ? nil : "selenium is not importable by \(python): run Scripts/install-deps"
     }
 
     /// The browser stack, installed by `Scripts/install-deps` when anything is missing. Nil when ready, else why not.
     static func prepareBrowserStack() async -> String? {
-        guard let problem = browserStackProblem() else { return nil }
+        guard let problem = await browserStackProblem() else { return nil }
         if let failed = await TestDependencies.install() { return "\(problem); \(failed)" }
-        return browserStackProblem()
+        return await browserStackProblem()
     }
 
     /// Fills the ledger: license (its document = `document`) and seal in one bundle, a real-estate link, and
@@ -170,7 +171,7 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        process.waitUntilExit()
+        _ = try await process.exited()
         let text = (try? String(contentsOf: logPath, encoding: .utf8)) ?? ""
         return (process.terminationStatus, text)
     }

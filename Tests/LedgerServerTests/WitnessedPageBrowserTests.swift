@@ -26,10 +26,12 @@ import Testing
     static let uscc = "91350100MA2YDE7W7J"
 
     /// Runs `certledger page` into `output/<name>`; returns the written index.html's path and text.
-    static func page(_ name: String, policy: String, server: String, extra: [String] = []) throws -> (String, String) {
+    static func page(_ name: String, policy: String, server: String, extra: [String] = []) async throws -> (String,
+                                                                             String) {
         let folder = output.appendingPathComponent(name).path
-        let run = try ProgramRun(certledger, ["page", "--witness-policy", policy, "--server", server, "--out", folder]
-                                 + extra)
+        let run = try await ProgramRun.run(certledger, ["page", "--witness-policy", policy, "--server", server,
+                                                        "--out", folder]
+                                       + extra)
         #expect(run.status == 0, "certledger page \(name): \(run.output) \(run.errors)")
         let path = folder + "/index.html"
         return (path, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
@@ -59,7 +61,7 @@ import Testing
             let strictPath = Self.output.appendingPathComponent("strict.txt").path
             try strict.text.write(toFile: strictPath, atomically: true, encoding: .utf8)
 
-            let (good, html) = try Self.page("good", policy: policyPath, server: url)
+            let (good, html) = try await Self.page("good", policy: policyPath, server: url)
             // The policy is built in: its log key, each witness's label and key, and the quorum.
             #expect(html.contains(#"<meta name="certledger-witness-policy" content="log "#
                                   + ledger.policy.logVerifier.verifierKey))
@@ -70,15 +72,16 @@ import Testing
             #expect(html.contains(#"<meta name="certledger-server" content="\#(url)">"#))
             #expect(html.contains("connect-src \(url);"))
             #expect(!html.contains("src=\"/page/"), "the written page must not load anything from its host")
-            let (strictPage, _) = try Self.page("strict", policy: strictPath, server: url)
-            let (stalePage, _) = try Self.page("stale", policy: policyPath, server: url, extra: ["--max-age", "1"])
+            let (strictPage, _) = try await Self.page("strict", policy: strictPath, server: url)
+            let (stalePage, _) = try await Self.page("stale", policy: policyPath, server: url, extra: ["--max-age",
+                                                                                                       "1"])
 
             return try await DevLedgerServer.run { impostor in
                 let copied = try await impostor.post(
                     "/v1/submissions", try impostor.signExample("license-issue", as: "demo-amr").canonicalBytes)
                 #expect(copied.status == 201, "\(copied.text)")
                 let impostorURL = "http://127.0.0.1:\(impostor.client.port)"
-                let (impostorPage, _) = try Self.page("impostor", policy: policyPath, server: impostorURL)
+                let (impostorPage, _) = try await Self.page("impostor", policy: policyPath, server: impostorURL)
                 let impostorKey = try #require(impostor.ledger.log.identity.verifier as? Ed25519NoteVerifier)
                 let scenario: [String: AnyEncodable] = [
                     "uscc": .string(Self.uscc), "ledger": .string(url), "impostor": .string(impostorURL),

@@ -7,8 +7,9 @@ import Testing
 /// run with `--log-only`; the Registry-level audit is tested in RegistryTests and by the tamper suite.
 @Suite(.serialized) struct AuditCommandTests {
     /// Runs a built product to completion; returns (exit status, stdout, stderr).
-    func run(_ product: String, _ arguments: [String]) throws -> (Int32, String, String) {
-        try ChildProcess.runToCompletion(ChildProcess.productsDirectory.appendingPathComponent(product), arguments)
+    func run(_ product: String, _ arguments: [String]) async throws -> (Int32, String, String) {
+        try await ChildProcess.runToCompletion(ChildProcess.productsDirectory.appendingPathComponent(product),
+        arguments)
     }
 
     /// A log of a few hundred entries written by `certledger-bench log-writer`, killed with SIGKILL.
@@ -35,8 +36,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try await makeLog(folder)
         let state = folder + "/audit.state"
-        let (status, out, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key",
-                                                       "@" + folder + "/checkpoint.vkey", "--state", state, "--json"])
+        let (status, out, err) = try await run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key",
+                                                             "@" + folder + "/checkpoint.vkey", "--state", state,
+                                                             "--json"])
         #expect(status == 0, "\(out) \(err)")
         #expect(out.contains(#""result":"ok""#))
         #expect(FileManager.default.fileExists(atPath: state))
@@ -50,8 +52,8 @@ import Testing
         try rawSQLite(folder + "/log.sqlite",
                       "UPDATE entries SET data = CAST(REPLACE(CAST(data AS TEXT), '\"n\":', '\"m\":') AS BLOB) "
                       + "WHERE idx = 100")
-        let (status, out, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key",
-                                                       "@" + folder + "/checkpoint.vkey", "--json"])
+        let (status, out, err) = try await run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key",
+                                                             "@" + folder + "/checkpoint.vkey", "--json"])
         #expect(status == 1, "\(out) \(err)")
         #expect(out.contains(#""result":"failed""#))
         #expect(out.contains(#""index":100"#) || out.contains(#""index":101"#), "\(out)")
@@ -65,12 +67,13 @@ import Testing
         try await makeLog(folder)
         let state = folder + "/audit.state"
         let key = "@" + folder + "/checkpoint.vkey"
-        #expect(try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
-                                       "--state", state]).0 == 0)
+        #expect(try await run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
+                                             "--state", state]).0 == 0)
         let audited = try SignedCheckpointText(path: state).size
         try rawSQLite(folder + "/log.sqlite", "DELETE FROM entries; DELETE FROM tiles; DELETE FROM checkpoints;")
-        let (status, out, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
-                                                       "--state", state, "--json"])
+        let (status, out, err) = try await run("certledger", ["audit", "--log-only", "--data", folder,
+                                                              "--verifier-key", key,
+                                                             "--state", state, "--json"])
         #expect(status == 1, "\(out) \(err)")
         #expect(out.contains("shrank from \(audited) entries") && out.contains("the store is empty"), "\(out)")
         // The state still holds the last good checkpoint: the failure repeats until the ledger is restored.
@@ -93,8 +96,9 @@ import Testing
                 || substr(\(text), \(rootAt) + 1) AS BLOB)
             WHERE size = (SELECT size FROM checkpoints ORDER BY size LIMIT 1 OFFSET 3)
             """)
-        let (status, out, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
-                                                       "--json"])
+        let (status, out, err) = try await run("certledger", ["audit", "--log-only", "--data", folder,
+                                                              "--verifier-key", key,
+                                                             "--json"])
         #expect(status == 1, "\(out) \(err)")
         #expect(out.contains("the checkpoint stored for size"), "\(out)")
     }
@@ -112,13 +116,15 @@ import Testing
         let state = folder + ".state"
         defer { try? fm.removeItem(atPath: state) }
         let key = "@" + folder + "/checkpoint.vkey"
-        #expect(try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key, "--state", state]).0 == 0)
+        #expect(try await run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
+                                             "--state", state]).0 == 0)
         try fm.removeItem(atPath: folder)
         try fm.copyItem(atPath: backup, toPath: folder)
         // The old copy is self-consistent, so only the state can tell.
-        #expect(try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key]).0 == 0)
-        let (status, _, err) = try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key,
-                                                     "--state", state])
+        #expect(try await run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", key]).0 == 0)
+        let (status, _, err) = try await run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key",
+                                                            key,
+                                                           "--state", state])
         #expect(status == 1)
         #expect(err.contains("shrank") || err.contains("rolled back"), "\(err)")
     }
@@ -126,11 +132,13 @@ import Testing
     @Test func wrongKeyOrMissingStore_areUsageAndUnreachableErrors() async throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(try run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key", "not-a-key"]).0 == 2)
-        #expect(try run("certledger", ["audit", "--log-only", "--verifier-key", "x"]).0 == 2)
+        #expect(try await run("certledger", ["audit", "--log-only", "--data", folder, "--verifier-key",
+                                             "not-a-key"]).0 == 2)
+        #expect(try await run("certledger", ["audit", "--log-only", "--verifier-key", "x"]).0 == 2)
         try await makeLog(folder)
         let vkey = try String(contentsOfFile: folder + "/checkpoint.vkey", encoding: .utf8)
-        #expect(try run("certledger", ["audit", "--log-only", "--store", folder + "/nope.sqlite", "--verifier-key", vkey]).0 == 3)
+        #expect(try await run("certledger", ["audit", "--log-only", "--store", folder + "/nope.sqlite",
+                                             "--verifier-key", vkey]).0 == 3)
     }
 }
 

@@ -25,18 +25,19 @@ import Testing
         #expect(throws: (any Error).self) { _ = try scratch.read(table: 1, key: [1, 2]) }
     }
 
-    @Test func auditWithATinyMemoryPart_passesWithTheSameCount_andLeavesNoScratchFile() throws {
+    @Test func auditWithATinyMemoryPart_passesWithTheSameCount_andLeavesNoScratchFile() async throws {
         let tests = AuditCommandTests()
         let root = tests.temporaryFolder()
         let data = root + "/ledger", scratch = root + "/scratch"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let (made, _, madeErr) = try tests.run("certledger-bench", ["audit-ledger", "--entries", "1500", "--data", data,
-                                                                   "--group", "256"])
+        let (made, _, madeErr) = try await tests.run("certledger-bench", ["audit-ledger", "--entries", "1500",
+                                                                          "--data", data,
+                                                                         "--group", "256"])
         try #require(made == 0, "\(madeErr)")
         var results: [String] = []
         for memory in ["0", "4", "16384"] {
-            let (status, out, err) = try tests.run("certledger", [
+            let (status, out, err) = try await tests.run("certledger", [
                 "audit", "--data", data, "--verifier-key", "@" + data + "/checkpoint.vkey", "--json",
                 "--memory-values", memory, "--scratch", scratch,
             ])
@@ -51,14 +52,14 @@ import Testing
         #expect(Set(results).count == 1)
     }
 
-    @Test func unwritableScratchFolder_isExit3WithTheFolder() throws {
+    @Test func unwritableScratchFolder_isExit3WithTheFolder() async throws {
         let tests = AuditCommandTests()
         let root = tests.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let (made, _, _) = try tests.run("certledger-bench", ["audit-ledger", "--entries", "10", "--data", root])
+        let (made, _, _) = try await tests.run("certledger-bench", ["audit-ledger", "--entries", "10", "--data", root])
         try #require(made == 0)
         let missing = root + "/no-such-folder"
-        let (status, _, err) = try tests.run("certledger", [
+        let (status, _, err) = try await tests.run("certledger", [
             "audit", "--data", root, "--verifier-key", "@" + root + "/checkpoint.vkey", "--scratch", missing,
         ])
         #expect(status == 3)

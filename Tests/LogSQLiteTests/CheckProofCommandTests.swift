@@ -23,8 +23,8 @@ import Testing
 
     func saveProof(index: UInt64) async throws -> Saved {
         let folder = cli.temporaryFolder()
-        try InitCommandTests().prepare(folder)
-        let (status, _, err) = try cli.run("certledger", [
+        try await InitCommandTests().prepare(folder)
+        let (status, _, err) = try await cli.run("certledger", [
             "init", "--data", folder + "/data", "--origin", "ledger.test.gov.cn/certledger",
             "--departments", folder + "/departments.yaml", "--operator-key", folder + "/keys/demo-ledger.key"])
         try #require(status == 0, "\(err)")
@@ -45,9 +45,9 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
-    func check(_ saved: Saved, json: Bool = false) throws -> (Int32, String, String) {
-        try cli.run("certledger", ["check-proof", saved.proofPath, "--entry", saved.entryPath,
-                                   "--verifier-key", saved.vkey] + (json ? ["--json"] : []))
+    func check(_ saved: Saved, json: Bool = false) async throws -> (Int32, String, String) {
+        try await cli.run("certledger", ["check-proof", saved.proofPath, "--entry", saved.entryPath,
+                                         "--verifier-key", saved.vkey] + (json ? ["--json"] : []))
     }
 
     /// `bytes` with the byte at `offset` replaced by another character of the same class (digit or base64
@@ -81,11 +81,11 @@ import Testing
     @Test func savedProofAndEntry_areValid() async throws {
         let saved = try await saveProof(index: 4)
         defer { try? FileManager.default.removeItem(atPath: saved.folder) }
-        let (status, out, err) = try check(saved)
+        let (status, out, err) = try await check(saved)
         #expect(status == 0, "\(out) \(err)")
         // The genesis, its map root, 9 departments and theirs: 12 entries.
         #expect(out.contains("VALID: entry 4 is in ledger.test.gov.cn/certledger at tree size 12"), "\(out)")
-        let json = try check(saved, json: true)
+        let json = try await check(saved, json: true)
         #expect(json.0 == 0 && json.1.contains(#""result":"valid","index":4"#), "\(json.1)")
     }
 
@@ -94,7 +94,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: saved.folder) }
         for offset in [12, saved.entry.count / 2, saved.entry.count - 3] {
             try write(flipped(saved.entry, at: offset), to: saved.entryPath)
-            let (status, _, err) = try check(saved)
+            let (status, _, err) = try await check(saved)
             #expect(status == 1, "entry byte \(offset): \(err)")
             #expect(err.contains("INVALID") && err.contains("not entry 4"), "\(err)")
         }
@@ -106,13 +106,13 @@ import Testing
         // Lines: header, "index 4", then the proof hashes: change the first hash's 3rd character.
         let offset = lineStart(saved.proof, afterNewlines: 2) + 2
         try write(nextBase64(saved.proof, at: offset), to: saved.proofPath)
-        let (status, _, err) = try check(saved)
+        let (status, _, err) = try await check(saved)
         #expect(status == 1, "\(err)")
         #expect(err.contains("root mismatch"), "\(err)")
         // A proof for another index of the same tree does not prove this entry either.
         try write(Array("c2sp.org/tlog-proof@v1\nindex 5\n".utf8)
                   + saved.proof[lineStart(saved.proof, afterNewlines: 2)...], to: saved.proofPath)
-        #expect(try check(saved).0 == 1)
+        #expect(try await check(saved).0 == 1)
     }
 
     @Test func flippedByteInTheCheckpoint_isInvalid() async throws {
@@ -125,29 +125,30 @@ import Testing
                        lineStart(Array(saved.proof[checkpoint...]), afterNewlines: 2) + 5] {
             // A digit stays a digit, a base64 character stays base64: the note still parses, the signature fails.
             try write(nextBase64(saved.proof, at: checkpoint + target), to: saved.proofPath)
-            let (status, _, err) = try check(saved)
+            let (status, _, err) = try await check(saved)
             #expect(status == 1, "\(err)")
             #expect(err.contains("checkpoint is not signed"), "\(err)")
         }
         // The signature line's last base64 character.
         let end = saved.proof.count - 3
         try write(flipped(saved.proof, at: end), to: saved.proofPath)
-        #expect(try check(saved).0 == 1)
+        #expect(try await check(saved).0 == 1)
     }
 
     @Test func anotherLedgersKey_isInvalid_unreadableInputIsUsage() async throws {
         let saved = try await saveProof(index: 0)
         defer { try? FileManager.default.removeItem(atPath: saved.folder) }
         let stranger = try Ed25519NoteSigner.generate(name: "ledger.test.gov.cn/certledger").verifier.verifierKey
-        let wrong = try cli.run("certledger", ["check-proof", saved.proofPath, "--entry", saved.entryPath,
-                                               "--verifier-key", stranger])
+        let wrong = try await cli.run("certledger", ["check-proof", saved.proofPath, "--entry", saved.entryPath,
+                                                     "--verifier-key", stranger])
         #expect(wrong.0 == 1, "\(wrong.2)")
-        let missing = try cli.run("certledger", ["check-proof", saved.proofPath, "--entry", saved.folder + "/nope",
-                                                 "--verifier-key", saved.vkey])
+        let missing = try await cli.run("certledger", ["check-proof", saved.proofPath, "--entry",
+                                                       saved.folder + "/nope",
+                                                       "--verifier-key", saved.vkey])
         #expect(missing.0 == 2)
-        #expect(try cli.run("certledger", ["check-proof", saved.proofPath, "--entry", saved.entryPath,
-                                           "--verifier-key", "not-a-key"]).0 == 2)
-        #expect(try cli.run("certledger", ["check-proof", "--entry", saved.entryPath,
-                                           "--verifier-key", saved.vkey]).0 == 2)
+        #expect(try await cli.run("certledger", ["check-proof", saved.proofPath, "--entry", saved.entryPath,
+                                                 "--verifier-key", "not-a-key"]).0 == 2)
+        #expect(try await cli.run("certledger", ["check-proof", "--entry", saved.entryPath,
+                                                 "--verifier-key", saved.vkey]).0 == 2)
     }
 }

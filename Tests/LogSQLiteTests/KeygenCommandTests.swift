@@ -13,20 +13,21 @@ import Testing
     }
 
     /// Runs keygen under `umask 000`, so a mode of 0600 can only come from keygen itself.
-    func keygen(_ arguments: [String]) throws -> (Int32, String, String) {
+    func keygen(_ arguments: [String]) async throws -> (Int32, String, String) {
         let binary = ChildProcess.productsDirectory.appendingPathComponent("certledger").path
         let quoted = ([binary, "keygen"] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
-        return try ChildProcess.runToCompletion(URL(fileURLWithPath: "/bin/sh"), ["-c", "umask 000; exec \(quoted)"])
+        return try await ChildProcess.runToCompletion(URL(fileURLWithPath: "/bin/sh"), ["-c",
+                                                                                        "umask 000; exec \(quoted)"])
     }
 
     @Test(arguments: [("ed25519", SignatureAlgorithm.ed25519, "ED25519"),
                       ("ecdsa-p256", .ecdsaP256SHA256, "prime256v1"),
                       ("sm2", .sm2SM3, "SM2")])
     func eachAlgorithm_writesAnOwnerOnlyKeyAndItsPublicHalf(name: String, algorithm: SignatureAlgorithm,
-                                                          opensslName: String) throws {
+                                                          opensslName: String) async throws {
         let folder = cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (status, out, err) = try keygen(["--algorithm", name, "--out", folder + "/keys/dept"])
+        let (status, out, err) = try await keygen(["--algorithm", name, "--out", folder + "/keys/dept"])
         try #require(status == 0, "\(err)")
         let keyPath = folder + "/keys/dept.key", pubPath = folder + "/keys/dept.pub"
         #expect(try mode(keyPath) == 0o600)
@@ -41,45 +42,37 @@ import Testing
         #expect(publicKey.isValidSignature(try privateKey.sign(message), for: message))
 
         // The system's openssl reads the private key as the same algorithm.
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "pkey", "-in", keyPath, "-noout", "-text"]
-        let text = Pipe()
-        openssl.standardOutput = text
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        let described = String(decoding: text.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        openssl.waitUntilExit()
-        #expect(openssl.terminationStatus == 0)
-        #expect(described.contains(opensslName), "\(described.prefix(200))")
+        let openssl = try await ProgramRun.run("/usr/bin/env", ["openssl", "pkey", "-in", keyPath, "-noout", "-text"])
+        #expect(openssl.status == 0)
+        #expect(openssl.output.contains(opensslName), "\(openssl.output.prefix(200))")
     }
 
-    @Test func existingKey_isKeptUnlessForced_andAForcedKeyIsOwnerOnlyAgain() throws {
+    @Test func existingKey_isKeptUnlessForced_andAForcedKeyIsOwnerOnlyAgain() async throws {
         let folder = cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let out = folder + "/dept"
-        try #require(try keygen(["--out", out]).0 == 0)
+        try await #require(try await keygen(["--out", out]).0 == 0)
         let first = try String(contentsOfFile: out + ".key", encoding: .utf8)
-        let (status, _, err) = try keygen(["--algorithm", "sm2", "--out", out])
+        let (status, _, err) = try await keygen(["--algorithm", "sm2", "--out", out])
         #expect(status == 2)
         #expect(err.contains("exists"), "\(err)")
         #expect(try String(contentsOfFile: out + ".key", encoding: .utf8) == first)
 
         // Someone loosened the old file's mode; --force replaces the key and closes it again.
         chmod(out + ".key", 0o644)
-        #expect(try keygen(["--algorithm", "sm2", "--out", out, "--force"]).0 == 0)
+        #expect(try await keygen(["--algorithm", "sm2", "--out", out, "--force"]).0 == 0)
         #expect(try mode(out + ".key") == 0o600)
         let replaced = try PrivateKey(pem: try String(contentsOfFile: out + ".key", encoding: .utf8))
         #expect(replaced.algorithm == .sm2SM3)
     }
 
-    @Test func unknownAlgorithmOrMissingOut_isUsage() throws {
+    @Test func unknownAlgorithmOrMissingOut_isUsage() async throws {
         let folder = cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (status, _, err) = try keygen(["--algorithm", "rsa", "--out", folder + "/x"])
+        let (status, _, err) = try await keygen(["--algorithm", "rsa", "--out", folder + "/x"])
         #expect(status == 2)
         #expect(err.contains("rsa"), "\(err)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/x.key"))
-        #expect(try keygen([]).0 == 2)
+        #expect(try await keygen([]).0 == 2)
     }
 }

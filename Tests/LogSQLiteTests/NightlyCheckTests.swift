@@ -7,10 +7,8 @@ import Testing
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Scripts/nightly-integrity-check").path
 
-    func runScript(_ env: [String: String]) throws -> Int32 {
-        let process = try startScript(env)
-        process.waitUntilExit()
-        return process.terminationStatus
+    func runScript(_ env: [String: String]) async throws -> Int32 {
+        try await startScript(env).exited()
     }
 
     func startScript(_ env: [String: String]) throws -> Process {
@@ -42,7 +40,7 @@ import Testing
             "CERTLEDGER_AUDIT_DIR": auditDir, "CERTLEDGER_ALERT": alert, "CERTLEDGER_AUDIT_FLAGS": "--log-only",
             "CERTLEDGER_BIN": ChildProcess.productsDirectory.appendingPathComponent("certledger").path,
         ]
-        #expect(try runScript(env) == 0)
+        #expect(try await runScript(env) == 0)
         let reports = try FileManager.default.contentsOfDirectory(atPath: auditDir + "/reports")
         #expect(reports.count == 1)
         #expect(!FileManager.default.fileExists(atPath: marker))
@@ -50,14 +48,14 @@ import Testing
         // Another run holding the lock: this one must not start.
         let fd = open(auditDir + "/lock", O_RDWR | O_CREAT, 0o644)
         #expect(flock(fd, LOCK_EX) == 0)
-        #expect(try runScript(env) == 4)
+        #expect(try await runScript(env) == 4)
         flock(fd, LOCK_UN)
         close(fd)
 
         try rawSQLite(folder + "/log.sqlite",
                       "UPDATE entries SET data = CAST(REPLACE(CAST(data AS TEXT), '\"n\":', '\"m\":') AS BLOB) "
                       + "WHERE idx = 7")
-        #expect(try runScript(env) == 1)
+        #expect(try await runScript(env) == 1)
         let alerted = try String(contentsOfFile: marker, encoding: .utf8)
         let report = try String(contentsOfFile: alerted.trimmingCharacters(in: .whitespacesAndNewlines),
                                 encoding: .utf8)

@@ -55,11 +55,11 @@ import Testing
 
     let runner = NightlyCheckTests()
 
-    @Test func goodAudit_writesADatedReport_logsOneLine_andRunsNoAlert() throws {
+    @Test func goodAudit_writesADatedReport_logsOneLine_andRunsNoAlert() async throws {
         let bench = try Bench()
         defer { bench.remove() }
         let marker = bench.folder + "/alerted"
-        let status = try runner.runScript(bench.environment(["CERTLEDGER_ALERT": "touch \(marker)"]))
+        let status = try await runner.runScript(bench.environment(["CERTLEDGER_ALERT": "touch \(marker)"]))
         #expect(status == 0)
         let reports = bench.reports
         try #require(reports.count == 1, "\(reports)")
@@ -79,11 +79,11 @@ import Testing
             #expect(arguments.contains(expected), "\(arguments)")
         }
         // A second run in the same second keeps the first report.
-        #expect(try runner.runScript(bench.environment()) == 0)
+        #expect(try await runner.runScript(bench.environment()) == 0)
         #expect(bench.reports.count == 2)
     }
 
-    @Test func failedAudit_exitsWithItsStatus_alertsWithTheReport_andLogsOneLine() throws {
+    @Test func failedAudit_exitsWithItsStatus_alertsWithTheReport_andLogsOneLine() async throws {
         let bench = try Bench()
         defer { bench.remove() }
         let alertLog = bench.folder + "/alert-log"
@@ -93,7 +93,7 @@ import Testing
             "FAKE_STDERR": "certledger audit: FAILED at index 41\nsecond line", "CERTLEDGER_ALERT": "alert",
             "ALERT_LOG": alertLog,
         ])
-        #expect(try runner.runScript(failing) == 1)
+        #expect(try await runner.runScript(failing) == 1)
         let alert = try String(contentsOfFile: alertLog, encoding: .utf8).split(separator: " ")
         try #require(alert.count == 2)
         #expect(alert[0] == "1")
@@ -105,7 +105,7 @@ import Testing
         #expect(lines.first?.contains("FAILED (exit 1)") == true && lines.first?.contains("index") == true)
 
         // An unreachable store (exit 3) alerts too; an alert command that fails is logged and hides nothing.
-        #expect(try runner.runScript(bench.environment(["FAKE_EXIT": "3", "CERTLEDGER_ALERT": "false"])) == 3)
+        #expect(try await runner.runScript(bench.environment(["FAKE_EXIT": "3", "CERTLEDGER_ALERT": "false"])) == 3)
         #expect(bench.syslogLines().contains { $0.contains("alert command failed: false") })
     }
 
@@ -119,17 +119,16 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
         }
         try FileManager.default.removeItem(atPath: bench.auditArguments)
-        #expect(try runner.runScript(bench.environment()) == 4)
+        #expect(try await runner.runScript(bench.environment()) == 4)
         #expect(!FileManager.default.fileExists(atPath: bench.auditArguments), "the second run started an audit")
         #expect(bench.syslogLines().contains { $0.contains("skipped: another integrity check is still running") })
-        first.waitUntilExit()
-        #expect(first.terminationStatus == 0)
+        #expect(try await first.exited() == 0)
         #expect(bench.reports.count == 1)
         // Once the first run is over, the lock is free again.
-        #expect(try runner.runScript(bench.environment()) == 0)
+        #expect(try await runner.runScript(bench.environment()) == 0)
     }
 
-    @Test func settingsFile_isRead_andMissingSettingsAreAnError() throws {
+    @Test func settingsFile_isRead_andMissingSettingsAreAnError() async throws {
         let bench = try Bench()
         defer { bench.remove() }
         let settings = bench.folder + "/certledger-audit"
@@ -138,10 +137,10 @@ import Testing
         var environment = bench.environment(["CERTLEDGER_AUDIT_ENV": settings])
         environment["CERTLEDGER_DATA"] = nil
         environment["CERTLEDGER_VKEY"] = nil
-        #expect(try runner.runScript(environment) == 0)
+        #expect(try await runner.runScript(environment) == 0)
         #expect(try String(contentsOfFile: bench.auditArguments, encoding: .utf8).contains("--data /srv/ledger"))
         environment["CERTLEDGER_AUDIT_ENV"] = nil
-        #expect(try runner.runScript(environment) != 0)
+        #expect(try await runner.runScript(environment) != 0)
     }
 
     @Test func crontabLine_runsTheScriptAt0230Daily() throws {

@@ -61,8 +61,8 @@ import Log
                 #expect(error.reason.contains(store), "\(error)")
             }
         }
-        let (status, out, err) = try cli.run("certledger", ["audit", "--log-only", "--data", folder,
-                                                            "--verifier-key", "@" + folder + "/checkpoint.vkey"])
+        let (status, out, err) = try await cli.run("certledger", ["audit", "--log-only", "--data", folder,
+                                                                  "--verifier-key", "@" + folder + "/checkpoint.vkey"])
         #expect(status == 1, "\(out) \(err)")
         #expect((out + err).contains("FAILED") && (out + err).contains("damaged"), "\(out) \(err)")
     }

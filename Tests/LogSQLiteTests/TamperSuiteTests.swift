@@ -25,10 +25,10 @@ import LogStoreContract
     }
 
     /// `certledger audit --json` on the ledger in `folder`, trusting `vkey`.
-    func audit(_ folder: String, vkey: String, state: String? = nil) throws -> Audit {
+    func audit(_ folder: String, vkey: String, state: String? = nil) async throws -> Audit {
         var arguments = ["audit", "--data", folder, "--verifier-key", vkey, "--json"]
         if let state { arguments += ["--state", state] }
-        let (status, out, err) = try AuditCommandTests().run("certledger", arguments)
+        let (status, out, err) = try await AuditCommandTests().run("certledger", arguments)
         guard let json = try? JSONValue.parse(Array(out.utf8)) else {
             return Audit(status: status, result: "no-json", index: nil, reason: out + err)
         }
@@ -39,7 +39,7 @@ import LogStoreContract
     }
 
     /// The nightly script on `folder`: exit status, and whether it alerted.
-    func nightly(_ folder: String, vkey: String, auditDir: String) throws -> (Int32, Bool) {
+    func nightly(_ folder: String, vkey: String, auditDir: String) async throws -> (Int32, Bool) {
         try FileManager.default.createDirectory(atPath: auditDir, withIntermediateDirectories: true)
         let marker = auditDir + "/alerted"
         let alert = auditDir + "/alert.sh"
@@ -48,7 +48,7 @@ import LogStoreContract
         let env = ["CERTLEDGER_DATA": folder, "CERTLEDGER_VKEY": vkey, "CERTLEDGER_AUDIT_DIR": auditDir,
                    "CERTLEDGER_ALERT": alert,
                    "CERTLEDGER_BIN": ChildProcess.productsDirectory.appendingPathComponent("certledger").path]
-        let status = try NightlyCheckTests().runScript(env)
+        let status = try await NightlyCheckTests().runScript(env)
         return (status, FileManager.default.fileExists(atPath: marker))
     }
 
@@ -81,8 +81,9 @@ import LogStoreContract
                                        nonce: .random(), recordJSON: value["record"] ?? .null)
         }
         func post(_ body: [UInt8]) async throws {
-            let answer = try await client.send("POST", "/v1/submissions", headers: [("Content-Type", "application/json")],
-                                               body: body)
+            let answer = try await client.send("POST", "/v1/submissions", headers: [("Content-Type",
+                                                                                    "application/json")],
+                                                     body: body)
             try #require(answer.status == 201, "\(answer.text)")
         }
         if first {
@@ -91,8 +92,7 @@ import LogStoreContract
         }
         for _ in 0..<links { try await post(try example("link-real-estate", as: "demo-bdc").canonicalBytes) }
         daemon.process.interrupt()
-        daemon.process.waitUntilExit()
-        try #require(daemon.process.terminationStatus == 0, "\(daemon.standardError)")
+        try #require(try await daemon.process.exited() == 0, "\(daemon.standardError)")
     }
 
     @Test func everyTampering_failsTheAuditAndTheNightlyCheck_theUntouchedLedgerPasses() async throws {
@@ -115,21 +115,21 @@ import LogStoreContract
 
         // The untouched ledger passes; the state of that audit is kept for the rollback case.
         let state = root + "/audit.state"
-        let good = try audit(original, vkey: vkey, state: state)
+        let good = try await audit(original, vkey: vkey, state: state)
         #expect(good.status == 0 && good.result == "ok", "\(good)")
-        #expect(try nightly(original, vkey: vkey, auditDir: root + "/nightly-good") == (0, false))
+        #expect(try await nightly(original, vkey: vkey, auditDir: root + "/nightly-good") == (0, false))
 
         // (a) One byte of entry 21 changed (the last digit of a link's reference): its leaf no longer matches.
         let flipped = try copy("flipped")
         try rawSQLite(flipped + "/log.sqlite", "UPDATE entries SET data = CAST(REPLACE(CAST(data AS TEXT), "
                       + "'BDC-2026-0012345', 'BDC-2026-0012346') AS BLOB) WHERE idx = 21")
-        let a = try audit(flipped, vkey: vkey)
+        let a = try await audit(flipped, vkey: vkey)
         #expect(a.status == 1 && a.index == 21, "\(a)")
 
         // (b) The last 5 entries deleted: the checkpoint promises 40.
         let truncated = try copy("truncated")
         try rawSQLite(truncated + "/log.sqlite", "DELETE FROM entries WHERE idx >= 35")
-        let b = try audit(truncated, vkey: vkey)
+        let b = try await audit(truncated, vkey: vkey)
         #expect(b.status == 1 && b.index == 35, "\(b.status) \(b.result) \(String(describing: b.index)) \(b.reason)")
 
         // (c) Entries 15 and 16 swapped: the hash chain (`prev`, `index`) breaks at 15.
@@ -138,30 +138,30 @@ import LogStoreContract
             UPDATE entries SET idx = 1000000 WHERE idx = 15; UPDATE entries SET idx = 15 WHERE idx = 16;
             UPDATE entries SET idx = 16 WHERE idx = 1000000;
             """)
-        let c = try audit(swapped, vkey: vkey)
+        let c = try await audit(swapped, vkey: vkey)
         #expect(c.status == 1 && c.index == 15, "\(c)")
 
         // (d) The store replaced by the older copy: self-consistent, so only the saved state catches it.
-        let dPlain = try audit(backup, vkey: vkey)
+        let dPlain = try await audit(backup, vkey: vkey)
         #expect(dPlain.status == 0, "an older copy is a valid ledger by itself: \(dPlain)")
-        let d = try audit(backup, vkey: vkey, state: state)
+        let d = try await audit(backup, vkey: vkey, state: state)
         #expect(d.status == 1 && d.reason.contains("rolled back"), "\(d)")
 
         // (f) Every row deleted: an empty store is self-consistent; the state catches it, and so does the nightly
         // check whose last run saw the whole ledger.
         let wiped = try copy("wiped")
         try rawSQLite(wiped + "/log.sqlite", "DELETE FROM entries; DELETE FROM tiles; DELETE FROM checkpoints;")
-        let f = try audit(wiped, vkey: vkey, state: state)
+        let f = try await audit(wiped, vkey: vkey, state: state)
         #expect(f.status == 1 && f.reason.contains("shrank from 71 entries"), "\(f)")
         let wipedNightly = root + "/nightly-f"
         try fm.copyItem(atPath: root + "/nightly-good", toPath: wipedNightly)
-        let (fStatus, fAlerted) = try nightly(wiped, vkey: vkey, auditDir: wipedNightly)
+        let (fStatus, fAlerted) = try await nightly(wiped, vkey: vkey, auditDir: wipedNightly)
         #expect(fStatus == 1 && fAlerted, "nightly on (f): exit \(fStatus), alerted \(fAlerted)")
 
         // (e) History rewritten and re-signed with another key under the same origin: the trusted key rejects it.
         let forged = root + "/forged"
         try await rewriteWithAnotherKey(from: original, to: forged, changing: 25)
-        let e = try audit(forged, vkey: vkey)
+        let e = try await audit(forged, vkey: vkey)
         #expect(e.status != 0, "\(e)")
         #expect(e.reason.contains("signature") || e.reason.contains("key"), "\(e)")
 
@@ -175,26 +175,26 @@ import LogStoreContract
             #expect(MapRootRecord.isMapRoot(payload), "entry 14 closes the bundle's batch")
             return MapRootRecord(root: MapHasher().valueHash(Array("another map".utf8))).payload
         }
-        let g = try audit(remapped, vkey: vkey)
+        let g = try await audit(remapped, vkey: vkey)
         #expect(g.status == 1 && g.index == 14 && g.reason.contains("map.root"), "\(g)")
         // The same rewrite without the change passes: the failure is the map root's alone.
         let rewritten = root + "/rewritten"
         try await rewrite(from: original, to: rewritten, signer: ownKey) { _, payload in payload }
-        let untouched = try audit(rewritten, vkey: vkey)
+        let untouched = try await audit(rewritten, vkey: vkey)
         #expect(untouched.status == 0, "\(untouched)")
 
         // Each tampered ledger also fails the nightly check, which alerts.
         for (name, folder) in [("a", flipped), ("b", truncated), ("c", swapped), ("e", forged)] {
             // (d) needs the state of an earlier run: covered below with the script's own state.
-            let (status, alerted) = try nightly(folder, vkey: vkey, auditDir: root + "/nightly-" + name)
+            let (status, alerted) = try await nightly(folder, vkey: vkey, auditDir: root + "/nightly-" + name)
             #expect(status != 0 && alerted, "nightly on (\(name)): exit \(status), alerted \(alerted)")
         }
         // (d) through the script: it audits the full ledger (state saved in its folder), then finds the backup.
         let nightlyDir = root + "/nightly-d"
-        #expect(try nightly(original, vkey: vkey, auditDir: nightlyDir) == (0, false))
+        #expect(try await nightly(original, vkey: vkey, auditDir: nightlyDir) == (0, false))
         try fm.removeItem(atPath: original)
         try fm.copyItem(atPath: backup, toPath: original)
-        let (dStatus, dAlerted) = try nightly(original, vkey: vkey, auditDir: nightlyDir)
+        let (dStatus, dAlerted) = try await nightly(original, vkey: vkey, auditDir: nightlyDir)
         #expect(dStatus == 1 && dAlerted)
     }
 

@@ -10,7 +10,8 @@ import Witness
     @Test func init_writesAPrivateKeyFile_andPrintsTheCosignatureVerifierKey() async throws {
         try await withTemporaryDirectory { folder in
             let data = folder + "/w"
-            let created = try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w1"])
+            let created = try await runProduct("certledger", ["witness", "init", "--data", data, "--name",
+                                                              "example.org/w1"])
             #expect(created.status == 0, "\(created.err)")
             let vkey = created.out.trimmingCharacters(in: .newlines)
             let verifier = try Ed25519CosignatureVerifier(verifierKey: vkey)
@@ -19,7 +20,8 @@ import Witness
             let mode = attributes[.posixPermissions] as? Int
             #expect(mode == 0o600)
             #expect(try String(contentsOfFile: data + "/witness.vkey", encoding: .utf8) == vkey + "\n")
-            let again = try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w1"])
+            let again = try await runProduct("certledger", ["witness", "init", "--data", data, "--name",
+                                                            "example.org/w1"])
             #expect(again.status == 2)
             #expect(again.err.contains("exists"))
         }
@@ -28,18 +30,18 @@ import Witness
     @Test func addLog_readsTheKeyFromAFile_andIsIdempotent() async throws {
         try await withTemporaryDirectory { folder in
             let data = folder + "/w"
-            _ = try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w1"])
+            _ = try await runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w1"])
             let log = try TestLog.make(count: 1)
             try (log.verifier.verifierKey + "\n").write(toFile: folder + "/log.vkey", atomically: true, encoding: .utf8)
-            let added = try runProduct("certledger", ["witness", "add-log", "--data", data,
-                                                      "--vkey", "@" + folder + "/log.vkey"])
+            let added = try await runProduct("certledger", ["witness", "add-log", "--data", data,
+                                                            "--vkey", "@" + folder + "/log.vkey"])
             #expect(added.status == 0, "\(added.err)")
             #expect(added.out.hasPrefix("following \(TestLog.origin)"))
-            let again = try runProduct("certledger", ["witness", "add-log", "--data", data,
-                                                      "--vkey", log.verifier.verifierKey])
+            let again = try await runProduct("certledger", ["witness", "add-log", "--data", data,
+                                                            "--vkey", log.verifier.verifierKey])
             #expect(again.status == 0)
             #expect(again.out.hasPrefix("already following"))
-            let bad = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey", "nonsense"])
+            let bad = try await runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey", "nonsense"])
             #expect(bad.status == 2)
             let store = try await WitnessStore.open(path: data + "/witness.sqlite")
             #expect(try await store.logs().map(\.origin) == [TestLog.origin])
@@ -59,13 +61,13 @@ import Witness
             let vkeyFile = folder + "/log.vkey"
             try log.verifier.verifierKey.write(toFile: vkeyFile, atomically: true, encoding: .utf8)
 
-            let proven = try runProduct("certledger", ["check-fork", file, "--vkey", "@" + vkeyFile])
+            let proven = try await runProduct("certledger", ["check-fork", file, "--vkey", "@" + vkeyFile])
             #expect(proven.status == 0, "\(proven.out) \(proven.err)")
             #expect(proven.out.hasPrefix("FORK PROVEN (inconsistent-proof)"))
 
             // Against a key that signed neither checkpoint: not proven.
             let stranger = try fixedSigner(TestLog.origin, seed: 31).verifier.verifierKey
-            #expect(try runProduct("certledger", ["check-fork", file, "--vkey", stranger]).status == 1)
+            #expect(try await runProduct("certledger", ["check-fork", file, "--vkey", stranger]).status == 1)
 
             // Evidence whose proof was swapped for an honest one: the checkpoints are then shown consistent? No —
             // the second is the rewritten tree; an honest proof cannot reproduce its root: not proven.
@@ -75,7 +77,7 @@ import Witness
             let swapped = folder + "/swapped.json"
             _ = FileManager.default.createFile(atPath: swapped,
                 contents: Data(evidence.fileBytes(detectedAt: Date(), witness: "test", claim: "swapped")))
-            #expect(try runProduct("certledger", ["check-fork", swapped, "--vkey", "@" + vkeyFile]).status == 1)
+            #expect(try await runProduct("certledger", ["check-fork", swapped, "--vkey", "@" + vkeyFile]).status == 1)
 
             // Two honest checkpoints are no fork.
             let honest = ForkEvidence(origin: TestLog.origin, kind: .inconsistentProof, first: try log.checkpoint(12),
@@ -83,20 +85,21 @@ import Witness
             let honestFile = folder + "/honest.json"
             _ = FileManager.default.createFile(atPath: honestFile,
                 contents: Data(honest.fileBytes(detectedAt: Date(), witness: "test", claim: "none")))
-            let notFork = try runProduct("certledger", ["check-fork", honestFile, "--vkey", "@" + vkeyFile])
+            let notFork = try await runProduct("certledger", ["check-fork", honestFile, "--vkey", "@" + vkeyFile])
             #expect(notFork.status == 1)
             #expect(notFork.out.contains("consistent"))
 
             // Not an evidence file: usage error.
             try "{}".write(toFile: folder + "/empty.json", atomically: true, encoding: .utf8)
-            let usage = try runProduct("certledger", ["check-fork", folder + "/empty.json", "--vkey", "@" + vkeyFile])
+            let usage = try await runProduct("certledger", ["check-fork", folder + "/empty.json", "--vkey",
+                                                            "@" + vkeyFile])
             #expect(usage.status == 2)
         }
     }
 
     @Test(arguments: [["witness"], ["witness", "init"], ["witness", "add-log"], ["witness", "serve"], ["check-fork"]])
-    func everyWitnessCommand_explainsItselfInHelp(_ command: [String]) throws {
-        let help = try runProduct("certledger", command + ["--help"])
+    func everyWitnessCommand_explainsItselfInHelp(_ command: [String]) async throws {
+        let help = try await runProduct("certledger", command + ["--help"])
         #expect(help.status == 0)
         #expect(help.out.contains("OVERVIEW:"))
         #expect(help.out.count > 300)

@@ -70,12 +70,12 @@ import Witness
             let honest = try TestLog.make(count: 100 + 60 * rounds)
             let forkPoint = 60
             let fork = honest.forking(at: forkPoint)
-            let initialized = try runProduct("certledger",
-                                             ["witness", "init", "--data", data, "--name", "example.org/w"])
+            let initialized = try await runProduct("certledger",
+                                                   ["witness", "init", "--data", data, "--name", "example.org/w"])
             try #require(initialized.status == 0, "\(initialized.err)")
             let vkey = try Ed25519CosignatureVerifier(verifierKey: initialized.out.trimmingCharacters(in: .newlines))
-            let added = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",
-                                                      honest.verifier.verifierKey])
+            let added = try await runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",
+                                                            honest.verifier.verifierKey])
             try #require(added.status == 0, "\(added.err)")
 
             let acks = Acknowledgements()
@@ -113,7 +113,7 @@ import Witness
             let port = try await last.waitForPort()
             let deadline = ContinuousClock.now + .seconds(1)
             await Self.race([honest, fork], port: port, acks: acks, stop: { ContinuousClock.now > deadline })
-            #expect(last.terminate() == 0, "\(last.standardError)")
+            #expect(try await last.terminate() == 0, "\(last.standardError)")
 
             // Every acknowledgement is a valid cosignature of its checkpoint, and all of them lie on one branch.
             let all = await acks.all
@@ -133,7 +133,8 @@ import Witness
         try await withTemporaryDirectory { folder in
             let data = folder + "/witness"
             let log = try TestLog.make(count: 9)
-            try #require(try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w"])
+            try #require(try await runProduct("certledger", ["witness", "init", "--data", data, "--name",
+                                                             "example.org/w"])
                 .status == 0)
             let server = try WitnessServeProcess(data: data)
             defer { server.kill() }
@@ -141,15 +142,15 @@ import Witness
             let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port))
             let before = try await client.send("POST", "/add-checkpoint", body: try log.request(from: 0, to: 9).bytes)
             #expect(before.status == 404)
-            let added = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",
-                                                      log.verifier.verifierKey])
+            let added = try await runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",
+                                                            log.verifier.verifierKey])
             #expect(added.status == 0, "\(added.err)")
             let after = try await client.send("POST", "/add-checkpoint", body: try log.request(from: 0, to: 9).bytes)
             #expect(after.status == 200)
             let metrics = try await client.send("GET", "/metrics")
             #expect(metrics.text.contains("certledger_witness_refusals_total{reason=\"unknown_origin\"} 1"))
             #expect(metrics.text.contains("certledger_witness_cosigned_total 1"))
-            #expect(server.terminate() == 0)
+            #expect(try await server.terminate() == 0)
         }
     }
 }

@@ -38,32 +38,34 @@ import LogStoreContract
         print("ok", stamp)
         """#
 
-    static func python() -> String? {
+    static func python() async -> String? {
         for candidate in [which("python3"), "/usr/bin/python3"].compactMap({ $0 }) {
-            if let result = try? run(candidate, ["-c", "import cryptography"]), result.status == 0 { return candidate }
+            if let result = try? await run(candidate, ["-c", "import cryptography"]),
+                                                       result.status == 0 { return candidate }
         }
         return nil
     }
 
     @Test func cosignature_verifiesInPythonCryptography_overTheDocumentedMessage() async throws {
-        if Self.python() == nil, let failed = await TestDependencies.install() {
-            Issue.record("python3 with `cryptography` is missing and could not be installed: \(failed)")
-            return
+        if await Self.python() == nil, let failed = await TestDependencies.install() {
+                  Issue.record("python3 with `cryptography` is missing and could not be installed: \(failed)")
+                  return
         }
-        let python = try #require(Self.python(), "python3 with `cryptography` is missing after Scripts/install-deps")
+        let python = try #require(await Self.python(),
+        "python3 with `cryptography` is missing after Scripts/install-deps")
         try await withTemporaryDirectory { folder in
             let (_, note, line, vkey) = try await cosigned(in: folder)
             let script = folder + "/check.py"
             try Self.pythonCheck.write(toFile: script, atomically: true, encoding: .utf8)
             let textPath = folder + "/checkpoint.txt"
             try note.text.write(toFile: textPath, atomically: true, encoding: .utf8)
-            let good = try run(python, [script, vkey, textPath, line])
+            let good = try await run(python, [script, vkey, textPath, line])
             #expect(good.status == 0, "\(good.err)")
             #expect(good.out == "ok 1765000000\n")
             // The same check must fail for another text: the test can tell a wrong message from a right one.
             try note.text.replacingOccurrences(of: "\n21\n", with: "\n22\n")
                 .write(toFile: textPath, atomically: true, encoding: .utf8)
-            #expect(try run(python, [script, vkey, textPath, line]).status != 0)
+            #expect(try await run(python, [script, vkey, textPath, line]).status != 0)
         }
     }
 
@@ -135,11 +137,12 @@ import LogStoreContract
             environment["GOCACHE"] = folder + "/gocache"
             environment["GOPATH"] = folder + "/gopath"
             environment["HOME"] = folder
-            let build = try run(go, ["build", "-o", module + "/open", "."], environment: environment, directory: module)
+            let build = try await run(go, ["build", "-o", module + "/open", "."], environment: environment,
+                                           directory: module)
             try #require(build.status == 0, "go build: \(build.out) \(build.err)")
             let cosignedPath = folder + "/cosigned.note"
             try Data(note.bytes + Array(line.utf8)).write(to: URL(fileURLWithPath: cosignedPath))
-            let opened = try run(module + "/open", [log.verifier.verifierKey, cosignedPath])
+            let opened = try await run(module + "/open", [log.verifier.verifierKey, cosignedPath])
             #expect(opened.status == 0, "\(opened.out)")
             #expect(opened.out == "verified 1 unverified 1\n" + note.text)
             // A damaged log signature must not open: the program really checks.
@@ -147,7 +150,7 @@ import LogStoreContract
             let at = note.text.utf8.count - 3
             damaged[at] = damaged[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
             try Data(damaged).write(to: URL(fileURLWithPath: cosignedPath))
-            #expect(try run(module + "/open", [log.verifier.verifierKey, cosignedPath]).status == 1)
+            #expect(try await run(module + "/open", [log.verifier.verifierKey, cosignedPath]).status == 1)
         }
     }
 }

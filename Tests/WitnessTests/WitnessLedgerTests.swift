@@ -29,10 +29,12 @@ import Witness
                 verifierKey: try String(contentsOfFile: vkeyPath, encoding: .utf8).trimmingCharacters(in: .newlines))
 
             let data = folder + "/witness"
-            let created = try runProduct("certledger", ["witness", "init", "--data", data, "--name", "example.org/w"])
+            let created = try await runProduct("certledger", ["witness", "init", "--data", data, "--name",
+                                                              "example.org/w"])
             try #require(created.status == 0, "\(created.err)")
             let witnessKey = try Ed25519CosignatureVerifier(verifierKey: created.out.trimmingCharacters(in: .newlines))
-            let added = try runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey", "@" + vkeyPath])
+            let added = try await runProduct("certledger", ["witness", "add-log", "--data", data, "--vkey",
+                                                            "@" + vkeyPath])
             try #require(added.status == 0, "\(added.err)")
             let server = try WitnessServeProcess(data: data)
             defer { server.kill() }
@@ -52,10 +54,10 @@ import Witness
             // ledger's own consistency proof.
             let env = ["CERTLEDGER_SERVER": "http://127.0.0.1:\(ledgerPort)",
                        "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
-            let keygen = try runProduct("certledger", ["keygen", "--out", "keys/xm-test"], environment: env,
-                                        directory: folder)
+            let keygen = try await runProduct("certledger", ["keygen", "--out", "keys/xm-test"], environment: env,
+                                              directory: folder)
             try #require(keygen.status == 0, "\(keygen.err)")
-            let register = try runProduct("certledger", [
+            let register = try await runProduct("certledger", [
                 "register", "--id", "xm-test", "--name-zh", "测试部门", "--name-en", "Test Department",
                 "--role", "license-issuer", "--public-key", "keys/xm-test.pub", "--operator", "demo-ledger",
                 "--operator-key", "dev-ledger/departments/demo-ledger.key", "--verifier-key", "@" + vkeyPath,
@@ -76,8 +78,8 @@ import Witness
             let stale = try await witness.send("POST", "/add-checkpoint", body: Array("old 0\n\n".utf8) + first)
             #expect(stale.status == 409)
             #expect(stale.text == "\(size2)\n")
-            #expect(server.terminate() == 0)
-            #expect(daemon.terminate() == 0)
+            #expect(try await server.terminate() == 0)
+            #expect(try await daemon.terminate() == 0)
         }
     }
 }

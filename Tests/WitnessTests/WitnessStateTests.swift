@@ -190,7 +190,7 @@ import Witness
                 #expect(error.code == .conflict)
             }
             let other = folder + "/other.sqlite"
-            _ = try run("/usr/bin/env", ["python3", "-c",
+            _ = try await run("/usr/bin/env", ["python3", "-c",
                 "import sqlite3; c = sqlite3.connect('\(other)'); c.execute('CREATE TABLE t (x)'); c.commit()"])
             do {
                 _ = try await WitnessStore.open(path: other)

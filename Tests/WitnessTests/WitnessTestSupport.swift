@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import LedgerCrypto
 import Log
@@ -110,14 +111,21 @@ var productsDirectory: URL { URL(fileURLWithPath: CommandLine.arguments[0]).dele
 
 /// Runs a built product to completion: (exit status, stdout, stderr).
 func runProduct(_ product: String, _ arguments: [String], environment: [String: String]? = nil,
-                directory: String? = nil) throws -> (status: Int32, out: String, err: String) {
-    try run(productsDirectory.appendingPathComponent(product).path, arguments, environment: environment,
-            directory: directory)
+                directory: String? = nil) async throws -> (status: Int32, out: String, err: String) {
+    try await run(productsDirectory.appendingPathComponent(product).path, arguments, environment: environment,
+                  directory: directory)
 }
 
-/// Runs a program to completion: (exit status, stdout, stderr).
+/// Runs a program to completion on a thread of its own (`onOwnThread`): (exit status, stdout, stderr).
 func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
-         input: [UInt8]? = nil) throws -> (status: Int32, out: String, err: String) {
+         input: [UInt8]? = nil) async throws -> (status: Int32, out: String, err: String) {
+    try await onOwnThread {
+        try runBlocking(program, arguments, environment: environment, directory: directory, input: input)
+    }
+}
+
+private func runBlocking(_ program: String, _ arguments: [String], environment: [String: String]?,
+                         directory: String?, input: [UInt8]?) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
