@@ -89,7 +89,20 @@ public final class ChildProcess: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw ChildProcessError("\(name) did not print \(prefixes.first ?? "") within \(timeout): \(standardError)")
+        throw ChildProcessError("\(name) did not print \(prefixes.first ?? "") within \(timeout) (\(pipeReport)): "
+                                + standardError)
+    }
+
+    /// What the child's stdout is and what this process reads, for a line that never came: the same pipe (inode)
+    /// on both sides, and the bytes read so far.
+    private var pipeReport: String {
+        func target(_ path: String) -> String {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "unknown"
+        }
+        let child = target("/proc/\(process.processIdentifier)/fd/1")
+        let ours = target("/proc/self/fd/\(stdout.pipe.fileHandleForReading.fileDescriptor)")
+        return "child's stdout \(child), read here from \(ours), \(stdout.bytes.count) bytes read: "
+            + String(decoding: stdout.bytes.prefix(200), as: UTF8.self)
     }
 
     /// The port of the ready line ("… listening on http://127.0.0.1:PORT").

@@ -125,7 +125,10 @@ import Testing
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else { throw HTTPClientError(.unreachable, "connect failed") }
+        guard result == 0 else {
+            close(fd)
+            throw HTTPClientError(.unreachable, "connect failed")
+        }
         return fd
     }
 }
