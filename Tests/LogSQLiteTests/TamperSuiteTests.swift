@@ -58,17 +58,9 @@ import LogStoreContract
     /// its batch's map root), and stops the daemon gracefully.
     func buildThroughTheDaemon(_ devFolder: String, links: Int, first: Bool) async throws {
         let daemon = try ChildProcess(product: "certledgerd", arguments: ["--dev", "--dev-folder", devFolder,
-                                                                          "--port", "0"])
-        var port: Int?
-        let deadline = ContinuousClock.now + .seconds(60)
-        while port == nil, ContinuousClock.now < deadline, daemon.process.isRunning {
-            port = daemon.takeLines().compactMap { line -> Int? in
-                guard line.hasPrefix("certledgerd listening on http://") else { return nil }
-                return line.split(separator: ":").last.flatMap { Int($0) }
-            }.first
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let listening = try #require(port, "the daemon did not start: \(daemon.standardError)")
+                                                                          "--port", "0"],
+                                      readyPrefixes: ["certledgerd listening on http://"])
+        let listening = try await daemon.waitForPort()
         let client = LedgerHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: listening))
         func key(_ id: String) throws -> PrivateKey {
             try PrivateKey(pem: String(contentsOfFile: "\(devFolder)/departments/\(id).key", encoding: .utf8))
