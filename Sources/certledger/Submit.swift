@@ -97,6 +97,7 @@ extension CertLedger {
                 for (position, body) in requests.enumerated() {
                     refused = try await !sender.send(body, label: bundle ? "bundle" : files[position]) || refused
                 }
+                await witnesses.warnIfLogPolicyDiffers(client: client)
             }
             if refused { throw CLIExit.notAuthentic }
         }

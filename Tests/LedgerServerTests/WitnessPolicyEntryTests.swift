@@ -7,9 +7,12 @@ import Testing
 
 /// The operator's witness policy recorded in the log (`witness.policy`): written from a policy file by
 /// `certledger witness policy-record`, signed by `certledger sign`, served with its proof by
-/// `GET /v1/witness-policy`; `certledger checkpoint`, `verify` and `audit` with `--witness-policy` warn on stderr when
-/// their file and the log disagree, and stay silent when they agree. The file alone decides the outcome.
+/// `GET /v1/witness-policy`; `certledger checkpoint`, `verify`, `audit` and `submit` with `--witness-policy` warn on
+/// stderr when their file and the log disagree, and stay silent when they agree. The file alone decides the outcome.
 @Suite(.serialized) struct WitnessPolicyEntryTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Config/examples").path
+
     func run(_ arguments: [String], in folder: String) async throws -> ProgramRun {
         try await ProgramRun.run(WitnessPolicyCLITests.certledger, arguments, directory: folder)
     }
@@ -69,7 +72,11 @@ import Testing
                 let checkpoint = try await run(["checkpoint", "--server", url] + policy, in: folder)
                 let verify = try await run(["verify", "license", "91350100MA2YDE7W7J"] + common + policy, in: folder)
                 let audit = try await run(["audit"] + common + policy, in: folder)
-                for (name, result) in [("checkpoint", checkpoint), ("verify", verify), ("audit", audit)] {
+                let link = try await run(["submit", "--department", "demo-bdc", "--key",
+                                          folder + "/departments/demo-bdc.key",
+                                          Self.examples + "/link-real-estate.json"] + common + policy, in: folder)
+                for (name, result) in [("checkpoint", checkpoint), ("verify", verify), ("audit", audit),
+                                       ("submit", link)] {
                     #expect(result.status == 0, "\(name) with \(file): \(result.output) \(result.errors)")
                     #expect(result.errors.contains("WARNING") == warns, "\(name) with \(file): \(result.errors)")
                     if warns {
