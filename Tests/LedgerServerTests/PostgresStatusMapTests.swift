@@ -1,4 +1,5 @@
 import Foundation
+import LedgerClient
 import LedgerCrypto
 import LedgerServer
 import Log
@@ -189,6 +190,52 @@ import Witness
                 let sealAnswer = try await server.post("/v1/verify", Array(
                     #"{"subject":"seal","sealId":"35010020260001"}"#.utf8))
                 #expect(sealAnswer.status == 404 && sealAnswer.text.contains("retry"), "\(sealAnswer.text)")
+            }
+        }
+    }
+
+    /// A `certledgerd` killed with SIGKILL right after its last acknowledgement (map versions possibly still
+    /// queued): after a restart every acknowledged batch's map root is provable, at every checkpointed size, and
+    /// stored.
+    @Test func killedDaemon_everyAcknowledgedBatchsMapRoot_isProvableAfterRestart() async throws {
+        try await PostgresTestLedger.with { shared in
+            let configPath = shared.folder + "/certledgerd.yaml"
+            try shared.yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+            let daemon = try DaemonProcess(arguments: ["--config", configPath], directory: shared.folder)
+            let client = try LedgerHTTPClient(url: "http://127.0.0.1:\(try await daemon.waitForPort())",
+                                              timeout: .seconds(30))
+            var bodies = [try PostgresMultiDaemonTests.sign(shared, example: "license-issue", as: "demo-amr")]
+            bodies += try (0..<12).map { _ in
+                try PostgresMultiDaemonTests.sign(shared, example: "link-real-estate", as: "demo-bdc")
+            }
+            var acknowledged: UInt64 = 0
+            for body in bodies {
+                let answer = try await client.send("POST", "/v1/submissions",
+                                                   headers: [("Content-Type", "application/json")], body: body)
+                try #require(answer.status == 201, "\(answer.text)")
+                let index = try JSONDecoder().decode(SubmissionAnswer.self, from: Data(answer.body)).entries[0].index
+                acknowledged = max(acknowledged, index + 1)
+            }
+            daemon.kill()
+
+            try await shared.serve { server in
+                let map = try #require(server.ledger.statusMap)
+                let store = server.ledger.log.store
+                let checkpoints = try await store.checkpoints(from: 1, limit: 1_000).map(\.size)
+                #expect(checkpoints.count >= bodies.count / 2)
+                #expect((checkpoints.last ?? 0) > acknowledged, "the last acknowledged entry's batch closes later")
+                let key = MapHasher().treeKey("license:" + StatusMapLedgerTests.license)
+                let postgres = try await shared.openStore()
+                let stored = try await PostgresMapNodeStore.open(log: postgres, writable: false)
+                #expect(try await stored.latestVersion(atMost: .max) == checkpoints.last)
+                for size in checkpoints {
+                    let entry = try LogEntry(bytes: try #require(try await store.entries((size - 1)..<size).first))
+                    let stated = try MapRootRecord(payload: entry.payload).root
+                    let proven = try await map.proof(for: key, atSize: size)
+                    #expect(proven?.root == stated, "size \(size)")
+                    #expect(try await stored.root(atVersion: size) == stated, "stored version \(size)")
+                }
+                await postgres.close()
             }
         }
     }
