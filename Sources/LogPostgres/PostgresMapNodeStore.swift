@@ -157,7 +157,9 @@ public final class PostgresMapNodeStore: Sendable {
         try await write(writes.nodes, version: version, root: writes.root)
     }
 
-    private func write(_ nodes: [(id: MapNodeID, node: MapNode?)], version: UInt64, root: Hash256) async throws {
+    /// Writes one version; with `replacing`, the tables are emptied first, in the same transaction.
+    private func write(_ nodes: [(id: MapNodeID, node: MapNode?)], version: UInt64, root: Hash256,
+                       replacing: Bool = false) async throws {
         guard writable else { throw LogStoreError(.conflict, "this daemon's status map is read-only") }
         guard let bound = Int64(exactly: version) else {
             throw LogStoreError(.outOfRange, "map version \(version) does not fit a signed 64-bit integer")
@@ -184,6 +186,9 @@ public final class PostgresMapNodeStore: Sendable {
         }
         try await run("writing the status map's version \(version)") { connection, logger in
             try await PostgresSession.transaction(connection, options: log.options, logger: logger) { connection in
+                if replacing {
+                    try await connection.query(PostgresQuery(unsafeSQL: schema.truncate), logger: logger)
+                }
                 var inserted = false
                 let rows = try await connection.query(
                     PostgresQuery(unsafeSQL: schema.insertVersion,
@@ -216,14 +221,13 @@ public final class PostgresMapNodeStore: Sendable {
         }
     }
 
-    /// Replaces the whole stored map by `nodes`, as version `version` with root `root`: for a map found to
-    /// disagree with the log and rebuilt from it. Older versions are gone (their rows were the damaged ones).
+    /// Replaces the whole stored map by `nodes`, as version `version` with root `root`, in one transaction: for a
+    /// map found to disagree with the log and rebuilt from it. Older versions are gone (their rows were the damaged
+    /// ones).
     public func replace(with nodes: MemoryMapNodeStore, version: UInt64, root: Hash256) async throws {
         guard writable else { throw LogStoreError(.conflict, "this daemon's status map is read-only") }
-        try await run("emptying the status map") { connection, logger in
-            try await connection.query(PostgresQuery(unsafeSQL: schema.truncate), logger: logger)
-        }
-        try await write(nodes.nodes.map { (id: $0.key, node: Optional($0.value)) }, version: version, root: root)
+        try await write(nodes.nodes.map { (id: $0.key, node: Optional($0.value)) }, version: version, root: root,
+                        replacing: true)
     }
 
     // MARK: Helpers
