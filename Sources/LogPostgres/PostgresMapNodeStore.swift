@@ -151,74 +151,102 @@ public final class PostgresMapNodeStore: Sendable {
     /// Writes `writes` (a batch's nodes and root) under its version, in one transaction. A version already stored
     /// (another daemon wrote it) is left as it is if its root is the same, and refused as `.corrupt` if not.
     public func write(_ writes: MapNodeWrites) async throws {
-        guard let version = writes.version else {
-            throw LogStoreError(.conflict, "a PostgreSQL map keeps history: a batch must name its version")
-        }
-        try await write(writes.nodes, version: version, root: writes.root)
+        try await write([writes])
     }
 
-    /// Writes one version; with `replacing`, the tables are emptied first, in the same transaction.
-    private func write(_ nodes: [(id: MapNodeID, node: MapNode?)], version: UInt64, root: Hash256,
-                       replacing: Bool = false) async throws {
-        guard writable else { throw LogStoreError(.conflict, "this daemon's status map is read-only") }
-        guard let bound = Int64(exactly: version) else {
-            throw LogStoreError(.outOfRange, "map version \(version) does not fit a signed 64-bit integer")
+    /// Writes several versions, oldest first, in one transaction (one commit for what a busy sequencer queued
+    /// meanwhile), each as `write(_:)` does: all or none.
+    public func write(_ versions: [MapNodeWrites]) async throws {
+        let rows = try versions.map { writes in
+            guard let version = writes.version else {
+                throw LogStoreError(.conflict, "a PostgreSQL map keeps history: a batch must name its version")
+            }
+            return try VersionRows(writes.nodes, version: version, root: writes.root)
         }
+        try await write(rows, replacing: false)
+    }
+
+    /// One version's rows, as bound to `insertNodes`.
+    struct VersionRows: Sendable {
+        let version: UInt64
+        let bound: Int64
+        let root: Hash256
         var kinds: [Int16] = [], depths: [Int16] = [], prefixes: [ByteBuffer] = []
         var first: [ByteBuffer] = [], second: [ByteBuffer] = []
-        for (id, node) in nodes {
-            depths.append(Int16(id.depth))
-            prefixes.append(ByteBuffer(bytes: Self.prefixBytes(id)))
-            switch node {
-            case let .leaf(key, valueHash)?:
-                kinds.append(1)
-                first.append(ByteBuffer(bytes: key.bytes))
-                second.append(ByteBuffer(bytes: valueHash.bytes))
-            case let .branch(hash)?:
-                kinds.append(2)
-                first.append(ByteBuffer(bytes: hash.bytes))
-                second.append(ByteBuffer())
-            case nil:
-                kinds.append(0)
-                first.append(ByteBuffer())
-                second.append(ByteBuffer())
+
+        init(_ nodes: [(id: MapNodeID, node: MapNode?)], version: UInt64, root: Hash256) throws {
+            guard let bound = Int64(exactly: version) else {
+                throw LogStoreError(.outOfRange, "map version \(version) does not fit a signed 64-bit integer")
+            }
+            self.version = version
+            self.bound = bound
+            self.root = root
+            for (id, node) in nodes {
+                depths.append(Int16(id.depth))
+                prefixes.append(ByteBuffer(bytes: PostgresMapNodeStore.prefixBytes(id)))
+                switch node {
+                case let .leaf(key, valueHash)?:
+                    kinds.append(1)
+                    first.append(ByteBuffer(bytes: key.bytes))
+                    second.append(ByteBuffer(bytes: valueHash.bytes))
+                case let .branch(hash)?:
+                    kinds.append(2)
+                    first.append(ByteBuffer(bytes: hash.bytes))
+                    second.append(ByteBuffer())
+                case nil:
+                    kinds.append(0)
+                    first.append(ByteBuffer())
+                    second.append(ByteBuffer())
+                }
             }
         }
-        try await run("writing the status map's version \(version)") { connection, logger in
+    }
+
+    /// Writes `versions` in one transaction; with `replacing`, the tables are emptied first, in the same one.
+    private func write(_ versions: [VersionRows], replacing: Bool) async throws {
+        guard writable else { throw LogStoreError(.conflict, "this daemon's status map is read-only") }
+        guard let last = versions.last else { return }
+        let what = versions.count == 1 ? "version \(last.version)"
+            : "versions \(versions[0].version) to \(last.version)"
+        try await run("writing the status map's \(what)") { connection, logger in
             try await PostgresSession.transaction(connection, options: log.options, logger: logger) { connection in
                 if replacing {
                     try await connection.query(PostgresQuery(unsafeSQL: schema.truncate), logger: logger)
                 }
-                var inserted = false
-                let rows = try await connection.query(
-                    PostgresQuery(unsafeSQL: schema.insertVersion,
-                                  binds: PostgresLogStore.binds(bound, ByteBuffer(bytes: root.bytes))),
-                    logger: logger)
-                for try await _ in rows.decode(Int32.self) { inserted = true }
-                guard inserted else {
-                    // Another daemon wrote this version (with its nodes, in one transaction): compare, write nothing.
-                    var stored: [UInt8]?
-                    let existing = try await connection.query(
-                        PostgresQuery(unsafeSQL: schema.selectRoot, binds: PostgresLogStore.binds(bound)),
-                        logger: logger)
-                    for try await data in existing.decode(ByteBuffer.self) { stored = Array(data.readableBytesView) }
-                    guard stored == root.bytes else {
-                        throw LogStoreError(.corrupt, "the stored status map's version \(version) has root "
-                            + "\(stored.flatMap { Hash256(bytes: $0) }?.base64 ?? "none"), this daemon's map "
-                            + "\(root.base64)")
-                    }
-                    return
-                }
-                var binds = PostgresBindings(capacity: 6)
-                binds.append(bound)
-                binds.append(kinds)
-                binds.append(depths)
-                binds.append(prefixes)
-                binds.append(first)
-                binds.append(second)
-                try await connection.query(PostgresQuery(unsafeSQL: schema.insertNodes, binds: binds), logger: logger)
+                for rows in versions { try await insert(rows, on: connection, logger: logger) }
             }
         }
+    }
+
+    /// One version's root and nodes, inside the caller's transaction; a version already stored is compared instead.
+    private func insert(_ rows: VersionRows, on connection: PostgresConnection, logger: Logger) async throws {
+        var inserted = false
+        let recorded = try await connection.query(
+            PostgresQuery(unsafeSQL: schema.insertVersion,
+                          binds: PostgresLogStore.binds(rows.bound, ByteBuffer(bytes: rows.root.bytes))),
+            logger: logger)
+        for try await _ in recorded.decode(Int32.self) { inserted = true }
+        guard inserted else {
+            // Another daemon wrote this version (with its nodes, in one transaction): compare, write nothing.
+            var stored: [UInt8]?
+            let existing = try await connection.query(
+                PostgresQuery(unsafeSQL: schema.selectRoot, binds: PostgresLogStore.binds(rows.bound)), logger: logger)
+            for try await data in existing.decode(ByteBuffer.self) { stored = Array(data.readableBytesView) }
+            guard stored == rows.root.bytes else {
+                throw LogStoreError(.corrupt, "the stored status map's version \(rows.version) has root "
+                    + "\(stored.flatMap { Hash256(bytes: $0) }?.base64 ?? "none"), this daemon's map "
+                    + "\(rows.root.base64)")
+            }
+            return
+        }
+        var binds = PostgresBindings(capacity: 6)
+        binds.append(rows.bound)
+        binds.append(rows.kinds)
+        binds.append(rows.depths)
+        binds.append(rows.prefixes)
+        binds.append(rows.first)
+        binds.append(rows.second)
+        try await connection.query(PostgresQuery(unsafeSQL: schema.insertNodes, binds: binds), logger: logger)
     }
 
     /// Replaces the whole stored map by `nodes`, as version `version` with root `root`, in one transaction: for a
@@ -226,8 +254,9 @@ public final class PostgresMapNodeStore: Sendable {
     /// ones).
     public func replace(with nodes: MemoryMapNodeStore, version: UInt64, root: Hash256) async throws {
         guard writable else { throw LogStoreError(.conflict, "this daemon's status map is read-only") }
-        try await write(nodes.nodes.map { (id: $0.key, node: Optional($0.value)) }, version: version, root: root,
-                        replacing: true)
+        let rows = try VersionRows(nodes.nodes.map { (id: $0.key, node: Optional($0.value)) }, version: version,
+                                   root: root)
+        try await write([rows], replacing: true)
     }
 
     // MARK: Helpers

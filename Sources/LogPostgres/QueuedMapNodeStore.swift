@@ -62,6 +62,8 @@ public final class PostgresMapWriter: Sendable {
     public let store: PostgresMapNodeStore
     /// Guards the versions waiting to be written, oldest first, and whether writing stopped (and why).
     private let state = Mutex<(queue: [MapNodeWrites], stopped: String?)>(([], nil))
+    /// The most versions written in one transaction.
+    static let chunk = 64
     /// Held by one flush at a time, so that versions are written in order.
     private let flushing = Mutex<Bool>(false)
     /// One element after each queued version (at most one buffered): the writing service flushes at each.
@@ -92,15 +94,18 @@ public final class PostgresMapWriter: Sendable {
         guard flushing.withLock({ busy in defer { busy = true }; return !busy }) else { return }
         defer { flushing.withLock { $0 = false } }
         while true {
-            let next = state.withLock { state -> MapNodeWrites? in state.stopped == nil ? state.queue.first : nil }
-            guard let next else { return }
+            // Up to `chunk` versions per transaction: one commit for what queued up while the last one ran.
+            let next = state.withLock { state -> [MapNodeWrites] in
+                state.stopped == nil ? Array(state.queue.prefix(Self.chunk)) : []
+            }
+            guard !next.isEmpty else { return }
             do {
                 try await store.write(next)
             } catch let error as LogStoreError where error.code == .corrupt {
                 state.withLock { $0.stopped = "\(error)"; $0.queue = [] }
                 throw error
             }
-            state.withLock { _ = $0.queue.removeFirst() }
+            state.withLock { $0.queue.removeFirst(next.count) }
         }
     }
 
