@@ -81,7 +81,8 @@ struct PostgresMapSchema: Sendable {
         SELECT u.depth, u.prefix, $1,
                CASE WHEN u.kind = 1 THEN u.a END, CASE WHEN u.kind = 1 THEN u.b END,
                CASE WHEN u.kind = 2 THEN u.a END
-        FROM unnest($2::smallint[], $3::smallint[], $4::bytea[], $5::bytea[], $6::bytea[]) AS u(kind, depth, prefix, a, b)
+        FROM unnest($2::smallint[], $3::smallint[], $4::bytea[], $5::bytea[], $6::bytea[])
+            AS u(kind, depth, prefix, a, b)
         ON CONFLICT (depth, prefix, version) DO NOTHING
         """
     }

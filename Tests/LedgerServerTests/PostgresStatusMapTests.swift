@@ -51,10 +51,12 @@ import Witness
             let (logger, lines) = Self.capturing()
             try await shared.serve(logger: logger) { server in
                 let logged = lines.atLeast(.info)
-                #expect(logged.contains { $0.hasPrefix("status map loaded from PostgreSQL") && $0.contains("\(final)") },
-                        "\(logged)")
-                #expect(!logged.contains { $0.contains("caught up") || $0.contains("rebuilt") || $0.contains("disagrees") },
-                        "nothing of the map was recomputed: \(logged)")
+                #expect(logged.contains {
+                    $0.hasPrefix("status map loaded from PostgreSQL") && $0.contains("\(final)")
+                }, "\(logged)")
+                #expect(!logged.contains {
+                    $0.contains("caught up") || $0.contains("rebuilt") || $0.contains("disagrees")
+                }, "nothing of the map was recomputed: \(logged)")
                 let current = try #require(server.ledger.statusMap?.current)
                 #expect(current.version == final && current.root == root)
                 // Older sizes are proven from the tables: before the license, absent; after the bundle, present
@@ -99,14 +101,15 @@ import Witness
                         async let a = one.post("/v1/submissions", bodyA)
                         async let b = two.post("/v1/submissions", bodyB)
                         let (answerA, answerB) = try await (a, b)
-                        #expect(answerA.status == 201 && answerB.status == 201, "round \(round): \(answerA.text) \(answerB.text)")
+                        #expect(answerA.status == 201 && answerB.status == 201,
+                                "round \(round): \(answerA.text) \(answerB.text)")
                     }
                     // Until both have followed the whole log.
                     let store = one.ledger.log.store
                     let deadline = ContinuousClock.now + .seconds(30)
                     var size = try #require(try await store.head()).size
-                    while ContinuousClock.now < deadline,
-                          one.ledger.statusMap?.current.version != size || two.ledger.statusMap?.current.version != size {
+                    while ContinuousClock.now < deadline, one.ledger.statusMap?.current.version != size
+                            || two.ledger.statusMap?.current.version != size {
                         try await Task.sleep(for: .milliseconds(50))
                         size = try #require(try await store.head()).size
                     }

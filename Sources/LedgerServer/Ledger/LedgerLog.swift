@@ -117,7 +117,7 @@ public struct LedgerLog: Sendable {
         }
         let identity = LogIdentity(origin: signer.name, hashAlgorithm: hash, verifier: signer.verifier)
         let (store, place, postgres) = try await openConfiguredStore(config: config, origin: signer.name,
-                                                           environment: environment)
+                                                                     environment: environment)
         let head: TreeHead
         do {
             try await identity.check(store, verifierKey: signer.verifier.verifierKey)
