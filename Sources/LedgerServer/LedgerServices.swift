@@ -12,13 +12,18 @@ public enum LedgerServices {
     /// The group for `ledger` and `server`; `signals` (SIGTERM and SIGINT in the daemon, none in tests) start a
     /// graceful shutdown. A `verification` runs beside them once and ends by itself (its end does not stop the
     /// group); a shutdown cancels it first. A `witnesses` collector runs beside them until shutdown, started after
-    /// the sequencer and so stopped before it. A `snapshots` writer likewise runs until shutdown.
+    /// the sequencer and so stopped before it. A `snapshots` writer likewise runs until shutdown. A `mapWriter` (a
+    /// PostgreSQL daemon's status map) is started before the sequencer and so stopped after it: it writes the
+    /// versions of the last batches before it returns.
     public static func group(ledger: LedgerLog, server: some Service, verification: BackgroundVerification? = nil,
                              tlsReload: TLSReload? = nil, witnesses: WitnessCollector? = nil, signals: [UnixSignal] = [.sigterm, .sigint],
-                             snapshots: RegistrySnapshotWriter? = nil, logger: Logger) -> ServiceGroup {
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: ledger.sequencer), .init(service: server),
-        ]
+                             snapshots: RegistrySnapshotWriter? = nil, mapWriter: StatusMapWriterService? = nil,
+                             logger: Logger) -> ServiceGroup {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let mapWriter {
+            services.append(.init(service: mapWriter))
+        }
+        services += [.init(service: ledger.sequencer), .init(service: server)]
         if let witnesses {
             services.append(.init(service: witnesses))
         }

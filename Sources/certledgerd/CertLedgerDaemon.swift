@@ -114,7 +114,8 @@ struct CertLedgerDaemon: AsyncParsableCommand {
         }
         let group = LedgerServices.group(ledger: ledger.log, server: app, verification: verification,
                                          tlsReload: tls.map { TLSReload(certificates: $0, logger: logger) },
-                                         witnesses: witnesses, snapshots: ledger.snapshots, logger: logger)
+                                         witnesses: witnesses, snapshots: ledger.snapshots,
+                                         mapWriter: ledger.mapWriterService(logger: logger), logger: logger)
         do { try await group.run() } catch {
             await ledger.log.close()
             throw error

@@ -95,11 +95,10 @@ extension PostgresTestLedger {
     /// Serves this ledger as one daemon would — `Ledger.open` on the shared schema, the sequencer and the HTTP
     /// server in the daemon's ServiceGroup — for the duration of `body`. Several calls, nested, are several
     /// daemons sharing the ledger.
-    func serve<T: Sendable>(configure: (inout ServerConfig) -> Void = { _ in },
+    func serve<T: Sendable>(configure: (inout ServerConfig) -> Void = { _ in }, logger: Logger = quietLogger("test"),
                             _ body: (DevLedgerServer) async throws -> T) async throws -> T {
         var config = self.config
         configure(&config)
-        let logger = quietLogger("test")
         let metrics = ServerMetrics()
         let ledger = try await Ledger.open(config: config, metrics: metrics, logger: logger)
         let folder = self.folder
@@ -107,7 +106,10 @@ extension PostgresTestLedger {
             let result = try await withLiveServer({ onRunning in
                 try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: logger,
                                      onServerRunning: onRunning)
-            }, group: { LedgerServices.group(ledger: ledger.log, server: $0, signals: [], logger: logger) }) { client in
+            }, group: {
+                LedgerServices.group(ledger: ledger.log, server: $0, signals: [],
+                                     mapWriter: ledger.mapWriterService(logger: logger), logger: logger)
+            }) { client in
                 try await body(DevLedgerServer(folder: folder, client: client, ledger: ledger))
             }
             await (ledger.log.store as? PostgresLogStore)?.close()

@@ -18,16 +18,19 @@ struct WitnessedLedger {
     let policy: WitnessPolicy
     let folder: String
 
+    /// With `postgres`, that ledger (its folder and configuration) instead of a new SQLite one.
     static func run<T: Sendable>(witnesses count: Int, quorum: Int, down: Set<Int> = [],
+                                 postgres: PostgresTestLedger? = nil,
                                  configure: (inout ServerConfig) -> Void = { _ in },
                                  prepare: (Ledger, [Witness]) async throws -> Void = { _, _ in },
                                  _ body: (WitnessedLedger) async throws -> T) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-wit-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        var config = DevelopmentLedger.config(folder: folder)
+        let folder = postgres?.folder
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("certledger-wit-\(UUID())").path
+        defer { if postgres == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        var config = postgres?.config ?? DevelopmentLedger.config(folder: folder)
         config.listen.port = 0
         let logger = quietLogger("test")
-        try await DevelopmentLedger.createIfMissing(config: config, logger: logger)
+        if postgres == nil { try await DevelopmentLedger.createIfMissing(config: config, logger: logger) }
         let (witnesses, policy) = try await makeWitnesses(count, quorum: quorum, folder: folder)
         do {
             let result = try await run(folder: folder, config: config, policy: policy, witnesses: witnesses,
@@ -62,15 +65,21 @@ struct WitnessedLedger {
             let ledger = try await Ledger.open(config: config, metrics: metrics, logger: logger)
             try await prepare(ledger, witnesses)
             let collector = try WitnessCollector(log: ledger.log, config: config, logger: logger)
-            return try await withLiveServer({ onRunning in
+            // A PostgreSQL ledger's connections are closed after the run (a SQLite file is left as the tests had it).
+            let closesStore = config.store.postgres != nil
+            let result: Result<T, any Error>
+            do { result = .success(try await withLiveServer({ onRunning in
                 try buildApplication(config: config, ledger: ledger, metrics: metrics, logger: logger,
                                      onServerRunning: onRunning)
             }, group: {
-                LedgerServices.group(ledger: ledger.log, server: $0, witnesses: collector, signals: [], logger: logger)
+                LedgerServices.group(ledger: ledger.log, server: $0, witnesses: collector, signals: [],
+                                     mapWriter: ledger.mapWriterService(logger: logger), logger: logger)
             }) { client in
                 try await body(WitnessedLedger(server: DevLedgerServer(folder: folder, client: client, ledger: ledger),
                                                policy: policy, folder: folder))
-            }
+            }) } catch { result = .failure(error) }
+            if closesStore { await ledger.log.close() }
+            return try result.get()
         }
     }
 

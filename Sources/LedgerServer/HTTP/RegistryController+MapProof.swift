@@ -66,7 +66,7 @@ extension RegistryController {
         }
         let hasher = MapHasher(statusMap.hashAlgorithm)
         let treeKey = hasher.treeKey(key.string)
-        guard size > 0, let (proof, root) = try statusMap.proof(for: treeKey, atSize: size) else {
+        guard size > 0, let (proof, root) = try await statusMap.proof(for: treeKey, atSize: size) else {
             throw APIError(.notFound, code: "not_found", "the tree of size \(size) does not end with a map root "
                            + (statusMap.keepsHistory ? "" : "this daemon keeps (only the newest map is kept) "),
                            field: "size")

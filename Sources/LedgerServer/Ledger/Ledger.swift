@@ -1,6 +1,7 @@
 import Foundation
 public import LedgerCrypto
 public import Log
+import LogPostgres
 public import Logging
 public import Registry
 
@@ -33,11 +34,17 @@ public struct Ledger: Sendable {
         }
         var prover: Verifier.StatusMapProver?
         if let statusMap {
-            prover = { key, size in try statusMap.proof(for: key, atSize: size) }
+            prover = { key, size in try await statusMap.proof(for: key, atSize: size) }
         }
         self.verifier = Verifier(registry: registry, reader: log.reader, receiptKey: receiptKey,
                                  witnessedCheckpoint: witnessing.isEnabled ? witnessedOfSize : nil,
                                  statusMap: prover)
+    }
+
+    /// The service writing a PostgreSQL status map's versions (`LedgerServices.group`'s `mapWriter`); nil when the
+    /// map is written in the batch's commit (SQLite) or kept in memory.
+    public func mapWriterService(logger: Logger) -> StatusMapWriterService? {
+        statusMap?.writer.map { StatusMapWriterService(writer: $0, logger: logger) }
     }
 
     /// Opens the configured ledger: the store (proven consistent with its checkpoint), the registry replayed from
@@ -52,15 +59,24 @@ public struct Ledger: Sendable {
             ? config.resolve(config.store.registrySnapshot) : nil
         do {
             let mapPath = config.store.postgres == nil ? config.resolve(config.store.statusMap) : nil
-            // Room for a full queue and as many again between their pre-check and the queue (bulk requests
-            // pre-check all their lines first); past it, pre-checks are refused with 503.
-            (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
-                store: opened.store, identity: opened.identity, sqlitePath: mapPath, snapshotPath: snapshotPath,
-                verifiedCapacity: 2 * config.sequencer.queueLimit, logger: logger
-            ) { done, total in
+            let progress: @Sendable (UInt64, UInt64) -> Void = { done, total in
                 if done % 100_000 == 0 || done == total {
                     logger.info("registry replay", metadata: ["entries": "\(done)", "of": "\(total)"])
                 }
+            }
+            // Room for a full queue and as many again between their pre-check and the queue (bulk requests
+            // pre-check all their lines first); past it, pre-checks are refused with 503.
+            let verifiedCapacity = 2 * config.sequencer.queueLimit
+            if let postgres = opened.postgres,
+               let stored = try await openPostgresMap(postgres, readOnly: config.store.postgres?.readOnly ?? false,
+                                                      logger: logger) {
+                (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
+                    store: opened.store, identity: opened.identity, postgres: stored,
+                    verifiedCapacity: verifiedCapacity, logger: logger, progress: progress)
+            } else {
+                (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
+                    store: opened.store, identity: opened.identity, sqlitePath: mapPath, snapshotPath: snapshotPath,
+                    verifiedCapacity: verifiedCapacity, logger: logger, progress: progress)
             }
         } catch let error as LedgerServerError {
             await LedgerLog.close(opened.store)
@@ -108,6 +124,21 @@ public struct Ledger: Sendable {
         }
         return Ledger(log: log, registry: registry, receiptKey: receiptKey, statusMap: statusMap,
                       snapshots: snapshots)
+    }
+
+    /// The status map's tables in the ledger's PostgreSQL schema, made when missing. A read-only daemon cannot make
+    /// them: on a standby without them yet (nil) its map is kept in memory, rebuilt from the log.
+    static func openPostgresMap(_ store: PostgresLogStore, readOnly: Bool,
+                                logger: Logger) async throws -> PostgresMapNodeStore? {
+        do {
+            return try await PostgresMapNodeStore.open(log: store, writable: !readOnly)
+        } catch let error as LogStoreError where readOnly && error.code == .unavailable {
+            logger.warning("the status map is kept in memory, rebuilt from the log: \(error.reason)")
+            return nil
+        } catch {
+            throw LedgerServerError(.refusedStore, field: "store.postgres",
+                                    "cannot open the status map's tables: \(error)")
+        }
     }
 
     static func readReceiptKey(path: String) throws -> PrivateKey {

@@ -8,20 +8,23 @@ import Logging
 /// made by `certledger init --data`, a PostgreSQL schema by `certledger init --store postgres://…`.
 extension LedgerLog {
     /// Opens the configured store for the ledger `origin`; returns it with a printable description of where it is
-    /// (for later errors). Every failure is a `LedgerServerError` naming `store.sqlite` or `store.postgres`.
+    /// (for later errors), and the PostgreSQL store again, typed, when it is one (its status map's tables live
+    /// there). Every failure is a `LedgerServerError` naming `store.sqlite` or `store.postgres`.
     static func openConfiguredStore(config: ServerConfig, origin: String, environment: [String: String])
-        async throws(LedgerServerError) -> (store: any LogStore, place: String) {
+        async throws(LedgerServerError) -> (store: any LogStore, place: String, postgres: PostgresLogStore?) {
         guard let postgres = config.store.postgres else {
             let path = config.resolve(config.store.sqlite)
-            do { return (try await StoreAddress.sqlite(path: path).openForWriting(origin: origin), path) } catch {
+            do {
+                return (try await StoreAddress.sqlite(path: path).openForWriting(origin: origin), path, nil)
+            } catch {
                 throw LedgerServerError(.refusedStore, field: "store.sqlite", "cannot open \(path): \(error)")
             }
         }
         let options = try postgres.storeOptions(environment: environment)
         do {
-            let store = try await StoreAddress.postgres(options, url: postgres.url)
-                .openForWriting(origin: origin, logger: Logger(label: "certledger.postgres"))
-            return (store, "\(options)")
+            let store = try await PostgresLogStore.open(options: options, origin: origin,
+                                                        logger: Logger(label: "certledger.postgres"))
+            return (store, "\(options)", store)
         } catch let error as LogStoreError {
             throw postgresOpenError(error, options: options)
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCrypto
 public import Log
+import LogPostgres
 public import Logging
 public import SignedNote
 
@@ -97,7 +98,7 @@ public struct LedgerLog: Sendable {
     static func openStore(config: ServerConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
                           logger: Logger)
         async throws -> (store: any LogStore, identity: LogIdentity, signer: Ed25519NoteSigner, head: TreeHead,
-                         published: CheckpointRecord, witnessing: WitnessingState) {
+                         published: CheckpointRecord, witnessing: WitnessingState, postgres: PostgresLogStore?) {
         if config.store.postgres == nil {
             let storePath = config.resolve(config.store.sqlite)
             guard FileManager.default.fileExists(atPath: storePath) else {
@@ -115,8 +116,8 @@ public struct LedgerLog: Sendable {
             throw LedgerServerError(.invalidConfig, field: "log.hash", "unknown hash suite \(config.log.hash)")
         }
         let identity = LogIdentity(origin: signer.name, hashAlgorithm: hash, verifier: signer.verifier)
-        let (store, place) = try await openConfiguredStore(config: config, origin: signer.name,
-                                                           environment: environment)
+        let (store, place, postgres) = try await openConfiguredStore(config: config, origin: signer.name,
+                                                                     environment: environment)
         let head: TreeHead
         do {
             try await identity.check(store, verifierKey: signer.verifier.verifierKey)
@@ -141,7 +142,7 @@ public struct LedgerLog: Sendable {
             await close(store)
             throw error
         }
-        return (store, identity, signer, head, published, witnessing)
+        return (store, identity, signer, head, published, witnessing, postgres)
     }
 
     /// Refuses a store whose head does not extend the checkpoint recorded in `published`; records the head when

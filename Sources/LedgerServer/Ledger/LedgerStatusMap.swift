@@ -1,6 +1,7 @@
 import Foundation
 public import LedgerCrypto
 public import Log
+public import LogPostgres
 import LogSQLite
 public import Logging
 public import Registry
@@ -8,9 +9,10 @@ public import Registry
 /// The status map a daemon keeps (DESIGN.md §3) as its routes read it: the finisher that closes every batch with a
 /// `map.root` entry, and proofs at the sizes the map can answer for.
 ///
-/// With SQLite the map lives in its own file (`store.statusMap`) with history, so any checkpointed size whose
-/// last entry is a map root can be proven. With PostgreSQL it is kept in memory, rebuilt from the log at start,
-/// and proven at its newest version only: a persistent PostgreSQL map (the same two tables) is not written yet.
+/// The map keeps history, so any checkpointed size whose last entry is a map root can be proven: with SQLite in its
+/// own file (`store.statusMap`), with PostgreSQL in two tables of the ledger's schema (`PostgresMapNodeStore`,
+/// written by `writer`). Only a read-only daemon on a standby the primary has not given the map's tables yet keeps
+/// its map in memory, rebuilt from the log at start and proven at its newest version only.
 public struct LedgerStatusMap: Sendable {
     /// Closes batches and keeps the map.
     public let finisher: any BatchFinisher
@@ -18,7 +20,10 @@ public struct LedgerStatusMap: Sendable {
     public let hashAlgorithm: HashAlgorithm
     /// Whether proofs can be given at older versions (a store with history).
     public let keepsHistory: Bool
-    private let proveAt: @Sendable (Hash256, UInt64) throws -> (proof: MapProof, root: Hash256)?
+    /// Writes the PostgreSQL map's queued versions: the daemon runs it as a service (`StatusMapWriterService`);
+    /// nil for SQLite (written in the batch's commit) and for a map in memory.
+    public let writer: PostgresMapWriter?
+    private let proveAt: @Sendable (Hash256, UInt64) async throws -> (proof: MapProof, root: Hash256)?
     private let latest: @Sendable () -> (version: UInt64, root: Hash256)
 
     /// The map's newest version (the tree size of its latest batch) and root.
@@ -26,8 +31,8 @@ public struct LedgerStatusMap: Sendable {
 
     /// The proof for tree key `key` in the map as it stood at tree size `size`, with the root at that size; nil
     /// when the map has no version `size` (no batch ended there, or an older one is not kept).
-    public func proof(for key: Hash256, atSize size: UInt64) throws -> (proof: MapProof, root: Hash256)? {
-        try proveAt(key, size)
+    public func proof(for key: Hash256, atSize size: UInt64) async throws -> (proof: MapProof, root: Hash256)? {
+        try await proveAt(key, size)
     }
 
     /// A map over `finisher`'s SQLite store, with history.
@@ -35,8 +40,26 @@ public struct LedgerStatusMap: Sendable {
         self.finisher = finisher
         self.hashAlgorithm = hashAlgorithm
         keepsHistory = true
+        writer = nil
         latest = { finisher.current }
         proveAt = { key, size in try finisher.proof(for: key, atVersion: size) }
+    }
+
+    /// A map over `finisher`'s PostgreSQL tables, with history: the newest version from memory, older ones from the
+    /// tables (once written).
+    init(postgres finisher: StatusMapFinisher<QueuedMapNodeStore>, writer: PostgresMapWriter,
+         hashAlgorithm: HashAlgorithm) {
+        self.finisher = finisher
+        self.hashAlgorithm = hashAlgorithm
+        self.writer = writer
+        keepsHistory = true
+        latest = { finisher.current }
+        let stored = writer.store
+        proveAt = { key, size in
+            if let newest = try finisher.proof(for: key, atVersion: size) { return newest }
+            guard size < finisher.current.version else { return nil }
+            return try await stored.proof(for: key, atVersion: size, hasher: MapHasher(hashAlgorithm))
+        }
     }
 
     /// A map in memory: its newest version only.
@@ -44,6 +67,7 @@ public struct LedgerStatusMap: Sendable {
         self.finisher = finisher
         self.hashAlgorithm = hashAlgorithm
         keepsHistory = false
+        writer = nil
         latest = { finisher.current }
         proveAt = { key, size in try finisher.proof(for: key, atVersion: size) }
     }

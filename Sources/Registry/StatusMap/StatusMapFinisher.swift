@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// `finish` takes the batch's changes from the Registry (`Registry.closeBatch`, values from its tentative state)
 /// and prepares the map's writes without making them; `commit`, once the log holds the batch, hands them to the
-/// store (for SQLite, a transaction in the map's own file under the batch's version). The store is the map's only
+/// store (for SQLite, a transaction in the map's own file under the batch's version; for PostgreSQL, memory and a
+/// queue its writer empties into the ledger's schema). The store is the map's only
 /// copy: a write that fails is kept and tried again at the next batch, which fails (nothing stored, 503) as long
 /// as the map cannot be written; a restart catches up from the log. Entries other writers appended (a shared
 /// PostgreSQL store) reach the map through `observe`, each of their map roots checked against it.

@@ -26,7 +26,7 @@ public struct Verifier: Sendable {
 
     /// Proves a tree key in the status map at a tree size: the proof and the map root, or nil when the map has no
     /// version of that size.
-    public typealias StatusMapProver = @Sendable (Hash256, UInt64) throws -> (proof: MapProof, root: Hash256)?
+    public typealias StatusMapProver = @Sendable (Hash256, UInt64) async throws -> (proof: MapProof, root: Hash256)?
 
     public init(registry: Registry, reader: LogReader, receiptKey: PrivateKey,
                 witnessedCheckpoint: (@Sendable () -> (size: UInt64, note: [UInt8])?)? = nil,
@@ -85,7 +85,7 @@ public struct Verifier: Sendable {
             // means asking again.
             var mapProofs: MapProofs?
             if let statusMap {
-                guard let proven = try Self.prove(subjects, in: statusMap, size: size,
+                guard let proven = try await Self.prove(subjects, in: statusMap, size: size,
                                                   hasher: MapHasher(reader.hashAlgorithm), cache: cache) else {
                     await Task.yield()
                     continue
@@ -223,18 +223,18 @@ public struct Verifier: Sendable {
     }
 
     static func prove(_ subjects: [(key: StatusMapKey, value: [UInt8]?)], in statusMap: StatusMapProver,
-                      size: UInt64, hasher: MapHasher, cache: ProofCache) throws -> MapProofs? {
+                      size: UInt64, hasher: MapHasher, cache: ProofCache) async throws -> MapProofs? {
         var root: Hash256?
         var proofs: [VerifierAnswer.StatusMapProofs.KeyProof] = []
         for (key, value) in subjects {
             // A proof at a size never changes: remembered, it costs no map read (an older size is read from the
-            // map's file).
+            // map's store).
             let treeKey = hasher.treeKey(key.string)
             let proof: MapProof, at: Hash256
             if let known = cache.mapProof(key: treeKey, size: size) {
                 (proof, at) = (known.proof, known.root)
             } else {
-                guard let fresh = try statusMap(treeKey, size) else { return nil }
+                guard let fresh = try await statusMap(treeKey, size) else { return nil }
                 (proof, at) = fresh
                 cache.remember(mapProof: .init(proof: proof, root: at), key: treeKey, size: size)
             }
