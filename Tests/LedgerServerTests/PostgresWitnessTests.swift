@@ -25,6 +25,80 @@ import Witness
         }
     }
 
+    /// One witnessing state for the daemons of a ledger: daemon A reaches the witnesses, daemon B (its own record
+    /// file, as on another host) has the same witness keys at addresses where nobody listens. B can only serve a
+    /// witnessed checkpoint by taking the one A recorded in the shared store — and it serves the final tree so.
+    @Test func aDaemonWhoseWitnessesAreUnreachable_servesTheQuorumAnotherDaemonRecordedInTheStore() async throws {
+        try await PostgresTestLedger.with(followIntervalMilliseconds: 100) { ledger in
+            let (witnesses, policy) = try await makeWitnesses(2, quorum: 2, folder: ledger.folder)
+            do {
+                try await withWitnessServers(witnesses) { ports in
+                    let reachable = witnesses.map { ("http://127.0.0.1:\(ports[$0.verifierKey]!)", $0.verifierKey) }
+                    let unreachable = try witnesses.map {
+                        ("http://127.0.0.1:\(try PostgresLedgerOpenTests.closedPort())", $0.verifierKey)
+                    }
+                    var daemons: [DaemonProcess] = []
+                    var clients: [LedgerHTTPClient] = []
+                    for (name, members) in [("a", reachable), ("b", unreachable)] {
+                        let yaml = ledger.yaml + """
+
+                            witnesses:
+                              quorum: 2
+                              intervalMilliseconds: 50
+                              timeoutSeconds: 2
+                              witnessedCheckpoint: \(name)-witnessed-checkpoint
+                              members:
+                            \(members.map { "    - url: \"\($0.0)\"\n      verifierKey: \"\($0.1)\"" }
+                                .joined(separator: "\n"))
+
+                            """
+                        let configPath = ledger.folder + "/\(name).yaml"
+                        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+                        let daemon = try DaemonProcess(arguments: ["--config", configPath], directory: ledger.folder)
+                        daemons.append(daemon)
+                        clients.append(try LedgerHTTPClient(url: "http://127.0.0.1:\(try await daemon.waitForPort())",
+                                                            timeout: .seconds(30)))
+                    }
+                    let license = try PostgresMultiDaemonTests.sign(ledger, example: "license-issue", as: "demo-amr")
+                    let issued = try await clients[0].send("POST", "/v1/submissions",
+                                                           headers: [("Content-Type", "application/json")],
+                                                           body: license)
+                    try #require(issued.status == 201, "\(issued.text)")
+                    for _ in 0..<3 {
+                        let body = try PostgresMultiDaemonTests.sign(ledger, example: "link-real-estate", as: "demo-bdc")
+                        let answer = try await clients[0].send("POST", "/v1/submissions",
+                                                               headers: [("Content-Type", "application/json")],
+                                                               body: body)
+                        #expect(answer.status == 201, "\(answer.text)")
+                    }
+                    let store = try await ledger.openStore()
+                    let size = try #require(try await store.head()).size
+                    await store.close()
+                    var served: UInt64?
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while ContinuousClock.now < deadline, served != size {
+                        let answer = try await clients[1].send("GET", "/checkpoint")
+                        if answer.status == 200, case .witnessed(let witnessed) = policy.check(answer.body) {
+                            served = witnessed.checkpoint.size
+                        }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    #expect(served == size, """
+                        daemon B serves a witnessed checkpoint of size \(served.map(String.init) ?? "none"), the \
+                        ledger has \(size): \(daemons[1].standardError.suffix(1500))
+                        """)
+                    for daemon in daemons {
+                        #expect(try await daemon.signal(SIGTERM) == 0, "\(daemon.standardError.suffix(1500))")
+                    }
+                }
+            } catch {
+                for witness in witnesses { await witness.close() }
+                throw error
+            }
+            for witness in witnesses { await witness.close() }
+        }
+    }
+
     static func run(_ ledger: PostgresTestLedger, witnesses: [Witness], policy: WitnessPolicy) async throws {
             try await withWitnessServers(witnesses) { ports in
                 let memberYAML = witnesses.map { witness in

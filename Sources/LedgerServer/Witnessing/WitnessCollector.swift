@@ -15,6 +15,11 @@ public import SignedNote
 /// proof from the size that witness last cosigned (a witness whose size is unknown gets `old 0` and answers 409
 /// with its size, and the request is sent again from there). With at least `quorum` cosignatures the checkpoint,
 /// carrying all of them, is recorded durably (`witnesses.witnessedCheckpoint`) and then served.
+///
+/// Several daemons on one PostgreSQL ledger share one witnessing state: a quorum collected by any of them is also
+/// recorded in the store (`WitnessedCheckpointSharing`), and each daemon, before its round, takes a newer one from
+/// there — checked with its own log key and witness keys, and against the store's checkpoint at that size — instead
+/// of sending the witnesses a tree they have cosigned already.
 public struct WitnessCollector: Service {
     /// One witness: its verifier and the client that reaches it.
     struct Target: Sendable {
@@ -60,6 +65,10 @@ public struct WitnessCollector: Service {
             var lastQuorum: (size: UInt64, at: ContinuousClock.Instant)?
             while !Task.isCancelled {
                 let (head, note) = log.snapshot
+                if let shared = log.store as? any WitnessedCheckpointSharing,
+                   let taken = await takeShared(from: shared, headSize: head.size, lastQuorum: lastQuorum?.at) {
+                    lastQuorum = (taken, .now)
+                }
                 let due = head.size > 0
                     && (lastQuorum?.size != head.size || ContinuousClock.now - lastQuorum!.at >= refresh)
                 if due, await collect(size: head.size, note: note) {
@@ -102,6 +111,12 @@ public struct WitnessCollector: Service {
             try await record.writeInBackground(cosigned.bytes)
             state.publish(.init(checkpoint: checkpoint, note: cosigned.bytes, collectedAt: Date()))
             logger.debug("witnessed", metadata: ["size": "\(size)", "cosignatures": "\(ordered.count)"])
+            if let shared = log.store as? any WitnessedCheckpointSharing {
+                do { try await shared.shareWitnessedCheckpoint(cosigned.bytes, size: size) } catch {
+                    logger.warning("cannot record the witnessed checkpoint in the shared store",
+                                   metadata: ["size": "\(size)", "error": "\(error)"])
+                }
+            }
             return true
         } catch {
             logger.error("cannot record the witnessed checkpoint", metadata: [
@@ -109,6 +124,68 @@ public struct WitnessCollector: Service {
             ])
             return false
         }
+    }
+
+    /// The newest witnessed checkpoint another daemon recorded in the shared store, served here too when it is newer
+    /// than the one this daemon serves, or of the same size while this daemon's own quorum (`lastQuorum`) is older
+    /// than half the refresh interval (the other daemon refreshed it). It must carry the log's signature and a quorum
+    /// of valid cosignatures by the configured witnesses, be no larger than this daemon's head, and have the root the
+    /// store's own checkpoint of that size has. Returns its size when taken.
+    func takeShared(from shared: any WitnessedCheckpointSharing, headSize: UInt64,
+                    lastQuorum: ContinuousClock.Instant?) async -> UInt64? {
+        let bytes: [UInt8]
+        do {
+            guard let found = try await shared.sharedWitnessedCheckpoint() else { return nil }
+            bytes = found
+        } catch {
+            logger.warning("cannot read the shared witnessed checkpoint", metadata: ["error": "\(error)"])
+            return nil
+        }
+        let current = state.witnessed
+        if let current, current.note == bytes { return nil }
+        let signed: SignedCheckpoint
+        do {
+            signed = try SignedCheckpoint(opening: bytes, logVerifier: log.identity.verifier,
+                                          witnesses: targets.map(\.verifier))
+        } catch {
+            logger.warning("the shared witnessed checkpoint does not verify with this daemon's keys; not served",
+                           metadata: ["error": "\(error)"])
+            return nil
+        }
+        let size = signed.checkpoint.size
+        let currentSize = current?.checkpoint.size ?? 0
+        let refreshedElsewhere = size == currentSize
+            && lastQuorum.map { ContinuousClock.now - $0 >= refresh / 2 } ?? true
+        guard size <= headSize, size > currentSize || refreshedElsewhere else { return nil }
+        let cosigners = targets.indices.filter { index in
+            signed.verifiedSignatures.contains { $0.isBy(name: targets[index].verifier.name,
+                                                         keyID: targets[index].verifier.keyID) }
+        }
+        guard cosigners.count >= quorum else {
+            logger.warning("the shared witnessed checkpoint has no quorum of valid cosignatures; not served",
+                           metadata: ["size": "\(size)", "cosignatures": "\(cosigners.count)", "quorum": "\(quorum)"])
+            return nil
+        }
+        do {
+            guard let stored = try await log.store.checkpoint(size: size),
+                  try Checkpoint(parsing: Note(parsing: stored).text).rootHash == signed.checkpoint.rootHash else {
+                logger.error("the shared witnessed checkpoint is not the store's tree at its size; not served",
+                             metadata: ["size": "\(size)"])
+                return nil
+            }
+            try await record.writeInBackground(bytes)
+        } catch {
+            logger.warning("cannot take the shared witnessed checkpoint", metadata: [
+                "size": "\(size)", "error": "\(error)",
+            ])
+            return nil
+        }
+        for index in cosigners where (state.cosignedSize(index) ?? 0) < size {
+            state.recordReportedSize(index, size: size)
+        }
+        state.publish(.init(checkpoint: signed.checkpoint, note: bytes, collectedAt: Date()))
+        logger.debug("witnessed checkpoint taken from the shared store", metadata: ["size": "\(size)"])
+        return size
     }
 
     /// Asks witness `index` to cosign; re-sends once from the size a 409 names. Failures are recorded, not thrown.
