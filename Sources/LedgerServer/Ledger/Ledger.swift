@@ -52,11 +52,9 @@ public struct Ledger: Sendable {
             ? config.resolve(config.store.registrySnapshot) : nil
         do {
             let mapPath = config.store.postgres == nil ? config.resolve(config.store.statusMap) : nil
-            // Room for a full queue and as many again between their pre-check and the queue (bulk requests
-            // pre-check all their lines first); past it, pre-checks are refused with 503.
             (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
                 store: opened.store, identity: opened.identity, sqlitePath: mapPath, snapshotPath: snapshotPath,
-                verifiedCapacity: 2 * config.sequencer.queueLimit, logger: logger
+                logger: logger
             ) { done, total in
                 if done % 100_000 == 0 || done == total {
                     logger.info("registry replay", metadata: ["entries": "\(done)", "of": "\(total)"])

@@ -85,7 +85,11 @@ extension Sequencer {
                     items.append((entry, leaf))
                     prev = leaf
                 }
-                try gate?.admit(items.map(\.entry))
+                if let admission = pending.admission {
+                    try gate?.admit(items.map(\.entry), as: admission)
+                } else {
+                    try gate?.admit(items.map(\.entry))
+                }
             } catch {
                 pending.respond(.failure(error))
                 continue

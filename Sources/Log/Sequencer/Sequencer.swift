@@ -18,6 +18,8 @@ import Synchronization
 public final class Sequencer: Service, Sendable {
     struct Pending {
         let payloads: [[UInt8]]
+        /// What the personality's check found in the group, for its gate; nil for a group of bare payloads.
+        let admission: Admission?
         /// Answers the group's submitter, exactly once.
         let respond: @Sendable (Result<SequencedGroup, any Error>) -> Void
         let arrival: ContinuousClock.Instant
@@ -79,14 +81,27 @@ public final class Sequencer: Service, Sendable {
         await committed.wait(timeout: timeout) { $0.size >= size }
     }
 
-    /// Sequences one group atomically at consecutive indices and returns once it is durable.
+    /// Sequences one group of bare payloads atomically at consecutive indices and returns once it is durable; the
+    /// gate decides on it with `SequencingGate.admit(_:)`.
     /// Throws `LogError` `.overloaded` (queue full), `.shuttingDown`, `.rejected`-style errors from the gate (passed
     /// through unchanged), `.entryTooLarge`, or `.storeFailed`.
     public func submit(_ payloads: [[UInt8]]) async throws -> SequencedGroup {
+        try await submit(payloads, admission: nil)
+    }
+
+    /// `submit(_:)` for a group its personality checked: its payloads are `admission.payloads`, and the gate decides
+    /// on it with the admission (`SequencingGate.admit(_:as:)`), which holds what the check found.
+    public func submit(_ admission: Admission) async throws -> SequencedGroup {
+        try await submit(admission.payloads, admission: admission)
+    }
+
+    private func submit(_ payloads: [[UInt8]], admission: Admission?) async throws -> SequencedGroup {
         try await withCheckedThrowingContinuation { continuation in
             let respond: @Sendable (Result<SequencedGroup, any Error>) -> Void = { continuation.resume(with: $0) }
             let (refusal, waiter) = queue.withLock { q -> (LogError?, CheckedContinuation<Void, Never>?) in
-                if let refusal = enqueue(payloads, respond: respond, in: &q) { return (refusal, nil) }
+                if let refusal = enqueue(payloads, admission: admission, respond: respond, in: &q) {
+                    return (refusal, nil)
+                }
                 defer { q.waiter = nil }
                 return (nil, q.waiter)
             }
@@ -100,13 +115,23 @@ public final class Sequencer: Service, Sendable {
     /// order), and each gets its own outcome — a group refused by the queue limit or by the gate leaves the others
     /// alone. Returns once every group is durable or refused, the outcomes in the order of `groups`.
     public func submitEach(_ groups: [[[UInt8]]]) async -> [Result<SequencedGroup, any Error>] {
+        await submitGroups(groups.map { ($0, Admission?.none) })
+    }
+
+    /// `submitEach(_:)` for groups their personality checked (see `submit(_:)` of an `Admission`).
+    public func submitEach(_ admissions: [Admission]) async -> [Result<SequencedGroup, any Error>] {
+        await submitGroups(admissions.map { ($0.payloads, $0) })
+    }
+
+    private func submitGroups(_ groups: [([[UInt8]], Admission?)]) async -> [Result<SequencedGroup, any Error>] {
         guard !groups.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
             let outcomes = GroupOutcomes(count: groups.count, continuation: continuation)
             let (refusals, waiter) = queue.withLock { q -> ([(Int, LogError)], CheckedContinuation<Void, Never>?) in
                 var refusals: [(Int, LogError)] = []
-                for (position, payloads) in groups.enumerated() {
-                    if let refusal = enqueue(payloads, respond: { outcomes.set(position, $0) }, in: &q) {
+                for (position, (payloads, admission)) in groups.enumerated() {
+                    if let refusal = enqueue(payloads, admission: admission, respond: { outcomes.set(position, $0) },
+                                             in: &q) {
                         refusals.append((position, refusal))
                     }
                 }
@@ -122,7 +147,7 @@ public final class Sequencer: Service, Sendable {
 
     /// Queues one group, or says why not (empty, too large, shutting down, halted, queue full). Called with the
     /// queue's lock held.
-    private func enqueue(_ payloads: [[UInt8]],
+    private func enqueue(_ payloads: [[UInt8]], admission: Admission?,
                          respond: @escaping @Sendable (Result<SequencedGroup, any Error>) -> Void,
                          in q: inout Queue) -> LogError? {
         guard !payloads.isEmpty else {
@@ -138,7 +163,7 @@ public final class Sequencer: Service, Sendable {
             return LogError(.overloaded, "\(q.queuedEntries) entries are waiting (limit \(config.queueLimit)); "
                             + "retry later", retryAfter: config.retryAfterSeconds)
         }
-        q.pending.append(Pending(payloads: payloads, respond: respond, arrival: .now))
+        q.pending.append(Pending(payloads: payloads, admission: admission, respond: respond, arrival: .now))
         q.queuedEntries += payloads.count
         return nil
     }
