@@ -71,12 +71,12 @@ extension CertLedgerBench {
                 _ = try await bootstrap.run(sequencer: sequencer, registry: registry)
                 let base = sequencer.head.size
                 var start = 0
-                var payloads = try await Self.prepare(bench, registry, 0..<min(total, step), base, step)
-                while !payloads.isEmpty {
-                    let next = start + payloads.count
+                var checked = try await Self.prepare(bench, registry, 0..<min(total, step), base, step)
+                while !checked.isEmpty {
+                    let next = start + checked.count
                     // Sign and pre-check the next batch on both cores while this one is admitted and fsync'd.
                     async let upcoming = Self.prepare(bench, registry, next..<min(total, next + step), base, step)
-                    let result = try await sequencer.submit(payloads)
+                    let result = try await sequencer.submit(registry.admission(for: checked))
                     let expected = base + UInt64(start + start / step)
                     guard result.items.first?.entry.index == expected else {
                         throw HarnessError("batch at \(start) landed at \(result.items.first?.entry.index ?? 0), "
@@ -85,7 +85,7 @@ extension CertLedgerBench {
                     if next % 100_000 < step {
                         FileHandle.standardError.write(Data("\(next)/\(total) submissions\n".utf8))
                     }
-                    payloads = try await upcoming
+                    checked = try await upcoming
                     start = next
                 }
             }
@@ -98,18 +98,18 @@ extension CertLedgerBench {
             print("ledger \(harness.identity.origin): \(sequencer.head.size) entries in \(data) (\(elapsed))")
         }
 
-        /// Signs and pre-checks bench entries `range` on two tasks, in order: their canonical bytes, ready for the
+        /// Signs and pre-checks bench entries `range` on two tasks, in order: the checked submissions, ready for the
         /// gated sequencer.
         static func prepare(_ bench: BenchLedger, _ registry: Registry, _ range: Range<Int>, _ base: UInt64,
-                            _ batch: Int) async throws -> [[UInt8]] {
+                            _ batch: Int) async throws -> [CheckedSubmission] {
             let middle = range.lowerBound + range.count / 2
-            @Sendable func half(_ part: Range<Int>) async throws -> [[UInt8]] {
+            @Sendable func half(_ part: Range<Int>) async throws -> [CheckedSubmission] {
                 try part.map { n in
                     let submission = try bench.submission(n, base: base, batch: batch)
-                    guard try registry.precheck(submission) == .accepted else {
+                    guard let checked = try registry.precheck(submission).checked else {
                         throw HarnessError("bench entry \(n) is already in the log")
                     }
-                    return submission.canonicalBytes
+                    return checked
                 }
             }
             async let first = half(range.lowerBound..<middle)

@@ -6,31 +6,32 @@ import Synchronization
 /// pre-check that runs before `Sequencer.submit`, and the serial `admit` that runs inside the sequencer's loop.
 ///
 /// The split follows the cost: signatures (≈ 10k/s per core) are verified in `precheck`, concurrently, against a
-/// snapshot of the department's keys; `admit` only decodes, looks up and applies, and re-checks everything that
-/// may have changed since (key currency, role, nonce, state), because other entries may have been sequenced in
-/// between. A submission reaches the log only if `precheck` verified exactly its bytes: `admit` refuses any
-/// payload it has no verified signature for, so no path into the log skips the signature check.
+/// snapshot of the department's keys; `admit` only looks up and applies, and re-checks everything that may have
+/// changed since (key currency, role, nonce, state), because other entries may have been sequenced in between.
+///
+/// What the pre-check found travels with the submission: `precheck` answers a `CheckedSubmission` (the decoded
+/// submission, its canonical bytes and their digest, the key that verified it), `admission(for:)` wraps a group of
+/// them for the sequencer, and the gate admits exactly those values in the loop — nothing is parsed or hashed again
+/// between the request and the store, and nothing is kept on the side for a request that never reaches the gate. A
+/// submission reaches the log only through such a value: a group submitted as bare payloads is refused
+/// (`admit(_:)`), so no path into the log skips the signature check.
 public final class Registry: SequencingGate, Sendable {
     /// What `precheck` found.
     public enum Precheck: Sendable, Equatable {
-        /// Signature, key, role and schema are good: submit it.
-        case accepted
+        /// Signature, key, role and schema are good: submit it (`admission(for:)`).
+        case accepted(CheckedSubmission)
         /// This exact submission is already in the log at this index: answer with that entry (idempotent re-send).
         case duplicate(index: UInt64)
+
+        /// The checked submission, when the pre-check accepted it.
+        public var checked: CheckedSubmission? {
+            if case .accepted(let checked) = self { return checked }
+            return nil
+        }
     }
 
     private struct Guarded: ~Copyable {
         var state: RegistryState
-        /// SHA-256 of the canonical bytes of submissions whose signature `precheck` verified, with the key ID that
-        /// verified it and the decoded submission, so that `admit` (serial, in the sequencer's loop) finds it by
-        /// digest instead of decoding the payload a second time; consumed by `admit`, or given up by `release` when
-        /// the request never reaches the sequencer (429, 503) or fails there, so that refused requests leave no
-        /// trace. Bounded: at `capacity` a new pre-check is refused as `overloaded` (503) rather than forgetting one
-        /// already verified, which `admit` would then refuse as unverified (401) though its signature was good.
-        var verified: [Hash256: Verified] = [:]
-        /// Verified digests `admit` consumed for the open batch: given back by `abort`, so that a batch the
-        /// sequencer retries after losing a race to another writer passes the gate again without a re-send.
-        var consumed: [(Hash256, Verified)] = []
         /// The status-map keys the open batch's admitted groups touched, for its `map.root` (`closeBatch`).
         var touches = StatusMapTouches()
         /// Keys touched by entries of the log that no `map.root` closed yet (a log written before map roots, or by a
@@ -52,32 +53,15 @@ public final class Registry: SequencingGate, Sendable {
         public let changes: [MapChange]
     }
 
-    /// A submission whose signature `precheck` verified, waiting for its turn in `admit`.
-    private struct Verified {
-        let keyId: KeyID
-        let submission: Submission
-        /// Requests that pre-checked this very submission and have not reached the gate or given it up yet.
-        var holders = 1
-    }
-
-    /// Most verified-but-not-yet-sequenced submissions remembered by default: twice the sequencer's default queue
-    /// limit (8,192) — room for a full queue and as many again in pre-check — and a bound on the memory they hold
-    /// (a decoded submission is a few KiB). A daemon sets it to twice its configured queue limit.
-    public static let verifiedCapacity = 1 << 14
-
-    /// Guards the state and the verified set. Held only for dictionary work — never across a signature check,
-    /// I/O or an `await` — so `admit` never waits long behind a reader.
+    /// Guards the state. Held only for dictionary work — never across a signature check, I/O or an `await` — so
+    /// `admit` never waits long behind a reader.
     private let guarded: Mutex<Guarded>
-    /// Most verified submissions kept (`verifiedCapacity` unless a test asks for fewer).
-    private let capacity: Int
 
     /// A registry over `state` (empty for a new ledger; `replay` builds it from a stored log).
     ///
     /// `unclosed`: the status-map keys touched by the log's entries after its last `map.root` (from the replay).
-    public init(state: RegistryState = RegistryState(), verifiedCapacity: Int = Registry.verifiedCapacity,
-                unclosed: StatusMapTouches = StatusMapTouches()) {
+    public init(state: RegistryState = RegistryState(), unclosed: StatusMapTouches = StatusMapTouches()) {
         guarded = Mutex(Guarded(state: state, carried: unclosed))
-        capacity = max(1, verifiedCapacity)
     }
 
     /// Reads the state (its queries answer with committed values only).
@@ -95,14 +79,15 @@ public final class Registry: SequencingGate, Sendable {
 
     /// Checks a decoded submission before it is submitted to the sequencer: an exact re-send is `.duplicate`
     /// with the original index; otherwise the department, key and role must allow it now and the signature must
-    /// verify with that key. Throws `badSignature` (401), `forbidden` (403), `conflict` (409, a nonce reused) or
-    /// `overloaded` (503, `verifiedCapacity` submissions already wait for the gate).
+    /// verify with that key, and the answer is the checked submission to submit (`admission(for:)`). Throws
+    /// `badSignature` (401), `forbidden` (403) or `conflict` (409, a nonce reused). The submission's digest is
+    /// taken here, once; nothing is remembered.
     public func precheck(_ submission: Submission) throws(RegistryError) -> Precheck {
         let digest = HashAlgorithm.sha256.hash(submission.canonicalBytes)
+        let nonceKey = RegistryState.nonceKey(submission.department, submission.nonce)
         let lookup = guarded.withLock { (guarded: inout Guarded) -> Result<PublicKey, RegistryError> in
             let state = guarded.state
-            if let used = state.nonces[RegistryState.nonceKey(submission.department, submission.nonce)],
-               used.digest == digest {
+            if let used = state.nonces[nonceKey], used.digest == digest {
                 return .failure(RegistryError(.duplicate, field: "nonce", "already in the log", index: used.index))
             }
             return Result { () throws(RegistryError) in try state.signingKey(for: submission, at: state.size) }
@@ -119,60 +104,42 @@ public final class Registry: SequencingGate, Sendable {
         }
         // Looked up again: while the signature was checked, an identical submission may have been admitted (then
         // this one is a re-send of it) or another one with the same nonce (a conflict).
-        enum Again { case remembered, full, reused(index: UInt64, same: Bool) }
-        let again = guarded.withLock { (guarded: inout Guarded) -> Again in
-            if let used = guarded.state.nonces[RegistryState.nonceKey(submission.department, submission.nonce)] {
-                return .reused(index: used.index, same: used.digest == digest)
+        if let used = guarded.withLock({ $0.state.nonces[nonceKey] }) {
+            guard used.digest == digest else {
+                throw RegistryError(.conflict, field: "nonce", "nonce \(submission.nonce) of \(submission.department) "
+                                    + "was used by another submission at index \(used.index)")
             }
-            guard guarded.verified.count < capacity || guarded.verified[digest] != nil else { return .full }
-            remember(digest, Verified(keyId: submission.keyId, submission: submission), in: &guarded)
-            return .remembered
+            return .duplicate(index: used.index)
         }
-        switch again {
-        case .remembered:
-            break
-        case .full:
-            throw RegistryError(.overloaded, "\(capacity) verified submissions are waiting to be sequenced; "
-                                + "retry later")
-        case .reused(let index, true):
-            return .duplicate(index: index)
-        case .reused(let index, false):
-            throw RegistryError(.conflict, field: "nonce", "nonce \(submission.nonce) of \(submission.department) "
-                                + "was used by another submission at index \(index)")
-        }
-        return .accepted
+        return .accepted(CheckedSubmission(submission: submission, digest: digest))
     }
 
     /// Pre-checks every submission of a bundle; the first failure names `bundle[i]`. The bundle is a duplicate only
     /// if every submission is (then the original indices are returned); a partial re-send is a conflict. A bundle
     /// is admitted whole, so a mix seen once can be an identical bundle admitted between two of these checks: the
-    /// accepted ones are checked again before a conflict is declared. Nothing is left behind on a refusal.
+    /// accepted ones are checked again before a conflict is declared.
     public func precheck(_ bundle: SubmissionBundle) throws(RegistryError) -> [Precheck] {
         var results = try precheckEach(bundle.submissions)
-        if results.contains(.accepted), results.contains(where: { $0 != .accepted }) {
-            let accepted = results.indices.filter { results[$0] == .accepted }
-            release(accepted.map { bundle.submissions[$0] })
+        if results.contains(where: { $0.checked != nil }), results.contains(where: { $0.checked == nil }) {
+            let accepted = results.indices.filter { results[$0].checked != nil }
             let again = try precheckEach(accepted.map { bundle.submissions[$0] })
             for (position, result) in zip(accepted, again) { results[position] = result }
         }
-        let duplicates = results.filter { $0 != .accepted }.count
+        let duplicates = results.filter { $0.checked == nil }.count
         guard duplicates == 0 || duplicates == results.count else {
-            release(results.indices.filter { results[$0] == .accepted }.map { bundle.submissions[$0] })
             throw RegistryError(.conflict, field: "bundle", "\(duplicates) of \(results.count) submissions are "
                                 + "already in the log: a bundle is re-sent whole or not at all")
         }
         return results
     }
 
-    /// `precheck` of each submission in turn; on a failure the ones accepted before it are released and the
-    /// error names `bundle[i]`.
+    /// `precheck` of each submission in turn; the error of the first that fails names `bundle[i]`.
     private func precheckEach(_ submissions: [Submission]) throws(RegistryError) -> [Precheck] {
         var results: [Precheck] = []
         for (position, submission) in submissions.enumerated() {
             do {
                 results.append(try precheck(submission))
             } catch {
-                release(results.indices.filter { results[$0] == .accepted }.map { submissions[$0] })
                 throw RegistryError(error.code, field: FieldCheck.join("bundle[\(position)]", error.field ?? ""),
                                     error.reason, index: error.index)
             }
@@ -180,86 +147,60 @@ public final class Registry: SequencingGate, Sendable {
         return results
     }
 
-    private func remember(_ digest: Hash256, _ verified: Verified, in guarded: inout Guarded) {
-        if var known = guarded.verified[digest] {
-            known.holders += verified.holders
-            guarded.verified[digest] = known
-        } else {
-            guarded.verified[digest] = verified
+    /// The group `checked` (one submission, or a bundle's, in order) as the sequencer takes it
+    /// (`Sequencer.submit(_:)`): its canonical bytes are the entries' payloads, and this registry admits the checked
+    /// values themselves in the loop (`admit(_:as:)`). Submit it to the sequencer whose gate is this registry.
+    public func admission(for checked: [CheckedSubmission]) -> Admission {
+        Admission(payloads: checked.map(\.submission.canonicalBytes)) { [self] entries in
+            try admit(checked, as: entries)
         }
     }
-
-    /// Gives up the pre-checks of `submissions` whose request will not reach the gate (refused with 429 or 503, or
-    /// failed in the sequencer): what they left in the verified set goes, unless another request holds the same
-    /// submission. Call it once per successful `precheck` that is not followed by a sequenced entry.
-    public func release(_ submissions: [Submission]) {
-        let digests = submissions.map { HashAlgorithm.sha256.hash($0.canonicalBytes) }
-        guarded.withLock { guarded in
-            for digest in digests {
-                guard var known = guarded.verified[digest] else { continue }
-                known.holders -= 1
-                guarded.verified[digest] = known.holders > 0 ? known : nil
-            }
-        }
-    }
-
-    /// Submissions pre-checked and waiting for the gate (for tests and metrics).
-    public var verifiedCount: Int { guarded.withLock { $0.verified.count } }
 
     // MARK: SequencingGate (serial, inside the sequencer's loop)
 
-    /// Decodes each entry's payload as a submission and applies the group tentatively, all or nothing. Refuses a
-    /// payload whose signature `precheck` did not verify. Throws the `RegistryError` of the first bad entry,
-    /// its field prefixed with `bundle[i]` when the group has several.
-    public func admit(_ entries: [LogEntry]) throws {
-        // A payload `precheck` verified is found by its digest, already decoded (its canonical bytes are the
-        // payload, so the digests agree); any other payload is decoded here, and then refused below as unverified.
-        let digests = entries.map { HashAlgorithm.sha256.hash($0.payload) }
-        let known = guarded.withLock { guarded in digests.map { guarded.verified[$0]?.submission } }
-        let exceptions = usccExceptions
-        var decoded: [(Submission, Hash256)] = []
-        for (position, entry) in entries.enumerated() {
-            if let submission = known[position], submission.canonicalBytes.elementsEqual(entry.payload) {
-                decoded.append((submission, digests[position]))
-                continue
-            }
-            do {
-                let submission = try Self.decode(entry, usccExceptions: exceptions)
-                decoded.append((submission, HashAlgorithm.sha256.hash(submission.canonicalBytes)))
-            } catch {
-                throw Self.locate(error, position: position, of: entries.count)
-            }
-        }
+    /// Applies a checked group tentatively at `entries`' indices, all or nothing: the state rules, and the key
+    /// currency, role and nonce again (entries sequenced since the pre-check may have changed them). The entries'
+    /// payloads are the submissions' canonical bytes (`admission(for:)` gave them to the sequencer); nothing is
+    /// decoded or hashed here. Throws the `RegistryError` of the first bad submission, its field prefixed with
+    /// `bundle[i]` when the group has several.
+    func admit(_ checked: [CheckedSubmission], as entries: [LogEntry]) throws(RegistryError) {
+        precondition(checked.count == entries.count, "an admission's entries are its submissions")
         try guarded.withLock { (guarded: inout Guarded) throws(RegistryError) in
             guarded.state.beginBatch()
             let savepoint = guarded.state.savepoint()
-            for (position, (submission, digest)) in decoded.enumerated() {
-                let index = entries[position].index
+            for (position, item) in checked.enumerated() {
                 do throws(RegistryError) {
-                    try guarded.state.apply(submission, digest: digest, at: index)
-                    guard guarded.verified[digest]?.keyId == submission.keyId else {
-                        throw RegistryError(.badSignature, field: "signature", "the signature of this submission "
-                                            + "was not verified before sequencing (pre-check it, then submit)")
-                    }
+                    try guarded.state.apply(item.submission, digest: item.digest, at: entries[position].index)
                 } catch {
                     guarded.state.rollback(to: savepoint)
                     throw Self.locate(error, position: position, of: entries.count)
                 }
             }
-            for (position, (submission, _)) in decoded.enumerated() {
-                guarded.touches.note(submission.record, at: entries[position].index)
-            }
-            for (submission, digest) in decoded {
-                guarded.verified[digest] = nil
-                guarded.consumed.append((digest, Verified(keyId: submission.keyId, submission: submission)))
+            for (position, item) in checked.enumerated() {
+                guarded.touches.note(item.submission.record, at: entries[position].index)
             }
         }
+    }
+
+    /// A group submitted as bare payloads, without the checked submissions of a pre-check: refused. The payloads
+    /// are decoded first, so that one that is no submission in canonical form is named as such.
+    public func admit(_ entries: [LogEntry]) throws {
+        let exceptions = usccExceptions
+        for (position, entry) in entries.enumerated() {
+            do {
+                _ = try Self.decode(entry, usccExceptions: exceptions)
+            } catch {
+                throw Self.locate(error, position: position, of: entries.count)
+            }
+        }
+        throw Self.locate(RegistryError(.badSignature, field: "signature", "the signature of this submission was "
+                                        + "not verified before sequencing (pre-check it, then submit its admission)"),
+                          position: 0, of: entries.count)
     }
 
     public func commit() {
         guarded.withLock {
             $0.state.commitBatch()
-            $0.consumed.removeAll(keepingCapacity: true)
             $0.touches.removeAll()
             $0.carried.removeAll()
             if $0.wantsClosedState {
@@ -309,14 +250,12 @@ public final class Registry: SequencingGate, Sendable {
         }
     }
 
-    /// Drops the batch's tentative state and gives its verified signatures back (nothing of it reached the log;
-    /// the sequencer may sequence the same payloads again).
+    /// Drops the batch's tentative state (nothing of it reached the log; the sequencer may admit the same checked
+    /// groups again, whose admissions it keeps).
     public func abort() {
         guarded.withLock { guarded in
             guarded.state.abortBatch()
             guarded.touches.removeAll()
-            for (digest, verified) in guarded.consumed { remember(digest, verified, in: &guarded) }
-            guarded.consumed.removeAll(keepingCapacity: true)
         }
     }
 

@@ -52,7 +52,6 @@ import Testing
                         all.filter { line in bulk.contains { $0.canonicalBytes == line.0.canonicalBytes } })
             }
             let outcomes = singles + bulkResults
-            #expect(server.ledger.registry.verifiedCount == 0, "nothing refused or answered stays verified")
             #expect(outcomes.count == 52)
             let statuses = Set(outcomes.map(\.1))
             #expect(statuses.isSubset(of: [201, 429, 503]), "\(outcomes.map(\.1))")

@@ -29,8 +29,9 @@ import Testing
 
     @discardableResult
     static func send(_ ledger: Ledger, _ submission: Submission) async throws -> UInt64 {
-        _ = try ledger.registry.precheck(submission)
-        return try #require(try await ledger.log.sequencer.submit([submission.canonicalBytes]).items.first).entry.index
+        let checked = try #require(try ledger.registry.precheck(submission).checked)
+        return try #require(try await ledger.log.sequencer.submit(ledger.registry.admission(for: [checked])).items.first)
+            .entry.index
     }
 
     /// What the registry answers about the subjects these tests make, in a comparable form.

@@ -187,8 +187,8 @@ import Testing
                                        recordJSON: value["record"] ?? .null)
         }
         func send(_ submission: Submission) async throws {
-            _ = try ledger.registry.precheck(submission)
-            _ = try await ledger.log.sequencer.submit([submission.canonicalBytes])
+            let checked = try #require(try ledger.registry.precheck(submission).checked)
+            _ = try await ledger.log.sequencer.submit(ledger.registry.admission(for: [checked]))
         }
         if ledger.registry.snapshot.license(try USCC(StatusMapLedgerTests.license)) == nil {
             try await send(sign("license-issue", as: "demo-amr"))
@@ -277,8 +277,8 @@ import Testing
                                                      department: DepartmentID(validating: department),
                                                      key: key(department), nonce: .random(),
                                                      recordJSON: value["record"] ?? .null)
-                _ = try registry.precheck(submission)
-                _ = try await sequencer.submit([submission.canonicalBytes])
+                let checked = try #require(try registry.precheck(submission).checked)
+                _ = try await sequencer.submit(registry.admission(for: [checked]))
             }
             sequencer.stopIntake()
             try await group.waitForAll()

@@ -23,13 +23,12 @@ final class LedgerHarness: Sendable {
     /// With `statusMap: true`, the finisher that closes every batch with a `map.root` entry (map in memory).
     let mapFinisher: StatusMapFinisher<MemoryMapNodeStore>?
 
-    init(store: MemoryLogStore = MemoryLogStore(), verifiedCapacity: Int = Registry.verifiedCapacity,
-         statusMap: Bool = false) async throws {
+    init(store: MemoryLogStore = MemoryLogStore(), statusMap: Bool = false) async throws {
         demo = try Demo()
         self.store = store
         signer = try Ed25519NoteSigner(name: Demo.origin, privateKey: demo.checkpointKey)
         identity = LogIdentity(origin: Demo.origin, hashAlgorithm: .sha256, verifier: signer.verifier)
-        registry = Registry(verifiedCapacity: verifiedCapacity)
+        registry = Registry()
         let head = try await TreeHead.load(from: store, identity: identity)
         if statusMap {
             let map = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
@@ -105,7 +104,7 @@ final class LedgerHarness: Sendable {
         let checks = try submissions.count == 1 ? [registry.precheck(submissions[0])]
             : registry.precheck(SubmissionBundle(submissions))
         if case .duplicate(let index) = checks[0] { return checks.map { if case .duplicate(let i) = $0 { i } else { index } } }
-        let group = try await sequencer.submit(submissions.map(\.canonicalBytes))
+        let group = try await sequencer.submit(registry.admission(for: checks.compactMap(\.checked)))
         return group.items.map(\.entry.index)
     }
 
@@ -194,4 +193,21 @@ func validUSCC(_ body: String) -> String {
     }
     Issue.record("no check characters make \(body) a valid USCC")
     return body + "00"
+}
+
+extension Registry {
+    /// Admits `entries` as one group the way the sequencer admits a group submitted with its admission: each
+    /// payload is decoded and pre-checked here first, as the server does before it submits. Throws what the
+    /// pre-check or the gate refuses (a duplicate as `RegistryError.duplicate`).
+    func admitChecked(_ entries: [LogEntry]) throws {
+        let checked = try entries.map { entry -> CheckedSubmission in
+            let submission = try Submission(bytes: Array(entry.payload), usccExceptions: usccExceptions)
+            switch try precheck(submission) {
+            case .accepted(let checked): return checked
+            case .duplicate(let index):
+                throw RegistryError(.duplicate, field: "nonce", "already in the log", index: index)
+            }
+        }
+        try admit(entries, as: admission(for: checked))
+    }
 }

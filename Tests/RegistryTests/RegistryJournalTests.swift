@@ -22,8 +22,8 @@ import Testing
         let registry = ledger.registry
         let holder = try USCC(Demo.holder)
         let revoke = try ledger.amr(.licenseRevoke, ledger.end(subjectPrev: 5))
-        #expect(try registry.precheck(revoke) == .accepted)
-        try registry.admit([Self.entry(revoke, at: 6)])
+        #expect(try registry.precheck(revoke).checked != nil)
+        try registry.admitChecked([Self.entry(revoke, at: 6)])
         var state = registry.snapshot
         #expect(state.size == 7 && state.committedSize == 6)
         #expect(state.license(holder)?.status == .live)
@@ -34,23 +34,26 @@ import Testing
         #expect(state.entryIndex(department: revoke.department, nonce: revoke.nonce) == 6)
     }
 
-    @Test func abortedBatch_isForgotten_andItsVerifiedSubmissionsMayBeAdmittedAgain() async throws {
+    @Test func abortedBatch_isForgotten_andItsAdmissionMayBeAdmittedAgain() async throws {
         let ledger = try await Self.ledger()
         let registry = ledger.registry
         let amend = try ledger.amr(.licenseAmend, ledger.license(version: 2, subjectPrev: 5, document: "v2"))
-        _ = try registry.precheck(amend)
-        try registry.admit([Self.entry(amend, at: 6)])
+        let admission = registry.admission(for: [try #require(try registry.precheck(amend).checked)])
+        try registry.admit([Self.entry(amend, at: 6)], as: admission)
         registry.abort()
         let state = registry.snapshot
         #expect(try state.size == 6 && state.license(USCC(Demo.holder))?.version == 1)
         #expect(state.document(LedgerHarness.document("v2")) == nil)
-        // The abort gave the verified signature back: the sequencer retries the batch (e.g. after losing a race
-        // to another daemon) without the sender pre-checking again. A commit uses it up for good.
-        try registry.admit([Self.entry(amend, at: 6)])
+        // The sequencer retries the batch (e.g. after losing a race to another daemon) with the same admission,
+        // without the sender pre-checking again. Once committed, the same admission is a duplicate.
+        try registry.admit([Self.entry(amend, at: 6)], as: admission)
         registry.commit()
         #expect(registry.snapshot.license(try USCC(Demo.holder))?.version == 2)
         registry.abort()
-        #expect(throws: RegistryError.self) { try registry.admit([Self.entry(amend, at: 7)]) }
+        let error = #expect(throws: RegistryError.self) {
+            try registry.admit([Self.entry(amend, at: 7)], as: admission)
+        }
+        #expect(error?.code == .duplicate && error?.index == 6)
     }
 
     @Test func failingGroup_isUndoneAlone_earlierGroupsOfTheBatchStay() async throws {
@@ -60,9 +63,9 @@ import Testing
         let amend = try ledger.amr(.licenseAmend, ledger.license(version: 2, subjectPrev: 5, document: "v2"))
         let staleAmend = try ledger.amr(.licenseAmend, ledger.license(version: 2, subjectPrev: 5, document: "v3"))
         for submission in [seal, amend, staleAmend] { _ = try registry.precheck(submission) }
-        try registry.admit([Self.entry(seal, at: 6)])
+        try registry.admitChecked([Self.entry(seal, at: 6)])
         // Second group: a good amend then a stale one: neither stays.
-        let error = registryError { try registry.admit([Self.entry(amend, at: 7), Self.entry(staleAmend, at: 8)]) }
+        let error = registryError { try registry.admitChecked([Self.entry(amend, at: 7), Self.entry(staleAmend, at: 8)]) }
         #expect(error?.field == "bundle[1].record.subjectPrev")
         #expect(registry.snapshot.size == 7)
         registry.commit()
@@ -84,19 +87,19 @@ import Testing
         }
         for link in links { _ = try registry.precheck(link) }
         for (offset, link) in links.prefix(60).enumerated() {
-            try registry.admit([Self.entry(link, at: 6 + UInt64(offset))])
+            try registry.admitChecked([Self.entry(link, at: 6 + UInt64(offset))])
         }
         registry.commit()
         let committed = (6..<66).map { UInt64($0) }
         #expect(registry.snapshot.links(about: holder) == committed)
         for (offset, link) in links.dropFirst(60).enumerated() {
-            try registry.admit([Self.entry(link, at: 66 + UInt64(offset))])
+            try registry.admitChecked([Self.entry(link, at: 66 + UInt64(offset))])
         }
         #expect(registry.snapshot.size == 76 && registry.snapshot.links(about: holder) == committed)
         registry.abort()
         #expect(registry.snapshot.links(about: holder) == committed)
         for (offset, link) in links.dropFirst(60).enumerated() {
-            try registry.admit([Self.entry(link, at: 66 + UInt64(offset))])
+            try registry.admitChecked([Self.entry(link, at: 66 + UInt64(offset))])
         }
         registry.commit()
         #expect(registry.snapshot.links(about: holder) == (6..<76).map { UInt64($0) })

@@ -11,11 +11,12 @@ import Testing
     @Test func abortedBatch_admitsTheSameVerifiedSubmissionAgain_atAnotherIndex() async throws {
         try await LedgerHarness().run { ledger in
             let submission = try ledger.amr(.licenseIssue, ledger.license())
-            #expect(try ledger.registry.precheck(submission) == .accepted)
+            let checked = try #require(try ledger.registry.precheck(submission).checked)
+            let admission = ledger.registry.admission(for: [checked])
             let head = ledger.sequencer.head
             let first = try LogEntry(index: head.size, prev: head.lastLeafHash, time: head.lastTime,
                                      payload: submission.canonicalBytes)
-            try ledger.registry.admit([first])
+            try ledger.registry.admit([first], as: admission)
             ledger.registry.abort()
             // The retry lands one index later (another daemon's entry took `head.size`).
             let retried = try LogEntry(index: head.size + 1, prev: head.lastLeafHash, time: head.lastTime,
@@ -26,7 +27,7 @@ import Testing
             _ = try ledger.registry.precheck(unrelated)
             ledger.registry.observe([try LogEntry(index: head.size, prev: head.lastLeafHash, time: head.lastTime,
                                                   payload: unrelated.canonicalBytes)])
-            try ledger.registry.admit([retried])
+            try ledger.registry.admit([retried], as: admission)
             ledger.registry.commit()
             let license = try #require(ledger.registry.snapshot.license(try USCC(Demo.holder)))
             #expect(license.currentIndex == head.size + 1)

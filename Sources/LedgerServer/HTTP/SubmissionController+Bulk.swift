@@ -113,16 +113,17 @@ extension SubmissionController {
             let value = try JSONBody.parse(bytes, limit: SubmissionBundle.maxInputBytes)
             let group: BulkLine.Group
             if case .object(let members) = value, members["bundle"] != nil {
-                let bundle = try SubmissionBundle(bytes: bytes, usccExceptions: exceptions)
+                let bundle = try SubmissionBundle(json: value, usccExceptions: exceptions)
                 group = BulkLine.Group(submissions: bundle.submissions) { try registry.precheck(bundle) }
             } else {
                 let submission = try Submission(json: value, usccExceptions: exceptions)
                 group = BulkLine.Group(submissions: [submission]) { [try registry.precheck(submission)] }
             }
-            if let originals = Self.duplicates(try group.precheck()) {
+            let checks = try group.precheck()
+            if let originals = Self.duplicates(checks) {
                 return .duplicate(originals, group.submissions)
             }
-            return .verified(group)
+            return .verified(group, checks.compactMap(\.checked))
         } catch {
             return .failed(APIError(error))
         }
@@ -132,17 +133,18 @@ extension SubmissionController {
     /// and turns every line into its final outcome once the sequencer has answered them all.
     private func sequenceLines(_ prechecked: [BulkLine]) async -> [BulkLine] {
         var outcomes = prechecked
-        var queued: [(position: Int, group: BulkLine.Group, counts: [String: Int])] = []
+        var queued: [(position: Int, group: BulkLine.Group, checked: [CheckedSubmission], counts: [String: Int])] = []
         for (position, line) in prechecked.enumerated() {
-            guard case .verified(let group) = line else { continue }
+            guard case .verified(let group, let checked) = line else { continue }
             do {
-                queued.append((position, group, try takeQuota(for: group.submissions)))
+                queued.append((position, group, checked, try takeQuota(for: group.submissions)))
             } catch {
                 outcomes[position] = .failed(APIError(error))
             }
         }
-        let results = await ledger.log.sequencer.submitEach(queued.map { $0.group.submissions.map(\.canonicalBytes) })
-        for ((position, group, counts), result) in zip(queued, results) {
+        let registry = ledger.registry
+        let results = await ledger.log.sequencer.submitEach(queued.map { registry.admission(for: $0.checked) })
+        for ((position, group, _, counts), result) in zip(queued, results) {
             quota.release(counts)
             switch result {
             case .success(let sequenced):
@@ -182,8 +184,8 @@ enum BulkLine: Sendable {
     case failed(APIError)
     /// Every submission of the line is in the log already (or on its way), at these indices.
     case duplicate([UInt64], [Submission])
-    /// Pre-checked and waiting for the sequencer.
-    case verified(Group)
+    /// Pre-checked and waiting for the sequencer: every submission of the line as the pre-check accepted it.
+    case verified(Group, [CheckedSubmission])
     /// The single endpoint's answer and status.
     case answered(HTTPResponse.Status, SubmissionAnswer)
 

@@ -96,7 +96,7 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
         let exceptions = ledger.registry.usccExceptions
         let value = try JSONBody.parse(bytes, limit: SubmissionBundle.maxInputBytes)
         if case .object(let members) = value, members["bundle"] != nil {
-            let bundle = try SubmissionBundle(bytes: bytes, usccExceptions: exceptions)
+            let bundle = try SubmissionBundle(json: value, usccExceptions: exceptions)
             return try await sequence(bundle.submissions) { try ledger.registry.precheck(bundle) }
         }
         let submission = try Submission(json: value, usccExceptions: exceptions)
@@ -114,14 +114,17 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     private func sequence(_ submissions: [Submission],
                           precheck: () throws -> [Registry.Precheck]) async throws
         -> (HTTPResponse.Status, SubmissionAnswer) {
-        if let originals = Self.duplicates(try precheck()) {
+        let checks = try precheck()
+        if let originals = Self.duplicates(checks) {
             return try await answerDuplicate(originals, of: submissions)
         }
         let counts = try takeQuota(for: submissions)
         defer { quota.release(counts) }
         let group: SequencedGroup
         do {
-            group = try await ledger.log.sequencer.submit(submissions.map(\.canonicalBytes))
+            // Not a re-send, so every submission was accepted (a bundle is a re-send whole or not at all): the
+            // checked values go to the sequencer, and its gate admits them as they are.
+            group = try await ledger.log.sequencer.submit(ledger.registry.admission(for: checks.compactMap(\.checked)))
         } catch {
             return try await afterRefusal(error, of: submissions, precheck: precheck)
         }
@@ -129,11 +132,10 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
     }
 
     /// Counts `submissions` into their departments' shares of the queue and returns the counts to give back; over
-    /// a share, releases their pre-check and throws 429 `department_busy`.
+    /// a share, throws 429 `department_busy`.
     func takeQuota(for submissions: [Submission]) throws -> [String: Int] {
         let counts = submissions.reduce(into: [String: Int]()) { $0[$1.department.value, default: 0] += 1 }
         if let (department, waiting) = quota.acquire(counts) {
-            ledger.registry.release(submissions)
             throw APIError(.tooManyRequests, code: "department_busy", "department \(department) has \(waiting) "
                            + "entries waiting to be sequenced (limit \(quota.limit) per department); retry later",
                            retryAfter: retryAfter)
@@ -152,21 +154,18 @@ public struct SubmissionController<Context: RequestContext>: Sendable {
             treeSize: group.treeSize)
     }
 
-    /// What a request gets whose group the sequencer did not store: nothing of it waits any more, so its pre-check
-    /// is released. Refused before the gate (503 overloaded, shutting down) or failed there, the error is thrown;
+    /// What a request gets whose group the sequencer did not store. Refused before the gate (503 overloaded,
+    /// shutting down) or failed there, the error is thrown;
     /// but if identical submissions raced — the first admitted by the gate between this one's pre-check and its
     /// own turn (in an earlier batch, or earlier in the same one: `.duplicate` names its index) — the pre-check
     /// sees it now, so this one is a re-send like any other and gets the original entries.
     func afterRefusal(_ error: any Error, of submissions: [Submission], precheck: () throws -> [Registry.Precheck])
         async throws -> (HTTPResponse.Status, SubmissionAnswer) {
-        ledger.registry.release(submissions)
         guard let refusal = error as? RegistryError, refusal.code == .conflict || refusal.code == .duplicate,
               let again = try? precheck() else {
             throw error
         }
         if let originals = Self.duplicates(again) { return try await answerDuplicate(originals, of: submissions) }
-        // Not a re-send after all (a state conflict): what this second pre-check verified is given up too.
-        ledger.registry.release(zip(submissions, again).filter { $0.1 == .accepted }.map(\.0))
         throw error
     }
 

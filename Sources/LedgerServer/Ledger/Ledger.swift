@@ -64,19 +64,16 @@ public struct Ledger: Sendable {
                     logger.info("registry replay", metadata: ["entries": "\(done)", "of": "\(total)"])
                 }
             }
-            // Room for a full queue and as many again between their pre-check and the queue (bulk requests
-            // pre-check all their lines first); past it, pre-checks are refused with 503.
-            let verifiedCapacity = 2 * config.sequencer.queueLimit
             if let postgres = opened.postgres,
                let stored = try await openPostgresMap(postgres, readOnly: config.store.postgres?.readOnly ?? false,
                                                       logger: logger) {
                 (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
-                    store: opened.store, identity: opened.identity, postgres: stored,
-                    verifiedCapacity: verifiedCapacity, logger: logger, progress: progress)
+                    store: opened.store, identity: opened.identity, postgres: stored, logger: logger,
+                    progress: progress)
             } else {
                 (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
                     store: opened.store, identity: opened.identity, sqlitePath: mapPath, snapshotPath: snapshotPath,
-                    verifiedCapacity: verifiedCapacity, logger: logger, progress: progress)
+                    logger: logger, progress: progress)
             }
         } catch let error as LedgerServerError {
             await LedgerLog.close(opened.store)

@@ -14,7 +14,7 @@ extension LedgerStatusMap {
     /// writes the rebuilt version in place of the tables' rows. Queued versions are written before this returns
     /// (a failure there is logged: the writer tries again).
     static func replay(store: any LogStore, identity: LogIdentity, postgres stored: PostgresMapNodeStore,
-                       verifiedCapacity: Int, logger: Logger,
+                       logger: Logger,
                        progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
         -> (Registry, LedgerStatusMap, UInt64) {
         let algorithm = identity.hashAlgorithm
@@ -47,7 +47,7 @@ extension LedgerStatusMap {
             let recomputed = try RecomputedStatusMap(store: queued, version: before, versioned: true, hasher: hasher)
             do {
                 let registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
-                                                         verifiedCapacity: verifiedCapacity, progress: progress)
+                                                         progress: progress)
                 try recomputed.finish(logSize: registry.snapshot.size)
                 if recomputed.version != before {
                     logger.notice("status map caught up with the log", metadata: [
@@ -69,7 +69,7 @@ extension LedgerStatusMap {
         let rebuilt = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
                                               hasher: hasher)
         let registry = try await Registry.replay(store: store, identity: identity, statusMap: rebuilt,
-                                                 verifiedCapacity: verifiedCapacity, progress: progress)
+                                                 progress: progress)
         let nodes = rebuilt.map.store
         if stored.writable, rebuilt.version > 0 {
             do {

@@ -81,7 +81,7 @@ public struct LedgerStatusMap: Sendable {
     /// and that the map is not behind is started from: only the entries after it are replayed. Any other snapshot
     /// is logged and the whole log replayed. The answer's third member is the size of the snapshot used (0: none).
     static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, snapshotPath: String? = nil,
-                       verifiedCapacity: Int, logger: Logger,
+                       logger: Logger,
                        progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
         -> (Registry, LedgerStatusMap, UInt64) {
         let algorithm = identity.hashAlgorithm
@@ -89,7 +89,7 @@ public struct LedgerStatusMap: Sendable {
             let recomputed = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
                                                      hasher: MapHasher(algorithm))
             let registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
-                                                     verifiedCapacity: verifiedCapacity, progress: progress)
+                                                     progress: progress)
             logger.info("status map rebuilt in memory from the log", metadata: [
                 "version": "\(recomputed.version)", "root": "\(recomputed.map.root.base64)",
             ])
@@ -136,8 +136,7 @@ public struct LedgerStatusMap: Sendable {
         let registry: Registry
         do {
             registry = try await Registry.replay(store: store, identity: identity, from: start?.state,
-                                                 statusMap: recomputed, verifiedCapacity: verifiedCapacity,
-                                                 progress: progress)
+                                                 statusMap: recomputed, progress: progress)
             try recomputed.finish(logSize: registry.snapshot.size)
         } catch let error as RegistryError where error.field == "map" || error.field == "record.root" {
             throw LedgerServerError(.refusedStore, field: "store.statusMap", """

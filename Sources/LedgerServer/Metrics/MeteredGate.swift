@@ -22,6 +22,12 @@ public final class MeteredGate: SequencingGate, @unchecked Sendable {
         admitted += entries.count
     }
 
+    /// The inner gate decides, with the group's admission; admitted entries are counted towards the batch.
+    public func admit(_ entries: [LogEntry], as admission: Admission) throws {
+        try inner?.admit(entries, as: admission)
+        admitted += entries.count
+    }
+
     /// The batch is durable: its size goes into the histogram.
     public func commit() {
         inner?.commit()

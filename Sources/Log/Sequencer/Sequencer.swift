@@ -16,8 +16,10 @@ import Synchronization
 /// decides between them. A batch that loses is sequenced again on the winner's head (`SequencerSharing`), and an
 /// idle sequencer can follow the others' appends so that its head and gate stay current.
 public final class Sequencer: Service, Sendable {
-    private struct Pending {
+    struct Pending {
         let payloads: [[UInt8]]
+        /// What the personality's check found in the group, for its gate; nil for a group of bare payloads.
+        let admission: Admission?
         /// Answers the group's submitter, exactly once.
         let respond: @Sendable (Result<SequencedGroup, any Error>) -> Void
         let arrival: ContinuousClock.Instant
@@ -38,19 +40,19 @@ public final class Sequencer: Service, Sendable {
     public let config: SequencerConfig
     /// Retries after lost races and following of other writers (`SequencerSharing`).
     public let sharing: SequencerSharing
-    private let store: any LogStore
-    private let gate: (any SequencingGate)?
+    let store: any LogStore
+    let gate: (any SequencingGate)?
     /// Writes the entry that closes every batch (the personality's `map.root`), if the personality has one.
-    private let finisher: (any BatchFinisher)?
-    private let identity: LogIdentity
+    let finisher: (any BatchFinisher)?
+    let identity: LogIdentity
     /// Signs checkpoints and nothing else; its name is the origin.
-    private let signer: any NoteSigner
-    private let logger: Logger
+    let signer: any NoteSigner
+    let logger: Logger
     /// Guards the submission queue: submitters append, the loop takes. Never held across an `await`.
     private let queue = Mutex(Queue())
     /// The tree as last committed, its checkpoint with it. Only the loop publishes it (after a durable append, once
     /// the gate and the finisher hold the batch); readers take it whole, or await a size.
-    private let committed: Published<TreeHead>
+    let committed: Published<TreeHead>
 
     /// Creates a sequencer over a store whose head was loaded and checked by `TreeHead.load(from:identity:)`.
     public init(
@@ -79,14 +81,27 @@ public final class Sequencer: Service, Sendable {
         await committed.wait(timeout: timeout) { $0.size >= size }
     }
 
-    /// Sequences one group atomically at consecutive indices and returns once it is durable.
+    /// Sequences one group of bare payloads atomically at consecutive indices and returns once it is durable; the
+    /// gate decides on it with `SequencingGate.admit(_:)`.
     /// Throws `LogError` `.overloaded` (queue full), `.shuttingDown`, `.rejected`-style errors from the gate (passed
     /// through unchanged), `.entryTooLarge`, or `.storeFailed`.
     public func submit(_ payloads: [[UInt8]]) async throws -> SequencedGroup {
+        try await submit(payloads, admission: nil)
+    }
+
+    /// `submit(_:)` for a group its personality checked: its payloads are `admission.payloads`, and the gate decides
+    /// on it with the admission (`SequencingGate.admit(_:as:)`), which holds what the check found.
+    public func submit(_ admission: Admission) async throws -> SequencedGroup {
+        try await submit(admission.payloads, admission: admission)
+    }
+
+    private func submit(_ payloads: [[UInt8]], admission: Admission?) async throws -> SequencedGroup {
         try await withCheckedThrowingContinuation { continuation in
             let respond: @Sendable (Result<SequencedGroup, any Error>) -> Void = { continuation.resume(with: $0) }
             let (refusal, waiter) = queue.withLock { q -> (LogError?, CheckedContinuation<Void, Never>?) in
-                if let refusal = enqueue(payloads, respond: respond, in: &q) { return (refusal, nil) }
+                if let refusal = enqueue(payloads, admission: admission, respond: respond, in: &q) {
+                    return (refusal, nil)
+                }
                 defer { q.waiter = nil }
                 return (nil, q.waiter)
             }
@@ -100,13 +115,23 @@ public final class Sequencer: Service, Sendable {
     /// order), and each gets its own outcome — a group refused by the queue limit or by the gate leaves the others
     /// alone. Returns once every group is durable or refused, the outcomes in the order of `groups`.
     public func submitEach(_ groups: [[[UInt8]]]) async -> [Result<SequencedGroup, any Error>] {
+        await submitGroups(groups.map { ($0, Admission?.none) })
+    }
+
+    /// `submitEach(_:)` for groups their personality checked (see `submit(_:)` of an `Admission`).
+    public func submitEach(_ admissions: [Admission]) async -> [Result<SequencedGroup, any Error>] {
+        await submitGroups(admissions.map { ($0.payloads, $0) })
+    }
+
+    private func submitGroups(_ groups: [([[UInt8]], Admission?)]) async -> [Result<SequencedGroup, any Error>] {
         guard !groups.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
             let outcomes = GroupOutcomes(count: groups.count, continuation: continuation)
             let (refusals, waiter) = queue.withLock { q -> ([(Int, LogError)], CheckedContinuation<Void, Never>?) in
                 var refusals: [(Int, LogError)] = []
-                for (position, payloads) in groups.enumerated() {
-                    if let refusal = enqueue(payloads, respond: { outcomes.set(position, $0) }, in: &q) {
+                for (position, (payloads, admission)) in groups.enumerated() {
+                    if let refusal = enqueue(payloads, admission: admission, respond: { outcomes.set(position, $0) },
+                                             in: &q) {
                         refusals.append((position, refusal))
                     }
                 }
@@ -122,7 +147,7 @@ public final class Sequencer: Service, Sendable {
 
     /// Queues one group, or says why not (empty, too large, shutting down, halted, queue full). Called with the
     /// queue's lock held.
-    private func enqueue(_ payloads: [[UInt8]],
+    private func enqueue(_ payloads: [[UInt8]], admission: Admission?,
                          respond: @escaping @Sendable (Result<SequencedGroup, any Error>) -> Void,
                          in q: inout Queue) -> LogError? {
         guard !payloads.isEmpty else {
@@ -138,7 +163,7 @@ public final class Sequencer: Service, Sendable {
             return LogError(.overloaded, "\(q.queuedEntries) entries are waiting (limit \(config.queueLimit)); "
                             + "retry later", retryAfter: config.retryAfterSeconds)
         }
-        q.pending.append(Pending(payloads: payloads, respond: respond, arrival: .now))
+        q.pending.append(Pending(payloads: payloads, admission: admission, respond: respond, arrival: .now))
         q.queuedEntries += payloads.count
         return nil
     }
@@ -292,7 +317,7 @@ public final class Sequencer: Service, Sendable {
     }
 
     /// How one attempt at a batch ended.
-    private enum Attempt {
+    enum Attempt {
         /// Every waiter was answered (stored, rejected by the gate, or failed).
         case finished
         /// The append found another writer's batch at its index and wrote nothing: these groups (the ones the gate
@@ -320,135 +345,6 @@ public final class Sequencer: Service, Sendable {
         }
     }
 
-    /// One attempt: gate, entries, tiles, checkpoint, durable append (through `append`), answers, on top of the
-    /// current head.
-    private func sequence(_ batch: [Pending], append: @escaping @Sendable (LogBatch) async throws -> Void) async
-        -> Attempt {
-        let start = head
-        var tree = start
-        let time = max(config.clock(), tree.lastTime)  // `time` never decreases along the log, even if the clock does
-        let hasher = MerkleHasher(identity.hashAlgorithm)
-        var accepted: [(Pending, [(entry: LogEntry, leaf: Hash256)])] = []
-        var leafHashes: [Hash256] = []
-        var entriesBytes: [[UInt8]] = []
-
-        for pending in batch {
-            var items: [(entry: LogEntry, leaf: Hash256)] = []
-            var prev = tree.lastLeafHash
-            do {
-                for (offset, payload) in pending.payloads.enumerated() {
-                    let entry = try LogEntry(index: tree.size + UInt64(offset), prev: prev, time: time, payload: payload)
-                    let leaf = hasher.leafHash(entry.bytes)
-                    items.append((entry, leaf))
-                    prev = leaf
-                }
-                try gate?.admit(items.map(\.entry))
-            } catch {
-                pending.respond(.failure(error))
-                continue
-            }
-            tree.size += UInt64(items.count)
-            tree.lastLeafHash = prev
-            leafHashes += items.map(\.leaf)
-            entriesBytes += items.map(\.entry.bytes)
-            accepted.append((pending, items))
-        }
-        guard !accepted.isEmpty else {
-            gate?.commit()
-            return .finished
-        }
-        // The waiters' entries, whose proofs are answered; the closing entry (if any) follows them.
-        let answeredCount = entriesBytes.count
-
-        do {
-            if let finisher {
-                let payload = try finisher.finish(accepted.flatMap { $0.1.map(\.entry) }, closingIndex: tree.size)
-                let closing = try LogEntry(index: tree.size, prev: tree.lastLeafHash, time: time, payload: payload)
-                let leaf = hasher.leafHash(closing.bytes)
-                tree.size += 1
-                tree.lastLeafHash = leaf
-                leafHashes.append(leaf)
-                entriesBytes.append(closing.bytes)
-            }
-            let update = try TileWriter(hasher: hasher).append(leafHashes, to: tree.edge)
-            tree.edge = update.edge
-            tree.root = update.rootHash
-            tree.lastTime = time
-            let body = try Checkpoint(origin: identity.origin, size: tree.size, rootHash: tree.root)
-            let checkpoint = try SignedCheckpoint.sign(body, with: signer).bytes
-            tree.checkpoint = checkpoint
-            // The store's fsync and the batch's proofs overlap: proofs are CPU work on this task (one reader for
-            // the whole batch, so they share tiles and memoized hashes), the append waits on the disk.
-            let count = answeredCount
-            let batchToStore = LogBatch(firstIndex: start.size, entries: entriesBytes, tiles: update.tiles,
-                                        checkpoint: checkpoint)
-            let store = self.store
-            async let durable: Void = append(batchToStore)
-            let proofs: Result<[[Hash256]], any Error>
-            do {
-                proofs = .success(try await Self.inclusionProofs(first: start.size, count: count, update: update,
-                                                                 store: store, hasher: hasher))
-            } catch {
-                proofs = .failure(error)
-            }
-            try await durable
-            // From here the batch is in the log, whatever else happens: the state moves on. The finisher and the
-            // gate keep their parts before the head is published, so a reader of the new head finds them.
-            finisher?.commit()
-            gate?.commit()
-            committed.publish(tree)
-            guard case .success(let proofs) = proofs else {
-                // Stored but unprovable right now (a read failed): the waiters are told so; a re-sent submission
-                // finds its entry, and the proof can be fetched from the reader later.
-                let failure = LogError(.storeFailed, "stored at \(start.size)..<\(tree.size), but the inclusion "
-                    + "proofs could not be computed; ask for the entry again")
-                for (pending, _) in accepted { pending.respond(.failure(failure)) }
-                return .finished
-            }
-            var next = 0
-            for (pending, items) in accepted {
-                let answered = items.map { item -> SequencedGroup.Item in
-                    defer { next += 1 }
-                    return SequencedGroup.Item(entry: item.entry, leafHash: item.leaf, inclusionProof: proofs[next])
-                }
-                pending.respond(.success(SequencedGroup(items: answered, treeSize: tree.size,
-                                                        checkpoint: checkpoint)))
-            }
-            return .finished
-        } catch let error as LogStoreError where error.code == .conflict {
-            // The compare-and-swap lost: by the store contract nothing of this batch was written.
-            gate?.abort()
-            finisher?.abort()
-            return .lostRace(accepted.map(\.0), start: start, error: error)
-        } catch {
-            gate?.abort()
-            finisher?.abort()
-            logger.error("batch not stored; nothing acknowledged", metadata: [
-                "firstIndex": "\(start.size)", "entries": "\(leafHashes.count)", "error": "\(error)",
-            ])
-            let failure = LogError(.storeFailed, "the batch at index \(start.size) was not stored: \(error)")
-            for (pending, _) in accepted { pending.respond(.failure(failure)) }
-            // An unknown outcome (the append may have failed after its commit): the store is the truth. Take its
-            // head and let the gate see whatever entered the log meanwhile.
-            await resynchronize(from: start)
-            return .finished
-        }
-    }
-
-    /// Inclusion proofs of entries `first ..< first + count` in the tree after `update`, from the batch's own new
-    /// tiles in front of the store's older ones.
-    private static func inclusionProofs(first: UInt64, count: Int, update: TileUpdate, store: any LogStore,
-                                        hasher: MerkleHasher) async throws -> [[Hash256]] {
-        let reader = TileHashReader(source: TileOverlay(update.tiles, over: LogStoreTileSource(store)),
-                                    treeSize: update.size, hasher: hasher)
-        var proofs: [[Hash256]] = []
-        proofs.reserveCapacity(count)
-        for i in 0..<UInt64(count) {
-            proofs.append(try await reader.inclusionProof(index: first + i, size: update.size))
-        }
-        return proofs
-    }
-
     /// Looks at the store's head (when idle, and before each batch, if `SequencerSharing.followInterval` is set)
     /// and catches up if another writer moved it. One small read when nothing changed.
     private func follow() async {
@@ -469,7 +365,7 @@ public final class Sequencer: Service, Sendable {
     /// checkpoint (`catchUp`); if that fails, the head is loaded and proven from scratch (`TreeHead.load`).
     /// Returns whether the store's head was loaded.
     @discardableResult
-    private func resynchronize(from known: TreeHead) async -> Bool {
+    func resynchronize(from known: TreeHead) async -> Bool {
         do {
             if let head = try await catchUp(from: known) {
                 publish(head, after: known)

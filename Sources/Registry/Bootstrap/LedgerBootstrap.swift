@@ -67,8 +67,13 @@ public struct LedgerBootstrap: Sendable {
         var start = 0
         while start < all.count {
             let group = Array(all[start..<(start == 0 ? 1 : min(all.count, start + max(1, groupSize)))])
-            for submission in group { _ = try registry.precheck(submission) }
-            groups.append(try await sequencer.submit(group.map(\.canonicalBytes)))
+            let checked = try group.map { submission -> CheckedSubmission in
+                guard let checked = try registry.precheck(submission).checked else {
+                    throw RegistryError(.conflict, "submission \(submission.nonce) is already in the log")
+                }
+                return checked
+            }
+            groups.append(try await sequencer.submit(registry.admission(for: checked)))
             start += group.count
         }
         return groups

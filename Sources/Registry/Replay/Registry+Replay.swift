@@ -18,7 +18,6 @@ extension Registry {
     /// replayed, onto that state; the caller has checked that the snapshot belongs to this log at that size.
     public static func replay(store: any LogStore, identity: LogIdentity? = nil, from start: RegistryState? = nil,
                               chunk: Int = 1_024, statusMap: (any StatusMapKeeper)? = nil,
-                              verifiedCapacity: Int = Registry.verifiedCapacity,
                               progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> Registry {
         let size = try await store.head()?.size ?? 0
         let auditor: RegistryAuditor
@@ -56,8 +55,7 @@ extension Registry {
             index = end
             progress(index, size)
         }
-        return Registry(state: auditor.state, verifiedCapacity: verifiedCapacity,
-                        unclosed: auditor.unclosedStatusMapTouches)
+        return Registry(state: auditor.state, unclosed: auditor.unclosedStatusMapTouches)
     }
 
     /// Reads `range` and prepares its entries on every core, in order.

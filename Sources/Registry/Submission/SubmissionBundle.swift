@@ -1,4 +1,4 @@
-import CanonicalJSON
+public import CanonicalJSON
 
 /// Several submissions sequenced atomically at consecutive indices, all or none (DESIGN.md §4): `{"bundle":[…]}`
 /// with 1–64 submissions, each signed by its own department (e.g. a license by market regulation and its seals
@@ -23,9 +23,19 @@ public struct SubmissionBundle: Sendable, Hashable {
 
     /// Parses a bundle body.
     public init(bytes: [UInt8], usccExceptions: Set<String> = []) throws(RegistryError) {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))
+        } catch {
+            throw RegistryError(error, prefix: "")
+        }
+        try self.init(json: value, usccExceptions: usccExceptions)
+    }
+
+    /// Checks a parsed bundle body (a server has parsed it already, to tell a bundle from a submission).
+    public init(json value: JSONValue, usccExceptions: Set<String> = []) throws(RegistryError) {
         let elements: [JSONValue]
         do {
-            let value = try JSONValue.parse(bytes, limits: JSONLimits(maxInputBytes: Self.maxInputBytes))
             elements = try CanonicalJSONDecoder(rejectUnknownKeys: true).decode(Body.self, from: value).bundle
         } catch {
             throw RegistryError(error, prefix: "")
