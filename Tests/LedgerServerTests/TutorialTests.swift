@@ -15,11 +15,12 @@ import Testing
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The tutorial's shell lines, continuations joined, in order.
-    static func tutorialLines() throws -> [String] {
+    /// The shell lines of the README's block `name` (between `<!-- name:begin -->` and `<!-- name:end -->`),
+    /// continuations joined, in order.
+    static func tutorialLines(_ name: String = "tutorial") throws -> [String] {
         let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
-        let begin = try #require(readme.range(of: "<!-- tutorial:begin -->"))
-        let end = try #require(readme.range(of: "<!-- tutorial:end -->"))
+        let begin = try #require(readme.range(of: "<!-- \(name):begin -->"))
+        let end = try #require(readme.range(of: "<!-- \(name):end -->"))
         var lines: [String] = []
         var pending = ""
         for raw in readme[begin.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false) {
@@ -99,6 +100,47 @@ import Testing
                                               verifierKey: vkey.trimmingCharacters(in: .whitespacesAndNewlines),
                                               expectedSize: 23)
         #expect(try await daemon.signal(SIGTERM) == 0)
+    }
+
+    /// The README's witness walk-through as written: two `certledger witness serve` processes, the daemon collecting
+    /// their cosignatures, a witnessed answer accepted under the policy; a copy of the ledger served with the same
+    /// checkpoint key but without the witnesses says REVOKED, which the key alone believes and the policy refuses.
+    /// (The script starts and stops its own daemons and witnesses, on ports 7381, 7382, 8091 and 8092.)
+    @Test func readmeWitnessTutorial_acceptsTheWitnessedAnswer_andRefusesTheFork() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certledger-witness-tutorial-\(UUID())")
+            .path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: folder) }
+        try fm.createSymbolicLink(atPath: folder + "/Config",
+                                  withDestinationPath: Self.repository.appendingPathComponent("Config").path)
+        let binaries = DaemonProcess.executable.deletingLastPathComponent().path
+        var script = ["set -euo pipefail"]
+        var sawBuild = false
+        for line in try Self.tutorialLines("witness-tutorial") {
+            if line.hasPrefix("swift build") {
+                sawBuild = true
+                script.append("export PATH=\"\(binaries):$PATH\"")
+            } else {
+                script.append(line)
+            }
+        }
+        #expect(sawBuild)
+        let run = try await ProgramRun.run(script: script.joined(separator: "\n"), directory: folder,
+                                           environment: [:])
+        let logs = ["daemon.log", "fork.log", "w-amr.log"].map { name in
+            "--- \(name):\n" + ((try? String(contentsOfFile: folder + "/witness-demo/" + name, encoding: .utf8))?
+                .suffix(1500) ?? "")
+        }.joined(separator: "\n")
+        #expect(run.status == 0, "witness tutorial failed:\n\(run.output)\n\(run.errors)\n\(logs)")
+        let out = run.output
+        #expect(out.components(separatedBy: "AUTHENTIC: version 1 of the license of 91350100MA2YDE7W7J").count - 1 == 2,
+                "the witnessed answer, before and after the fork: \(out)")
+        #expect(out.components(separatedBy: "witnessed: market-regulation at").count - 1 >= 2, "\(out)")
+        #expect(out.contains("REVOKED: the license of 91350100MA2YDE7W7J"), "the fork, under the key alone: \(out)")
+        #expect(out.contains("the key alone: exit 1"), "\(out)")
+        #expect(out.contains("the fork refused: exit 1"), "\(out)\n\(run.errors)")
+        #expect(run.errors.contains("quorum"), "the refusal names the missing quorum: \(run.errors)")
     }
 
     /// Fetches `/checkpoint`, every level-0 tile and entry bundle, and checks that the leaves hash to the root.
