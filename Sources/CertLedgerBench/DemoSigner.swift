@@ -96,6 +96,23 @@ struct DemoSigner: Sendable {
         return questions.map { $0.canonicalBytes() }
     }
 
+    /// A license.issue of the example license (`license-issue.json`'s record) to a new holder, signed by demo-amr:
+    /// USCC `BenchLedger.uscc(serial)` (distinct serials give distinct holders, none the example's own) and a
+    /// document digest of its own, so each one adds two status-map keys (the license and its document).
+    func license(_ serial: Int, example: JSONValue) throws -> Submission {
+        guard case .object(var record) = example else {
+            throw ValidationError("license-issue.json's record is not an object")
+        }
+        record["uscc"] = .string(BenchLedger.uscc(serial))
+        record["name"] = .string("基准云链科技有限公司\(serial)")
+        record["document"] = .object([
+            "algorithm": .string("sha256"),
+            "digest": .string(HashAlgorithm.sha256.hash(Array("bench license document \(serial)".utf8)).hex),
+        ])
+        return try Submission.sign(kind: .licenseIssue, department: DepartmentID(validating: "demo-amr"), key: amr,
+                                   nonce: .random(), recordJSON: .object(record))
+    }
+
     /// A fresh link.share about the example holder, signed by demo-bdc.
     func link() throws -> Submission {
         let record: JSONValue = .object([

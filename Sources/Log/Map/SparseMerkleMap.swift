@@ -29,6 +29,12 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
     @discardableResult
     public mutating func update(_ changes: [MapChange], version: UInt64? = nil) throws -> Hash256 {
         guard !changes.isEmpty || version != nil else { return root }
+        // The compact trie keeps no history and nobody waits for its writes: it changes its slots in place, with
+        // the same nodes and root as `prepare` and `apply` would give.
+        if let trie = store as? TrieMapNodeStore {
+            root = trie.update(Self.latestPerKey(changes)[...], hasher: hasher)
+            return root
+        }
         try apply(try prepare(changes, version: version))
         return root
     }
@@ -44,7 +50,21 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
     /// a writer that must know the new root before it may keep it (the sequencer learns whether a batch is stored
     /// only after the batch, with its root, is written). Apply them with `apply(_:)` or drop them.
     public func prepare(_ changes: [MapChange], version: UInt64? = nil) throws -> MapNodeWrites {
-        // Sorted by key, the last change of each key kept: each subtree's changes are then one contiguous run.
+        let unique = Self.latestPerKey(changes)
+        // A small batch writes most of a path per key (≈ depth − log2 of the batch), a large one ≈ 2.4 positions per
+        // key: room for the common case, growth beyond it.
+        var writes = MapNodeWrites(capacity: unique.count * 16 + 64)
+        writes.version = version
+        let old = try store.node(at: .root)
+        let newRoot = unique.isEmpty ? old : try update(.root, old: old, changes: unique[...], writes: &writes)
+        if !unique.isEmpty { writes.set(newRoot, at: .root) }
+        writes.root = newRoot.hash(using: hasher)
+        return writes
+    }
+
+    /// `changes` sorted by key with the last change of each key kept: each subtree's changes are then one
+    /// contiguous run.
+    static func latestPerKey(_ changes: [MapChange]) -> [MapChange] {
         let ordered = changes.enumerated().sorted { a, b in
             a.element.key == b.element.key ? a.offset < b.offset
                 : a.element.key.lexicographicallyPrecedes(b.element.key)
@@ -58,15 +78,7 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
                 unique.append(change)
             }
         }
-        // A small batch writes most of a path per key (≈ depth − log2 of the batch), a large one ≈ 2.4 positions per
-        // key: room for the common case, growth beyond it.
-        var writes = MapNodeWrites(capacity: unique.count * 16 + 64)
-        writes.version = version
-        let old = try store.node(at: .root)
-        let newRoot = unique.isEmpty ? old : try update(.root, old: old, changes: unique[...], writes: &writes)
-        if !unique.isEmpty { writes.set(newRoot, at: .root) }
-        writes.root = newRoot.hash(using: hasher)
-        return writes
+        return unique
     }
 
     /// The proof for `key` (a tree key) in the current version: presence if the key is in the map, else absence.
@@ -166,7 +178,7 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
 
     /// The first index in `low ..< high` whose key has bit `depth` set, the keys being sorted.
     @inline(__always)
-    private static func firstRight(_ low: Int, _ high: Int, depth: Int, key: (Int) -> Hash256) -> Int {
+    static func firstRight(_ low: Int, _ high: Int, depth: Int, key: (Int) -> Hash256) -> Int {
         var low = low
         var high = high
         while low < high {

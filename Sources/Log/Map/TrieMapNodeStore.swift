@@ -80,6 +80,131 @@ public final class TrieMapNodeStore: MapNodeStore {
         }
     }
 
+    /// `SparseMerkleMap.update` done on the slots themselves (the map calls it for this store): the same nodes and
+    /// root as its `prepare` and `apply`, without a `MapNodeWrites` list, without looking each written position up
+    /// from the root again, and without the two look-ups per level of `node(at:)`. `changes` are sorted by key, one
+    /// per key. Returns the new root.
+    func update(_ changes: ArraySlice<MapChange>, hasher: MapHasher) -> Hash256 {
+        // The kept path may name slots the update frees or reuses.
+        pathKey = .zero
+        pathSlots = [0]
+        if !changes.isEmpty { update(slot: 0, depth: 0, changes: changes, hasher: hasher) }
+        return hash(stored: 0, hasher)
+    }
+
+    /// The subtree at `slot` (depth `depth`) after `changes` (non-empty, sorted, one per key, all under it). Leaves
+    /// the slot empty (kind 0, no children) when no key is left: the caller unlinks it.
+    private func update(slot: UInt32, depth: Int, changes: ArraySlice<MapChange>, hasher: MapHasher) {
+        let here = slots[Int(slot)]
+        guard here.kind == 1 else {
+            // An empty or one-key subtree has nothing stored below it: rebuild it from its few keys.
+            var entries: [Leaf] = []
+            entries.reserveCapacity(changes.count + 1)
+            var oldLeaf: Leaf? = here.kind == 2 ? leaves[Int(here.payload)] : nil
+            for change in changes {
+                if let leaf = oldLeaf, leaf.key.lexicographicallyPrecedes(change.key) {
+                    entries.append(leaf)
+                    oldLeaf = nil
+                } else if let leaf = oldLeaf, leaf.key == change.key {
+                    oldLeaf = nil
+                }
+                if let valueHash = change.valueHash { entries.append(Leaf(key: change.key, valueHash: valueHash)) }
+            }
+            if let leaf = oldLeaf { entries.append(leaf) }
+            releasePayload(of: slot)
+            build(slot: slot, depth: depth, entries: entries[...], hasher: hasher)
+            return
+        }
+        let split = SparseMerkleMap<TrieMapNodeStore>.firstRight(changes.startIndex, changes.endIndex,
+                                                                 depth: depth) { changes[$0].key }
+        if split > changes.startIndex {
+            updateChild(of: slot, right: false, depth: depth, changes: changes[..<split], hasher: hasher)
+        }
+        if split < changes.endIndex {
+            updateChild(of: slot, right: true, depth: depth, changes: changes[split...], hasher: hasher)
+        }
+        let left = slots[Int(slot)].left, right = slots[Int(slot)].right
+        let leftKind = left == 0 ? 0 : slots[Int(left)].kind, rightKind = right == 0 ? 0 : slots[Int(right)].kind
+        switch (leftKind, rightKind) {
+        case (0, 0):
+            releasePayload(of: slot)
+        case (2, 0), (0, 2):
+            // One key left in this subtree: its leaf moves up to here.
+            let child = leftKind == 2 ? left : right
+            releasePayload(of: slot)
+            slots[Int(slot)].kind = 2
+            slots[Int(slot)].payload = slots[Int(child)].payload
+            slots[Int(child)].kind = 0
+            unlink(child, from: slot, right: leftKind != 2)
+        default:
+            branches[Int(here.payload)] = hasher.nodeHash(hash(of: left, hasher), hash(of: right, hasher))
+        }
+    }
+
+    /// Updates the child of `slot` on one side (making a slot for it if that subtree was empty), and unlinks it if
+    /// it ends empty.
+    private func updateChild(of slot: UInt32, right: Bool, depth: Int, changes: ArraySlice<MapChange>,
+                             hasher: MapHasher) {
+        var child = right ? slots[Int(slot)].right : slots[Int(slot)].left
+        if child == 0 {
+            child = allocateSlot()
+            if right { slots[Int(slot)].right = child } else { slots[Int(slot)].left = child }
+        }
+        update(slot: child, depth: depth + 1, changes: changes, hasher: hasher)
+        if slots[Int(child)].kind == 0 { unlink(child, from: slot, right: right) }
+    }
+
+    /// The subtree at `slot` (empty, no children) holding exactly `entries` (sorted, distinct keys under it).
+    private func build(slot: UInt32, depth: Int, entries: ArraySlice<Leaf>, hasher: MapHasher) {
+        switch entries.count {
+        case 0:
+            return
+        case 1:
+            slots[Int(slot)].payload = allocate(&leaves, &freeLeaves, entries.first!)
+            slots[Int(slot)].kind = 2
+        default:
+            let split = SparseMerkleMap<TrieMapNodeStore>.firstRight(entries.startIndex, entries.endIndex,
+                                                                     depth: depth) { entries[$0].key }
+            var left: UInt32 = 0, right: UInt32 = 0
+            if split > entries.startIndex {
+                left = allocateSlot()
+                slots[Int(slot)].left = left
+                build(slot: left, depth: depth + 1, entries: entries[..<split], hasher: hasher)
+            }
+            if split < entries.endIndex {
+                right = allocateSlot()
+                slots[Int(slot)].right = right
+                build(slot: right, depth: depth + 1, entries: entries[split...], hasher: hasher)
+            }
+            let branchHash = hasher.nodeHash(hash(of: left, hasher), hash(of: right, hasher))
+            slots[Int(slot)].payload = allocate(&branches, &freeBranches, branchHash)
+            slots[Int(slot)].kind = 1
+        }
+    }
+
+    /// The hash of the child subtree at `slot` (0: no child, the empty subtree's).
+    private func hash(of slot: UInt32, _ hasher: MapHasher) -> Hash256 {
+        slot == 0 ? MapHasher.empty : hash(stored: slot, hasher)
+    }
+
+    /// The hash of the subtree at `slot` (the root's for 0; an empty slot's is the empty subtree's).
+    private func hash(stored slot: UInt32, _ hasher: MapHasher) -> Hash256 {
+        let here = slots[Int(slot)]
+        switch here.kind {
+        case 1: return branches[Int(here.payload)]
+        case 2:
+            let leaf = leaves[Int(here.payload)]
+            return hasher.leafHash(key: leaf.key, valueHash: leaf.valueHash)
+        default: return MapHasher.empty
+        }
+    }
+
+    /// Frees `child`, an empty slot with no children, and clears its parent's link to it.
+    private func unlink(_ child: UInt32, from parent: UInt32, right: Bool) {
+        if right { slots[Int(parent)].right = 0 } else { slots[Int(parent)].left = 0 }
+        freeSlots.append(child)
+    }
+
     private func set(_ node: MapNode, at id: MapNodeID) {
         var slot: UInt32 = 0
         for depth in 0..<id.depth {

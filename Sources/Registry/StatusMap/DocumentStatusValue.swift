@@ -24,6 +24,15 @@ public struct DocumentStatusValue: Codable, Sendable, Equatable {
 
     /// The RFC 8785 bytes that go into the map.
     public var canonicalBytes: [UInt8] {
+        var plain = PlainCanonicalObject()
+        plain.integer("index", index)
+        plain.string("uscc", uscc.value)
+        plain.integer("version", version)
+        return plain.finish() ?? jsonValueBytes
+    }
+
+    /// `canonicalBytes` through a `JSONValue` (what the members written one by one must equal).
+    var jsonValueBytes: [UInt8] {
         JSONValue.object([
             "index": .number(Double(index)),
             "uscc": .string(uscc.value),

@@ -36,6 +36,22 @@ public struct LicenseStatusValue: Codable, Sendable, Equatable {
 
     /// The RFC 8785 bytes that go into the map.
     public var canonicalBytes: [UInt8] {
+        var plain = PlainCanonicalObject()
+        plain.integer("current", current)
+        plain.object("document") {
+            $0.string("algorithm", document.algorithm.rawValue)
+            $0.string("digest", document.digest.hex)
+        }
+        if let end { plain.integer("end", end) }
+        if let endEffectiveOn { plain.string("endEffectiveOn", endEffectiveOn.value) }
+        plain.string("status", status.rawValue)
+        if let termEnd { plain.string("termEnd", termEnd.value) }
+        plain.integer("version", version)
+        return plain.finish() ?? jsonValueBytes
+    }
+
+    /// `canonicalBytes` through a `JSONValue` (what the members written one by one must equal).
+    var jsonValueBytes: [UInt8] {
         var members: [String: JSONValue] = [
             "current": .number(Double(current)),
             "document": .object(["algorithm": .string(document.algorithm.rawValue),

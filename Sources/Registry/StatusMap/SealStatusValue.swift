@@ -35,6 +35,19 @@ public struct SealStatusValue: Codable, Sendable, Equatable {
 
     /// The RFC 8785 bytes that go into the map.
     public var canonicalBytes: [UInt8] {
+        var plain = PlainCanonicalObject()
+        plain.string("holder", holder.value)
+        plain.integer("issue", issue)
+        if let revoke { plain.integer("revoke", revoke) }
+        if let revokedOn { plain.string("revokedOn", revokedOn.value) }
+        plain.string("status", status)
+        plain.string("validFrom", validFrom.value)
+        plain.string("validTo", validTo.value)
+        return plain.finish() ?? jsonValueBytes
+    }
+
+    /// `canonicalBytes` through a `JSONValue` (what the members written one by one must equal).
+    var jsonValueBytes: [UInt8] {
         var members: [String: JSONValue] = [
             "holder": .string(holder.value),
             "issue": .number(Double(issue)),
