@@ -6,10 +6,12 @@ public import Log
 /// (the tree size of its `map.root` entry), so the map can be read, and proven from, at any version it went
 /// through (docs/design-notes.md, "Status map storage").
 ///
-/// Durability: `apply` writes a batch's nodes and its root in one `BEGIN IMMEDIATE` transaction with
-/// `synchronous=FULL` in WAL mode, so a batch is there whole or not at all once `apply` returns. The file is apart
-/// from the log's: the map is a function of the log, so a map behind the log (a crash between the two commits)
-/// catches up by replaying the keys of the missing batches, and the log's schema and start-up checks stay its own.
+/// Durability: `apply` writes a batch's nodes and its root in one `BEGIN IMMEDIATE` transaction in WAL mode, so a
+/// batch is there whole or not at all. The file is apart from the log's: the map is a function of the log, so a map
+/// behind the log (a crash between the two commits, or a power cut that took its last commits) catches up at start
+/// by replaying the keys of the missing batches, and the log's schema and start-up checks stay its own. Hence
+/// `synchronous=NORMAL`: a commit is not fsync'd (the log's is), which takes the second fsync off every batch; the
+/// map is never ahead of the log, since each batch's nodes are written after the log holds the batch.
 ///
 /// Not thread-safe: one owner (the writer of the map) uses it, as `SparseMerkleMap` is used.
 public final class SQLiteMapNodeStore: VersionedMapNodeStore {
@@ -82,9 +84,9 @@ public final class SQLiteMapNodeStore: VersionedMapNodeStore {
             throw LogStoreError(.corrupt, "\(path) is not a status-map file of schema \(schemaVersion) "
                 + "(application_id 0x\(String(UInt32(bitPattern: application), radix: 16)), schema \(schema))")
         }
-        // The log's writer settings: WAL, synchronous=FULL read back, and the WAL with its index kept when the last
-        // connection closes, so the map opens again on a full disk or a read-only folder.
-        try SQLiteSchema.configureWriter(db)
+        // The log's writer settings, but synchronous=NORMAL (derived data, see above), read back; the WAL with its
+        // index kept when the last connection closes, so the map opens again on a full disk or a read-only folder.
+        try SQLiteSchema.configureWriter(db, derived: true)
         return try SQLiteMapNodeStore(db: db, pinned: nil)
     }
 

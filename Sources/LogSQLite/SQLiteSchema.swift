@@ -64,22 +64,26 @@ enum SQLiteSchema {
         }
     }
 
-    /// Makes the writer durable and checks that SQLite agreed: WAL, `synchronous=FULL`, foreign keys.
+    /// Makes the writer durable and checks that SQLite agreed: WAL, `synchronous=FULL` (or `NORMAL` when
+    /// `derived`), foreign keys.
     ///
     /// Reading the pragmas back matters: a wrapper (GRDB's pool, MACHINE-FACTS.md) or a compile-time default can
     /// quietly leave `synchronous=NORMAL`, under which a WAL commit is not fsync'd and a power cut loses
-    /// acknowledged entries (https://sqlite.org/pragma.html#pragma_synchronous).
-    static func configureWriter(_ db: SQLiteConnection) throws {
+    /// acknowledged entries (https://sqlite.org/pragma.html#pragma_synchronous). A `derived` file holds only what
+    /// is recomputed from the log (the status map): `NORMAL` keeps each commit atomic and survives a killed
+    /// process, and a power cut can only lose its last commits, which the start-up recomputes from the log.
+    static func configureWriter(_ db: SQLiteConnection, derived: Bool = false) throws {
         let mode = try db.scalarText("PRAGMA journal_mode = WAL")?.lowercased()
         guard mode == "wal" else {
             throw LogStoreError(.unavailable, "\(db.path): journal_mode stayed \(mode ?? "unknown"), WAL required")
         }
         // fullfsync: on macOS plain fsync does not reach the platter; ignored elsewhere.
-        try db.exec("PRAGMA synchronous = FULL; PRAGMA fullfsync = ON; PRAGMA foreign_keys = ON")
+        let (level, number) = derived ? ("NORMAL", "1") : ("FULL", "2")
+        try db.exec("PRAGMA synchronous = \(level); PRAGMA fullfsync = ON; PRAGMA foreign_keys = ON")
         let synchronous = try db.scalarText("PRAGMA synchronous")
-        guard synchronous == "2" else {
-            throw LogStoreError(.unavailable,
-                "\(db.path): synchronous reads back as \(synchronous ?? "nothing"), not FULL (2); refusing to open")
+        guard synchronous == number else {
+            throw LogStoreError(.unavailable, "\(db.path): synchronous reads back as \(synchronous ?? "nothing"), "
+                + "not \(level) (\(number)); refusing to open")
         }
         // Keep the (empty, once folded) WAL and its shared-memory index when the last connection closes, instead of
         // deleting them: opening a WAL database needs both, and creating them needs a writable folder with free
