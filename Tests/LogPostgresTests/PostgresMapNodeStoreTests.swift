@@ -2,6 +2,7 @@ import Foundation
 import LedgerCrypto
 import Log
 @testable import LogPostgres
+import LogStoreContract
 import Testing
 
 /// The status map over PostgreSQL: the same roots and proofs as in memory, at every version written; the current
@@ -10,18 +11,9 @@ import Testing
 @Suite struct PostgresMapNodeStoreTests {
     let hasher = MapHasher()
 
-    /// Random batches (inserts, updates, removals) with a deterministic generator.
+    /// Random batches (inserts, updates, removals) that replay from `seed`.
     func batches(seed: UInt64, count: Int) -> [[MapChange]] {
-        var rng = SeededGenerator(seed: seed)
-        var keys: [Hash256] = []
-        func random() -> Hash256 { Hash256(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
-        return (0..<count).map { _ in
-            (0..<Int.random(in: 1...40, using: &rng)).map { _ in
-                let key = keys.isEmpty || Bool.random(using: &rng) ? random() : keys.randomElement(using: &rng)!
-                keys.append(key)
-                return MapChange(key: key, valueHash: Int.random(in: 0..<4, using: &rng) == 0 ? nil : random())
-            }
-        }
+        RandomMapBatches.make(seed: seed, count: count)
     }
 
     /// A ledger schema with its status map tables, for `body`; dropped afterwards.
@@ -154,18 +146,5 @@ import Testing
             #expect(try await reader.latestVersion(atMost: .max) == nil)
             await log.close()
         }
-    }
-}
-
-/// SplitMix64, so that the random batches replay identically.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

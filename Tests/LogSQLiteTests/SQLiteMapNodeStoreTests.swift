@@ -2,6 +2,7 @@ import Foundation
 import LedgerCrypto
 import Log
 import LogSQLite
+import LogStoreContract
 import Testing
 
 /// The status map over SQLite: the same roots and proofs as in memory, batch by batch; reads at older versions;
@@ -9,18 +10,9 @@ import Testing
 @Suite struct SQLiteMapNodeStoreTests {
     let hasher = MapHasher()
 
-    /// Random batches (inserts, updates, removals) with a deterministic generator.
+    /// Random batches (inserts, updates, removals) that replay from `seed`.
     func batches(seed: UInt64, count: Int) -> [[MapChange]] {
-        var rng = SplitMixForMap(seed: seed)
-        var keys: [Hash256] = []
-        func random() -> Hash256 { Hash256(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
-        return (0..<count).map { _ in
-            (0..<Int.random(in: 1...40, using: &rng)).map { _ in
-                let key = keys.isEmpty || Bool.random(using: &rng) ? random() : keys.randomElement(using: &rng)!
-                keys.append(key)
-                return MapChange(key: key, valueHash: Int.random(in: 0..<4, using: &rng) == 0 ? nil : random())
-            }
-        }
+        RandomMapBatches.make(seed: seed, count: count)
     }
 
     @Test func rootsAndProofs_matchTheMemoryMap_atEveryVersion() async throws {
@@ -153,18 +145,5 @@ import Testing
             await logStore.close()
             #expect(throws: LogStoreError.self) { try SQLiteMapNodeStore.open(path: log) }
         }
-    }
-}
-
-/// SplitMix64, so that the random batches replay identically.
-struct SplitMixForMap: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
