@@ -96,7 +96,7 @@ let package = Package(
         // The store contract suite and an in-memory store with fault hooks: for tests only, never shipped.
         .target(
             name: "LogStoreContract",
-            dependencies: ["Log", "LedgerCrypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Log", "LedgerCrypto", "FuzzSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
 

@@ -1,12 +1,13 @@
-public import Log
+import FuzzSupport
 import LedgerCrypto
+public import Log
 
 /// Random status-map batches (inserts, updates of earlier keys, removals) that replay identically from a seed: what
 /// the map stores' tests (SQLite, PostgreSQL) write and compare with the map in memory.
 public enum RandomMapBatches {
     /// `count` batches of 1–40 changes each; about half the changes touch a key changed before, a quarter remove.
     public static func make(seed: UInt64, count: Int) -> [[MapChange]] {
-        var rng = SplitMix64(seed: seed)
+        var rng = Mutator.Generator(seed: seed)
         var keys: [Hash256] = []
         func random() -> Hash256 { Hash256(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
         return (0..<count).map { _ in
@@ -16,20 +17,5 @@ public enum RandomMapBatches {
                 return MapChange(key: key, valueHash: Int.random(in: 0..<4, using: &rng) == 0 ? nil : random())
             }
         }
-    }
-}
-
-/// SplitMix64: a small deterministic generator, so that random test data reproduces from its seed.
-public struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

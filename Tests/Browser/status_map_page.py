@@ -428,12 +428,7 @@ def main():
         through_proxies(run, s, Ledger(port), port)
     finally:
         driver.quit()
-    print('screenshots:', ' '.join(run.shots))
-    if run.failures:
-        print('%d expectation(s) failed' % len(run.failures))
-        return 1
-    print('all browser expectations held')
-    return 0
+    return run.summary()
 
 
 if __name__ == '__main__':

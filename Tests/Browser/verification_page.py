@@ -114,6 +114,15 @@ class Run:
             self.failures.append(message)
             print('FAIL:', message, flush=True)
 
+    def summary(self):
+        """Prints the screenshots and the outcome; the exit status: 1 if any expectation failed."""
+        print('screenshots:', ' '.join(self.shots))
+        if self.failures:
+            print('%d expectation(s) failed' % len(self.failures))
+            return 1
+        print('all browser expectations held')
+        return 0
+
     def state(self):
         return self.driver.execute_script('''
             const $ = (id) => document.getElementById(id);
@@ -237,12 +246,7 @@ def main():
         scenarios(run, s, server, recorded, tampering, recorder, tamperer)
     finally:
         driver.quit()
-    print('screenshots:', ' '.join(run.shots))
-    if run.failures:
-        print('%d expectation(s) failed' % len(run.failures))
-        return 1
-    print('all browser expectations held')
-    return 0
+    return run.summary()
 
 
 def scenarios(run, s, server, recorded, tampering, recorder, tamperer):

@@ -73,12 +73,7 @@ def main():
         driver.quit()
         static.shutdown()
         same_address.shutdown()
-    print('screenshots:', ' '.join(run.shots))
-    if run.failures:
-        print('%d expectation(s) failed' % len(run.failures))
-        return 1
-    print('all browser expectations held')
-    return 0
+    return run.summary()
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

@@ -6,17 +6,73 @@ import SignedNote
 import Testing
 import Witness
 
-/// Two real `certledgerd` processes on one PostgreSQL ledger, both configured with the same two C2SP witnesses (in
-/// this process, on real sockets). Each daemon collects cosignatures on its own schedule, so the witnesses see
-/// checkpoints from both, often one behind the other: a lagging daemon's request is answered 409 with the witness's
-/// larger size, and the daemon must neither give up for good nor keep the witness answering 409. Afterwards both
-/// daemons serve, at `/checkpoint`, a checkpoint of the final tree that meets the verifying side's policy.
+/// Two real `certledgerd` processes on one PostgreSQL ledger, configured with the same two C2SP witnesses (in this
+/// process, on real sockets). Both collect cosignatures on their own schedule, so the witnesses see checkpoints from
+/// both, often one behind the other: a lagging daemon's request is answered 409 with the witness's larger size, and
+/// the daemon must neither give up for good nor keep the witness answering 409; afterwards both serve, at
+/// `/checkpoint`, a checkpoint of the final tree that meets the verifying side's policy. And they share one
+/// witnessing state: a daemon that cannot reach the witnesses serves the quorum the other recorded in the store.
 @Suite(.serialized) struct PostgresWitnessTests {
     @Test func twoDaemonsOnOneLedger_witnessedByTheSameWitnesses_bothServeTheFinalTreeWitnessed() async throws {
+        try await Self.withWitnesses { ledger, witnesses, policy in
+            try await Self.run(ledger, witnesses: witnesses, policy: policy)
+        }
+    }
+
+    /// One witnessing state for the daemons of a ledger: daemon A reaches the witnesses, daemon B (its own record
+    /// file, as on another host) has the same witness keys at addresses where nobody listens. B can only serve a
+    /// witnessed checkpoint by taking the one A recorded in the shared store — and it serves the final tree so.
+    @Test func aDaemonWhoseWitnessesAreUnreachable_servesTheQuorumAnotherDaemonRecordedInTheStore() async throws {
+        try await Self.withWitnesses { ledger, witnesses, policy in
+            try await withWitnessServers(witnesses) { ports in
+                let reachable = witnesses.map { ("http://127.0.0.1:\(ports[$0.verifierKey]!)", $0.verifierKey) }
+                let unreachable = try witnesses.map {
+                    ("http://127.0.0.1:\(try PostgresLedgerOpenTests.closedPort())", $0.verifierKey)
+                }
+                var daemons: [(process: DaemonProcess, client: LedgerHTTPClient)] = []
+                for (name, members) in [("a", reachable), ("b", unreachable)] {
+                    let yaml = ledger.yaml + """
+
+                        witnesses:
+                          quorum: 2
+                          intervalMilliseconds: 50
+                          timeoutSeconds: 2
+                          witnessedCheckpoint: \(name)-witnessed-checkpoint
+                          members:
+                        \(members.map { "    - url: \"\($0.0)\"\n      verifierKey: \"\($0.1)\"" }
+                            .joined(separator: "\n"))
+
+                        """
+                    let configPath = ledger.folder + "/\(name).yaml"
+                    try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+                    daemons.append(try await Self.start(configPath, ledger))
+                }
+                try await Self.submit(ledger, "license-issue", as: "demo-amr", to: daemons[0].client)
+                for _ in 0..<3 {
+                    try await Self.submit(ledger, "link-real-estate", as: "demo-bdc", to: daemons[0].client)
+                }
+                let size = try await Self.storedSize(ledger)
+                let served = try await Self.servedWitnessedSize(daemons[1].client, policy: policy, reaching: size)
+                #expect(served == size, """
+                    daemon B serves a witnessed checkpoint of size \(served.map(String.init) ?? "none"), the \
+                    ledger has \(size): \(daemons[1].process.standardError.suffix(1500))
+                    """)
+                for daemon in daemons {
+                    #expect(try await daemon.process.signal(SIGTERM) == 0,
+                            "\(daemon.process.standardError.suffix(1500))")
+                }
+            }
+        }
+    }
+
+    /// A PostgreSQL ledger and two witnesses following it (quorum 2), closed after `body` whatever it did.
+    static func withWitnesses(
+        _ body: (PostgresTestLedger, [Witness], WitnessPolicy) async throws -> Void
+    ) async throws {
         try await PostgresTestLedger.with(followIntervalMilliseconds: 100) { ledger in
             let (witnesses, policy) = try await makeWitnesses(2, quorum: 2, folder: ledger.folder)
             do {
-                try await Self.run(ledger, witnesses: witnesses, policy: policy)
+                try await body(ledger, witnesses, policy)
             } catch {
                 for witness in witnesses { await witness.close() }
                 throw error
@@ -25,78 +81,46 @@ import Witness
         }
     }
 
-    /// One witnessing state for the daemons of a ledger: daemon A reaches the witnesses, daemon B (its own record
-    /// file, as on another host) has the same witness keys at addresses where nobody listens. B can only serve a
-    /// witnessed checkpoint by taking the one A recorded in the shared store — and it serves the final tree so.
-    @Test func aDaemonWhoseWitnessesAreUnreachable_servesTheQuorumAnotherDaemonRecordedInTheStore() async throws {
-        try await PostgresTestLedger.with(followIntervalMilliseconds: 100) { ledger in
-            let (witnesses, policy) = try await makeWitnesses(2, quorum: 2, folder: ledger.folder)
-            do {
-                try await withWitnessServers(witnesses) { ports in
-                    let reachable = witnesses.map { ("http://127.0.0.1:\(ports[$0.verifierKey]!)", $0.verifierKey) }
-                    let unreachable = try witnesses.map {
-                        ("http://127.0.0.1:\(try PostgresLedgerOpenTests.closedPort())", $0.verifierKey)
-                    }
-                    var daemons: [DaemonProcess] = []
-                    var clients: [LedgerHTTPClient] = []
-                    for (name, members) in [("a", reachable), ("b", unreachable)] {
-                        let yaml = ledger.yaml + """
+    /// A `certledgerd` on `configPath`, once it listens, and a client for it.
+    static func start(_ configPath: String, _ ledger: PostgresTestLedger) async throws
+        -> (process: DaemonProcess, client: LedgerHTTPClient) {
+        let daemon = try DaemonProcess(arguments: ["--config", configPath], directory: ledger.folder)
+        let client = try LedgerHTTPClient(url: "http://127.0.0.1:\(try await daemon.waitForPort())",
+                                          timeout: .seconds(30))
+        return (daemon, client)
+    }
 
-                            witnesses:
-                              quorum: 2
-                              intervalMilliseconds: 50
-                              timeoutSeconds: 2
-                              witnessedCheckpoint: \(name)-witnessed-checkpoint
-                              members:
-                            \(members.map { "    - url: \"\($0.0)\"\n      verifierKey: \"\($0.1)\"" }
-                                .joined(separator: "\n"))
+    /// Submits the example `example` signed by `department` through `client`; it must be accepted.
+    static func submit(_ ledger: PostgresTestLedger, _ example: String, as department: String,
+                       to client: LedgerHTTPClient) async throws {
+        let body = try PostgresMultiDaemonTests.sign(ledger, example: example, as: department)
+        let answer = try await client.send("POST", "/v1/submissions", headers: [("Content-Type", "application/json")],
+                                           body: body)
+        #expect(answer.status == 201, "\(answer.text)")
+    }
 
-                            """
-                        let configPath = ledger.folder + "/\(name).yaml"
-                        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
-                        let daemon = try DaemonProcess(arguments: ["--config", configPath], directory: ledger.folder)
-                        daemons.append(daemon)
-                        clients.append(try LedgerHTTPClient(url: "http://127.0.0.1:\(try await daemon.waitForPort())",
-                                                            timeout: .seconds(30)))
-                    }
-                    let license = try PostgresMultiDaemonTests.sign(ledger, example: "license-issue", as: "demo-amr")
-                    let issued = try await clients[0].send("POST", "/v1/submissions",
-                                                           headers: [("Content-Type", "application/json")],
-                                                           body: license)
-                    try #require(issued.status == 201, "\(issued.text)")
-                    for _ in 0..<3 {
-                        let body = try PostgresMultiDaemonTests.sign(ledger, example: "link-real-estate", as: "demo-bdc")
-                        let answer = try await clients[0].send("POST", "/v1/submissions",
-                                                               headers: [("Content-Type", "application/json")],
-                                                               body: body)
-                        #expect(answer.status == 201, "\(answer.text)")
-                    }
-                    let store = try await ledger.openStore()
-                    let size = try #require(try await store.head()).size
-                    await store.close()
-                    var served: UInt64?
-                    let deadline = ContinuousClock.now + .seconds(30)
-                    while ContinuousClock.now < deadline, served != size {
-                        let answer = try await clients[1].send("GET", "/checkpoint")
-                        if answer.status == 200, case .witnessed(let witnessed) = policy.check(answer.body) {
-                            served = witnessed.checkpoint.size
-                        }
-                        try await Task.sleep(for: .milliseconds(100))
-                    }
-                    #expect(served == size, """
-                        daemon B serves a witnessed checkpoint of size \(served.map(String.init) ?? "none"), the \
-                        ledger has \(size): \(daemons[1].standardError.suffix(1500))
-                        """)
-                    for daemon in daemons {
-                        #expect(try await daemon.signal(SIGTERM) == 0, "\(daemon.standardError.suffix(1500))")
-                    }
-                }
-            } catch {
-                for witness in witnesses { await witness.close() }
-                throw error
+    /// The tree size the ledger's store holds.
+    static func storedSize(_ ledger: PostgresTestLedger) async throws -> UInt64 {
+        let store = try await ledger.openStore()
+        let size = try #require(try await store.head()).size
+        await store.close()
+        return size
+    }
+
+    /// The size of the witnessed checkpoint (under `policy`) `client`'s daemon serves at `/checkpoint`, once it is
+    /// `size` or 30 s have passed; nil if it never served one.
+    static func servedWitnessedSize(_ client: LedgerHTTPClient, policy: WitnessPolicy,
+                                    reaching size: UInt64) async throws -> UInt64? {
+        var served: UInt64?
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, served != size {
+            let answer = try await client.send("GET", "/checkpoint")
+            if answer.status == 200, case .witnessed(let witnessed) = policy.check(answer.body) {
+                served = witnessed.checkpoint.size
             }
-            for witness in witnesses { await witness.close() }
+            if served != size { try await Task.sleep(for: .milliseconds(100)) }
         }
+        return served
     }
 
     static func run(_ ledger: PostgresTestLedger, witnesses: [Witness], policy: WitnessPolicy) async throws {
@@ -123,17 +147,13 @@ import Witness
                 var daemons: [DaemonProcess] = []
                 var clients: [LedgerHTTPClient] = []
                 for _ in 0..<2 {
-                    let daemon = try DaemonProcess(arguments: ["--config", configPath], directory: ledger.folder)
+                    let (daemon, client) = try await Self.start(configPath, ledger)
                     daemons.append(daemon)
-                    clients.append(try LedgerHTTPClient(url: "http://127.0.0.1:\(try await daemon.waitForPort())",
-                                                        timeout: .seconds(30)))
+                    clients.append(client)
                 }
 
                 // Submissions to both daemons at once, in rounds, so each one's head moves past the other's.
-                let license = try PostgresMultiDaemonTests.sign(ledger, example: "license-issue", as: "demo-amr")
-                let issued = try await clients[0].send("POST", "/v1/submissions",
-                                                       headers: [("Content-Type", "application/json")], body: license)
-                try #require(issued.status == 201, "\(issued.text)")
+                try await Self.submit(ledger, "license-issue", as: "demo-amr", to: clients[0])
                 for _ in 0..<6 {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for client in clients {
@@ -154,22 +174,11 @@ import Witness
                     }
                     try await Task.sleep(for: .milliseconds(120))
                 }
-                let store = try await ledger.openStore()
-                let size = try #require(try await store.head()).size
-                await store.close()
+                let size = try await Self.storedSize(ledger)
                 #expect(size >= 10 + 1 + 6 * 2 * 4, "every submission and the batches' map roots")
 
                 for (number, client) in clients.enumerated() {
-                    var served: UInt64?
-                    let deadline = ContinuousClock.now + .seconds(30)
-                    while ContinuousClock.now < deadline {
-                        let answer = try await client.send("GET", "/checkpoint")
-                        if answer.status == 200, case .witnessed(let witnessed) = policy.check(answer.body) {
-                            served = witnessed.checkpoint.size
-                            if served == size { break }
-                        }
-                        try await Task.sleep(for: .milliseconds(100))
-                    }
+                    let served = try await Self.servedWitnessedSize(client, policy: policy, reaching: size)
                     let what = served.map(String.init) ?? "none"
                     #expect(served == size, """
                         daemon \(number) serves a witnessed checkpoint of size \(what), the ledger has \(size): \

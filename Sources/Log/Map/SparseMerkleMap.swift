@@ -111,21 +111,9 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
                         writes: inout MapNodeWrites) throws -> MapNode? {
         guard case .branch = old else {
             // An empty or one-key subtree has nothing stored below it: rebuild it from its few keys.
-            var entries: [(key: Hash256, valueHash: Hash256)] = []
-            entries.reserveCapacity(changes.count + 1)
             var oldLeaf: (key: Hash256, valueHash: Hash256)?
             if case let .leaf(key, valueHash) = old { oldLeaf = (key, valueHash) }
-            for change in changes {
-                if let leaf = oldLeaf, leaf.key.lexicographicallyPrecedes(change.key) {
-                    entries.append(leaf)
-                    oldLeaf = nil
-                } else if let leaf = oldLeaf, leaf.key == change.key {
-                    oldLeaf = nil
-                }
-                if let valueHash = change.valueHash { entries.append((change.key, valueHash)) }
-            }
-            if let leaf = oldLeaf { entries.append(leaf) }
-            return build(id, entries: entries[...], writes: &writes)
+            return build(id, entries: Self.leaves(replacing: oldLeaf, with: changes)[...], writes: &writes)
         }
         let split = Self.firstRight(changes.startIndex, changes.endIndex, depth: id.depth) { changes[$0].key }
         let leftID = id.child(right: false)
@@ -174,6 +162,26 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
             if let right { writes.set(right, at: rightID) }
             return .branch(hasher.nodeHash(left.hash(using: hasher), right.hash(using: hasher)))
         }
+    }
+
+    /// The leaves of a subtree that held at most `old` once `changes` (sorted, one per key) are made, in key order:
+    /// every change with a value, and `old` unless a change names its key.
+    static func leaves(replacing old: (key: Hash256, valueHash: Hash256)?, with changes: ArraySlice<MapChange>)
+        -> [(key: Hash256, valueHash: Hash256)] {
+        var entries: [(key: Hash256, valueHash: Hash256)] = []
+        entries.reserveCapacity(changes.count + 1)
+        var oldLeaf = old
+        for change in changes {
+            if let leaf = oldLeaf, leaf.key.lexicographicallyPrecedes(change.key) {
+                entries.append(leaf)
+                oldLeaf = nil
+            } else if let leaf = oldLeaf, leaf.key == change.key {
+                oldLeaf = nil
+            }
+            if let valueHash = change.valueHash { entries.append((change.key, valueHash)) }
+        }
+        if let leaf = oldLeaf { entries.append(leaf) }
+        return entries
     }
 
     /// The first index in `low ..< high` whose key has bit `depth` set, the keys being sorted.

@@ -19,10 +19,8 @@ public final class TrieMapNodeStore: MapNodeStore {
         var kind: UInt8 = 0
     }
 
-    struct Leaf {
-        let key: Hash256
-        let valueHash: Hash256
-    }
+    /// A stored leaf: its tree key and its value hash.
+    typealias Leaf = (key: Hash256, valueHash: Hash256)
 
     /// Slot 0 is the root; a child number 0 means "no child" (the root is nobody's child).
     private var slots: [Slot] = [Slot()]
@@ -98,19 +96,8 @@ public final class TrieMapNodeStore: MapNodeStore {
         let here = slots[Int(slot)]
         guard here.kind == 1 else {
             // An empty or one-key subtree has nothing stored below it: rebuild it from its few keys.
-            var entries: [Leaf] = []
-            entries.reserveCapacity(changes.count + 1)
-            var oldLeaf: Leaf? = here.kind == 2 ? leaves[Int(here.payload)] : nil
-            for change in changes {
-                if let leaf = oldLeaf, leaf.key.lexicographicallyPrecedes(change.key) {
-                    entries.append(leaf)
-                    oldLeaf = nil
-                } else if let leaf = oldLeaf, leaf.key == change.key {
-                    oldLeaf = nil
-                }
-                if let valueHash = change.valueHash { entries.append(Leaf(key: change.key, valueHash: valueHash)) }
-            }
-            if let leaf = oldLeaf { entries.append(leaf) }
+            let entries = SparseMerkleMap<TrieMapNodeStore>.leaves(
+                replacing: here.kind == 2 ? leaves[Int(here.payload)] : nil, with: changes)
             releasePayload(of: slot)
             build(slot: slot, depth: depth, entries: entries[...], hasher: hasher)
             return
@@ -223,7 +210,7 @@ public final class TrieMapNodeStore: MapNodeStore {
             slots[Int(slot)].kind = 1
             slots[Int(slot)].payload = index
         case let .leaf(key, valueHash):
-            let index = allocate(&leaves, &freeLeaves, Leaf(key: key, valueHash: valueHash))
+            let index = allocate(&leaves, &freeLeaves, (key: key, valueHash: valueHash))
             slots[Int(slot)].kind = 2
             slots[Int(slot)].payload = index
         }
