@@ -73,12 +73,16 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The first stdout line starting with `prefix` (any of `prefixes`), waiting up to `timeout`. A process that
     /// exits first, or says nothing of the kind in time, is an error carrying its stderr.
+    ///
+    /// The lines are looked at once more after the deadline: a test process whose cooperative threads are all busy
+    /// may resume this task only after the deadline, long after the child printed its line.
     public func waitForLine(startingWith prefixes: [String], timeout: Duration = .seconds(60)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        while true {
             if let line = stdout.lines.first(where: { line in prefixes.contains { line.hasPrefix($0) } }) {
                 return line
             }
+            guard ContinuousClock.now < deadline else { break }
             guard process.isRunning else {
                 // Its last words may still be in the pipe.
                 await drained()
