@@ -6,6 +6,7 @@ package enum SQLiteValue {
     case integer(Int64)
     case blob([UInt8])
     case text(String)
+    case null
 }
 
 /// One prepared statement, owned by the `SQLiteConnection` that caches it and confined to that connection's queue.
@@ -42,6 +43,8 @@ final class SQLiteStatement {
                 }
             case .text(let string):
                 rc = sqlite3_bind_text(handle, position, string, -1, certledger_sqlite_transient())
+            case .null:
+                rc = sqlite3_bind_null(handle, position)
             }
             if rc != SQLITE_OK { return rc }
         }

@@ -93,7 +93,7 @@ import Testing
             var mirrored = try SparseMerkleMap(store: mirror, hasher: hasher)
             #expect(mirrored.root == memory.root)
             let keys = all.flatMap { $0.map(\.key) }
-            var older: (nodes: MemoryMapNodeStore, version: UInt64?)?
+            var older: (nodes: VersionedMapNodes, version: UInt64?)?
             for (i, batch) in all.suffix(30).enumerated() {
                 try mirrored.update(batch, version: UInt64(31 + i))
                 try memory.update(batch)

@@ -99,6 +99,17 @@ public struct LedgerStatusMap: Sendable {
         }
         let clock = ContinuousClock(), opening = clock.now
         let mapStore: MirroredMapNodeStore
+        if SQLiteMapNodeStore.isOlderSchema(path: sqlitePath) {
+            // Derived data in a layout this build does not read: set aside (not deleted) and rebuilt from the log.
+            let aside = sqlitePath + ".older-schema"
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: aside + suffix)
+                try? FileManager.default.moveItem(atPath: sqlitePath + suffix, toPath: aside + suffix)
+            }
+            logger.notice("status map file of an older layout set aside; the map is rebuilt from the log", metadata: [
+                "file": "\(sqlitePath)", "setAside": "\(aside)",
+            ])
+        }
         do {
             let file = FileManager.default.fileExists(atPath: sqlitePath)
                 ? try SQLiteMapNodeStore.open(path: sqlitePath) : try SQLiteMapNodeStore.create(path: sqlitePath)
