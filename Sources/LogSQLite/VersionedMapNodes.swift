@@ -50,13 +50,7 @@ public struct VersionedMapNodes: Sendable {
         let parent = id.parent
         if node != nil {
             // One look-up: the entry is changed in place (most writes set a node).
-            if id.isRightChild {
-                children[parent, default: Children()].right = node
-                children[parent, default: Children()].rightVersion = rowVersion
-            } else {
-                children[parent, default: Children()].left = node
-                children[parent, default: Children()].leftVersion = rowVersion
-            }
+            Self.put(node, rowVersion, right: id.isRightChild, in: &children[parent, default: Children()])
         } else if var pair = children[parent] {
             if id.isRightChild {
                 pair.right = nil
@@ -66,6 +60,17 @@ public struct VersionedMapNodes: Sendable {
                 pair.leftVersion = 0
             }
             children[parent] = pair.left == nil && pair.right == nil ? nil : pair
+        }
+    }
+
+    @inline(__always)
+    private static func put(_ node: MapNode?, _ version: UInt64, right: Bool, in pair: inout Children) {
+        if right {
+            pair.right = node
+            pair.rightVersion = version
+        } else {
+            pair.left = node
+            pair.leftVersion = version
         }
     }
 

@@ -235,6 +235,18 @@ import Testing
         let caughtUp = try await Self.withOpenLedger(config) { try #require($0.statusMap).current }
         #expect(caughtUp.version == second.version && caughtUp.root == second.root)
 
+        // A file of an older layout of the map (same application id, schema 1): set aside, rebuilt from the log.
+        try fm.removeItem(atPath: mapPath)
+        var older: OpaquePointer?
+        try #require(sqlite3_open_v2(mapPath, &older, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK)
+        let layout = "CREATE TABLE map_nodes (depth INTEGER); PRAGMA application_id = \(0x434C_6D70); "
+            + "PRAGMA user_version = 1;"
+        #expect(sqlite3_exec(older, layout, nil, nil, nil) == SQLITE_OK)
+        sqlite3_close_v2(older)
+        let rebuiltFromOlder = try await Self.withOpenLedger(config) { try #require($0.statusMap).current }
+        #expect(rebuiltFromOlder.version == second.version && rebuiltFromOlder.root == second.root)
+        #expect(fm.fileExists(atPath: mapPath + ".older-schema"))
+
         // Contradicting the log (its root node's hash changed): refused at start, naming the map.
         var database: OpaquePointer?
         try #require(sqlite3_open_v2(mapPath, &database, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK)
