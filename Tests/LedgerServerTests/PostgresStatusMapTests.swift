@@ -82,6 +82,40 @@ import Witness
         }
     }
 
+    /// A PostgreSQL daemon keeps a registry snapshot of its own as a SQLite one does: a restart loads it, replays
+    /// only the entries after it, and ends with the same state and map as a daemon that replayed everything.
+    @Test func restartFromARegistrySnapshot_replaysOnlyTheTail() async throws {
+        try await PostgresTestLedger.with { shared in
+            let written = try await shared.serve { server in
+                try await StatusMapLedgerTests.submitHistory(server)
+                let writer = try #require(server.ledger.snapshots, "a PostgreSQL daemon writes snapshots too")
+                #expect(writer.startSize == 0)
+                return try #require(try await writer.writeNow())
+            }
+            #expect(FileManager.default.fileExists(atPath: shared.config.resolve(shared.config.store.registrySnapshot)))
+            let (expected, expectedMap) = try await shared.serve { server in
+                // Entries after the snapshot, which the next start replays on top of it.
+                try await StatusMapRestartTests.submit(server.ledger, folder: shared.folder, links: 2)
+                return (server.ledger.registry.snapshot.size, try #require(server.ledger.statusMap?.current))
+            }
+            let (logger, lines) = Self.capturing()
+            try await shared.serve(logger: logger) { server in
+                #expect(server.ledger.snapshots?.startSize == written)
+                #expect(lines.atLeast(.info).contains {
+                    $0.hasPrefix("registry loaded from its snapshot") && $0.contains("\(written)")
+                }, "\(lines.atLeast(.info))")
+                #expect(server.ledger.registry.snapshot.size == expected)
+                let map = try #require(server.ledger.statusMap?.current)
+                #expect(map.version == expectedMap.version && map.root == expectedMap.root)
+                let key = "license:" + StatusMapLedgerTests.license
+                let uscc = try USCC(StatusMapLedgerTests.license)
+                let value = try #require(server.ledger.registry.snapshot.statusMapValue(for: .license(uscc)))
+                let proof = try await StatusMapLedgerTests.checkedProof(server, key: key, value: value)
+                #expect(proof.verdict == .present(valueHash: MapHasher().valueHash(value)), "\(proof.verdict)")
+            }
+        }
+    }
+
     @Test func twoDaemonsOnOneLedger_deriveAndStoreTheSameMap() async throws {
         try await PostgresTestLedger.with(followIntervalMilliseconds: 50) { shared in
             let (first, second) = try await shared.serve { one in

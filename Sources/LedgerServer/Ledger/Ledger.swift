@@ -55,8 +55,7 @@ public struct Ledger: Sendable {
         let registry: Registry
         let statusMap: LedgerStatusMap
         let snapshotSize: UInt64
-        let snapshotPath = config.store.postgres == nil && config.store.snapshotEveryEntries > 0
-            ? config.resolve(config.store.registrySnapshot) : nil
+        let snapshotPath = config.store.snapshotEveryEntries > 0 ? config.resolve(config.store.registrySnapshot) : nil
         do {
             let mapPath = config.store.postgres == nil ? config.resolve(config.store.statusMap) : nil
             let progress: @Sendable (UInt64, UInt64) -> Void = { done, total in
@@ -68,8 +67,8 @@ public struct Ledger: Sendable {
                let stored = try await openPostgresMap(postgres, readOnly: config.store.postgres?.readOnly ?? false,
                                                       logger: logger) {
                 (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
-                    store: opened.store, identity: opened.identity, postgres: stored, logger: logger,
-                    progress: progress)
+                    store: opened.store, identity: opened.identity, postgres: stored, snapshotPath: snapshotPath,
+                    logger: logger, progress: progress)
             } else {
                 (registry, statusMap, snapshotSize) = try await LedgerStatusMap.replay(
                     store: opened.store, identity: opened.identity, sqlitePath: mapPath, snapshotPath: snapshotPath,

@@ -13,8 +13,12 @@ extension LedgerStatusMap {
     /// of it) is logged as a warning naming both sizes and rebuilt from the whole log; a writable daemon then
     /// writes the rebuilt version in place of the tables' rows. Queued versions are written before this returns
     /// (a failure there is logged: the writer tries again).
+    ///
+    /// With `snapshotPath`, a registry snapshot there (a file of this daemon's, beside its configuration) that the
+    /// stored map is not behind is started from, as with SQLite: only the entries after it are replayed. A map
+    /// rebuilt from the whole log replays the whole log.
     static func replay(store: any LogStore, identity: LogIdentity, postgres stored: PostgresMapNodeStore,
-                       logger: Logger,
+                       snapshotPath: String? = nil, logger: Logger,
                        progress: @escaping @Sendable (UInt64, UInt64) -> Void) async throws
         -> (Registry, LedgerStatusMap, UInt64) {
         let algorithm = identity.hashAlgorithm
@@ -45,9 +49,11 @@ extension LedgerStatusMap {
             let writer = PostgresMapWriter(store: stored)
             let queued = QueuedMapNodeStore(memory: loaded.nodes, version: loaded.version, writer: writer)
             let recomputed = try RecomputedStatusMap(store: queued, version: before, versioned: true, hasher: hasher)
+            let start = await startingSnapshot(path: snapshotPath, store: store, identity: identity, map: recomputed,
+                                               logger: logger)
             do {
-                let registry = try await Registry.replay(store: store, identity: identity, statusMap: recomputed,
-                                                         progress: progress)
+                let registry = try await Registry.replay(store: store, identity: identity, from: start?.state,
+                                                         statusMap: recomputed, progress: progress)
                 try recomputed.finish(logSize: registry.snapshot.size)
                 if recomputed.version != before {
                     logger.notice("status map caught up with the log", metadata: [
@@ -57,7 +63,8 @@ extension LedgerStatusMap {
                 await flush(writer, logger: logger)
                 let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed,
                                                  hashAlgorithm: algorithm, logger: logger)
-                return (registry, LedgerStatusMap(postgres: finisher, writer: writer, hashAlgorithm: algorithm), 0)
+                return (registry, LedgerStatusMap(postgres: finisher, writer: writer, hashAlgorithm: algorithm),
+                        start?.size ?? 0)
             } catch let error as RegistryError where error.field == "map" || error.field == "record.root" {
                 disagreement = "\(error)"
             }

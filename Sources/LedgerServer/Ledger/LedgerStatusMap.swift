@@ -77,7 +77,7 @@ public struct LedgerStatusMap: Sendable {
     /// or is ahead of it, is refused (`LedgerServerError.refusedStore` naming `store.statusMap`); a missing or
     /// behind one is filled from the log.
     ///
-    /// With `snapshotPath` (SQLite only), a registry snapshot there that passes `RegistrySnapshotFile.load`'s checks
+    /// With `snapshotPath`, a registry snapshot there that passes `RegistrySnapshotFile.load`'s checks
     /// and that the map is not behind is started from: only the entries after it are replayed. Any other snapshot
     /// is logged and the whole log replayed. The answer's third member is the size of the snapshot used (0: none).
     static func replay(store: any LogStore, identity: LogIdentity, sqlitePath: String?, snapshotPath: String? = nil,
@@ -97,7 +97,6 @@ public struct LedgerStatusMap: Sendable {
                                              logger: logger)
             return (registry, LedgerStatusMap(memory: finisher, hashAlgorithm: algorithm), 0)
         }
-        let clock = ContinuousClock(), opening = clock.now
         let mapStore: MirroredMapNodeStore
         if SQLiteMapNodeStore.isOlderSchema(path: sqlitePath) {
             // Derived data in a layout this build does not read: set aside (not deleted) and rebuilt from the log.
@@ -114,7 +113,7 @@ public struct LedgerStatusMap: Sendable {
             let file = FileManager.default.fileExists(atPath: sqlitePath)
                 ? try SQLiteMapNodeStore.open(path: sqlitePath) : try SQLiteMapNodeStore.create(path: sqlitePath)
             // Partial at first: the whole current version is read on another connection after the replay
-            // (`mirrorInBackground`), so that a start does not wait for the map's history to be scanned.
+            // (`mirrorInBackground`), so that a start does not wait for the map to be read node by node.
             mapStore = MirroredMapNodeStore(partial: file)
         } catch {
             throw LedgerServerError(.refusedStore, field: "store.statusMap",
@@ -123,27 +122,8 @@ public struct LedgerStatusMap: Sendable {
         let before = mapStore.version ?? 0
         let recomputed = try RecomputedStatusMap(store: mapStore, version: before, versioned: true,
                                                  hasher: MapHasher(algorithm))
-        let mapOpened = clock.now
-        var start: RegistrySnapshot?
-        if let snapshotPath, let snapshot = await RegistrySnapshotFile.load(path: snapshotPath, store: store,
-                                                                          identity: identity, logger: logger) {
-            if recomputed.resume(after: snapshot.size, root: snapshot.mapRoot) {
-                start = snapshot
-            } else {
-                logger.warning("""
-                    registry snapshot ignored, the whole log is replayed instead: the status map stands at version \
-                    \(before), behind the snapshot's \(snapshot.size) or at another root
-                    """, metadata: ["file": "\(snapshotPath)"])
-            }
-        }
-        let snapshotRead = clock.now
-        if let start {
-            logger.info("registry loaded from its snapshot; replaying the entries after it", metadata: [
-                "snapshot": "\(start.size)", "file": "\(snapshotPath ?? "")",
-                "mapSeconds": "\((mapOpened - opening).seconds)",
-                "snapshotSeconds": "\((snapshotRead - mapOpened).seconds)",
-            ])
-        }
+        let start = await startingSnapshot(path: snapshotPath, store: store, identity: identity, map: recomputed,
+                                           logger: logger)
         let registry: Registry
         do {
             registry = try await Registry.replay(store: store, identity: identity, from: start?.state,
@@ -165,6 +145,28 @@ public struct LedgerStatusMap: Sendable {
         let finisher = StatusMapFinisher(registry: registry, recomputed: recomputed, hashAlgorithm: algorithm,
                                          logger: logger)
         return (registry, LedgerStatusMap(sqlite: finisher, hashAlgorithm: algorithm), start?.size ?? 0)
+    }
+
+    /// The registry snapshot at `path` to start from, if it passes `RegistrySnapshotFile.load`'s checks and `map`
+    /// (as loaded, before the replay) is not behind it; nil otherwise (the whole log is replayed), with the reason
+    /// logged. On success `map` is prepared to resume after the snapshot.
+    static func startingSnapshot<Store: MapNodeStore>(path: String?, store: any LogStore, identity: LogIdentity,
+                                                      map: RecomputedStatusMap<Store>,
+                                                      logger: Logger) async -> RegistrySnapshot? {
+        let clock = ContinuousClock(), reading = clock.now
+        guard let path, let snapshot = await RegistrySnapshotFile.load(path: path, store: store, identity: identity,
+                                                                       logger: logger) else { return nil }
+        guard map.resume(after: snapshot.size, root: snapshot.mapRoot) else {
+            logger.warning("""
+                registry snapshot ignored, the whole log is replayed instead: the status map stands at version \
+                \(map.version), behind the snapshot's \(snapshot.size) or at another root
+                """, metadata: ["file": "\(path)"])
+            return nil
+        }
+        logger.info("registry loaded from its snapshot; replaying the entries after it", metadata: [
+            "snapshot": "\(snapshot.size)", "file": "\(path)", "seconds": "\((clock.now - reading).seconds)",
+        ])
+        return snapshot
     }
 
     /// The partial mirror a thread hands the whole map to: only its `offer` is called there, which is thread-safe.

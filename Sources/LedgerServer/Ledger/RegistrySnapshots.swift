@@ -5,7 +5,7 @@ public import Logging
 public import Registry
 public import ServiceLifecycle
 
-/// The registry snapshot file of a SQLite ledger (`store.registrySnapshot`): read at start so that only the
+/// The registry snapshot file of a daemon (`store.registrySnapshot`, for SQLite and PostgreSQL ledgers alike): read at start so that only the
 /// entries after it are replayed, and rewritten in the background as the log grows (`RegistrySnapshotWriter`).
 public enum RegistrySnapshotFile {
     /// The snapshot at `path` if it may be started from: its digest checks, it belongs to this log (origin, hash
@@ -68,7 +68,8 @@ public enum RegistrySnapshotFile {
     /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync'd, renamed over it, and the folder
     /// fsync'd, so a crash leaves the old snapshot or the new one, never a mix.
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp"
+        // Of this process: daemons of one PostgreSQL ledger configured in one folder may write the same file.
+        let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SnapshotIOError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
         var failure: String?
