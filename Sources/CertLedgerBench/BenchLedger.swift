@@ -76,6 +76,13 @@ struct BenchLedger: Sendable {
         return submission
     }
 
+    /// A `license.issue` of a new holder, serial `serial` (nonce `issue-<serial>`): two new status-map keys, the
+    /// license and its document.
+    func licenseIssue(_ serial: Int) throws -> Submission {
+        try sign(.licenseIssue, license(serial, version: 1, subjectPrev: nil), Self.amrID, amr,
+                 try Nonce(validating: "issue-\(serial)-" + String(repeating: "0", count: 8)))
+    }
+
     private func sign(_ kind: SubmissionKind, _ record: some RecordBody, _ department: String, _ key: PrivateKey,
                       _ nonce: Nonce) throws -> Submission {
         try Submission.sign(kind: kind, department: try DepartmentID(validating: department), key: key, nonce: nonce,

@@ -11,6 +11,7 @@ struct CertLedgerBench: AsyncParsableCommand {
         abstract: "Measure CertLedger's throughput.",
         subcommands: [Crypto.self, LogBench.self, LogWriter.self, DaemonLoad.self, SignSubmissions.self, CrashLoad.self,
                       FaultLoad.self, ByteFlips.self, AuditLedger.self, PostgresDevLedger.self, JSONParseBench.self,
-                      MapBench.self, AckToWitnessed.self, StartLedger.self]
+                      MapBench.self, AckToWitnessed.self, StartLedger.self,
+                      MapIngest.self]
     )
 }
