@@ -28,6 +28,9 @@ extension CertLedgerBench {
         @Option(help: "Submissions in flight at once (the daemon's concurrent requests).")
         var concurrency = 64
 
+        @Option(help: "Which runs: both (alternating), map (with the status map only) or none (without it only).")
+        var runs = "both"
+
         @Option(help: "Folder for the ledgers (default: a temporary one, removed after).")
         var folder: String?
 
@@ -35,6 +38,7 @@ extension CertLedgerBench {
             guard submissions > 0, rounds > 0, concurrency > 0 else {
                 throw ValidationError("--submissions, --rounds and --concurrency must be positive")
             }
+            guard ["both", "map", "none"].contains(runs) else { throw ValidationError("--runs must be both, map or none") }
         }
 
         func run() async throws {
@@ -48,7 +52,8 @@ extension CertLedgerBench {
             print("| --- | --- | --- | --- | --- |")
             var with: [Run] = [], without: [Run] = []
             for round in 1...rounds {
-                for withMap in round % 2 == 1 ? [true, false] : [false, true] {
+                let kinds = runs == "map" ? [true] : runs == "none" ? [false] : round % 2 == 1 ? [true, false] : [false, true]
+                for withMap in kinds {
                     let run = try await Self.ingest(signed, bench: bench, withMap: withMap, concurrency: concurrency,
                                                     folder: base + "/round\(round)-\(withMap ? "map" : "nomap")")
                     print("| \(round) | \(withMap ? "yes" : "no") | \(Int(run.rate)) | "
