@@ -89,10 +89,11 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
         siblings.reserveCapacity(32)
         while case .branch = node {
             let right = key.bit(id.depth)
-            let sibling = try store.node(at: id.child(right: !right))
+            let pair = try store.children(of: id)
+            let sibling = right ? pair.left : pair.right
             siblings.append(sibling.map { $0.hash(using: hasher) })
             id = id.child(right: right)
-            node = try store.node(at: id)
+            node = right ? pair.right : pair.left
         }
         guard case let .leaf(leafKey, valueHash) = node else {
             return MapProof(siblings: siblings, terminal: nil)
@@ -120,8 +121,7 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
         let rightID = id.child(right: true)
         let leftChanges = changes[..<split]
         let rightChanges = changes[split...]
-        let oldLeft = try store.node(at: leftID)
-        let oldRight = try store.node(at: rightID)
+        let (oldLeft, oldRight) = try store.children(of: id)
         let left = leftChanges.isEmpty ? oldLeft : try update(leftID, old: oldLeft, changes: leftChanges,
                                                                writes: &writes)
         let right = rightChanges.isEmpty ? oldRight : try update(rightID, old: oldRight, changes: rightChanges,
