@@ -66,7 +66,8 @@ public struct CanonicalObject: Sendable {
     /// members between two places are one run of bytes, so writing the object again with other values in the
     /// places copies a few runs instead of sorting and writing every member.
     public func template(holes: [String]) -> CanonicalTemplate {
-        precondition(Set(holes).count == holes.count && holes.allSatisfy { hole in !members.contains { $0.name == hole } },
+        precondition(Set(holes).count == holes.count
+                     && holes.allSatisfy { hole in !members.contains { $0.name == hole } },
                      "a template's places are distinct names that are not members")
         let order = JSONValue.canonicalOrder(
             members.map { (key: $0.name, value: Optional($0.value)) } + holes.map { (key: $0, value: nil) })

@@ -35,7 +35,9 @@ final class Ed25519SignPool: @unchecked Sendable {
         var signature = [UInt8](repeating: 0, count: 64)
         var length = signature.count
         let signed = signature.withUnsafeMutableBufferPointer { out in
-            withCBytes(message) { data, count in EVP_DigestSign(context.pointer, out.baseAddress, &length, data, count) }
+            withCBytes(message) { data, count in
+                EVP_DigestSign(context.pointer, out.baseAddress, &length, data, count)
+            }
         }
         guard signed == 1, length == 64 else { throw CryptoError.openssl("EVP_DigestSign(ed25519)") }
         shelf.putBack(context)
