@@ -1,6 +1,6 @@
 -- wrk script for Scripts/bench-daemon: POSTs canonical-JSON bodies from a file (one per line) and checks every answer.
 --
---   wrk -t T -c C -d CAP -s Scripts/wrk/ledger.lua URL -- MODE FILE T DONEDIR
+--   wrk -t T -c C -d CAP -s Scripts/wrk/ledger.lua URL -- MODE FILE T DONEDIR [QUERY]
 --
 -- MODE once:   the submissions. Each thread takes its own contiguous slice of FILE and sends every body exactly once
 --              to /v1/submissions (a resend would be a duplicate, answered 200, not a new durable entry). A
@@ -8,7 +8,7 @@
 --              stops, and the last thread to stop wakes wrk's main thread (SIGINT), so -d is only a safety cap.
 --              Only 201 counts as a durable, acknowledged submission.
 -- MODE rotate: the verification questions. Every thread cycles through all of FILE against /v1/verify until wrk's
---              -d ends. Only 200 with "verdict":"authentic" counts.
+--              -d ends. Only 200 with "verdict":"authentic" counts. QUERY (e.g. receipt=false) is added to the path.
 --
 -- The rate is counted answers / wall seconds from the first request any thread sent to the last counted answer any
 -- thread received (own clock, so neither wrk's setup nor its -d sleep pads it). done() prints WRK_* lines for the
@@ -52,6 +52,7 @@ function init(args)
     mode, thread_count, done_dir = args[1], tonumber(args[3]), args[4]
     if mode ~= "once" and mode ~= "rotate" then error("MODE must be once or rotate, not " .. tostring(mode)) end
     path = mode == "once" and "/v1/submissions" or "/v1/verify"
+    if args[5] ~= nil and args[5] ~= "" then path = path .. "?" .. args[5] end
     expected_status = mode == "once" and 201 or 200
     local lines = {}
     for line in io.lines(args[2]) do

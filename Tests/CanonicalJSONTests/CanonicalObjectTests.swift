@@ -16,6 +16,27 @@ import Testing
         }
     }
 
+    @Test func templates_writeTheCanonicalBytesOfTheMembersAndTheValuesInTheirPlaces() throws {
+        var rng = SplitMix64(seed: 5147)
+        for round in 0..<300 {
+            guard case .object(let members) = randomObject(using: &rng) else { continue }
+            let names = Array(members.keys).shuffled(using: &rng)
+            let holes = Array(names.prefix(Int.random(in: 0...min(3, names.count), using: &rng)))
+            var object = CanonicalObject()
+            for name in names.dropFirst(holes.count) {
+                object.set(name, canonical: try #require(members[name]).canonicalBytes())
+            }
+            let template = object.template(holes: holes)
+            // Every place filled, or some left out (absent members).
+            for filled in [holes, holes.filter { _ in Bool.random(using: &rng) }] {
+                let values = filled.map { (name: $0, value: members[$0]!.canonicalBytes()) }
+                let expected = JSONValue.object(members.filter { !holes.contains($0.key) || filled.contains($0.key) })
+                #expect(template.bytes(filling: values) == expected.canonicalBytes(), "round \(round)")
+                #expect(template.bytes(prefix: [7], filling: values.reversed()) == [7] + expected.canonicalBytes())
+            }
+        }
+    }
+
     @Test func namesSortByUTF16_andASecondValueReplacesTheFirst() throws {
         var object = CanonicalObject()
         object.set("\u{FB33}", string: "after the surrogates in UTF-16")

@@ -71,7 +71,7 @@ import Testing
         }
     }
 
-    @Test func verifyLicense_isAuthenticThenRevoked_withAReceiptThatChecksOffline() async throws {
+    @Test func verifyLicense_isAuthenticThenRevoked_withAReceiptThatChecksOffline_orWithoutOneOnRequest() async throws {
         try await DevLedgerServer.run { server in
             let issue = try await server.post("/v1/submissions",
                                               try server.signExample("license-issue", as: "demo-amr").canonicalBytes)
@@ -83,8 +83,19 @@ import Testing
             // Checked offline with nothing but the ledger's verifier key: checkpoint, proofs, receipt.
             let vkey = try String(contentsOfFile: server.folder + "/checkpoint.vkey", encoding: .utf8)
             let checker = try VerifierAnswerCheck(verifierKey: vkey.trimmingCharacters(in: .whitespacesAndNewlines))
-            let answer = try checker.check(authentic.body).answer
-            #expect(answer.verdict == .authentic)
+            let checked = try checker.check(authentic.body)
+            let answer = checked.answer
+            #expect(answer.verdict == .authentic && checked.hasReceipt)
+            // Asked without a receipt: the same proofs, no receipt, and it checks just as well.
+            let bare = try await server.post("/v1/verify?receipt=false", question)
+            #expect(bare.status == 200, "\(bare.text)")
+            let checkedBare = try checker.check(bare.body)
+            #expect(!checkedBare.hasReceipt && checkedBare.answer.verdict == .authentic)
+            #expect(checkedBare.answer.entries == answer.entries && checkedBare.answer.statusMap == answer.statusMap)
+            #expect(try await server.post("/v1/verify?receipt=true", question).body.count > bare.body.count)
+            let unclear = try await server.post("/v1/verify?receipt=no", question)
+            let refusal = try JSONValue.parse(unclear.body)
+            #expect(unclear.status == 400 && refusal["error"]?["field"]?.stringValue == "receipt")
 
             let revoke = try server.signExample("license-revoke", as: "demo-amr") {
                 $0["subjectPrev"] = .number(Double(issued))

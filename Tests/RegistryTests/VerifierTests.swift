@@ -49,9 +49,20 @@ import Testing
         // What the route sends (assembled from members written once) is the answer's plain canonical encoding.
         let sent = try await verifier.answerBytes(question, now: now)
         #expect(sent == (try answer.canonicalBytes()))
+        // The second asking was answered from the first's written answer; a verifier asked for the first time
+        // writes the same bytes.
+        #expect(try await ledger.verifier().answerBytes(question, now: now) == sent)
         let check = try VerifierAnswerCheck(verifierKey: ledger.signer.verifier.verifierKey)
         let checked = try check.check(sent)
-        #expect(checked.answer == answer)
+        #expect(checked.answer == answer && checked.hasReceipt)
+        // Without the receipt: the same answer less its receipt member, and it checks just as well.
+        let bare = try await verifier.answerBytes(question, now: now, receipt: false)
+        var members = try #require(try JSONValue.parse(sent).objectValue)
+        members["receipt"] = nil
+        #expect(bare == JSONValue.object(members).canonicalBytes())
+        let checkedBare = try check.check(bare)
+        #expect(!checkedBare.hasReceipt && checkedBare.answer.verdict == answer.verdict)
+        #expect(try await verifier.answer(question, now: now, receipt: false).receipt == nil)
         #expect(checked.checkpoint.checkpoint.size == ledger.size)
         // Every deciding entry also comes as a C2SP tlog-proof that parses back to the same proof.
         for (proof, proven) in zip(try answer.tlogProofs(), answer.entries) {

@@ -11,18 +11,22 @@ public final class PrivateKey: @unchecked Sendable {
     public let publicKey: PublicKey
     /// The owned `EVP_PKEY`; freed in `deinit`.
     let pkey: OpaquePointer
-    /// Prepared signing contexts, for ECDSA keys only (see `ECDSAContextPool` for why).
+    /// Prepared signing contexts, for ECDSA keys (see `ECDSAContextPool` for why) and Ed25519 keys
+    /// (`Ed25519SignPool`); SM2 keys sign with a fresh context each time.
     private let ecdsa: ECDSAContextPool?
+    private let ed25519: Ed25519SignPool?
 
     /// Takes ownership of `pkey` (freeing it if it is refused) and checks it is a key of `requested`.
     init(adopting pkey: OpaquePointer, requested: SignatureAlgorithm?, field: String) throws {
         let derived: PublicKey
         let pool: ECDSAContextPool?
+        let edPool: Ed25519SignPool?
         do {
             // The public half goes through SPKI so that it is a separate, public-only EVP_PKEY.
             let spki = try encodeSPKI(pkey)
             derived = try PublicKey(spkiDER: spki, algorithm: requested)
             pool = derived.algorithm == .ecdsaP256SHA256 ? try ECDSAContextPool(key: pkey, operation: .sign) : nil
+            edPool = derived.algorithm == .ed25519 ? try Ed25519SignPool(key: pkey) : nil
         } catch let error as CryptoError {
             EVP_PKEY_free(pkey)
             throw CryptoError(error.code, field: field, error.reason)
@@ -30,6 +34,7 @@ public final class PrivateKey: @unchecked Sendable {
         algorithm = derived.algorithm
         publicKey = derived
         ecdsa = pool
+        ed25519 = edPool
         self.pkey = pkey
     }
 
@@ -96,6 +101,7 @@ public final class PrivateKey: @unchecked Sendable {
     /// SM2/SM3 with the default ID (GM/T 0003.2) give a DER `SEQUENCE { r, s }` of up to 72 bytes.
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
         if let ecdsa { return try ecdsa.sign(message) }
+        if let ed25519 { return try ed25519.sign(message) }
         return try SignatureContext().sign(message, key: pkey, algorithm: algorithm)
     }
 }

@@ -180,6 +180,14 @@ enum OpenAPIDocument {
                 (statusMap: the map.root entry closing the tree and a map proof per key, with its value or none
                 when absent; docs/verifier.md) and a receipt signed by the ledger's receipt key. The verdict
                 follows from the proofs alone; the receipt is an optional signed record of the question.
+              parameters:
+                - name: receipt
+                  in: query
+                  required: false
+                  description: >-
+                    false answers without the receipt (the same answer less its receipt member, which costs
+                    the ledger a signature over the whole answer); absent or true, with it.
+                  schema: {type: string, enum: ['true', 'false']}
               requestBody:
                 required: true
                 content:

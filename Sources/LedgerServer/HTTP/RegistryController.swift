@@ -64,6 +64,7 @@ public struct RegistryController<Context: RequestContext>: Sendable {
     }
 
     func verify(_ request: Request) async throws -> Response {
+        let receipt = try Self.wantsReceipt(request)
         try JSONBody.requireJSON(request)
         let bytes = try await JSONBody.collect(request, limit: Self.maxQuestionBytes)
         let value = try JSONBody.parse(bytes, limit: Self.maxQuestionBytes)
@@ -76,18 +77,35 @@ public struct RegistryController<Context: RequestContext>: Sendable {
         let witnessing = ledger.log.witnessing
         let answer: [UInt8]
         do {
-            answer = try await ledger.verifier.answerBytes(question)
+            answer = try await ledger.verifier.answerBytes(question, receipt: receipt)
         } catch let error as RegistryError where witnessing.isEnabled && error.code == .notFound
                     && error.field == "checkpoint" {
             // Answers are proven against a witnessed checkpoint; this question's subjects changed after the newest
             // one: give the witnesses a moment to cosign the state's size, then ask once more.
             let size = try ledger.registry.read { $0.committedSize }
             _ = await witnessing.waitForWitnessed(atLeast: size, timeout: .seconds(2))
-            answer = try await ledger.verifier.answerBytes(question)
+            answer = try await ledger.verifier.answerBytes(question, receipt: receipt)
         }
         return Response(status: .ok,
                         headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer)))
+    }
+}
+
+extension RegistryController {
+    /// `?receipt=false` asks for the answer without its receipt (docs/verifier.md): the verdict follows from the
+    /// proofs, and the signature over the whole answer is much of what an answer costs. Absent or `true`: with it.
+    static func wantsReceipt(_ request: Request) throws -> Bool {
+        let values = request.uri.queryParameters[values: "receipt"]
+        guard let value = values.first else { return true }
+        guard values.count == 1 else {
+            throw APIError.badParameter("receipt", "receipt is given \(values.count) times")
+        }
+        switch value {
+        case "true": return true
+        case "false": return false
+        default: throw APIError.badParameter("receipt", "receipt is true or false, not \"\(value)\"")
+        }
     }
 }
 

@@ -5,7 +5,9 @@ import Synchronization
 /// What the verifier proves, remembered: an entry's bytes and its inclusion proof in the tree of a given size
 /// never change (the log is append-only and a tree of one size has one root), nor does the checkpoint of a size.
 /// So a busy verifier, asked about the same licenses at the same tree size, reads and hashes each once. Bounded
-/// (oldest out first); a miss only costs the reads it saves. Each is kept with its canonical JSON, written once.
+/// (oldest out first); a miss only costs the reads it saves. Each is kept with its canonical JSON, written once;
+/// so is a whole answer, but for its time and receipt (an answer at one size is a function of the question and
+/// its day).
 final class ProofCache: Sendable {
     struct Key: Hashable {
         let index: UInt64
@@ -32,10 +34,21 @@ final class ProofCache: Sendable {
         let root: Hash256
     }
     private let latest = Mutex<(size: UInt64, note: Written<String>)?>(nil)
+    /// Written answers by question, day and tree size (each a few KB: fewer of them).
+    private let answers: BoundedCache<Verifier.AnswerKey, Verifier.AnswerTemplate>
 
-    init(capacity: Int = 16_384) {
+    init(capacity: Int = 16_384, answerCapacity: Int = 2_048) {
         proven = BoundedCache(capacity: capacity)
         mapProofs = BoundedCache(capacity: capacity)
+        answers = BoundedCache(capacity: answerCapacity)
+    }
+
+    func answer(_ key: Verifier.AnswerKey) -> Verifier.AnswerTemplate? {
+        answers[key]
+    }
+
+    func remember(answer: Verifier.AnswerTemplate, for key: Verifier.AnswerKey) {
+        answers.insert(answer, for: key)
     }
 
     func mapProof(key: Hash256, size: UInt64) -> MapProven? {

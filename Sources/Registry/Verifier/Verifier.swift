@@ -11,6 +11,8 @@ public struct Verifier: Sendable {
     public let reader: LogReader
     /// The private half of the genesis's `receiptKey`.
     public let receiptKey: PrivateKey
+    /// Its key id, computed once (nil for an id that is no valid `KeyID`: signing then throws why).
+    let receiptKeyID: KeyID?
     /// Proven entries and checkpoints by tree size: immutable facts, read once.
     let cache = ProofCache()
     /// For a ledger with witnesses: the newest witnessed checkpoint (the log's signature and a quorum of
@@ -34,6 +36,7 @@ public struct Verifier: Sendable {
         self.registry = registry
         self.reader = reader
         self.receiptKey = receiptKey
+        receiptKeyID = try? KeyID(validating: receiptKey.publicKey.keyID)
         self.witnessedCheckpoint = witnessedCheckpoint
         self.statusMap = statusMap
     }
@@ -41,39 +44,52 @@ public struct Verifier: Sendable {
     /// Answers `question` as of `question.asOf` (default: the UTC day of `now`). A verdict other than `authentic`
     /// is an answer; this throws only when no answer can be given (an empty ledger, an ill-formed question, a wrong
     /// receipt key, a store failure).
-    public func answer(_ question: VerifierQuestion, now: Timestamp = .now()) async throws -> VerifierAnswer {
-        try await signedAnswer(question, now: now).answer
+    ///
+    /// `receipt`: false answers without the receipt (docs/verifier.md: a checker does not need it, the verdict
+    /// follows from the proofs), which spares the signature over the whole answer.
+    public func answer(_ question: VerifierQuestion, now: Timestamp = .now(),
+                       receipt: Bool = true) async throws -> VerifierAnswer {
+        let (template, answeredAt) = try await template(question, now: now)
+        return try written(template, answeredAt: answeredAt, receipt: receipt).answer
     }
 
     /// The answer and its canonical JSON (RFC 8785), encoded once: what the HTTP route sends.
-    public func answerBytes(_ question: VerifierQuestion, now: Timestamp = .now()) async throws -> [UInt8] {
-        try await signedAnswer(question, now: now).bytes
+    public func answerBytes(_ question: VerifierQuestion, now: Timestamp = .now(),
+                            receipt: Bool = true) async throws -> [UInt8] {
+        let (template, answeredAt) = try await template(question, now: now)
+        return try written(template, answeredAt: answeredAt, receipt: receipt).bytes
     }
 
-    private func signedAnswer(_ question: VerifierQuestion,
-                              now: Timestamp) async throws -> (answer: VerifierAnswer, bytes: [UInt8]) {
+    /// The answer decided at one tree size and written, but for `answeredAt` and `receipt`: what every answer to
+    /// the same question about the same day at that size shares (the verdict, its reason, the proofs, the
+    /// checkpoint). Kept by question, day and size, so a question asked again at the same size is answered by
+    /// stamping and signing it: nothing is decided, proven or encoded again.
+    struct AnswerTemplate: Sendable {
+        /// The answer, its `answeredAt` the first asking's and without `receipt`.
+        let unsigned: VerifierAnswer
+        /// Its canonical JSON with places for `answeredAt` and `receipt`.
+        let object: CanonicalTemplate
+    }
+
+    /// Which answers share a template: the question, the day it is about and the size it is proven at.
+    struct AnswerKey: Hashable, Sendable {
+        let question: VerifierQuestion
+        let asOf: CalendarDate
+        let size: UInt64
+    }
+
+    /// The template answering `question`, with the time of the answer.
+    private func template(_ question: VerifierQuestion,
+                          now: Timestamp) async throws -> (template: AnswerTemplate, answeredAt: RecordTime) {
         try Self.validate(question)
         let asOf = try question.asOf ?? CalendarDate(validating: String(now.rfc3339.prefix(10)))
         for _ in 0..<20 {
-            let (decision, current, ledger, subjects, lastChange) = try registry.read { state in
-                (state.decide(question, asOf: asOf), state.committedSize, state.ledger,
-                 Self.mapSubjects(question, in: state), Self.lastChange(question, in: state))
+            // The size the answer is proven at, from what the state says about the question's subjects; a template
+            // of that size (and, with witnesses, of the same witnessed note) is the answer.
+            let (current, ledger, lastChange) = try registry.read { state in
+                (state.committedSize, state.ledger, Self.lastChange(question, in: state))
             }
-            // The size the answer is proven at: the state's, or with witnesses the newest witnessed one.
-            var size = current
-            var witnessedNote: [UInt8]?
-            if let witnessedCheckpoint {
-                // Nothing about the subjects after the witnessed size: the state there decided the same, from the
-                // same entries, and the map held the same values for them.
-                if let witnessed = witnessedCheckpoint(), witnessed.size > 0, witnessed.size <= current,
-                   witnessed.size == current || (statusMap != nil && lastChange.map { $0 < witnessed.size } ?? true) {
-                    size = witnessed.size
-                    witnessedNote = witnessed.note
-                } else {
-                    throw RegistryError(.notFound, field: "checkpoint", "no witnessed checkpoint covers the ledger's "
-                                        + "state about this question yet (its size is \(current)); retry shortly")
-                }
-            }
+            let (size, witnessedNote) = try provenSize(current: current, lastChange: lastChange)
             guard let ledger, size > 0 else {
                 throw RegistryError(.notFound, "the ledger has no genesis yet: nothing can be verified")
             }
@@ -81,45 +97,80 @@ public struct Verifier: Sendable {
                 throw RegistryError(.invalid, field: "receiptKey", "the receipt key is not the genesis's receipt key "
                                     + "\(ledger.genesis.receiptKey.keyId)")
             }
-            // The map at the state's size; a map that has not reached it yet (or, kept in memory, moved past it)
-            // means asking again.
-            var mapProofs: MapProofs?
-            if let statusMap {
-                guard let proven = try await Self.prove(subjects, in: statusMap, size: size,
-                                                  hasher: MapHasher(reader.hashAlgorithm), cache: cache) else {
-                    await Task.yield()
-                    continue
-                }
-                mapProofs = proven
+            let key = AnswerKey(question: question, asOf: asOf, size: size)
+            if let known = cache.answer(key),
+               witnessedNote.map({ known.unsigned.checkpoint.utf8.elementsEqual($0) }) ?? true {
+                return (known, RecordTime(now))
             }
-            if let note = witnessedNote {
-                let text = String(decoding: note, as: UTF8.self)
-                return try await answer(question, asOf: asOf, now: now, decision: decision, size: size,
-                                        mapProofs: mapProofs, checkpoint: ProofCache.Written(
-                                            value: text, canonical: JSONValue.string(text).canonicalBytes()))
-            }
-            // The state's size ends a batch, which has its own checkpoint; between observed chunks it may not.
-            var found = cache.checkpoint(size: size)
-            if found == nil, let stored = try await reader.store.checkpoint(size: size) {
-                let text = String(decoding: stored, as: UTF8.self)
-                let written = ProofCache.Written(value: text, canonical: JSONValue.string(text).canonicalBytes())
-                cache.remember(checkpoint: written, size: size)
-                found = written
-            }
-            guard let checkpoint = found else {
+            guard let fresh = try await decide(question, asOf: asOf, now: now) else {
                 await Task.yield()
                 continue
             }
-            return try await answer(question, asOf: asOf, now: now, decision: decision, size: size,
-                                    mapProofs: mapProofs, checkpoint: checkpoint)
+            cache.remember(answer: fresh.template, for: fresh.key)
+            return (fresh.template, RecordTime(now))
         }
         throw RegistryError(.notFound, "no checkpoint matches the registry's size; retry")
     }
 
-    /// The signed answer to `question`, decided at `size`, its entries proven against `checkpoint` of that size.
-    private func answer(_ question: VerifierQuestion, asOf: CalendarDate, now: Timestamp, decision: VerifierDecision,
-                        size: UInt64, mapProofs: MapProofs?, checkpoint: ProofCache.Written<String>) async throws
-        -> (answer: VerifierAnswer, bytes: [UInt8]) {
+    /// The size an answer is proven at, given the state's size and the newest entry about the question's subjects:
+    /// the state's, or with witnesses the newest witnessed one (with its note).
+    private func provenSize(current: UInt64,
+                            lastChange: UInt64?) throws(RegistryError) -> (size: UInt64, witnessedNote: [UInt8]?) {
+        guard let witnessedCheckpoint else { return (current, nil) }
+        // Nothing about the subjects after the witnessed size: the state there decided the same, from the same
+        // entries, and the map held the same values for them.
+        if let witnessed = witnessedCheckpoint(), witnessed.size > 0, witnessed.size <= current,
+           witnessed.size == current || (statusMap != nil && lastChange.map { $0 < witnessed.size } ?? true) {
+            return (witnessed.size, witnessed.note)
+        }
+        throw RegistryError(.notFound, field: "checkpoint", "no witnessed checkpoint covers the ledger's state about "
+                            + "this question yet (its size is \(current)); retry shortly")
+    }
+
+    /// Decides `question` from the state as it stands and proves it: the template and its key, or nil when the map
+    /// or the checkpoint of the state's size is not there yet (ask again).
+    private func decide(_ question: VerifierQuestion, asOf: CalendarDate,
+                        now: Timestamp) async throws -> (key: AnswerKey, template: AnswerTemplate)? {
+        let (decision, current, subjects, lastChange) = try registry.read { state in
+            (state.decide(question, asOf: asOf), state.committedSize, Self.mapSubjects(question, in: state),
+             Self.lastChange(question, in: state))
+        }
+        let (size, witnessedNote) = try provenSize(current: current, lastChange: lastChange)
+        guard size > 0 else { return nil }
+        // The map at the state's size; a map that has not reached it yet (or, kept in memory, moved past it)
+        // means asking again.
+        var mapProofs: MapProofs?
+        if let statusMap {
+            guard let proven = try await Self.prove(subjects, in: statusMap, size: size,
+                                                    hasher: MapHasher(reader.hashAlgorithm), cache: cache) else {
+                return nil
+            }
+            mapProofs = proven
+        }
+        let checkpoint: ProofCache.Written<String>
+        if let note = witnessedNote {
+            let text = String(decoding: note, as: UTF8.self)
+            checkpoint = ProofCache.Written(value: text, canonical: JSONValue.string(text).canonicalBytes())
+        } else if let known = cache.checkpoint(size: size) {
+            checkpoint = known
+        } else if let stored = try await reader.store.checkpoint(size: size) {
+            // The state's size ends a batch, which has its own checkpoint; between observed chunks it may not.
+            let text = String(decoding: stored, as: UTF8.self)
+            checkpoint = ProofCache.Written(value: text, canonical: JSONValue.string(text).canonicalBytes())
+            cache.remember(checkpoint: checkpoint, size: size)
+        } else {
+            return nil
+        }
+        let template = try await template(question, asOf: asOf, now: now, decision: decision, size: size,
+                                          mapProofs: mapProofs, checkpoint: checkpoint)
+        return (AnswerKey(question: question, asOf: asOf, size: size), template)
+    }
+
+    /// The answer to `question`, decided at `size`, its entries proven against `checkpoint` of that size, written
+    /// but for `answeredAt` and `receipt`.
+    private func template(_ question: VerifierQuestion, asOf: CalendarDate, now: Timestamp,
+                          decision: VerifierDecision, size: UInt64, mapProofs: MapProofs?,
+                          checkpoint: ProofCache.Written<String>) async throws -> AnswerTemplate {
         var proven: [ProofCache.Written<VerifierAnswer.ProvenEntry>] = []
         for index in [0] + decision.deciding {
             proven.append(try await provenEntry(index, size: size))
@@ -147,14 +198,31 @@ public struct Verifier: Sendable {
             object.set("proofs", canonical: Self.array(mapProofs.proofs.map(Self.canonical)))
             statusMap = ProofCache.Written(value: value, canonical: object.bytes())
         }
-        let unsigned = VerifierAnswer(
+        let answer = VerifierAnswer(
             v: 1, question: question, verdict: decision.verdict, reason: decision.reason, asOf: asOf,
             answeredAt: RecordTime(now), license: decision.license.map(Self.summary),
             seal: decision.seal.map(Self.summary), holder: Self.holder(decision), statusMap: statusMap?.value,
             entries: proven.dropFirst().map(\.value), genesis: proven[0].value, treeSize: size,
             checkpoint: checkpoint.value, receipt: nil)
-        return try sign(unsigned, entries: proven.dropFirst().map(\.canonical), genesis: proven[0].canonical,
-                        statusMap: statusMap?.canonical, checkpoint: checkpoint.canonical)
+        var object = CanonicalObject()
+        do {
+            try object.set("v", integer: Int64(answer.v))
+            try object.set("question", answer.question)
+            object.set("verdict", string: answer.verdict.rawValue)
+            object.set("reason", string: answer.reason)
+            object.set("asOf", string: answer.asOf.value)
+            try object.setIfPresent("license", answer.license)
+            try object.setIfPresent("seal", answer.seal)
+            try object.setIfPresent("holder", answer.holder)
+            try object.set("treeSize", integer: Int64(clamping: answer.treeSize))
+        } catch {
+            throw RegistryError(error, prefix: "answer")
+        }
+        object.set("entries", canonical: Self.array(proven.dropFirst().map(\.canonical)))
+        object.set("genesis", canonical: proven[0].canonical)
+        if let statusMap { object.set("statusMap", canonical: statusMap.canonical) }
+        object.set("checkpoint", canonical: checkpoint.canonical)
+        return AnswerTemplate(unsigned: answer, object: object.template(holes: ["answeredAt", "receipt"]))
     }
 
     /// Entry `index` with its inclusion proof in the tree of `size`, from the cache or the store.
@@ -255,38 +323,28 @@ public struct Verifier: Sendable {
         return object.bytes()
     }
 
-    /// Signs the answer's canonical JSON and adds the receipt. The members are written once each — the proven
-    /// entries and the checkpoint come already written from the cache — and the object is assembled twice from
-    /// them: without `receipt` for the signing input, with it for the body. (Encoding, not the signature, was
-    /// most of a verification's CPU when the answer was canonicalized as a whole, twice.) `VerifierTests` checks
-    /// the bytes against the plain `Codable` encoding of the answer.
-    private func sign(_ answer: VerifierAnswer, entries: [[UInt8]], genesis: [UInt8], statusMap: [UInt8]?,
-                      checkpoint: [UInt8]) throws -> (answer: VerifierAnswer, bytes: [UInt8]) {
-        var object = CanonicalObject()
-        do {
-            try object.set("v", integer: Int64(answer.v))
-            try object.set("question", answer.question)
-            object.set("verdict", string: answer.verdict.rawValue)
-            object.set("reason", string: answer.reason)
-            object.set("asOf", string: answer.asOf.value)
-            object.set("answeredAt", string: answer.answeredAt.value)
-            try object.setIfPresent("license", answer.license)
-            try object.setIfPresent("seal", answer.seal)
-            try object.setIfPresent("holder", answer.holder)
-            try object.set("treeSize", integer: Int64(clamping: answer.treeSize))
-        } catch {
-            throw RegistryError(error, prefix: "answer")
+    /// Stamps the template with `answeredAt`, signs its canonical JSON and adds the receipt (unless `receipt` is
+    /// false). The template's members were written once; the object is assembled twice from them: without
+    /// `receipt` for the signing input, with it for the body. `VerifierTests` checks the bytes against the plain
+    /// `Codable` encoding of the answer.
+    private func written(_ template: AnswerTemplate, answeredAt: RecordTime,
+                         receipt wanted: Bool) throws -> (answer: VerifierAnswer, bytes: [UInt8]) {
+        let stamp = (name: "answeredAt", value: JSONValue.string(answeredAt.value).canonicalBytes())
+        guard wanted else {
+            return (template.unsigned.with(answeredAt: answeredAt, receipt: nil),
+                    template.object.bytes(filling: [stamp]))
         }
-        object.set("entries", canonical: Self.array(entries))
-        object.set("genesis", canonical: genesis)
-        if let statusMap { object.set("statusMap", canonical: statusMap) }
-        object.set("checkpoint", canonical: checkpoint)
-        let signature = try receiptKey.sign(object.bytes(prefix: VerifierAnswer.receiptPrefix))
-        let receipt = VerifierAnswer.Receipt(
-            keyId: try KeyID(validating: receiptKey.publicKey.keyID), algorithm: receiptKey.algorithm,
-            signature: Base64.encode(signature))
-        object.set("receipt", canonical: try Self.canonical(receipt, "receipt"))
-        return (answer.with(receipt: receipt), object.bytes())
+        let keyId = try receiptKeyID ?? KeyID(validating: receiptKey.publicKey.keyID)
+        let signature = try receiptKey.sign(template.object.bytes(prefix: VerifierAnswer.receiptPrefix,
+                                                                  filling: [stamp]))
+        let receipt = VerifierAnswer.Receipt(keyId: keyId, algorithm: receiptKey.algorithm,
+                                             signature: Base64.encode(signature))
+        var written = CanonicalObject()
+        written.set("algorithm", string: receipt.algorithm.rawValue)
+        written.set("keyId", string: receipt.keyId.value)
+        written.set("signature", string: receipt.signature)
+        let bytes = template.object.bytes(filling: [stamp, (name: "receipt", value: written.bytes())])
+        return (template.unsigned.with(answeredAt: answeredAt, receipt: receipt), bytes)
     }
 
     static func canonical<T: Encodable>(_ value: T, _ field: String) throws(RegistryError) -> [UInt8] {

@@ -119,8 +119,8 @@ public struct VerifierAnswer: Codable, Sendable, Hashable {
     public let checkpoint: String
     public let receipt: Receipt?
 
-    /// The same answer with `receipt` set.
-    func with(receipt: Receipt) -> VerifierAnswer {
+    /// The same answer given at `answeredAt`, with `receipt`.
+    func with(answeredAt: RecordTime, receipt: Receipt?) -> VerifierAnswer {
         VerifierAnswer(v: v, question: question, verdict: verdict, reason: reason, asOf: asOf,
                        answeredAt: answeredAt, license: license, seal: seal, holder: holder, statusMap: statusMap,
                        entries: entries,
