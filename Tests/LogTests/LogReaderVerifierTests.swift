@@ -3,6 +3,7 @@ import Testing
 import LedgerCrypto
 import SignedNote
 import LogStoreContract
+import Synchronization
 @testable import Log
 
 /// Wraps a store and corrupts what it returns: one entry, one tile, or hides the tail — the tampering an auditor
@@ -144,6 +145,22 @@ func buildLog(_ count: Int, store: any LogStore) async throws -> (TestLog, [Sequ
         #expect(report.verifiedCheckpoints == UInt64(stored.count))
     }
 
+    /// Every stored checkpoint's signature is checked exactly once, and the head's once more at the start, also
+    /// when each chunk's listing of checkpoints (by count) runs past the chunk's end: a ledger of small batches must
+    /// not pay for a signature twice.
+    @Test func everyStoredCheckpoint_isVerifiedOnce() async throws {
+        let (log, _) = try await buildLog(520, store: MemoryLogStore())
+        let stored = try await log.store.checkpoints(from: 0, limit: 10_000)
+        let counting = CountingNoteVerifier(log.identity.verifier)
+        var verifier = LogVerifier(store: log.store, identity: LogIdentity(
+            origin: log.identity.origin, hashAlgorithm: log.identity.hashAlgorithm, verifier: counting))
+        verifier.chunk = 16   // chunks shorter than most batches: every listing reaches into the next chunks
+        let report = try await verifier.verify()
+        #expect(report.isValid, "\(report)")
+        #expect(report.verifiedCheckpoints == UInt64(stored.count))
+        #expect(counting.calls == stored.count + 1)
+    }
+
     /// An older checkpoint (served for proofs at its size) whose root is wrong — validly signed with the log's own
     /// key, or with its signature line damaged — fails the run at the last entry of its tree.
     @Test func olderCheckpoint_withAnotherRootOrABrokenSignature_failsAtItsSize() async throws {
@@ -264,5 +281,24 @@ func buildLog(_ count: Int, store: any LogStore) async throws -> (TestLog, [Sequ
         } catch let error as LogError {
             #expect(error.code == .inconsistent)
         }
+    }
+}
+
+/// A note verifier that counts its signature checks.
+final class CountingNoteVerifier: NoteVerifier {
+    let base: any NoteVerifier
+    private let count = Mutex(0)
+
+    init(_ base: any NoteVerifier) {
+        self.base = base
+    }
+
+    var name: String { base.name }
+    var keyID: UInt32 { base.keyID }
+    var calls: Int { count.withLock { $0 } }
+
+    func verify(_ message: [UInt8], signature: [UInt8]) -> Bool {
+        count.withLock { $0 += 1 }
+        return base.verify(message, signature: signature)
     }
 }

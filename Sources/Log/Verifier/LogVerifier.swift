@@ -8,7 +8,8 @@ public import SignedNote
 /// head's checkpoint.
 ///
 /// Two stages (`VerifierChunk`): up to `lookahead` chunks of `chunk` entries are read, decoded, leaf-hashed and
-/// `prepare`d concurrently — the layer above puts its signature checks there — while one sequential walk consumes
+/// `prepare`d concurrently — the layer above puts its signature checks there, and the checkpoints stored inside a
+/// chunk have their signatures checked there too — while one sequential walk consumes
 /// the chunks strictly in log order and checks everything that depends on the entries before (index, chain, time,
 /// the `visit` state machine, tiles, root). Memory is bounded by the window (`lookahead` × `chunk` entries)
 /// whatever the log's size. The first problem in log order ends the run with its index and reason; a failed check
@@ -96,10 +97,10 @@ public struct LogVerifier: Sendable {
             return Report(verifiedEntries: 0, checkpoint: signed, failure: (
                 nil, "the stored size is \(head.size), the checkpoint's \(signed.checkpoint.size)"))
         }
-        var walk = VerifierWalk(store: store, hasher: MerkleHasher(identity.hashAlgorithm), verifier: identity.verifier,
+        var walk = VerifierWalk(store: store, hasher: MerkleHasher(identity.hashAlgorithm),
                                 treeEnd: checkpointedTreeEnd)
         let size = head.size, step = UInt64(max(1, chunk)), window = max(1, lookahead)
-        let store = self.store, algorithm = identity.hashAlgorithm
+        let store = self.store, algorithm = identity.hashAlgorithm, verifier = identity.verifier
         let failure: (index: UInt64?, reason: String)? = try await withThrowingTaskGroup(
             of: VerifierChunk<Prepared>.self
         ) { group in
@@ -110,7 +111,8 @@ public struct LogVerifier: Sendable {
                 let end = min(size, start + step)
                 let prepare = preparer()
                 group.addTask {
-                    await VerifierChunk.load(start..<end, from: store, hashAlgorithm: algorithm, prepare: prepare)
+                    await VerifierChunk.load(start..<end, from: store, hashAlgorithm: algorithm, verifier: verifier,
+                                             prepare: prepare)
                 }
                 launched = end
             }

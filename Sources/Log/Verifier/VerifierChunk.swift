@@ -1,4 +1,5 @@
 import LedgerCrypto
+import SignedNote
 
 /// One chunk of the log as `LogVerifier`'s concurrent stage leaves it: the entries read from the store, each
 /// decoded, leaf-hashed and prepared. Nothing here depends on another entry, so chunks are made in any order and
@@ -21,20 +22,44 @@ struct VerifierChunk<Prepared: Sendable>: Sendable {
     let decodeFailure: LogError?
     /// Why the store could not be read, if it could not.
     let readError: String?
+    /// The checkpoints stored for trees that end inside `range` (sizes `lowerBound + 1` … `upperBound`, as the
+    /// store lists them), each opened with the log's key here — the signature checks of a ledger of small batches
+    /// would otherwise all fall on the sequential walk — or why it does not open. The walk checks the rest (size,
+    /// root, the tree's last entry) in order.
+    let checkpoints: [(stored: LogHead, opened: Result<SignedCheckpoint, NoteError>)]
+    /// Why the checkpoints could not be listed, if they could not.
+    let checkpointsError: String?
 
     /// A chunk that could not be read (or prepared): the walk reports `reason` at its first entry.
     static func failed(_ range: Range<UInt64>, _ reason: String) -> VerifierChunk {
-        VerifierChunk(range: range, entries: [], leafHashes: [], prepared: [], decodeFailure: nil, readError: reason)
+        VerifierChunk(range: range, entries: [], leafHashes: [], prepared: [], decodeFailure: nil, readError: reason,
+                      checkpoints: [], checkpointsError: nil)
     }
 
-    /// Reads `range` and prepares every entry (runs in a child task of the verifier).
+    /// Reads `range` and prepares every entry, and reads and opens the checkpoints stored for sizes inside it
+    /// (runs in a child task of the verifier).
     static func load(_ range: Range<UInt64>, from store: any LogStore, hashAlgorithm: HashAlgorithm,
+                     verifier: any NoteVerifier,
                      prepare: @Sendable ([LogEntry]) -> [Prepared]) async -> VerifierChunk {
         let raw: [[UInt8]]
         do {
             raw = try await store.entries(range)
         } catch {
             return failed(range, "\(error)")
+        }
+        var checkpoints: [(stored: LogHead, opened: Result<SignedCheckpoint, NoteError>)] = []
+        var checkpointsError: String?
+        do {
+            // The listing may run past the chunk (it is by count): those are the next chunk's to open.
+            for stored in try await store.checkpoints(from: range.lowerBound + 1, limit: range.count)
+            where stored.size <= range.upperBound {
+                let opened = Result { () throws(NoteError) in
+                    try SignedCheckpoint(opening: stored.checkpoint, logVerifier: verifier)
+                }
+                checkpoints.append((stored, opened))
+            }
+        } catch {
+            checkpointsError = "\(error)"
         }
         let hasher = MerkleHasher(hashAlgorithm)
         var entries: [LogEntry] = []
@@ -58,6 +83,7 @@ struct VerifierChunk<Prepared: Sendable>: Sendable {
             return failed(range, "the preparer answered \(answers.count) values for \(entries.count) entries")
         }
         return VerifierChunk(range: range, entries: entries, leafHashes: leafHashes, prepared: answers,
-                             decodeFailure: decodeFailure, readError: nil)
+                             decodeFailure: decodeFailure, readError: nil, checkpoints: checkpoints,
+                             checkpointsError: checkpointsError)
     }
 }

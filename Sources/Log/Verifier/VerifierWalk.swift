@@ -4,13 +4,12 @@ import SignedNote
 /// The sequential half of `LogVerifier`: consumes chunks in log order and checks what depends on the entries
 /// before — index, the `prev` chain, non-decreasing time, the caller's `visit` — then recomputes the chunk's tiles
 /// and compares them with the stored ones, and checks every checkpoint stored for a size inside the chunk (one per
-/// batch: its signature, its size and its root against the tree of the entries before it). Holds the tree's right
-/// edge only: O(log n) memory.
+/// batch: its size and its root against the tree of the entries before it; its signature the chunk's task has
+/// checked, so that a log of small batches does not put a signature check per batch on this sequential half).
+/// Holds the tree's right edge only: O(log n) memory.
 struct VerifierWalk {
     let store: any LogStore
     let hasher: MerkleHasher
-    /// Verifies the stored checkpoints: the log's key.
-    let verifier: any NoteVerifier
     var edge = TreeEdge()
     /// The same tree as `edge`, leaf by leaf, for the root at every stored checkpoint's size.
     var frontier = MerkleFrontier()
@@ -24,11 +23,9 @@ struct VerifierWalk {
     /// The rule a checkpointed tree's last entry must meet (`LogVerifier.checkpointedTreeEnd`).
     let treeEnd: (@Sendable (LogEntry) -> String?)?
 
-    init(store: any LogStore, hasher: MerkleHasher, verifier: any NoteVerifier,
-         treeEnd: (@Sendable (LogEntry) -> String?)? = nil) {
+    init(store: any LogStore, hasher: MerkleHasher, treeEnd: (@Sendable (LogEntry) -> String?)? = nil) {
         self.store = store
         self.hasher = hasher
-        self.verifier = verifier
         self.treeEnd = treeEnd
     }
 
@@ -41,11 +38,12 @@ struct VerifierWalk {
             return (start, "entries \(start)..<\(end) cannot be read: \(readError)")
         }
         let entries = chunk.entries, hashes = chunk.leafHashes, prepared = chunk.prepared
-        // The checkpoints signed for trees that end inside this chunk (sizes start+1 … end).
-        let signed: [LogHead]
-        do { signed = try await store.checkpoints(from: start + 1, limit: chunk.range.count) } catch {
+        // The checkpoints signed for trees that end inside this chunk (sizes start+1 … end), opened by the chunk's
+        // task.
+        if let error = chunk.checkpointsError {
             return (start, "the checkpoints of sizes \(start + 1)...\(end) cannot be read: \(error)")
         }
+        let signed = chunk.checkpoints
         var nextSigned = signed.startIndex
         for offset in entries.indices {
             let i = start + UInt64(offset)
@@ -64,8 +62,10 @@ struct VerifierWalk {
             lastTime = entry.time
             frontier.append(hashes[offset], using: hasher)
             verified = i + 1
-            while nextSigned < signed.endIndex, signed[nextSigned].size <= verified {
-                if let failure = check(signed[nextSigned]) { return failure }
+            while nextSigned < signed.endIndex, signed[nextSigned].stored.size <= verified {
+                if let failure = check(signed[nextSigned].stored, opened: signed[nextSigned].opened) {
+                    return failure
+                }
                 if let treeEnd, let reason = treeEnd(entry) {
                     return (i, "the checkpoint of size \(verified) ends with entry \(i), which \(reason)")
                 }
@@ -101,11 +101,15 @@ struct VerifierWalk {
     }
 
     /// A stored checkpoint against the tree walked so far (`frontier`, whose size the caller has reached): signed by
-    /// the log's key, for its own size, and with the root of the entries before it.
-    mutating func check(_ stored: LogHead) -> (index: UInt64?, reason: String)? {
+    /// the log's key (`opened`: what opening it with that key gave), for its own size, and with the root of the
+    /// entries before it.
+    mutating func check(_ stored: LogHead, opened result: Result<SignedCheckpoint, NoteError>)
+        -> (index: UInt64?, reason: String)? {
         let last = stored.size - 1
         let opened: SignedCheckpoint
-        do { opened = try SignedCheckpoint(opening: stored.checkpoint, logVerifier: verifier) } catch {
+        switch result {
+        case .success(let checkpoint): opened = checkpoint
+        case .failure(let error):
             return (last, "the checkpoint stored for size \(stored.size) does not verify: \(error)")
         }
         guard opened.checkpoint.size == stored.size else {

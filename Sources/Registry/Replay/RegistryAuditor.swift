@@ -94,8 +94,9 @@ public final class RegistryAuditor {
             var checks: [PreparedSubmission.SignatureCheck?] = []
             decoded.reserveCapacity(entries.count)
             checks.reserveCapacity(entries.count)
+            let sha256 = DigestContext(.sha256)
             for entry in entries {
-                let one = PreparedSubmission.Decoded.decode(entry, exceptions: exceptions)
+                let one = PreparedSubmission.Decoded.decode(entry, exceptions: exceptions, sha256: sha256)
                 checks.append(PreparedSubmission.SignatureCheck(one, keys: keys))
                 decoded.append(one)
             }
@@ -131,7 +132,8 @@ public final class RegistryAuditor {
             if let prepared, prepared.exceptions == exceptions {
                 decoded = try prepared.decoded.get()
             } else {
-                decoded = try PreparedSubmission.Decoded.decode(entry, exceptions: exceptions).get()
+                decoded = try PreparedSubmission.Decoded.decode(entry, exceptions: exceptions,
+                                                                sha256: DigestContext(.sha256)).get()
             }
             // The state is reached through one `inout` access for the whole entry: a non-mutating call on a struct
             // stored in a class copies it (a retain and a release per dictionary of the state) at every call.
