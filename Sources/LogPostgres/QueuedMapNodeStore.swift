@@ -35,10 +35,6 @@ public final class QueuedMapNodeStore: MapNodeStore {
         memory.node(at: id)
     }
 
-    public func children(of id: MapNodeID) -> (left: MapNode?, right: MapNode?) {
-        memory.children(of: id)
-    }
-
     /// Makes `writes` current in memory and queues them for PostgreSQL. The version must be after the latest.
     public func apply(_ writes: MapNodeWrites) throws {
         guard let next = writes.version else {

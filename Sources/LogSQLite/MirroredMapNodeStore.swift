@@ -53,12 +53,6 @@ public final class MirroredMapNodeStore: VersionedMapNodeStore {
         return try fetch(id)?.node
     }
 
-    public func children(of id: MapNodeID) throws -> (left: MapNode?, right: MapNode?) {
-        let (left, right) = memory.children(of: id)
-        if isComplete || (left != nil && right != nil) { return (left, right) }
-        return (try left ?? fetch(id.child(right: false))?.node, try right ?? fetch(id.child(right: true))?.node)
-    }
-
     /// A position the mirror does not hold: empty when complete, else read from the file (and remembered).
     private func fetch(_ id: MapNodeID) throws -> (node: MapNode, version: UInt64)? {
         if isComplete { return nil }

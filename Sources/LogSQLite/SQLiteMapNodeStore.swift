@@ -229,8 +229,7 @@ public final class SQLiteMapNodeStore: VersionedMapNodeStore {
             return try rowVersion(id)
         }
         // In primary-key order: the batch's rows go to the end of the table, page after page.
-        var ordered = writes.nodes.filter { $0.node != nil }
-        ordered.sort { a, b in
+        let ordered = writes.nodes.filter { $0.node != nil }.sorted { a, b in
             a.id.depth != b.id.depth ? a.id.depth < b.id.depth : a.id.prefix.lexicographicallyPrecedes(b.id.prefix)
         }
         let newRoot = written[.root].map { $0 ? next : 0 } ?? rootRow

@@ -32,12 +32,6 @@ public struct VersionedMapNodes: Sendable {
         return id.isRightChild ? pair.right : pair.left
     }
 
-    /// The two children of `id` (nil: empty, or not known), with one look-up.
-    public func children(of id: MapNodeID) -> (left: MapNode?, right: MapNode?) {
-        guard let pair = children[id] else { return (nil, nil) }
-        return (pair.left, pair.right)
-    }
-
     /// The version of the row of the node at `id`; 0 when empty (or not known).
     public func rowVersion(at id: MapNodeID) -> UInt64 {
         guard id.depth > 0 else { return rootVersion }

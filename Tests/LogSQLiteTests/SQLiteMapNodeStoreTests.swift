@@ -118,6 +118,27 @@ import Testing
         }
     }
 
+    /// A partial mirror asked for proofs before any update (a restart from a snapshot): every proof is the memory
+    /// map's, read from the file position by position.
+    @Test func partialMirror_provesBeforeAnyUpdate() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/map.sqlite"
+            var sqlite = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
+            var memory = try SparseMerkleMap(store: MemoryMapNodeStore(), hasher: hasher)
+            let all = batches(seed: 31, count: 20)
+            for (i, batch) in all.enumerated() {
+                try sqlite.update(batch, version: UInt64(i + 1))
+                try memory.update(batch)
+            }
+            let mirror = MirroredMapNodeStore(partial: try SQLiteMapNodeStore.open(path: path))
+            let mirrored = try SparseMerkleMap(store: mirror, hasher: hasher)
+            #expect(mirrored.root == memory.root)
+            for key in all.flatMap({ $0.map(\.key) }) {
+                #expect(try mirrored.proof(for: key) == memory.proof(for: key))
+            }
+        }
+    }
+
     @Test func writesThatRewriteHistory_areRefused() async throws {
         try await withTemporaryDirectory { folder in
             let path = folder + "/map.sqlite"

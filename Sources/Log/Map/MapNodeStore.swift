@@ -13,16 +13,6 @@ public protocol MapNodeStore {
 
     /// Makes `writes` current: each node replaces the one at its position, nil empties the position.
     mutating func apply(_ writes: MapNodeWrites) throws
-
-    /// The two children of the branch at `id` (nil: that half is empty). An update or a proof reads both children
-    /// of every branch on its path; a store that keeps siblings together answers with one look-up.
-    func children(of id: MapNodeID) throws -> (left: MapNode?, right: MapNode?)
-}
-
-extension MapNodeStore {
-    public func children(of id: MapNodeID) throws -> (left: MapNode?, right: MapNode?) {
-        (try node(at: id.child(right: false)), try node(at: id.child(right: true)))
-    }
 }
 
 /// The nodes one batch of changes wrote: new or replaced nodes, and positions that became empty (nil).

@@ -27,11 +27,6 @@ public struct MemoryMapNodeStore: MapNodeStore, Sendable {
         return id.isRightChild ? pair.right : pair.left
     }
 
-    public func children(of id: MapNodeID) -> (left: MapNode?, right: MapNode?) {
-        guard let pair = children[id] else { return (nil, nil) }
-        return (pair.left, pair.right)
-    }
-
     public mutating func apply(_ writes: MapNodeWrites) {
         for (id, node) in writes.nodes {
             guard id.depth > 0 else {

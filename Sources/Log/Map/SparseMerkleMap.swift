@@ -89,11 +89,10 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
         siblings.reserveCapacity(32)
         while case .branch = node {
             let right = key.bit(id.depth)
-            let pair = try store.children(of: id)
-            let sibling = right ? pair.left : pair.right
+            let sibling = try store.node(at: id.child(right: !right))
             siblings.append(sibling.map { $0.hash(using: hasher) })
             id = id.child(right: right)
-            node = right ? pair.right : pair.left
+            node = try store.node(at: id)
         }
         guard case let .leaf(leafKey, valueHash) = node else {
             return MapProof(siblings: siblings, terminal: nil)
@@ -121,7 +120,8 @@ public struct SparseMerkleMap<Store: MapNodeStore> {
         let rightID = id.child(right: true)
         let leftChanges = changes[..<split]
         let rightChanges = changes[split...]
-        let (oldLeft, oldRight) = try store.children(of: id)
+        let oldLeft = try store.node(at: leftID)
+        let oldRight = try store.node(at: rightID)
         let left = leftChanges.isEmpty ? oldLeft : try update(leftID, old: oldLeft, changes: leftChanges,
                                                                writes: &writes)
         let right = rightChanges.isEmpty ? oldRight : try update(rightID, old: oldRight, changes: rightChanges,
