@@ -53,9 +53,11 @@ public final class MirroredMapNodeStore: VersionedMapNodeStore {
         return try fetch(id)?.node
     }
 
-    /// A position the mirror does not hold: empty when complete, else read from the file (and remembered).
+    /// A position the mirror did not hold when the caller looked: read from the file (and remembered) while the
+    /// mirror is partial; once complete (possibly just now, by a merge during an earlier fetch of the same caller),
+    /// memory's answer.
     private func fetch(_ id: MapNodeID) throws -> (node: MapNode, version: UInt64)? {
-        if isComplete { return nil }
+        if isComplete { return memory.node(at: id).map { ($0, memory.rowVersion(at: id)) } }
         if hasOffer.load(ordering: .acquiring) {
             merge()
             return memory.node(at: id).map { ($0, memory.rowVersion(at: id)) }

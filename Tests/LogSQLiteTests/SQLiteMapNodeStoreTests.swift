@@ -139,6 +139,31 @@ import Testing
         }
     }
 
+    /// The whole version offered while a proof is under way (the start's background reader finishing between two
+    /// look-ups of one proof): the proof is still the memory map's, the mirror complete after it.
+    @Test func partialMirror_offeredMidProof_provesTheSame() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/map.sqlite"
+            var sqlite = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
+            var memory = try SparseMerkleMap(store: MemoryMapNodeStore(), hasher: hasher)
+            let all = batches(seed: 37, count: 12)
+            for (i, batch) in all.enumerated() {
+                try sqlite.update(batch, version: UInt64(i + 1))
+                try memory.update(batch)
+            }
+            let keys = all.flatMap { $0.map(\.key) }
+            for key in keys.prefix(4) {
+                let mirror = MirroredMapNodeStore(partial: try SQLiteMapNodeStore.open(path: path))
+                // The root read from the file, neither of its children yet, when the whole version arrives.
+                let mirrored = try SparseMerkleMap(store: mirror, hasher: hasher)
+                let whole = try SQLiteMapNodeStore.open(path: path).currentNodesWithVersion()
+                mirror.offer(whole.nodes, version: whole.version)
+                #expect(try mirrored.proof(for: key) == memory.proof(for: key))
+                #expect(mirror.isComplete)
+            }
+        }
+    }
+
     @Test func writesThatRewriteHistory_areRefused() async throws {
         try await withTemporaryDirectory { folder in
             let path = folder + "/map.sqlite"
