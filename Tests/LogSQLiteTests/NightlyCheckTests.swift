@@ -33,8 +33,7 @@ import Testing
         let marker = auditDir + "/alerted"
         let alert = auditDir + "/alert.sh"
         try FileManager.default.createDirectory(atPath: auditDir, withIntermediateDirectories: true)
-        try "#!/bin/bash\necho \"$1\" > \(marker)\n".write(toFile: alert, atomically: true, encoding: .utf8)
-        chmod(alert, 0o755)
+        try writeExecutableScript("#!/bin/bash\necho \"$1\" > \(marker)\n", to: alert)
         let env = [
             "CERTLEDGER_DATA": folder, "CERTLEDGER_VKEY": "@" + folder + "/checkpoint.vkey",
             "CERTLEDGER_AUDIT_DIR": auditDir, "CERTLEDGER_ALERT": alert, "CERTLEDGER_AUDIT_FLAGS": "--log-only",

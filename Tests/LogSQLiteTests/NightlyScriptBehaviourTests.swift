@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import Testing
 
@@ -28,8 +29,7 @@ import Testing
         }
 
         static func script(_ path: String, _ body: String) throws {
-            try ("#!/bin/bash\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            chmod(path, 0o755)
+            try writeExecutableScript("#!/bin/bash\n" + body + "\n", to: path)
         }
 
         /// The script's environment: stand-ins first on PATH, everything else as cron would set it.

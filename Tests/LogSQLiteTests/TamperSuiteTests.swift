@@ -43,8 +43,7 @@ import LogStoreContract
         try FileManager.default.createDirectory(atPath: auditDir, withIntermediateDirectories: true)
         let marker = auditDir + "/alerted"
         let alert = auditDir + "/alert.sh"
-        try "#!/bin/bash\necho \"$1\" > \(marker)\n".write(toFile: alert, atomically: true, encoding: .utf8)
-        chmod(alert, 0o755)
+        try writeExecutableScript("#!/bin/bash\necho \"$1\" > \(marker)\n", to: alert)
         let env = ["CERTLEDGER_DATA": folder, "CERTLEDGER_VKEY": vkey, "CERTLEDGER_AUDIT_DIR": auditDir,
                    "CERTLEDGER_ALERT": alert,
                    "CERTLEDGER_BIN": ChildProcess.productsDirectory.appendingPathComponent("certledger").path]
