@@ -34,15 +34,9 @@ extension CertLedgerBench {
         func run() async throws {
             let clock = ContinuousClock(), began = clock.now
             let harness = try await LogHarness.open(folder: data, create: true)
-            let operatorKey = try PrivateKey.generate(.ed25519)
             let bench = BenchLedger(amr: try PrivateKey.generate(.ed25519), psb: try PrivateKey.generate(.ed25519),
                                     bdc: try PrivateKey.generate(.ed25519))
-            let genesis = try LedgerBootstrap.genesisRecord(
-                checkpointKey: harness.signer.verifier, operatorKey: operatorKey.publicKey,
-                receiptKey: try PrivateKey.generate(.ed25519).publicKey)
-            let bootstrap = try LedgerBootstrap(operatorDepartment: try DepartmentID(validating: BenchLedger.operatorID),
-                                                operatorKey: operatorKey, genesis: genesis,
-                                                departments: try bench.registrations())
+            let bootstrap = try bench.bootstrap(on: harness, receiptKey: try PrivateKey.generate(.ed25519).publicKey)
             let registry = Registry()
             // Every batch, the bootstrap's and the bulk's, ends with the map root of the status map replayed from
             // the entries, as the daemon's do: the audit recomputes and compares them all.

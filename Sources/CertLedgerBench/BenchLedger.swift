@@ -23,6 +23,16 @@ struct BenchLedger: Sendable {
          try register(Self.bdcID, "不动产登记中心", [.link(.realEstate)], bdc)]
     }
 
+    /// The bootstrap of a bench ledger on `harness`'s log: the genesis (a fresh operator key, `receiptKey`) and the
+    /// three departments.
+    func bootstrap(on harness: LogHarness, receiptKey: PublicKey) throws -> LedgerBootstrap {
+        let operatorKey = try PrivateKey.generate(.ed25519)
+        let genesis = try LedgerBootstrap.genesisRecord(checkpointKey: harness.signer.verifier,
+                                                        operatorKey: operatorKey.publicKey, receiptKey: receiptKey)
+        return try LedgerBootstrap(operatorDepartment: try DepartmentID(validating: Self.operatorID),
+                                   operatorKey: operatorKey, genesis: genesis, departments: try registrations())
+    }
+
     private func register(_ id: String, _ name: String, _ roles: [Role], _ key: PrivateKey) throws
         -> DepartmentRegisterRecord {
         DepartmentRegisterRecord(id: try DepartmentID(validating: id), nameZh: "基准" + name, nameEn: "Bench \(id)",

@@ -104,13 +104,7 @@ extension CertLedgerBench {
 
         static func ingest(_ signed: [Submission], bench: BenchLedger, withMap: Bool, concurrency: Int,
                            folder: String, harness: LogHarness) async throws -> Run {
-            let operatorKey = try PrivateKey.generate(.ed25519)
-            let genesis = try LedgerBootstrap.genesisRecord(
-                checkpointKey: harness.signer.verifier, operatorKey: operatorKey.publicKey,
-                receiptKey: try PrivateKey.generate(.ed25519).publicKey)
-            let bootstrap = try LedgerBootstrap(
-                operatorDepartment: try DepartmentID(validating: BenchLedger.operatorID), operatorKey: operatorKey,
-                genesis: genesis, departments: try bench.registrations())
+            let bootstrap = try bench.bootstrap(on: harness, receiptKey: try PrivateKey.generate(.ed25519).publicKey)
             let registry = Registry()
             var logger = Logger(label: "certledger.bench")
             logger.logLevel = .warning

@@ -35,7 +35,6 @@ extension CertLedgerBench {
         func run() async throws {
             let clock = ContinuousClock(), began = clock.now
             let harness = try await LogHarness.open(folder: data, create: true)
-            let operatorKey = try PrivateKey.generate(.ed25519)
             let receiptKey = try PrivateKey.generate(.ed25519)
             let pem = Data(try receiptKey.pkcs8PEM().utf8)
             guard FileManager.default.createFile(atPath: data + "/receipt.key", contents: pem,
@@ -44,12 +43,7 @@ extension CertLedgerBench {
             }
             let bench = BenchLedger(amr: try PrivateKey.generate(.ed25519), psb: try PrivateKey.generate(.ed25519),
                                     bdc: try PrivateKey.generate(.ed25519))
-            let genesis = try LedgerBootstrap.genesisRecord(
-                checkpointKey: harness.signer.verifier, operatorKey: operatorKey.publicKey,
-                receiptKey: receiptKey.publicKey)
-            let bootstrap = try LedgerBootstrap(
-                operatorDepartment: try DepartmentID(validating: BenchLedger.operatorID), operatorKey: operatorKey,
-                genesis: genesis, departments: try bench.registrations())
+            let bootstrap = try bench.bootstrap(on: harness, receiptKey: receiptKey.publicKey)
             let registry = Registry()
             let map = try RecomputedStatusMap(store: MemoryMapNodeStore(), version: 0, versioned: false,
                                               hasher: MapHasher(harness.identity.hashAlgorithm))

@@ -15,6 +15,17 @@ import Testing
         RandomMapBatches.make(seed: seed, count: count)
     }
 
+    /// A map file at `path` written with `batches` (version i + 1 for the i-th), and the memory map they make.
+    func filledFile(_ path: String, with batches: [[MapChange]]) throws -> SparseMerkleMap<MemoryMapNodeStore> {
+        var sqlite = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
+        var memory = try SparseMerkleMap(store: MemoryMapNodeStore(), hasher: hasher)
+        for (i, batch) in batches.enumerated() {
+            try sqlite.update(batch, version: UInt64(i + 1))
+            try memory.update(batch)
+        }
+        return memory
+    }
+
     @Test func rootsAndProofs_matchTheMemoryMap_atEveryVersion() async throws {
         try await withTemporaryDirectory { folder in
             let path = folder + "/map.sqlite"
@@ -123,13 +134,8 @@ import Testing
     @Test func partialMirror_provesBeforeAnyUpdate() async throws {
         try await withTemporaryDirectory { folder in
             let path = folder + "/map.sqlite"
-            var sqlite = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
-            var memory = try SparseMerkleMap(store: MemoryMapNodeStore(), hasher: hasher)
             let all = batches(seed: 31, count: 20)
-            for (i, batch) in all.enumerated() {
-                try sqlite.update(batch, version: UInt64(i + 1))
-                try memory.update(batch)
-            }
+            let memory = try filledFile(path, with: all)
             let mirror = MirroredMapNodeStore(partial: try SQLiteMapNodeStore.open(path: path))
             let mirrored = try SparseMerkleMap(store: mirror, hasher: hasher)
             #expect(mirrored.root == memory.root)
@@ -144,13 +150,8 @@ import Testing
     @Test func partialMirror_offeredMidProof_provesTheSame() async throws {
         try await withTemporaryDirectory { folder in
             let path = folder + "/map.sqlite"
-            var sqlite = try SparseMerkleMap(store: SQLiteMapNodeStore.create(path: path), hasher: hasher)
-            var memory = try SparseMerkleMap(store: MemoryMapNodeStore(), hasher: hasher)
             let all = batches(seed: 37, count: 12)
-            for (i, batch) in all.enumerated() {
-                try sqlite.update(batch, version: UInt64(i + 1))
-                try memory.update(batch)
-            }
+            let memory = try filledFile(path, with: all)
             let keys = all.flatMap { $0.map(\.key) }
             for key in keys.prefix(4) {
                 let mirror = MirroredMapNodeStore(partial: try SQLiteMapNodeStore.open(path: path))
